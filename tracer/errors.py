@@ -1,0 +1,117 @@
+"""Errors that reach the user: they name the scene file and line, never our internals."""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from dataclasses import dataclass
+
+_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
+
+
+@dataclass(frozen=True)
+class Frame:
+    """One traceback frame in user code."""
+
+    filename: str
+    lineno: int
+    name: str
+    line: str = ""
+
+    def __str__(self) -> str:
+        text = f'  File "{self.filename}", line {self.lineno}, in {self.name}'
+        return f"{text}\n    {self.line}" if self.line else text
+
+
+class SceneError(Exception):
+    """A scene could not be loaded or rendered; says where, in the user's file."""
+
+    def __init__(
+        self,
+        message: str,
+        filename: str | None = None,
+        lineno: int | None = None,
+        frames: tuple[Frame, ...] = (),
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.filename = filename
+        self.lineno = lineno
+        self.frames = tuple(frames)
+
+    def __reduce__(self):
+        return (type(self), (self.message, self.filename, self.lineno, self.frames))
+
+    @property
+    def location(self) -> str:
+        if self.filename is None:
+            return ""
+        return f"{self.filename}:{self.lineno}" if self.lineno else self.filename
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.message}" if self.location else self.message
+
+    def details(self) -> str:
+        """Return the message followed by the user's own traceback frames."""
+        if not self.frames:
+            return str(self)
+        body = "\n".join(str(f) for f in self.frames)
+        return f"{self}\nTraceback (scene code, most recent call last):\n{body}"
+
+
+class WorkerDied(Exception):
+    """A render worker process ended while it had work (killed, crashed, os._exit)."""
+
+
+def _is_internal(filename: str) -> bool:
+    path = os.path.abspath(filename)
+    return (
+        path.startswith(_PACKAGE_DIR + os.sep)
+        or filename.startswith("<frozen")
+        or os.sep + "numpy" + os.sep in path
+    )
+
+
+def user_frames(tb) -> tuple[Frame, ...]:
+    """Return the traceback frames that are not ours (the scene's, its modules')."""
+    frames = []
+    for fs in traceback.extract_tb(tb):
+        if not _is_internal(fs.filename):
+            frames.append(Frame(fs.filename, fs.lineno or 0, fs.name, (fs.line or "").strip()))
+    return tuple(frames)
+
+
+def from_exception(exc: BaseException, fallback_file: str | None = None) -> SceneError:
+    """Turn an exception raised by scene code into a SceneError at the scene's line."""
+    if isinstance(exc, SceneError):
+        return exc
+    if isinstance(exc, SyntaxError) and exc.filename:
+        msg = f"syntax error: {exc.msg}"
+        return SceneError(msg, exc.filename, exc.lineno)
+    frames = user_frames(exc.__traceback__)
+    if isinstance(exc, SystemExit):
+        message = f"the scene called sys.exit({exc.code!r}); scenes must not exit"
+    else:
+        message = f"{type(exc).__name__}: {exc}"
+    if frames:
+        last = frames[-1]
+        return SceneError(message, last.filename, last.lineno, frames)
+    return SceneError(message, fallback_file)
+
+
+def caller_site() -> tuple[str, int] | None:
+    """Return (file, line) of the nearest caller outside this package (where a scene built us)."""
+    frame = sys._getframe(1)
+    while frame is not None:
+        if not _is_internal(frame.f_code.co_filename):
+            return frame.f_code.co_filename, frame.f_lineno
+        frame = frame.f_back  # type: ignore[assignment]
+    return None
+
+
+def error_at(site: tuple[str, int] | None, message: str) -> SceneError:
+    """Build a SceneError at a recorded creation site."""
+    if site is None:
+        return SceneError(message)
+    return SceneError(message, site[0], site[1])

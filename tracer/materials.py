@@ -1,0 +1,154 @@
+"""Materials: how a surface reacts to light (Puray's Phong model, plus the seams to extend it).
+
+A material gives the surface colour at hit points and the shading coefficients.
+Two ways to give colours, and the renderer picks the most specific one a class defines:
+
+- ``color_at(position) -> Color``: Puray's scalar form, one point at a time (slow, works).
+- ``colors_at(points) -> ndarray``: the vectorised form. ``points`` is a float64 array of
+  shape (n, 3) (x, y, z per row); return an (n, 3) array of RGB in 0..1 (or anything that
+  broadcasts to it, such as a single RGB triple). Built-in materials use it.
+
+If a subclass overrides ``color_at`` below the class that defines ``colors_at``, its own
+``color_at`` wins, so a Puray-style subclass of a built-in material renders as written.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .errors import caller_site, error_at
+from .vector import Color
+
+#: Puray's Blinn-Phong exponent.
+SPECULAR_K = 50
+
+
+class Material:
+    """A plain colour with Puray's shading coefficients (and its defaults)."""
+
+    #: Blinn-Phong exponent; Puray uses 50 for everything.
+    specular_k: float = SPECULAR_K
+
+    def __init__(
+        self,
+        color: Color | None = None,
+        ambient: float = 0.05,
+        diffuse: float = 1.0,
+        specular: float = 1.0,
+        reflection: float = 0.5,
+    ) -> None:
+        self.color = Color.from_hex("#FFFFFF") if color is None else color
+        self.ambient = ambient
+        self.diffuse = diffuse
+        self.specular = specular
+        self.reflection = reflection
+        self._site = caller_site()
+
+    def color_at(self, position):
+        """Return the surface colour at one point (Puray's scalar form)."""
+        return self.color
+
+    def colors_at(self, points: np.ndarray) -> np.ndarray:
+        """Return the surface colours at an (n, 3) array of points."""
+        return np.array([[self.color.x, self.color.y, self.color.z]], dtype=np.float64)
+
+
+class ChequeredMaterial(Material):
+    """Puray's chessboard: squares of 1/3 unit in x and z, colour1 and colour2."""
+
+    def __init__(
+        self,
+        color1: Color | None = None,
+        color2: Color | None = None,
+        ambient: float = 0.05,
+        diffuse: float = 1.0,
+        specular: float = 1.0,
+        reflection: float = 0.5,
+    ) -> None:
+        color1 = Color.from_hex("#FFFFFF") if color1 is None else color1
+        super().__init__(color1, ambient, diffuse, specular, reflection)
+        self.color1 = color1
+        self.color2 = Color.from_hex("#000000") if color2 is None else color2
+        self._site = caller_site()
+
+    def color_at(self, position):
+        if int((position.x + 5.0) * 3.0) % 2 == int(position.z * 3.0) % 2:
+            return self.color1
+        return self.color2
+
+    def colors_at(self, points: np.ndarray) -> np.ndarray:
+        # int() truncates toward zero and Python's % 2 is the parity of the magnitude,
+        # so comparing |fmod(trunc(v), 2)| reproduces Puray's test without integers.
+        a = np.abs(np.fmod(np.trunc((points[:, 0] + 5.0) * 3.0), 2.0))
+        b = np.abs(np.fmod(np.trunc(points[:, 2] * 3.0), 2.0))
+        c1 = np.array([self.color1.x, self.color1.y, self.color1.z])
+        c2 = np.array([self.color2.x, self.color2.y, self.color2.z])
+        return np.where((a == b)[:, None], c1, c2)
+
+
+def _definer(cls: type, name: str) -> type | None:
+    for klass in cls.__mro__:
+        if name in vars(klass):
+            return klass
+    return None
+
+
+def uses_vectorised(material: object) -> bool:
+    """Tell whether the renderer may call ``colors_at`` instead of ``color_at``."""
+    cls = type(material)
+    vec = _definer(cls, "colors_at")
+    if vec is None:
+        return False
+    scalar = _definer(cls, "color_at")
+    return scalar is None or issubclass(vec, scalar)
+
+
+def _as_rgb(value) -> tuple[float, float, float] | None:
+    try:
+        rgb = (float(value.x), float(value.y), float(value.z))
+    except (AttributeError, TypeError, ValueError):
+        try:
+            r, g, b = value
+            rgb = (float(r), float(g), float(b))
+        except (TypeError, ValueError):
+            return None
+    return rgb if all(np.isfinite(rgb)) else None
+
+
+def _method_site(material: object, name: str) -> tuple[str, int] | None:
+    func = getattr(type(material), name, None)
+    code = getattr(func, "__code__", None)
+    if code is None:
+        return getattr(material, "_site", None)
+    return code.co_filename, code.co_firstlineno
+
+
+def surface_colors(material: object, points: np.ndarray) -> np.ndarray:
+    """Return (n, 3) colours of ``material`` at ``points``, checking what user code returned."""
+    from .vector import Point
+
+    n = len(points)
+    if uses_vectorised(material):
+        out = np.asarray(material.colors_at(points), dtype=np.float64)  # type: ignore[attr-defined]
+        try:
+            out = np.broadcast_to(out, (n, 3))
+        except ValueError:
+            raise error_at(
+                _method_site(material, "colors_at"),
+                f"colors_at returned shape {out.shape}, expected ({n}, 3)",
+            ) from None
+        if not np.isfinite(out).all():
+            raise error_at(_method_site(material, "colors_at"), "colors_at returned NaN or inf")
+        return out
+    out = np.empty((n, 3))
+    color_at = material.color_at  # type: ignore[attr-defined]
+    for i, (x, y, z) in enumerate(points.tolist()):
+        value = color_at(Point(x, y, z))
+        rgb = _as_rgb(value)
+        if rgb is None:
+            raise error_at(
+                _method_site(material, "color_at"),
+                f"color_at must return a Color with finite channels, got {value!r}",
+            )
+        out[i] = rgb
+    return out

@@ -1,0 +1,49 @@
+"""Render settings: a small frozen value that travels to every worker."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, replace
+
+MAX_SIDE = 16384
+MAX_DEPTH = 10
+MAX_SAMPLES = 8
+
+
+@dataclass(frozen=True)
+class RenderSettings:
+    """What to render besides the scene; every default keeps Puray's picture."""
+
+    width: int | None = None  # None: the scene's WIDTH
+    height: int | None = None  # None: the scene's HEIGHT
+    max_depth: int = 5  # reflection bounces (Puray: 5)
+    samples: int = 1  # anti-aliasing: samples x samples per pixel
+    shadows: bool = False  # Puray has none
+    seed: int = 0  # seeds random and numpy.random before the scene runs
+    load_timeout: float = 10.0  # seconds a scene may take to load
+
+    def __post_init__(self) -> None:
+        for name in ("width", "height"):
+            value = getattr(self, name)
+            if value is not None and not (_is_int(value) and 1 <= value <= MAX_SIDE):
+                raise ValueError(
+                    f"{name} must be a whole number from 1 to {MAX_SIDE}, got {value!r}"
+                )
+        if not (_is_int(self.max_depth) and 0 <= self.max_depth <= MAX_DEPTH):
+            raise ValueError(f"depth must be from 0 to {MAX_DEPTH}, got {self.max_depth!r}")
+        if not (_is_int(self.samples) and 1 <= self.samples <= MAX_SAMPLES):
+            raise ValueError(f"samples must be from 1 to {MAX_SAMPLES}, got {self.samples!r}")
+        if not _is_int(self.seed):
+            raise ValueError(f"seed must be a whole number, got {self.seed!r}")
+        if not self.load_timeout > 0:
+            raise ValueError(f"load timeout must be positive, got {self.load_timeout!r}")
+
+    def with_(self, **changes) -> RenderSettings:
+        return replace(self, **changes)
+
+    def describe(self) -> dict:
+        """Return the settings as plain values (for PNG metadata and logs)."""
+        return {k: v for k, v in asdict(self).items() if k != "load_timeout"}
+
+
+def _is_int(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
