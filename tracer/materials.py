@@ -77,13 +77,28 @@ class ChequeredMaterial(Material):
         return self.color2
 
     def colors_at(self, points: np.ndarray) -> np.ndarray:
-        # int() truncates toward zero and Python's % 2 is the parity of the magnitude,
-        # so comparing |fmod(trunc(v), 2)| reproduces Puray's test without integers.
-        a = np.abs(np.fmod(np.trunc((points[:, 0] + 5.0) * 3.0), 2.0))
-        b = np.abs(np.fmod(np.trunc(points[:, 2] * 3.0), 2.0))
-        c1 = np.array([self.color1.x, self.color1.y, self.color1.z])
-        c2 = np.array([self.color2.x, self.color2.y, self.color2.z])
-        return np.where((a == b)[:, None], c1, c2)
+        out = np.empty((3, len(points)))
+        self._fill(points[:, 0], points[:, 1], points[:, 2], out)
+        return out.T
+
+    def _fill(self, x, y, z, out) -> None:
+        """Write colours at points (x, y, z) into the rows of a (3, n) array."""
+        first = self._first_color(x, z)
+        c1s, c2s = self.color1, self.color2
+        for row, c1, c2 in zip(out, (c1s.x, c1s.y, c1s.z), (c2s.x, c2s.y, c2s.z), strict=True):
+            row.fill(c2)
+            row[first] = c1
+
+    @staticmethod
+    def _first_color(x, z) -> np.ndarray:
+        # int() truncates toward zero, like a cast to int64; Python's % 2 is the parity of
+        # the magnitude, which the lowest bit of a two's complement integer also gives.
+        with np.errstate(invalid="ignore"):
+            a = ((x + 5.0) * 3.0).astype(np.int64)
+            b = (z * 3.0).astype(np.int64)
+        a ^= b
+        a &= 1
+        return a == 0
 
 
 def _definer(cls: type, name: str) -> type | None:
@@ -91,6 +106,15 @@ def _definer(cls: type, name: str) -> type | None:
         if name in vars(klass):
             return klass
     return None
+
+
+def fill_colors(material: object, x, y, z, out: np.ndarray) -> None:
+    """Write the colours of ``material`` at points (x, y, z) into a (3, n) array."""
+    colors_at = getattr(type(material), "colors_at", None)
+    if colors_at is ChequeredMaterial.colors_at and uses_vectorised(material):
+        material._fill(x, y, z, out)  # type: ignore[attr-defined]  # built-in: no copies
+    else:
+        out[:] = surface_colors(material, np.stack((x, y, z), axis=1)).T
 
 
 def uses_vectorised(material: object) -> bool:

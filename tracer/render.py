@@ -10,8 +10,9 @@ from .scene import Scene, SceneSource, load_scene
 from .settings import RenderSettings
 from .trace import SceneArrays, trace
 
-#: Rays traced per numpy pass: keeps temporaries under glibc's mmap threshold (~128 KiB).
-CHUNK_RAYS = 16 * 1024
+#: Rays traced per numpy pass. With the worker's allocator tuning (worker.tune_allocator)
+#: 32k rays ran 10% faster than 16k and as fast as 64k on twoballs at 960x540.
+CHUNK_RAYS = 32 * 1024
 
 
 def frame_size(scene: Scene, settings: RenderSettings) -> tuple[int, int]:

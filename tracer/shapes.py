@@ -1,9 +1,10 @@
 """Primitives: each intersects many rays at once (structure of arrays, float64).
 
-A shape implements ``intersect(o, d) -> t`` (distance along unit rays, ``inf`` where missed)
-and ``normals(p, d) -> n`` (unit normals at hit points). ``o``, ``d`` and ``p`` are triples of
-arrays (or floats: primary rays share the camera origin). Sphere arithmetic follows Puray's
-evaluation order exactly, so its pictures match Puray byte for byte.
+A shape implements ``intersect(o, d) -> (t, hit)`` (distance along unit rays and a boolean
+mask of the rays that hit at t > 0) and ``normals(p, d) -> n`` (unit normals at hit points).
+``o``, ``d`` and ``p`` are triples of arrays (or floats: primary rays share the camera
+origin). Sphere arithmetic follows Puray's evaluation order exactly, so its pictures match
+Puray byte for byte.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ class Shape:
     def prepare(self) -> None:
         """Validate the user's numbers and cache them as floats (raises SceneError)."""
 
-    def intersect(self, o: Triple, d: Triple) -> np.ndarray:
+    def intersect(self, o: Triple, d: Triple) -> tuple[np.ndarray, np.ndarray]:
         raise NotImplementedError
 
     def normals(self, p: Triple, d: Triple) -> Triple:
@@ -67,7 +68,7 @@ class Sphere(Shape):
             raise error_at(self._site, f"Sphere radius must be positive and finite, got {r}")
         self._r2 = r * r
 
-    def intersect(self, o: Triple, d: Triple) -> np.ndarray:
+    def intersect(self, o: Triple, d: Triple) -> tuple[np.ndarray, np.ndarray]:
         cx, cy, cz = self._c
         sx, sy, sz = o[0] - cx, o[1] - cy, o[2] - cz
         b = d[0] * sx
@@ -84,8 +85,7 @@ class Sphere(Shape):
         b -= disc
         b /= 2
         hit &= b > 0
-        b[~hit] = np.inf
-        return b
+        return b, hit
 
     def normals(self, p: Triple, d: Triple) -> Triple:
         cx, cy, cz = self._c
@@ -110,15 +110,14 @@ class Plane(Shape):
             raise error_at(self._site, "Plane normal must not be the zero vector")
         self._n = (nx / m, ny / m, nz / m)
 
-    def intersect(self, o: Triple, d: Triple) -> np.ndarray:
+    def intersect(self, o: Triple, d: Triple) -> tuple[np.ndarray, np.ndarray]:
         nx, ny, nz = self._n
         denom = d[0] * nx + d[1] * ny + d[2] * nz
         num = (self._p[0] - o[0]) * nx + (self._p[1] - o[1]) * ny + (self._p[2] - o[2]) * nz
         with np.errstate(divide="ignore", invalid="ignore"):
             t = np.asarray(num / denom, dtype=np.float64)
         t = np.array(np.broadcast_to(t, np.shape(denom)))
-        t[~(t > 0)] = np.inf
-        return t
+        return t, t > 0
 
     def normals(self, p: Triple, d: Triple) -> Triple:
         nx, ny, nz = self._n

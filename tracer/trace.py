@@ -2,19 +2,21 @@
 
 Exactness rules (see ../shared/bench/ref.c): float64 everywhere, every expression in Puray's
 left-to-right order, nearest object wins with ties to the earlier one, and the recursion
-``colour = local + reflection * child`` folded from the deepest bounce upwards (not
-accumulated with running weights, which would round differently).
+``colour = local + reflection * child`` folded from the deepest bounce upwards (running
+weights would round differently).
 
-Secondary rays are compacted at every bounce: only rays that hit a reflective surface go on.
-Refraction fits the same scheme: another child ray set per bounce, folded the same way.
+Secondary rays are compacted at every bounce: only rays that hit a reflective surface go
+on. Refraction fits the same scheme: one more child ray set per bounce, folded the same way.
+Colours are (3, n) arrays worked on one channel row at a time: 1-D ops are the fast ones.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from .materials import surface_colors
+from .materials import Material, fill_colors
 from .scene import Scene
+from .shapes import Sphere
 
 MIN_DISPLACE = 0.0001
 
@@ -30,11 +32,26 @@ class SceneArrays:
         self.diffuse = np.array([m.diffuse for m in mats], dtype=np.float64)
         self.specular = np.array([m.specular for m in mats], dtype=np.float64)
         self.reflection = np.array([m.reflection for m in mats], dtype=np.float64)
-        exps = {float(getattr(m, "specular_k", 50)) for m in mats}
-        self.spec_k = exps.pop() if len(exps) == 1 else None
-        self.spec_ks = np.array([float(getattr(m, "specular_k", 50)) for m in mats])
-        self.lights = [(light._pos, np.array(light._rgb)) for light in scene.lights]
+        self.spec_k = np.array([float(getattr(m, "specular_k", 50)) for m in mats])
+        self.one_spec_k = float(self.spec_k[0]) if len(set(self.spec_k.tolist())) == 1 else None
+        self.lights = [(light._pos, light._rgb) for light in scene.lights]
         self.shadows = shadows
+        # Spheres' normals come from one gather of their centres; other shapes are asked.
+        is_sphere = [isinstance(obj, Sphere) for obj in self.objects]
+        self.others = [k for k, yes in enumerate(is_sphere) if not yes]
+        centers = [
+            obj._c if yes else (0.0, 0.0, 0.0)
+            for obj, yes in zip(self.objects, is_sphere, strict=True)
+        ]
+        self.centers = np.array(centers, dtype=np.float64).reshape(-1, 3).T.copy()
+        # Plain colours come from one gather too; patterned materials are asked per object.
+        plain = [type(m) is Material for m in mats]
+        self.patterned = [k for k, yes in enumerate(plain) if not yes]
+        table = [
+            (m.color.x, m.color.y, m.color.z) if yes else (0, 0, 0)
+            for m, yes in zip(mats, plain, strict=True)
+        ]
+        self.colors = np.array(table, dtype=np.float64).reshape(-1, 3).T.copy()
 
 
 def _take(o, idx):
@@ -46,87 +63,110 @@ def nearest(sa: SceneArrays, o, d):
     best = np.full(d[0].shape, np.inf)
     hit = np.full(d[0].shape, -1, dtype=np.intp)
     for k, obj in enumerate(sa.objects):
-        t = obj.intersect(o, d)
-        closer = t < best
-        np.copyto(best, t, where=closer)
-        hit[closer] = k
+        t, ok = obj.intersect(o, d)
+        ok &= t < best  # strictly closer: ties go to the earlier object
+        np.copyto(best, t, where=ok)
+        hit[ok] = k
     return best, hit
 
 
 def _occluded(sa: SceneArrays, p, L, dist):
     blocked = np.zeros(dist.shape, dtype=bool)
     for obj in sa.objects:
-        blocked |= obj.intersect(p, L) < dist
+        t, ok = obj.intersect(p, L)
+        ok &= t < dist
+        blocked |= ok
     return blocked
+
+
+def _unit(x, y, z):
+    """Normalise in place, Puray's way: divide each component by sqrt(x*x + y*y + z*z)."""
+    m = x * x
+    m += y * y
+    m += z * z
+    np.sqrt(m, out=m)
+    x /= m
+    y /= m
+    z /= m
+    return x, y, z
+
+
+def _dot(ax, ay, az, bx, by, bz):
+    r = ax * bx
+    r += ay * by
+    r += az * bz
+    return r
 
 
 def _shade(sa: SceneArrays, p, n, hit, oc):
     """Puray's Phong: ambient + per light Lambert diffuse and Blinn-Phong specular. (3, m)."""
-    amb = sa.ambient[hit]
     col = np.empty((3, len(hit)))
-    col[:] = amb
-    ocd = oc * sa.diffuse[hit]
-    spec = sa.specular[hit]
+    col[:] = sa.ambient[hit]  # white * ambient
+    diffuse, spec = sa.diffuse[hit], sa.specular[hit]
+    ocd = [oc[c] * diffuse for c in range(3)]
+    k = sa.one_spec_k if sa.one_spec_k is not None else sa.spec_k[hit]
     px, py, pz = p
-    nx, ny, nz = n
     cx, cy, cz = sa.camera
     tcx, tcy, tcz = cx - px, cy - py, cz - pz
     for (lx, ly, lz), rgb in sa.lights:
         Lx, Ly, Lz = lx - px, ly - py, lz - pz
-        m = Lx * Lx
-        m += Ly * Ly
-        m += Lz * Lz
-        np.sqrt(m, out=m)
-        Lx /= m
-        Ly /= m
-        Lz /= m
-        kd = nx * Lx
-        kd += ny * Ly
-        kd += nz * Lz
-        np.maximum(kd, 0.0, out=kd)
-        hx, hy, hz = Lx + tcx, Ly + tcy, Lz + tcz
-        m = hx * hx
-        m += hy * hy
-        m += hz * hz
-        np.sqrt(m, out=m)
-        hx /= m
-        hy /= m
-        hz /= m
-        ks = nx * hx
-        ks += ny * hy
-        ks += nz * hz
-        np.maximum(ks, 0.0, out=ks)
-        ks = np.power(ks, sa.spec_k if sa.spec_k is not None else sa.spec_ks[hit])
-        dcol = ocd * kd
-        scol = (rgb[:, None] * spec) * ks
         if sa.shadows:
-            dist = np.sqrt((lx - px) ** 2 + (ly - py) ** 2 + (lz - pz) ** 2)
-            q = tuple(pc + nc * MIN_DISPLACE for pc, nc in zip(p, n, strict=False))
-            lit = ~_occluded(sa, q, (Lx, Ly, Lz), dist)
-            dcol *= lit
-            scol *= lit
-        col += dcol
-        col += scol
+            dist = np.sqrt(_dot(Lx, Ly, Lz, Lx, Ly, Lz))
+        Lx, Ly, Lz = _unit(Lx, Ly, Lz)
+        kd = _dot(*n, Lx, Ly, Lz)
+        np.maximum(kd, 0.0, out=kd)
+        ks = _dot(*n, *_unit(Lx + tcx, Ly + tcy, Lz + tcz))
+        np.maximum(ks, 0.0, out=ks)
+        np.power(ks, k, out=ks)
+        if sa.shadows:
+            q = tuple(pc + nc * MIN_DISPLACE for pc, nc in zip(p, n, strict=True))
+            dark = _occluded(sa, q, (Lx, Ly, Lz), dist)
+            kd[dark] = 0.0
+            ks[dark] = 0.0
+        for c in range(3):
+            row = col[c]
+            row += ocd[c] * kd
+            term = spec * rgb[c]
+            term *= ks
+            row += term
     return col
 
 
-def _normals_and_colors(sa: SceneArrays, p, d, hit):
-    m = len(hit)
-    n = tuple(np.empty(m) for _ in range(3))
-    oc = np.empty((m, 3))
-    for k, obj in enumerate(sa.objects):
+def _normals(sa: SceneArrays, p, d, hit):
+    cx, cy, cz = (sa.centers[a][hit] for a in range(3))
+    n = _unit(p[0] - cx, p[1] - cy, p[2] - cz)
+    for k in sa.others:
         sel = np.flatnonzero(hit == k)
-        if sel.size == 0:
+        if sel.size:
+            nk = sa.objects[k].normals(_take(p, sel), _take(d, sel))
+            for axis in range(3):
+                n[axis][sel] = nk[axis]
+    return n
+
+
+def _colors(sa: SceneArrays, p, hit):
+    oc = np.empty((3, len(hit)))
+    for c in range(3):
+        np.take(sa.colors[c], hit, out=oc[c])
+    for k in sa.patterned:
+        material = sa.objects[k].material
+        if len(sa.objects) == 1:
+            fill_colors(material, *p, oc)
             continue
-        if sel.size == m:
-            ps, ds = p, d
-        else:
-            ps, ds = _take(p, sel), _take(d, sel)
-        nk = obj.normals(ps, ds)
-        for axis in range(3):
-            n[axis][sel] = nk[axis]
-        oc[sel] = surface_colors(obj.material, np.stack(ps, axis=1))
-    return n, oc.T
+        sel = np.flatnonzero(hit == k)
+        if sel.size:
+            part = np.empty((3, sel.size))
+            fill_colors(material, *_take(p, sel), part)
+            oc[:, sel] = part
+    return oc
+
+
+def _reflect(p, n, d):
+    """Return the reflected rays' origins (offset along the normal) and unit directions."""
+    o = tuple(pc + nc * MIN_DISPLACE for pc, nc in zip(p, n, strict=True))
+    dn = _dot(*d, *n)
+    dn *= 2
+    return o, _unit(d[0] - n[0] * dn, d[1] - n[1] * dn, d[2] - n[2] * dn)
 
 
 def trace(sa: SceneArrays, o, d, max_depth: int) -> np.ndarray:
@@ -136,38 +176,34 @@ def trace(sa: SceneArrays, o, d, max_depth: int) -> np.ndarray:
         count = d[0].shape[0]
         t, hit = nearest(sa, o, d)
         idx = np.flatnonzero(hit >= 0)
+        if idx.size < count:
+            o, d, t, hit = _take(o, idx), _take(d, idx), t[idx], hit[idx]
         if idx.size == 0:
             levels.append((count, idx, None, None, None))
             break
-        if idx.size < count:
-            o, d, t, hit = _take(o, idx), _take(d, idx), t[idx], hit[idx]
-        p = tuple(oc + dc * t for oc, dc in zip(o, d, strict=False))
-        n, oc = _normals_and_colors(sa, p, d, hit)
-        local = _shade(sa, p, n, hit, oc)
+        p = tuple(oc + dc * t for oc, dc in zip(o, d, strict=True))
+        n = _normals(sa, p, d, hit)
+        local = _shade(sa, p, n, hit, _colors(sa, p, hit))
         refl = sa.reflection[hit]
-        go = np.flatnonzero(refl != 0) if depth < max_depth else idx[:0]
+        go = np.flatnonzero(refl) if depth < max_depth else idx[:0]
         levels.append((count, idx, local, refl, go))
         if go.size == 0:
             break
-        p, n, d = _take(p, go), _take(n, go), _take(d, go)
-        o = tuple(pc + nc * MIN_DISPLACE for pc, nc in zip(p, n, strict=False))
-        dn = d[0] * n[0]
-        dn += d[1] * n[1]
-        dn += d[2] * n[2]
-        dn *= 2
-        rx, ry, rz = d[0] - n[0] * dn, d[1] - n[1] * dn, d[2] - n[2] * dn
-        m = rx * rx
-        m += ry * ry
-        m += rz * rz
-        np.sqrt(m, out=m)
-        d = (rx / m, ry / m, rz / m)
+        if go.size < idx.size:
+            p, n, d = _take(p, go), _take(n, go), _take(d, go)
+        o, d = _reflect(p, n, d)
     child = None
     for count, idx, local, refl, go in reversed(levels):
-        out = np.zeros((3, count))
-        if local is not None:
-            if child is not None and go.size:
+        if local is not None and child is not None:
+            if go.size == local.shape[1]:
+                child *= refl
+                local += child  # local + reflection * child
+            else:
                 local[:, go] += child * refl[go]
-            out[:, idx] = local
-        child = out
+        if local is None or idx.size == count:
+            child = local if local is not None else np.zeros((3, count))
+        else:
+            child = np.zeros((3, count))
+            child[:, idx] = local
     assert child is not None
     return child

@@ -11,12 +11,28 @@ Worker -> parent:
 
 from __future__ import annotations
 
+import ctypes
 import os
 import signal
 import sys
 
 from .errors import SceneError, from_exception
 from .render import _cache, frame_size, render_rows
+
+
+def tune_allocator() -> None:
+    """Keep freed memory in glibc's heap: numpy temporaries are re-allocated every chunk.
+
+    Without this, glibc returns large blocks to the system (mmap/trim) and every chunk pays
+    page faults again: measured 1.5x slower for the first frames of a fresh worker.
+    """
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+        libc.mallopt(-1, 256 << 20)  # M_TRIM_THRESHOLD
+        libc.mallopt(-2, 64 << 20)  # M_TOP_PAD
+        libc.mallopt(-3, 32 << 20)  # M_MMAP_THRESHOLD
+    except (OSError, AttributeError):
+        pass  # not glibc: the defaults are fine, only slower
 
 
 def _run(msg):
@@ -31,6 +47,7 @@ def _run(msg):
 def main(conn, parent_pid: int) -> None:
     """Serve requests until told to stop or the parent is gone."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the parent's to handle
+    tune_allocator()
     sys.stdin = open(os.devnull)  # noqa: SIM115 - a scene's input() must not hang on our stdin
     conn.send(("ready", os.getpid()))
     while True:
