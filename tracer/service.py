@@ -287,7 +287,7 @@ class RenderService:
             return SceneError(
                 f"the scene ended its worker process while loading ({how})", job.source.path
             )
-        rows = f"rows {task[4]}-{task[5] - 1}"
+        rows = f"row {task[4]}" if task[5] - task[4] == 1 else f"rows {task[4]}-{task[5] - 1}"
         return WorkerDied(
             f"a render worker died ({how}) while rendering {rows} of {name}; it was replaced"
         )

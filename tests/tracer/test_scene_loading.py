@@ -1,0 +1,130 @@
+"""Loading scene files: Puray's format, our own API, sibling modules, seeding."""
+
+from __future__ import annotations
+
+import sys
+import textwrap
+
+import numpy as np
+import pytest
+
+from tests.tracer.helpers import PURAY_HEADER, write_scene
+from tracer import LookAtCamera, Plane, SceneError, Sphere
+from tracer.render import render_image
+from tracer.scene import SceneSource, load_scene
+from tracer.settings import RenderSettings
+
+OWN_API = textwrap.dedent(
+    """
+    from tracer import Color, Light, LookAtCamera, Material, Plane, Point, Sphere, Vector
+
+    WIDTH, HEIGHT = 64, 48
+    CAMERA = LookAtCamera(Point(0, -1, -3), Point(0, 0, 0), fov=50)
+    OBJECTS = [
+        Plane(Point(0, 0.5, 0), Vector(0, -1, 0), Material(Color.from_hex("#808080"))),
+        Sphere(Point(0, 0, 0), 0.5, Material(Color.from_hex("#ff0000"), reflection=0)),
+    ]
+    LIGHTS = [Light(Point(2, -4, -3), Color.from_hex("#FFFFFF"))]
+    """
+)
+
+
+def test_puray_scene_uses_our_classes(tmp_path):
+    body = PURAY_HEADER + textwrap.dedent(
+        """
+        WIDTH, HEIGHT = 32, 18
+        RENDERED_IMG = "x.ppm"
+        CAMERA = Vector(0, -0.35, -1)
+        OBJECTS = [Sphere(Point(0, 0, 1), 0.5, Material(Color.from_hex("#00FF00")))]
+        LIGHTS = [Light(Point(1.5, -0.5, -10), Color.from_hex("#FFFFFF"))]
+        """
+    )
+    scene = load_scene(SceneSource.from_path(write_scene(tmp_path, "puray.py", body)))
+    assert (scene.width, scene.height, scene.rendered_img) == (32, 18, "x.ppm")
+    assert isinstance(scene.objects[0], Sphere)
+    assert "sphere" not in sys.modules  # Puray's names do not leak out of the load
+
+
+def test_own_api_scene_with_plane_and_look_at_camera(tmp_path):
+    source = SceneSource.from_path(write_scene(tmp_path, "own.py", OWN_API))
+    scene = load_scene(source)
+    assert isinstance(scene.camera, LookAtCamera)
+    assert isinstance(scene.objects[0], Plane)
+    img = render_image(source, RenderSettings()).astype(int)
+    centre = img[24, 32]
+    assert centre[0] > centre[1] + 100  # the red ball in the middle
+    floor = img[45, 5]
+    assert abs(floor[0] - floor[1]) < 5
+    assert floor[0] > 20
+
+
+def test_sibling_module_edits_are_seen_without_restarting(tmp_path):
+    (tmp_path / "mymats.py").write_text(
+        "from tracer import Color, Material\nBALL = Material(Color.from_hex('#ff0000'))\n"
+    )
+    body = OWN_API.replace(
+        'Material(Color.from_hex("#ff0000"), reflection=0)', "mymats.BALL"
+    ).replace("from tracer import", "import mymats\nfrom tracer import")
+    path = write_scene(tmp_path, "uses_sibling.py", body)
+    source = SceneSource.from_path(path)
+    assert [p for p in source.files if p.endswith("mymats.py")]
+    red = render_image(source, RenderSettings())[24, 32]
+    (tmp_path / "mymats.py").write_text(
+        "from tracer import Color, Material\nBALL = Material(Color.from_hex('#0000ff'))\n"
+    )
+    blue = render_image(SceneSource.from_path(path), RenderSettings())[24, 32]
+    assert red[0] > red[2]
+    assert blue[2] > blue[0]
+    assert "mymats" not in sys.modules
+
+
+def test_every_load_seeds_random_sources_identically(tmp_path):
+    body = PURAY_HEADER + textwrap.dedent(
+        """
+        import random
+        import numpy as np
+        WIDTH, HEIGHT = 8, 8
+        CAMERA = Vector(0, 0, -1)
+        OBJECTS = [Sphere(Point(random.random(), float(np.random.rand()), 3), 0.1)]
+        LIGHTS = []
+        """
+    )
+    source = SceneSource.from_path(write_scene(tmp_path, "rnd.py", body))
+    first = load_scene(source, seed=5).objects[0].center
+    again = load_scene(source, seed=5).objects[0].center
+    other = load_scene(source, seed=6).objects[0].center
+    assert (first.x, first.y) == (again.x, again.y)
+    assert (first.x, first.y) != (other.x, other.y)
+
+
+def test_syntax_error_names_file_and_line(tmp_path):
+    path = write_scene(tmp_path, "bad.py", "WIDTH = 10\nHEIGHT = (\n")
+    with pytest.raises(SceneError) as info:
+        load_scene(SceneSource.from_path(path))
+    assert info.value.filename == str(path)
+    assert info.value.lineno == 2
+    assert str(info.value).startswith(f"{path}:2: syntax error")
+
+
+def test_exception_in_sibling_module_points_into_that_module(tmp_path):
+    (tmp_path / "helper_mod.py").write_text("x = 1\ny = x / 0\n")
+    path = write_scene(tmp_path, "main_scene.py", "import helper_mod\nWIDTH = 1\n")
+    with pytest.raises(SceneError) as info:
+        load_scene(SceneSource.from_path(path))
+    err = info.value
+    assert err.filename == str(tmp_path / "helper_mod.py")
+    assert err.lineno == 2
+    assert "ZeroDivisionError" in err.message
+    assert [f.filename for f in err.frames] == [str(path), str(tmp_path / "helper_mod.py")]
+    assert "tracer" not in err.details().replace(str(tmp_path), "")
+
+
+def test_numbers_render_the_same_whatever_the_numpy_integer_type(tmp_path):
+    body = OWN_API.replace(
+        "WIDTH, HEIGHT = 64, 48", "import numpy\nWIDTH, HEIGHT = numpy.int64(64), 48"
+    )
+    img = render_image(
+        SceneSource.from_path(write_scene(tmp_path, "np.py", body)), RenderSettings()
+    )
+    assert img.shape == (48, 64, 3)
+    assert np.any(img)
