@@ -1,0 +1,113 @@
+"""Render speed of twoballs at 960x540 (depth 5) against the C reference renderer.
+
+    python bench/render_speed.py [--runs N] [--width W --height H]
+
+Times warm renders on 1 and 2 worker processes and ../shared/bench/ref.c (2 OpenMP threads,
+whole process) in the same run; prints Mpixel/s and our-time / C-time ratios. The last line
+is the 2-worker ratio. Also times the whole `puray render` command once it exists.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tracer.scene import SceneSource  # noqa: E402
+from tracer.service import JobFailed, JobFinished, RenderService  # noqa: E402
+from tracer.settings import RenderSettings  # noqa: E402
+
+REF_C = ROOT.parent / "shared" / "bench" / "ref.c"
+SCENE = ROOT / "scenes" / "twoballs.py"
+
+
+def time_c(width: int, height: int, runs: int, tmp: Path) -> float | None:
+    if not REF_C.exists() or shutil.which("gcc") is None:
+        return None
+    exe = tmp / "ref"
+    flags = ["-O2", "-fopenmp", "-ffp-contract=off"]
+    subprocess.run(["gcc", *flags, "-o", str(exe), str(REF_C), "-lm"], check=True)
+    env = {**os.environ, "OMP_NUM_THREADS": "2"}
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(
+            [str(exe), str(width), str(height), str(tmp / "ref.ppm")], env=env, check=True
+        )
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def time_workers(processes: int, settings: RenderSettings, runs: int) -> float:
+    source = SceneSource.from_path(SCENE)
+    with RenderService(processes=processes) as service:
+        service.wait_ready()
+        times = []
+        for _ in range(runs + 2):  # two warm-up frames: scene load, allocator, caches
+            start = time.perf_counter()
+            job = service.submit(source, settings)
+            while True:
+                ev = service.events.get(timeout=60)
+                if ev.job == job and isinstance(ev, (JobFinished, JobFailed)):
+                    break
+            if isinstance(ev, JobFailed):
+                raise SystemExit(f"render failed: {ev.error}")
+            times.append(time.perf_counter() - start)
+    return statistics.median(times[2:])
+
+
+def time_cli(width: int, height: int, runs: int, tmp: Path) -> float | None:
+    cli = ROOT / "tracer" / "cli.py"
+    if not cli.exists():
+        return None
+    times = []
+    for _ in range(runs):
+        out = tmp / "cli.png"
+        cmd = [sys.executable, "-m", "tracer.cli", "render", str(SCENE), "-o", str(out)]
+        cmd += ["--width", str(width), "--height", str(height)]
+        start = time.perf_counter()
+        subprocess.run(cmd, cwd=ROOT, check=True, stderr=subprocess.DEVNULL)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--width", type=int, default=960)
+    parser.add_argument("--height", type=int, default=540)
+    args = parser.parse_args()
+    w, h = args.width, args.height
+    mpix = w * h / 1e6
+    settings = RenderSettings(width=w, height=h)
+    with tempfile.TemporaryDirectory() as tmpdir:
+        tmp = Path(tmpdir)
+        c = time_c(w, h, args.runs, tmp)
+        cli = time_cli(w, h, max(3, args.runs // 2), tmp)
+        ours = {n: time_workers(n, settings, args.runs) for n in (1, 2)}
+    print(f"twoballs {w}x{h}, depth 5, median of {args.runs} runs")
+    if c is not None:
+        print(f"ref.c (2 threads, whole process): {c * 1e3:7.1f} ms  {mpix / c:6.2f} Mpix/s")
+    if cli is not None:
+        print(f"puray render (whole process):     {cli * 1e3:7.1f} ms  {mpix / cli:6.2f} Mpix/s")
+    for n, t in ours.items():
+        ratio = f"  {t / c:5.2f}x ref.c" if c else ""
+        print(
+            f"{n} warm worker{'s' if n > 1 else ' '}:                  "
+            f"{t * 1e3:7.1f} ms  {mpix / t:6.2f} Mpix/s{ratio}"
+        )
+    if c is not None:
+        print(f"2-worker / ref.c ratio: {ours[2] / c:.2f}")
+
+
+if __name__ == "__main__":
+    main()
