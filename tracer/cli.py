@@ -1,0 +1,294 @@
+"""The ``puray`` command: render a scene file to a PNG (or PPM) on the render service.
+
+    puray render SCENE.py [-o OUT.png] [--width W] [--height H] [--depth D] [--samples S]
+                 [--shadows] [--processes N] [--seed K] [--load-timeout SECONDS] [--quiet]
+
+Exit status: 0 when the image was written; 2 for bad input, with one message on stderr that
+names the scene file and line; 130 after Ctrl+C. Nothing is written unless the whole frame
+rendered, and an existing output file is either replaced in one step or left as it was.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import math
+import os
+import queue
+import signal
+import sys
+import threading
+import time
+
+from .errors import Frame, SceneError, WorkerDied
+from .image import check_writable, write_image
+from .scene import SceneSource
+from .service import JobFailed, JobFinished, JobStarted, RenderService, RowsReady
+from .settings import RenderSettings
+
+EXIT_BAD_INPUT = 2
+EXIT_INTERRUPTED = 130
+#: Traceback frames of the scene's own code shown under an error (the innermost ones).
+MAX_FRAMES = 5
+
+
+class UserError(Exception):
+    """A bad input: its message is printed after 'puray: error: ' and the exit status is 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # one line instead of argparse's usage dump
+        raise UserError(f"{message} (see '{self.prog} --help')")
+
+
+def _positive_seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected seconds, got {text!r}") from None
+    if not (math.isfinite(value) and value > 0):
+        raise argparse.ArgumentTypeError(f"must be a positive number of seconds, got {text!r}")
+    return value
+
+
+def _processes(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if not 1 <= value <= 256:
+        raise argparse.ArgumentTypeError(f"must be from 1 to 256, got {value}")
+    return value
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="puray", description="Ray-trace Puray scene files.")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    render = commands.add_parser(
+        "render",
+        help="render a scene file to an image",
+        description="Render SCENE.py to a PNG (or a binary PPM when OUT ends in .ppm).",
+    )
+    render.add_argument("scene", metavar="SCENE.py", help="the scene file")
+    render.add_argument(
+        "-o", "--output", metavar="OUT", help="image to write (default: SCENE.png beside the scene)"
+    )
+    render.add_argument("--width", type=int, help="image width (default: the scene's WIDTH)")
+    render.add_argument("--height", type=int, help="image height (default: the scene's HEIGHT)")
+    render.add_argument("--depth", type=int, default=5, help="reflection bounces (default: 5)")
+    render.add_argument("--samples", type=int, default=1, help="anti-aliasing: S x S per pixel")
+    render.add_argument("--shadows", action="store_true", help="cast shadows (Puray has none)")
+    render.add_argument(
+        "--processes", type=_processes, help="worker processes (default: one per CPU)"
+    )
+    render.add_argument("--seed", type=int, default=0, help="seed for the scene's random numbers")
+    render.add_argument(
+        "--load-timeout",
+        type=_positive_seconds,
+        default=10.0,
+        metavar="SECONDS",
+        help="stop a scene that takes longer to load (default: 10)",
+    )
+    render.add_argument("-q", "--quiet", action="store_true", help="no progress output")
+    render.set_defaults(run=_render)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the ``puray`` command; return its exit status."""
+    try:
+        args = _parser().parse_args(argv)
+        return args.run(args)
+    except UserError as exc:
+        print(f"puray: error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("puray: interrupted; nothing written", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except SystemExit as exc:  # --help
+        return exc.code if isinstance(exc.code, int) else EXIT_BAD_INPUT
+
+
+def _render(args: argparse.Namespace) -> int:
+    try:
+        settings = RenderSettings(
+            width=args.width,
+            height=args.height,
+            max_depth=args.depth,
+            samples=args.samples,
+            shadows=args.shadows,
+            seed=args.seed,
+            load_timeout=args.load_timeout,
+        )
+    except ValueError as exc:
+        raise UserError(_as_option(str(exc))) from None
+    output = args.output or os.path.splitext(args.scene)[0] + ".png"
+    try:
+        check_writable(output)
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
+    shown = _Shown(args.scene)
+    try:
+        source = SceneSource.from_path(args.scene)
+    except SceneError as exc:
+        raise UserError(shown.error(exc)) from None
+    progress = Progress(sys.stderr, os.path.basename(args.scene), enabled=not args.quiet)
+    try:
+        with _started_service(args.processes) as service:
+            pixels, seconds = _render_frame(service, source, settings, progress, shown)
+    finally:
+        progress.close()
+    height, width = pixels.shape[:2]
+    metadata = {
+        "Scene": args.scene,
+        "Scene SHA-256": source.digest,
+        "Settings": {**settings.describe(), "width": width, "height": height},
+        "Render seconds": f"{seconds:.3f}",
+    }
+    try:
+        write_image(output, pixels, metadata)
+    except OSError as exc:
+        raise UserError(f"cannot write {output}: {exc.strerror or exc}") from None
+    if not args.quiet:
+        print(f"puray: wrote {output} ({width}x{height}, {seconds:.2f} s)", file=sys.stderr)
+    return 0
+
+
+def _as_option(message: str) -> str:
+    """Name the option in a RenderSettings message ('width must...' -> '--width must...')."""
+    for name in ("width", "height", "depth", "samples", "seed", "load timeout"):
+        if message.startswith(name + " "):
+            return "--" + name.replace(" ", "-") + message[len(name) :]
+    return message
+
+
+@contextlib.contextmanager
+def _started_service(processes: int | None):
+    """Start the workers with Ctrl+C ignored: it is ours to handle, and a worker hit by it
+    while still importing would print a traceback (children inherit an ignored signal)."""
+    # Workers run one numpy thread each: a BLAS thread pool per worker only slows their start.
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+    on_main = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if on_main else None
+    try:
+        service = RenderService(processes or _cpu_count())
+    finally:
+        if on_main:
+            signal.signal(signal.SIGINT, previous)
+    with service:
+        yield service
+
+
+def _cpu_count() -> int:
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def _render_frame(service, source, settings, progress, shown):
+    """Render one frame on ``service``; return it as an (H, W, 3) array and the seconds taken."""
+    import numpy as np
+
+    job = service.submit(source, settings)
+    frame = bytearray()
+    width = height = done = 0
+    while True:
+        try:
+            event = service.events.get(timeout=0.1)
+        except queue.Empty:
+            progress.update(done, height)
+            continue
+        if event.job != job:
+            continue
+        if isinstance(event, JobStarted):
+            width, height = event.width, event.height
+            frame = bytearray(width * height * 3)
+        elif isinstance(event, RowsReady) and not event.coarse:
+            frame[event.y0 * width * 3 : event.y1 * width * 3] = event.pixels
+            done += event.y1 - event.y0
+        elif isinstance(event, JobFinished):
+            progress.update(height, height)
+            pixels = np.frombuffer(frame, dtype=np.uint8).reshape(height, width, 3)
+            return pixels, event.seconds
+        elif isinstance(event, JobFailed):
+            raise UserError(shown.error(event.error))
+        progress.update(done, height)
+
+
+class _Shown:
+    """Show file names as the user typed them, or relative to the current folder."""
+
+    def __init__(self, scene: str) -> None:
+        self.scene, self.scene_abs = scene, os.path.abspath(scene)
+
+    def path(self, path: str) -> str:
+        if path == self.scene_abs:
+            return self.scene
+        rel = os.path.relpath(path)
+        return path if rel.startswith(os.pardir) else rel
+
+    def error(self, error: Exception) -> str:
+        """Describe a failed load or render in one message, with the scene's own frames."""
+        if not isinstance(error, SceneError):
+            kind = "" if isinstance(error, WorkerDied) else f"{type(error).__name__}: "
+            return f"{self.scene}: {kind}{error}"
+        frames = tuple(
+            Frame(self.path(f.filename), f.lineno, f.name, f.line)
+            for f in error.frames[-MAX_FRAMES:]
+        )
+        filename = self.path(error.filename) if error.filename else self.scene
+        shown = SceneError(error.message, filename, error.lineno, frames)
+        return shown.details() if len(frames) > 1 else str(shown)
+
+
+class Progress:
+    """Show rows done, percent and elapsed time; redraw only when the text changes.
+
+    On a terminal one line is redrawn in place; elsewhere (logs, pipes) a line is printed
+    at every quarter of the frame.
+    """
+
+    interval = 0.1  # seconds between redraws on a terminal
+
+    def __init__(self, stream, label: str, enabled: bool = True, width: int = 24) -> None:
+        self.stream, self.label, self.enabled, self.width = stream, label, enabled, width
+        self.tty = enabled and stream.isatty()
+        self.start = time.perf_counter()
+        self._last = ""
+        self._drawn = False
+        self._drawn_at = -1.0
+
+    def update(self, done: int, total: int) -> None:
+        if not self.enabled:
+            return
+        elapsed = time.perf_counter() - self.start
+        if total == 0:
+            text = f"{self.label}: loading {elapsed:.1f} s" if self.tty else ""
+        elif self.tty:
+            filled = self.width * done // total
+            bar = "#" * filled + "." * (self.width - filled)
+            pct = 100 * done // total
+            text = f"{self.label} [{bar}] {pct:3d}% {done}/{total} rows {elapsed:.1f} s"
+        else:
+            text = f"{self.label}: {25 * (4 * done // total):3d}% of {total} rows"
+        if self.tty and done < total and elapsed - self._drawn_at < self.interval:
+            return  # at most ~10 redraws a second; the last one always shows
+        if text and text != self._last:
+            self._last, self._drawn_at = text, elapsed
+            if self.tty:
+                self.stream.write(f"\r{text}\x1b[K")
+                self._drawn = True
+            else:
+                self.stream.write(f"{text} {elapsed:.1f} s\n")
+            self.stream.flush()
+
+    def close(self) -> None:
+        """End the redrawn line, so that whatever is printed next starts on its own."""
+        if self._drawn:
+            self.stream.write("\n")
+            self.stream.flush()
+            self._drawn = False
+
+
+if __name__ == "__main__":
+    sys.exit(main())
