@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 
 import numpy as np
@@ -58,17 +59,19 @@ class SceneCache:
     def __init__(self, size: int = 4) -> None:
         self.size = size
         self._scenes: OrderedDict[tuple, Scene] = OrderedDict()
+        self._lock = threading.Lock()  # Dask workers render in threads
 
     def get(self, source: SceneSource, settings: RenderSettings) -> Scene:
         key = (source.digest, settings.seed)
-        scene = self._scenes.get(key)
-        if scene is None:
-            scene = load_scene(source, settings.seed, settings.load_timeout)
-            self._scenes[key] = scene
-            while len(self._scenes) > self.size:
-                self._scenes.popitem(last=False)
-        self._scenes.move_to_end(key)
-        return scene
+        with self._lock:
+            scene = self._scenes.get(key)
+            if scene is None:
+                scene = load_scene(source, settings.seed, settings.load_timeout)
+                self._scenes[key] = scene
+                while len(self._scenes) > self.size:
+                    self._scenes.popitem(last=False)
+            self._scenes.move_to_end(key)
+            return scene
 
 
 _cache = SceneCache()

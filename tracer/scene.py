@@ -18,6 +18,7 @@ import random
 import signal
 import sys
 import threading
+import time
 import types
 from dataclasses import dataclass, field
 
@@ -149,11 +150,16 @@ def seed_everything(seed: int) -> None:
     np.random.seed(seed % 2**32)
 
 
+#: Loading swaps sys.modules entries: one load at a time per process (Dask uses threads).
+_LOAD_LOCK = threading.Lock()
+
+
 def load_scene(source: SceneSource, seed: int = 0, timeout: float = 10.0) -> Scene:
     """Run a scene's code and validate what it defines; raise SceneError naming file and line."""
-    seed_everything(seed)
-    namespace = _execute(source, timeout)
-    return _build(source, namespace)
+    with _LOAD_LOCK:
+        seed_everything(seed)
+        namespace = _execute(source, timeout)
+        return _build(source, namespace)
 
 
 def _execute(source: SceneSource, timeout: float) -> dict:
@@ -201,28 +207,44 @@ def _execute(source: SceneSource, timeout: float) -> dict:
 
 
 class _Alarm:
-    """Interrupt the main thread after ``timeout`` seconds (where signals allow it)."""
+    """Interrupt scene code that runs longer than ``timeout`` seconds.
+
+    In a main thread a SIGALRM timer does it (it also stops loops inside C calls such as
+    time.sleep); elsewhere (Dask runs tasks in threads) a trace function checks the clock on
+    every line of Python, which catches the endless loops scenes actually have.
+    """
 
     def __init__(self, timeout: float) -> None:
         self.timeout = timeout
-        self.active = (
+        self.use_signal = (
             hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
         )
 
     def __enter__(self):
-        if self.active:
+        if self.use_signal:
             self.previous = signal.signal(signal.SIGALRM, self._fire)
             signal.setitimer(signal.ITIMER_REAL, self.timeout)
+        else:
+            self.deadline = time.monotonic() + self.timeout
+            self.previous = sys.gettrace()
+            sys.settrace(self._trace)
         return self
 
     def __exit__(self, *exc) -> None:
-        if self.active:
+        if self.use_signal:
             signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, self.previous)
+        else:
+            sys.settrace(self.previous)
 
     @staticmethod
     def _fire(signum, frame):
         raise _Timeout()
+
+    def _trace(self, frame, event, arg):
+        if time.monotonic() > self.deadline:
+            raise _Timeout()
+        return self._trace
 
 
 _REQUIRED = ("WIDTH", "HEIGHT", "CAMERA", "OBJECTS", "LIGHTS")
