@@ -1,0 +1,78 @@
+"""The frame being rendered: a numpy RGB image that rows and coarse previews are written into."""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+class FrameBuffer:
+    """Hold one frame as an (height, width, 3) uint8 array and track which rows are final.
+
+    A new render keeps the previous picture until its own pixels arrive (no blank flash): on a
+    size change the old picture is resampled to the new size. A coarse preview only fills rows
+    that no full-resolution block has written yet.
+    """
+
+    def __init__(self, width: int = 1, height: int = 1) -> None:
+        self.pixels = np.zeros((height, width, 3), np.uint8)
+        self.rows_done = np.zeros(height, bool)
+        self.has_pixels = False  # any pixel from the current render yet?
+        self.blank = True  # no render has written a pixel yet
+
+    @property
+    def width(self) -> int:
+        return self.pixels.shape[1]
+
+    @property
+    def height(self) -> int:
+        return self.pixels.shape[0]
+
+    @property
+    def size(self) -> tuple[int, int]:
+        return self.width, self.height
+
+    @property
+    def complete(self) -> bool:
+        return bool(self.rows_done.all())
+
+    @property
+    def progress(self) -> float:
+        """Return the finished fraction of full-resolution rows (0..1)."""
+        return float(self.rows_done.mean()) if self.rows_done.size else 0.0
+
+    @property
+    def pixels_done(self) -> int:
+        return int(self.rows_done.sum()) * self.width
+
+    def start(self, width: int, height: int) -> None:
+        """Begin a new render of ``width`` x ``height``, keeping the old picture on show."""
+        if (width, height) != self.size:
+            self.pixels = resample(self.pixels, width, height)
+        self.rows_done = np.zeros(height, bool)
+        self.has_pixels = False
+
+    def put_rows(self, y0: int, y1: int, data: bytes) -> None:
+        """Write full-resolution rows ``y0 <= y < y1``."""
+        rows = np.frombuffer(data, np.uint8).reshape(y1 - y0, self.width, 3)
+        self.pixels[y0:y1] = rows
+        self.rows_done[y0:y1] = True
+        self.has_pixels, self.blank = True, False
+
+    def put_coarse(self, data: bytes, width: int, height: int) -> None:
+        """Upscale a small preview of the whole frame into the rows not final yet."""
+        small = np.frombuffer(data, np.uint8).reshape(height, width, 3)
+        todo = np.flatnonzero(~self.rows_done)
+        if todo.size == 0:
+            return
+        ys = todo * height // self.height
+        xs = np.arange(self.width) * width // self.width
+        self.pixels[todo] = small[ys[:, None], xs[None, :]]
+        self.has_pixels, self.blank = True, False
+
+
+def resample(pixels: np.ndarray, width: int, height: int) -> np.ndarray:
+    """Return ``pixels`` resized to ``width`` x ``height`` (nearest neighbour, a new array)."""
+    h, w = pixels.shape[:2]
+    ys = np.arange(height) * h // height
+    xs = np.arange(width) * w // width
+    return np.ascontiguousarray(pixels[ys[:, None], xs[None, :]])

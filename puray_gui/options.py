@@ -1,0 +1,118 @@
+"""What the settings panel edits: render settings plus the preview's own knobs (Qt-free)."""
+
+from __future__ import annotations
+
+import ast
+import os
+from dataclasses import asdict, dataclass, fields, replace
+
+from tracer.settings import MAX_DEPTH, MAX_SAMPLES, RenderSettings
+
+#: Resolution presets offered in the panel; None is the scene's own WIDTH x HEIGHT.
+RESOLUTION_PRESETS: tuple[tuple[int, int] | None, ...] = (
+    None,
+    (320, 180),
+    (640, 360),
+    (960, 540),
+    (1920, 1080),
+    (3840, 2160),
+)
+PREVIEW_SCALES = (25, 50, 100)
+_DEFAULTS = RenderSettings()
+
+
+def cpu_count() -> int:
+    return max(1, os.cpu_count() or 1)
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    """Everything the user can set; ``width``/``height`` None render at the scene's own size."""
+
+    width: int | None = None
+    height: int | None = None
+    max_depth: int = _DEFAULTS.max_depth
+    samples: int = _DEFAULTS.samples
+    shadows: bool = _DEFAULTS.shadows
+    seed: int = _DEFAULTS.seed
+    preview_scale: int = 100  # percent; export always renders at 100
+    workers: int = 0  # 0: one per core
+    load_timeout: float = _DEFAULTS.load_timeout
+
+    def with_(self, **changes) -> RenderOptions:
+        return replace(self, **changes)
+
+    @property
+    def worker_count(self) -> int:
+        return min(cpu_count(), self.workers) if self.workers > 0 else cpu_count()
+
+    def full_settings(self) -> RenderSettings:
+        """Return the settings an export (and ``puray render``) uses: full size."""
+        return RenderSettings(
+            width=self.width,
+            height=self.height,
+            max_depth=self.max_depth,
+            samples=self.samples,
+            shadows=self.shadows,
+            seed=self.seed,
+            load_timeout=self.load_timeout,
+        )
+
+    def preview_settings(self, scene_size: tuple[int, int] | None) -> RenderSettings:
+        """Return the settings the live preview renders with (scaled down when asked)."""
+        full = self.full_settings()
+        if self.preview_scale >= 100:
+            return full
+        if self.width and self.height:
+            width, height = self.width, self.height
+        elif scene_size is not None:
+            width, height = scene_size
+        else:
+            return full  # the scene's size is unknown until it has loaded once
+        scale = self.preview_scale / 100
+        return full.with_(width=max(1, round(width * scale)), height=max(1, round(height * scale)))
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> RenderOptions:
+        """Build options from stored values, ignoring unknown keys and invalid values."""
+        known = {f.name: f for f in fields(cls)}
+        values = {}
+        for name, value in data.items():
+            if name in known and value is not None:
+                values[name] = value
+        try:
+            options = cls(**values)
+            options.full_settings()  # validates ranges
+        except (TypeError, ValueError):
+            return cls()
+        bad_scale = options.preview_scale not in PREVIEW_SCALES
+        bad_workers = not isinstance(options.workers, int) or options.workers < 0
+        if options.max_depth > MAX_DEPTH or options.samples > MAX_SAMPLES or bad_scale:
+            return cls()
+        if bad_workers or not isinstance(options.shadows, bool):
+            return cls()
+        return options
+
+
+def literal_size(text: str) -> tuple[int, int] | None:
+    """Return a scene's WIDTH and HEIGHT when they are plain integer literals (no code is run)."""
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError):
+        return None
+    found: dict[str, int] = {}
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant):
+            value = node.value.value
+            for target in node.targets:
+                if isinstance(target, ast.Name) and target.id in ("WIDTH", "HEIGHT"):
+                    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+                        found[target.id] = value
+                    else:
+                        found.pop(target.id, None)
+    if "WIDTH" in found and "HEIGHT" in found:
+        return found["WIDTH"], found["HEIGHT"]
+    return None

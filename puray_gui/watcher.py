@@ -1,0 +1,83 @@
+"""Watch scene files with watchdog and report changes (Qt-free).
+
+Editors save in many ways: write in place, write a temp file and rename it over the scene,
+rename the scene away and write a new one (vim), ``sed -i``, delete and recreate. Each way
+ends in a ``modified``, ``closed``, ``created``, ``moved`` or ``deleted`` event on the scene's
+path (as source or destination), so the watcher reports any of those and leaves debouncing,
+re-reading and skipping unchanged content to its owner. ``opened`` and ``closed_no_write``
+are reads and are ignored.
+
+The callback runs on watchdog's thread: it must only hand the path over (a queued Qt signal).
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable, Iterable
+
+from watchdog.events import FileSystemEvent, FileSystemEventHandler
+from watchdog.observers import Observer
+
+#: Event types that may change a file's content or existence.
+CHANGE_EVENTS = frozenset({"modified", "closed", "created", "moved", "deleted"})
+
+
+class FileWatcher(FileSystemEventHandler):
+    """Call ``on_change(path)`` when a watched file, or any .py beside it, may have changed.
+
+    Every ``.py`` file in a watched folder counts, so a sibling module that the scene starts
+    importing is noticed too; the owner skips renders whose content did not change.
+    """
+
+    def __init__(self, on_change: Callable[[str], None]) -> None:
+        super().__init__()
+        self._on_change = on_change
+        self._lock = threading.Lock()
+        self._files: frozenset[str] = frozenset()
+        self._folders: dict[str, object] = {}  # folder -> watchdog watch
+        self._observer = Observer()
+        self._observer.daemon = True
+        self._observer.start()
+
+    @property
+    def files(self) -> frozenset[str]:
+        return self._files
+
+    def watch(self, files: Iterable[str]) -> None:
+        """Watch exactly these files (and their folders); unwatch the rest."""
+        paths = frozenset(os.path.abspath(f) for f in files)
+        folders = {os.path.dirname(p) for p in paths}
+        with self._lock:
+            self._files = paths
+            for folder in set(self._folders) - folders:
+                self._observer.unschedule(self._folders.pop(folder))
+            for folder in folders - set(self._folders):
+                if os.path.isdir(folder):
+                    self._folders[folder] = self._observer.schedule(self, folder)
+
+    def stop(self) -> None:
+        """Stop watching and join watchdog's thread."""
+        with self._lock:
+            self._files = frozenset()
+            self._folders.clear()
+        self._observer.stop()
+        if self._observer.is_alive():
+            self._observer.join(timeout=2)
+
+    # -- watchdog's thread ----------------------------------------------------------------
+
+    def dispatch(self, event: FileSystemEvent) -> None:
+        if event.is_directory or event.event_type not in CHANGE_EVENTS:
+            return
+        for path in (event.src_path, getattr(event, "dest_path", "")):
+            path = os.fsdecode(path) if path else ""
+            if path and self._relevant(path):
+                self._on_change(path)
+                return
+
+    def _relevant(self, path: str) -> bool:
+        path = os.path.abspath(path)
+        if path in self._files:
+            return True
+        return path.endswith(".py") and os.path.dirname(path) in self._folders
