@@ -32,6 +32,6 @@ fi
 stamp=.venv/.puray-installed
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   .venv/bin/python -m pip install -q --upgrade pip >/dev/null
-  .venv/bin/python -m pip install -q -e ".[test,dev]"
+  .venv/bin/python -m pip install -q -e ".[test,dev,cluster]"
   touch "$stamp"
 fi

@@ -7,6 +7,7 @@ from collections import OrderedDict
 
 import numpy as np
 
+from .errors import SceneError, from_exception
 from .scene import Scene, SceneSource, load_scene
 from .settings import RenderSettings
 from .trace import SceneArrays, trace
@@ -78,9 +79,18 @@ _cache = SceneCache()
 
 
 def render_block(source: SceneSource, settings: RenderSettings, y0: int, y1: int) -> bytes:
-    """Render rows of a scene given by its source: the unit any worker or cluster runs."""
+    """Render rows of a scene given by its source: the unit any worker or cluster runs.
+
+    Raises only SceneError: whatever scene code raises (a custom material, say) is turned
+    into one naming the scene's file and line, wherever the block runs.
+    """
     scene = _cache.get(source, settings)
-    return render_rows(scene, settings, y0, y1).tobytes()
+    try:
+        return render_rows(scene, settings, y0, y1).tobytes()
+    except SceneError:
+        raise
+    except (Exception, SystemExit) as exc:
+        raise from_exception(exc, source.path) from None
 
 
 def render_image(source: SceneSource, settings: RenderSettings) -> np.ndarray:

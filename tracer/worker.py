@@ -17,7 +17,7 @@ import signal
 import sys
 
 from .errors import SceneError, from_exception
-from .render import _cache, frame_size, render_rows
+from .render import _cache, frame_size, render_block
 
 
 def tune_allocator() -> None:
@@ -41,7 +41,7 @@ def _run(msg):
     if kind == "load":
         return ("loaded", job, *frame_size(scene, settings))
     y0, y1 = msg[4], msg[5]
-    return ("rows", job, y0, y1, render_rows(scene, settings, y0, y1).tobytes())
+    return ("rows", job, y0, y1, render_block(source, settings, y0, y1))
 
 
 def main(conn, parent_pid: int) -> None:

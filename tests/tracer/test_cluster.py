@@ -1,0 +1,129 @@
+"""Rendering on a Dask LocalCluster: same pixels, lost workers, scene errors, cancel."""
+
+from __future__ import annotations
+
+import os
+import signal
+import textwrap
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tests.tracer.helpers import PURAY_HEADER, collect, failure, write_scene
+from tracer.errors import SceneError
+from tracer.render import render_image
+from tracer.scene import SceneSource
+from tracer.service import RowsReady
+from tracer.settings import RenderSettings
+
+pytest.importorskip("distributed")
+
+from tracer.cluster import ClusterService, ClusterUnavailable, parse_scheduler
+
+ROOT = Path(__file__).resolve().parents[2]
+SCENES = sorted((ROOT / "scenes").glob("*.py"))
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    with ClusterService("local:2") as svc:
+        yield svc
+
+
+def _worker_pids(svc: ClusterService) -> list[int]:
+    return list(svc.client.run(os.getpid).values())
+
+
+@pytest.mark.parametrize("scene", SCENES, ids=[p.stem for p in SCENES])
+def test_bundled_scenes_render_identically_on_the_cluster(cluster, scene):
+    if scene.name.startswith("_") or scene.stem.endswith("_materials"):
+        pytest.skip("not a scene")
+    source = SceneSource.from_path(scene)
+    settings = RenderSettings(width=120, height=68)
+    frame, _ = collect(cluster, cluster.submit(source, settings))
+    np.testing.assert_array_equal(frame, render_image(source, settings))
+
+
+def test_lost_worker_mid_render_still_gives_the_full_image(cluster):
+    source = SceneSource.from_path(ROOT / "scenes" / "twoballs.py")
+    settings = RenderSettings(width=960, height=540, samples=2)
+    job = cluster.submit(source, settings)
+    frame = np.zeros((540, 960, 3), np.uint8)
+    killed = False
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        ev = cluster.events.get(timeout=120)
+        if ev.job != job:
+            continue
+        if isinstance(ev, RowsReady):
+            frame[ev.y0 : ev.y1] = np.frombuffer(ev.pixels, np.uint8).reshape(ev.y1 - ev.y0, -1, 3)
+            if not killed:
+                os.kill(_worker_pids(cluster)[0], signal.SIGKILL)
+                killed = True
+        elif type(ev).__name__ in ("JobFinished", "JobFailed"):
+            break
+    assert type(ev).__name__ == "JobFinished", ev
+    assert killed
+    np.testing.assert_array_equal(frame, render_image(source, settings))
+
+
+def test_scene_error_on_a_worker_names_its_line(cluster, tmp_path):
+    body = PURAY_HEADER + textwrap.dedent(
+        """
+        class Broken(Material):
+            def color_at(self, position):
+                return self.colour_typo
+
+        WIDTH, HEIGHT = 40, 30
+        CAMERA = Vector(0, 0, -1)
+        OBJECTS = [Sphere(Point(0, 0, 1), 0.5, Broken())]
+        LIGHTS = [Light(Point(0, -5, -5))]
+        """
+    )
+    path = write_scene(tmp_path, "broken_remote.py", body)
+    _, events = collect(cluster, cluster.submit(SceneSource.from_path(path), RenderSettings()))
+    error = failure(events)
+    assert isinstance(error, SceneError)
+    assert (error.filename, error.lineno) == (str(path), 10)
+    assert "colour_typo" in error.message
+
+
+def test_cancel_stops_the_tasks(cluster):
+    source = SceneSource.from_path(ROOT / "scenes" / "twoballs.py")
+    job = cluster.submit(source, RenderSettings(width=1920, height=1080, samples=3))
+    while True:
+        ev = cluster.events.get(timeout=60)
+        if ev.job == job and isinstance(ev, RowsReady):
+            break
+    cluster.cancel(job)
+    deadline = time.monotonic() + 10
+
+    def tasks_left(dask_scheduler):
+        return sum(
+            1
+            for ts in dask_scheduler.tasks.values()
+            if ts.state in ("processing", "queued", "waiting", "no-worker")
+        )
+
+    while time.monotonic() < deadline and cluster.client.run_on_scheduler(tasks_left):
+        time.sleep(0.1)
+    assert cluster.client.run_on_scheduler(tasks_left) == 0
+
+
+def test_unreachable_scheduler_is_a_clear_error():
+    start = time.monotonic()
+    with pytest.raises(
+        ClusterUnavailable, match=r"cannot reach the Dask scheduler at tcp://127\.0\.0\.1:9"
+    ):
+        ClusterService("tcp://127.0.0.1:9", connect_timeout=1)
+    assert time.monotonic() - start < 10
+
+
+def test_scheduler_spec_parsing():
+    assert parse_scheduler("local") == ("local", 2)
+    assert parse_scheduler("local:3") == ("local", 3)
+    assert parse_scheduler("10.1.2.3:8786") == ("remote", "tcp://10.1.2.3:8786")
+    with pytest.raises(ValueError, match="whole number"):
+        parse_scheduler("local:x")
