@@ -45,7 +45,11 @@ class SceneArrays:
         ]
         self.centers = np.array(centers, dtype=np.float64).reshape(-1, 3).T.copy()
         # Plain colours come from one gather too; patterned materials are asked per object.
-        plain = [type(m) is Material for m in mats]
+        plain = [
+            getattr(type(m), "colors_at", None) is Material.colors_at
+            and getattr(type(m), "color_at", None) is Material.color_at
+            for m in mats
+        ]
         self.patterned = [k for k, yes in enumerate(plain) if not yes]
         table = [
             (m.color.x, m.color.y, m.color.z) if yes else (0, 0, 0)

@@ -128,3 +128,22 @@ def test_numbers_render_the_same_whatever_the_numpy_integer_type(tmp_path):
     )
     assert img.shape == (48, 64, 3)
     assert np.any(img)
+
+
+def test_material_subclass_with_other_defaults_renders_like_the_same_material(tmp_path):
+    glossy = (
+        OWN_API.replace(
+            "from tracer import", "from tracer import Material as _M\nfrom tracer import"
+        )
+        .replace('Material(Color.from_hex("#ff0000"), reflection=0)', "Glossy()")
+        .replace(
+            "WIDTH, HEIGHT",
+            "class Glossy(_M):\n    def __init__(self):\n"
+            "        super().__init__(Color.from_hex('#ff0000'), reflection=0)\n\nWIDTH, HEIGHT",
+        )
+    )
+    a = render_image(
+        SceneSource.from_path(write_scene(tmp_path, "a.py", OWN_API)), RenderSettings()
+    )
+    b = render_image(SceneSource.from_path(write_scene(tmp_path, "b.py", glossy)), RenderSettings())
+    np.testing.assert_array_equal(a, b)
