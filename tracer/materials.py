@@ -108,8 +108,9 @@ def _definer(cls: type, name: str) -> type | None:
     return None
 
 
-def fill_colors(material: object, x, y, z, out: np.ndarray) -> None:
-    """Write the colours of ``material`` at points (x, y, z) into a (3, n) array."""
+def fill_colors(material: object, p: tuple, out: np.ndarray) -> None:
+    """Write the colours of ``material`` at points ``p`` (x, y, z arrays) into a (3, n) array."""
+    x, y, z = p
     colors_at = getattr(type(material), "colors_at", None)
     if colors_at is ChequeredMaterial.colors_at and uses_vectorised(material):
         material._fill(x, y, z, out)  # type: ignore[attr-defined]  # built-in: no copies

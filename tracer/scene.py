@@ -93,7 +93,7 @@ def _imported_names(text: str) -> set[str]:
         tree = ast.parse(text)
     except (SyntaxError, ValueError):
         return set()
-    names = set()
+    names: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             names.update(alias.name.split(".")[0] for alias in node.names)
@@ -342,7 +342,7 @@ def _check_light(light) -> None:
     if not isinstance(light, Light):
         raise SceneError(f"LIGHTS holds {light!r}, which is not a Light")
     try:
-        xyz = [float(light.position.x), float(light.position.y), float(light.position.z)]
+        xyz = (float(light.position.x), float(light.position.y), float(light.position.z))
     except (AttributeError, TypeError, ValueError):
         raise _site_error(
             light, f"Light position must be a Point, got {light.position!r}"
@@ -351,5 +351,5 @@ def _check_light(light) -> None:
         raise _site_error(light, f"Light position has a NaN or infinite coordinate: {xyz}")
     if not _finite_color(light.color):
         raise _site_error(light, f"Light color must be a Color, got {light.color!r}")
-    light._pos = tuple(xyz)
+    light._pos = xyz
     light._rgb = (float(light.color.x), float(light.color.y), float(light.color.z))

@@ -20,7 +20,8 @@ import threading
 import time
 from collections import deque
 from dataclasses import dataclass, field
-from multiprocessing.connection import wait
+from multiprocessing.connection import Connection, wait
+from typing import Any
 
 from . import worker as worker_module
 from .errors import SceneError, WorkerDied
@@ -83,7 +84,7 @@ class _Job:
 class _Worker:
     index: int
     process: mp.process.BaseProcess
-    conn: object
+    conn: Connection
     ready: bool = False
     task: tuple | None = None
     since: float = 0.0
@@ -95,7 +96,7 @@ class RenderService:
 
     def __init__(self, processes: int | None = None, start_method: str = "spawn") -> None:
         self.processes = max(1, processes or os.cpu_count() or 1)
-        self._ctx = mp.get_context(start_method)
+        self._ctx: Any = mp.get_context(start_method)
         self.events: queue.Queue = queue.Queue()
         self._lock = threading.RLock()
         self._jobs: dict[int, _Job] = {}
@@ -207,7 +208,7 @@ class RenderService:
             with self._lock:
                 if self._closed:
                     return
-                conns = {w.conn: w for w in self._workers}
+                conns: dict[Any, _Worker] = {w.conn: w for w in self._workers}
                 sentinels = {w.process.sentinel: w for w in self._workers}
             ready = wait([self._wake_r, *conns, *sentinels], timeout=0.25)
             with self._lock:
@@ -245,8 +246,8 @@ class RenderService:
         elif kind == "loaded":
             self._start(job, msg[2], msg[3])
         elif kind == "rows":
-            coarse = task is not None and task[3] is not job.settings
-            width = task[3].width if coarse else job.size[0]
+            small = task[3] if task is not None and task[3] is not job.settings else None
+            coarse, width = small is not None, small.width if small else job.size[0]
             self.events.put(RowsReady(job.id, msg[2], msg[3], msg[4], width, coarse))
             if not job.pending and job.in_flight == 0:
                 del self._jobs[job.id]

@@ -95,10 +95,11 @@ def _unit(x, y, z):
     return x, y, z
 
 
-def _dot(ax, ay, az, bx, by, bz):
-    r = ax * bx
-    r += ay * by
-    r += az * bz
+def _dot(a, b):
+    """Return a.x * b.x + a.y * b.y + a.z * b.z for triples of arrays, in that order."""
+    r = a[0] * b[0]
+    r += a[1] * b[1]
+    r += a[2] * b[2]
     return r
 
 
@@ -115,11 +116,11 @@ def _shade(sa: SceneArrays, p, n, hit, oc):
     for (lx, ly, lz), rgb in sa.lights:
         Lx, Ly, Lz = lx - px, ly - py, lz - pz
         if sa.shadows:
-            dist = np.sqrt(_dot(Lx, Ly, Lz, Lx, Ly, Lz))
+            dist = np.sqrt(_dot((Lx, Ly, Lz), (Lx, Ly, Lz)))
         Lx, Ly, Lz = _unit(Lx, Ly, Lz)
-        kd = _dot(*n, Lx, Ly, Lz)
+        kd = _dot(n, (Lx, Ly, Lz))
         np.maximum(kd, 0.0, out=kd)
-        ks = _dot(*n, *_unit(Lx + tcx, Ly + tcy, Lz + tcz))
+        ks = _dot(n, _unit(Lx + tcx, Ly + tcy, Lz + tcz))
         np.maximum(ks, 0.0, out=ks)
         np.power(ks, k, out=ks)
         if sa.shadows:
@@ -155,12 +156,12 @@ def _colors(sa: SceneArrays, p, hit):
     for k in sa.patterned:
         material = sa.objects[k].material
         if len(sa.objects) == 1:
-            fill_colors(material, *p, oc)
+            fill_colors(material, p, oc)
             continue
         sel = np.flatnonzero(hit == k)
         if sel.size:
             part = np.empty((3, sel.size))
-            fill_colors(material, *_take(p, sel), part)
+            fill_colors(material, _take(p, sel), part)
             oc[:, sel] = part
     return oc
 
@@ -168,14 +169,14 @@ def _colors(sa: SceneArrays, p, hit):
 def _reflect(p, n, d):
     """Return the reflected rays' origins (offset along the normal) and unit directions."""
     o = tuple(pc + nc * MIN_DISPLACE for pc, nc in zip(p, n, strict=True))
-    dn = _dot(*d, *n)
+    dn = _dot(d, n)
     dn *= 2
     return o, _unit(d[0] - n[0] * dn, d[1] - n[1] * dn, d[2] - n[2] * dn)
 
 
 def trace(sa: SceneArrays, o, d, max_depth: int) -> np.ndarray:
     """Return the (3, n) colours seen along rays ``o + t d`` with up to ``max_depth`` bounces."""
-    levels = []
+    levels: list[tuple] = []
     for depth in range(max_depth + 1):
         count = d[0].shape[0]
         t, hit = nearest(sa, o, d)
