@@ -1,0 +1,81 @@
+"""The open scene file: watch it, debounce saves, re-read it and say when its content changed."""
+
+from __future__ import annotations
+
+import os
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from tracer.errors import SceneError
+from tracer.scene import SceneSource
+
+from .watcher import FileWatcher
+
+#: Quiet time after the last file event before the scene is re-read (an autosave storm
+#: restarts it, so only the final content renders).
+DEBOUNCE_MS = 60
+
+
+class SceneMissing(SceneError):
+    """The scene file is gone (deleted or renamed away); it is watched for its return."""
+
+
+class SceneDocument(QObject):
+    """Own one scene path: watch it and its sibling modules, emit each new content once.
+
+    Reading a scene (``SceneSource.from_path``) only reads text; no scene code runs here.
+    """
+
+    opened = Signal(str)  # path of a newly opened scene
+    source_changed = Signal(object)  # SceneSource whose content differs from the last one
+    read_failed = Signal(object)  # SceneError (SceneMissing when the file is gone)
+
+    _path_touched = Signal(str)  # emitted on watchdog's thread, delivered on the GUI thread
+
+    def __init__(self, parent: QObject | None = None, debounce_ms: int = DEBOUNCE_MS) -> None:
+        super().__init__(parent)
+        self.path: str | None = None
+        self.source: SceneSource | None = None
+        self._timer = QTimer(self, singleShot=True, interval=debounce_ms)
+        self._timer.timeout.connect(self._on_debounce_timeout)
+        self._path_touched.connect(self._on_path_touched)
+        self._watcher = FileWatcher(self._path_touched.emit)
+
+    def open(self, path: str | os.PathLike) -> None:
+        """Open a scene: watch its folder and read it now."""
+        self.path = os.path.abspath(os.fspath(path))
+        self.source = None
+        self._watcher.watch([self.path])
+        self.opened.emit(self.path)
+        self.reload(force=True)
+
+    def reload(self, force: bool = False) -> None:
+        """Re-read the scene; emit ``source_changed`` if its content changed (or ``force``)."""
+        self._timer.stop()
+        if self.path is None:
+            return
+        try:
+            source = SceneSource.from_path(self.path)
+        except SceneError as exc:
+            error = exc
+            if not os.path.exists(self.path):
+                error = SceneMissing("waiting for the scene file to come back", self.path)
+            self.source = None
+            self.read_failed.emit(error)
+            return
+        self._watcher.watch(source.files)
+        if not force and self.source is not None and source.digest == self.source.digest:
+            return  # a touch or a save without changes
+        self.source = source
+        self.source_changed.emit(source)
+
+    def close(self) -> None:
+        """Stop watching (joins watchdog's thread)."""
+        self._timer.stop()
+        self._watcher.stop()
+
+    def _on_path_touched(self, path: str) -> None:
+        self._timer.start()  # restart: debounce until the saves settle
+
+    def _on_debounce_timeout(self) -> None:
+        self.reload()

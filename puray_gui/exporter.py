@@ -1,0 +1,123 @@
+"""Export the scene as a PNG at full resolution, beside the live preview, never blocking."""
+
+from __future__ import annotations
+
+import os
+import threading
+
+from PySide6.QtCore import QObject, Signal
+
+from tracer.errors import SceneError
+from tracer.image import write_image
+from tracer.scene import SceneSource
+from tracer.service import JobFailed, JobFinished, JobStarted, RowsReady
+from tracer.settings import RenderSettings
+
+from .framebuffer import FrameBuffer
+from .session import RenderSession
+
+
+class Exporter(QObject):
+    """Write the current scene to a PNG with the session's options at full size.
+
+    If the preview already holds the finished full-size frame it is written as is; otherwise
+    a full-size job runs on the session's service beside the preview. The PNG is written on
+    a thread, atomically, with the scene, settings and render time as text metadata.
+    """
+
+    progressed = Signal(float)  # 0..1 of the export render
+    finished = Signal(str)  # path written
+    failed = Signal(str)  # why nothing was written
+    cancelled = Signal()
+
+    def __init__(self, session: RenderSession, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.job: int | None = None
+        self.path = ""
+        self._frame = FrameBuffer()
+        self._source: SceneSource | None = None
+        self._settings: RenderSettings | None = None
+        self._writer: threading.Thread | None = None
+
+    @property
+    def busy(self) -> bool:
+        return self.job is not None or (self._writer is not None and self._writer.is_alive())
+
+    def export(self, path: str) -> None:
+        """Start exporting to ``path``; the outcome comes as ``finished`` or ``failed``."""
+        session = self.session
+        if session.source is None:
+            self.failed.emit("there is no scene to export")
+            return
+        self.path = os.path.abspath(path)
+        self._source = session.source
+        self._settings = session.options.full_settings()
+        if self._preview_is_final():
+            pixels = session.frame.pixels.copy()
+            self._write(pixels, session.elapsed)
+            return
+        self._frame = FrameBuffer()
+        self.job = session.submit_side_job(self._source, self._settings, self._on_event)
+
+    def cancel(self) -> None:
+        """Stop an export render; nothing is written."""
+        if self.job is not None:
+            self.session.cancel_side_job(self.job)
+            self.job = None
+            self.cancelled.emit()
+
+    def wait(self, timeout: float = 10.0) -> None:
+        """Join the PNG writing thread (for shutdown and tests)."""
+        if self._writer is not None:
+            self._writer.join(timeout)
+
+    def _preview_is_final(self) -> bool:
+        s = self.session
+        return (
+            s.settings == self._settings
+            and not s.running
+            and not s.stale
+            and s.frame.complete
+            and s.source is not None
+            and s.source.digest == self._source.digest
+        )
+
+    def _on_event(self, event) -> None:
+        if isinstance(event, JobStarted):
+            self._frame.start(event.width, event.height)
+        elif isinstance(event, RowsReady) and not event.coarse:
+            self._frame.put_rows(event.y0, event.y1, event.pixels)
+            self.progressed.emit(self._frame.progress)
+        elif isinstance(event, JobFinished):
+            self.job = None
+            self._write(self._frame.pixels, event.seconds)
+        elif isinstance(event, JobFailed):
+            self.job = None
+            error = event.error
+            self.failed.emit(str(error) if isinstance(error, SceneError) else f"{error}")
+
+    def _write(self, pixels, seconds: float) -> None:
+        assert self._source is not None
+        assert self._settings is not None
+        height, width = pixels.shape[:2]
+        metadata = {
+            "Scene": self._source.path,
+            "Scene SHA-256": self._source.digest,
+            "Settings": {**self._settings.describe(), "width": width, "height": height},
+            "Render seconds": f"{seconds:.3f}",
+        }
+        self.progressed.emit(1.0)
+        self._writer = threading.Thread(
+            target=self._write_file, args=(self.path, pixels, metadata), name="puray-export"
+        )
+        self._writer.start()
+
+    def _write_file(self, path: str, pixels, metadata: dict) -> None:
+        """Write on a thread; the signals are delivered on the GUI thread."""
+        try:
+            write_image(path, pixels, metadata)
+        except (OSError, ValueError) as exc:
+            self.failed.emit(f"cannot write {path}: {getattr(exc, 'strerror', None) or exc}")
+            return
+        self.finished.emit(path)

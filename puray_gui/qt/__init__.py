@@ -1,0 +1,1 @@
+"""The widgets: each gets the model it shows (napari style); `QtThing` lives in `qt_thing.py`."""

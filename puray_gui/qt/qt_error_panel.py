@@ -1,0 +1,107 @@
+"""The error panel: what went wrong, at which file:line, and the scene's own traceback."""
+
+from __future__ import annotations
+
+import html
+import os
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QFrame, QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
+
+from tracer.errors import SceneError
+
+from ..document import SceneMissing
+
+_ERROR_STYLE = "QFrame#errorPanel { background: #3a1f1f; border-top: 2px solid #d9534f; }"
+_WAIT_STYLE = "QFrame#errorPanel { background: #33301c; border-top: 2px solid #e0b040; }"
+_FILE_ROLE = Qt.ItemDataRole.UserRole
+_LINE_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+class QtErrorPanel(QFrame):
+    """Show an error; clicking its location or a frame asks to open the editor there."""
+
+    location_activated = Signal(str, int)  # file, line (0: unknown)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("errorPanel")
+        self.error: Exception | None = None
+        self._plain = ""
+        self.title = QLabel()
+        self.title.setWordWrap(True)
+        self.title.setTextFormat(Qt.TextFormat.RichText)
+        self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
+        self.title.linkActivated.connect(self._on_title_link_activated)
+        self.frames = QListWidget()
+        self.frames.setMaximumHeight(110)
+        self.frames.itemActivated.connect(self._on_frame_activated)
+        self.frames.itemClicked.connect(self._on_frame_activated)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(10, 8, 10, 8)
+        layout.addWidget(self.title)
+        layout.addWidget(self.frames)
+        self.hide()
+
+    @property
+    def text(self) -> str:
+        """Return the plain text shown (title and frames), for tests and accessibility."""
+        lines = [self._plain]
+        lines += [self.frames.item(i).text() for i in range(self.frames.count())]
+        return "\n".join(lines)
+
+    def show_error(self, error: Exception) -> None:
+        """Show ``error``: a SceneError with its location and frames, or any other message."""
+        self.error = error
+        self._plain = str(error)
+        self.frames.clear()
+        if isinstance(error, SceneMissing):
+            self.setStyleSheet(_WAIT_STYLE)
+            name = html.escape(os.path.basename(error.filename or ""))
+            self._plain = f"Waiting for {error.filename}"
+            self.title.setText(
+                f"<b>Waiting for {name}</b>: the scene file was deleted or renamed. "
+                "It renders again as soon as it is back."
+            )
+        elif isinstance(error, SceneError):
+            self.setStyleSheet(_ERROR_STYLE)
+            self.title.setText(self._scene_error_html(error))
+            for frame in error.frames:
+                self._add_frame(frame.filename, frame.lineno, frame.name, frame.line)
+        else:
+            self.setStyleSheet(_ERROR_STYLE)
+            self.title.setText(f"<b>Render failed</b>: {html.escape(str(error))}")
+        self.frames.setVisible(self.frames.count() > 0)
+        self.show()
+
+    def clear(self) -> None:
+        self.error = None
+        self.hide()
+
+    def _scene_error_html(self, error: SceneError) -> str:
+        message = html.escape(error.message)
+        if not error.filename:
+            return f"<b>Scene error</b>: {message}"
+        where = os.path.basename(error.filename)
+        if error.lineno:
+            where += f":{error.lineno}"
+        href = f"{error.filename}#{error.lineno or 0}"
+        link = f'<a href="{html.escape(href)}" style="color:#ffb3b3">{html.escape(where)}</a>'
+        return f"<b>{link}</b>: {message}"
+
+    def _add_frame(self, filename: str, lineno: int, name: str, line: str) -> None:
+        text = f"{os.path.basename(filename)}:{lineno}  in {name}"
+        if line:
+            text += f"   {line}"
+        item = QListWidgetItem(text)
+        item.setToolTip(f"{filename}:{lineno}: click to open in the editor")
+        item.setData(_FILE_ROLE, filename)
+        item.setData(_LINE_ROLE, lineno)
+        self.frames.addItem(item)
+
+    def _on_title_link_activated(self, href: str) -> None:
+        filename, _, line = href.rpartition("#")
+        self.location_activated.emit(filename, int(line or 0))
+
+    def _on_frame_activated(self, item: QListWidgetItem) -> None:
+        self.location_activated.emit(item.data(_FILE_ROLE), int(item.data(_LINE_ROLE) or 0))

@@ -1,0 +1,208 @@
+"""The main window: arranges widgets, builds menus and wires signals; no logic of its own."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QIcon, QKeySequence
+from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QVBoxLayout, QWidget
+
+from ..document import SceneDocument
+from ..editor import open_in_editor
+from ..exporter import Exporter
+from ..prefs import Prefs
+from ..resources import ICON, TEMPLATE, resource
+from ..session import RenderSession
+from .qt_error_panel import QtErrorPanel
+from .qt_export import QtExportFlow
+from .qt_settings_panel import QtSettingsPanel
+from .qt_status_bar import QtStatusBar
+from .qt_viewport import QtViewport
+
+APP_NAME = "Puray Live"
+
+
+class QtMainWindow(QMainWindow):
+    """Show one scene document rendered by one session."""
+
+    def __init__(
+        self,
+        session: RenderSession,
+        document: SceneDocument,
+        exporter: Exporter,
+        prefs: Prefs,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.session, self.document, self.prefs = session, document, prefs
+        self.viewport = QtViewport(session)
+        self.error_panel = QtErrorPanel()
+        self.settings_panel = QtSettingsPanel(session.options)
+        self.status = QtStatusBar(session)
+        self.export_flow = QtExportFlow(exporter, prefs, self)
+        self._arrange()
+        self._build_menus()
+        self._wire()
+        self.setAcceptDrops(True)
+        self.setWindowTitle(APP_NAME)
+        self.setWindowIcon(QIcon(str(resource(ICON))))
+        geometry = prefs.geometry()
+        if geometry is None or not self.restoreGeometry(geometry):
+            self.resize(1280, 800)
+
+    def _arrange(self) -> None:
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.viewport, 1)
+        layout.addWidget(self.error_panel)
+        self.setCentralWidget(central)
+        dock = QDockWidget("Render settings", self)
+        dock.setObjectName("settingsDock")
+        dock.setWidget(self.settings_panel)
+        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+        self.setStatusBar(self.status)
+
+    def _action(self, menu, text: str, handler, shortcut=None) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            keys = shortcut if isinstance(shortcut, list) else [shortcut]
+            action.setShortcuts([QKeySequence(k) for k in keys])
+        action.triggered.connect(handler)
+        menu.addAction(action)
+        return action
+
+    def _build_menus(self) -> None:
+        bar, std = self.menuBar(), QKeySequence.StandardKey
+        file = bar.addMenu("&File")
+        self._action(file, "&New Scene...", self._on_new_scene_triggered, std.New)
+        self._action(file, "&Open...", self._on_open_triggered, std.Open)
+        self.recent_menu = file.addMenu("Open &Recent")
+        self._action(file, "Open in &Editor", self._on_open_in_editor_triggered, "Ctrl+Shift+E")
+        file.addSeparator()
+        self.export_action = self._action(
+            file, "&Export PNG...", self._on_export_triggered, "Ctrl+E"
+        )
+        file.addSeparator()
+        self._action(file, "&Quit", self.close, std.Quit)
+        view = bar.addMenu("&View")
+        self._action(view, "&Fit to Window", self.viewport.fit_to_window, "Ctrl+0")
+        self._action(view, "&Actual Size (1:1)", self.viewport.actual_size, "Ctrl+1")
+        self._action(view, "Zoom &In", self._on_zoom_in_triggered, [std.ZoomIn, "Ctrl+="])
+        self._action(view, "Zoom &Out", self._on_zoom_out_triggered, std.ZoomOut)
+        render = bar.addMenu("&Render")
+        self._action(render, "&Re-render", self.session.rerender, ["F5", "Ctrl+R"])
+        self._update_recent_menu()
+
+    def _wire(self) -> None:
+        d, s = self.document, self.session
+        d.opened.connect(self._on_document_opened)
+        d.source_changed.connect(s.render)
+        d.read_failed.connect(s.fail)
+        s.render_failed.connect(self.error_panel.show_error)
+        s.stale_changed.connect(self._on_stale_changed)
+        s.frame_resized.connect(self._on_frame_resized)
+        self.settings_panel.options_changed.connect(self._on_options_changed)
+        self.error_panel.location_activated.connect(open_in_editor)
+        self.viewport.pixel_hovered.connect(self.status.show_pixel)
+
+    # -- files ----------------------------------------------------------------------------
+
+    def open_scene(self, path: str) -> None:
+        self.document.open(path)
+
+    def _update_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        for path in self.prefs.recent_scenes():
+            action = self.recent_menu.addAction(path)
+            action.triggered.connect(lambda _=False, p=path: self.open_scene(p))
+        self.recent_menu.setEnabled(not self.recent_menu.isEmpty())
+
+    def _on_document_opened(self, path: str) -> None:
+        self.prefs.add_recent_scene(path)
+        self._update_recent_menu()
+        self._update_title()
+
+    def _on_open_triggered(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Open scene", self.prefs.folder("open"), "Scenes (*.py)"
+        )
+        if path:
+            self.prefs.set_folder("open", path)
+            self.open_scene(path)
+
+    def _on_new_scene_triggered(self) -> None:
+        start = os.path.join(self.prefs.folder("new"), "scene.py")
+        path, _ = QFileDialog.getSaveFileName(self, "New scene", start, "Scenes (*.py)")
+        if path:
+            self.new_scene(path)
+
+    def new_scene(self, path: str) -> None:
+        """Create a scene from the template at ``path``, watch it and open it in the editor."""
+        if not path.endswith(".py"):
+            path += ".py"
+        shutil.copyfile(resource(TEMPLATE), path)
+        self.prefs.set_folder("new", path)
+        self.open_scene(path)
+        open_in_editor(path, 1)
+
+    def _on_open_in_editor_triggered(self) -> None:
+        if self.document.path:
+            open_in_editor(self.document.path, 1)
+
+    def _on_export_triggered(self) -> None:
+        self.export_flow.start()
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if self._dropped_scene(event) is not None:
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        path = self._dropped_scene(event)
+        if path is not None:
+            event.acceptProposedAction()
+            self.open_scene(path)
+
+    @staticmethod
+    def _dropped_scene(event) -> str | None:
+        for url in event.mimeData().urls():
+            if url.isLocalFile() and url.toLocalFile().endswith(".py"):
+                return url.toLocalFile()
+        return None
+
+    # -- view and settings ----------------------------------------------------------------
+
+    def _on_zoom_in_triggered(self) -> None:
+        self.viewport.zoom_by(1.25)
+
+    def _on_zoom_out_triggered(self) -> None:
+        self.viewport.zoom_by(1 / 1.25)
+
+    def _on_options_changed(self, options) -> None:
+        self.prefs.set_options(options)
+        self.session.set_options(options)
+        self.viewport.update()
+
+    def _on_frame_resized(self, width: int, height: int) -> None:
+        if self.session.options.width is None:
+            self.settings_panel.set_scene_size(*self.session.display_size)
+
+    def _on_stale_changed(self, stale: bool) -> None:
+        if not stale:
+            self.error_panel.clear()
+        self._update_title()
+
+    def _update_title(self) -> None:
+        path = self.document.path
+        name = os.path.basename(path) if path else "no scene"
+        mark = " (error)" if self.session.stale else ""
+        self.setWindowTitle(f"{name}{mark} — {APP_NAME}")
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.prefs.set_geometry(self.saveGeometry())
+        self.prefs.sync()
+        super().closeEvent(event)

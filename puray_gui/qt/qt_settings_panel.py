@@ -1,0 +1,170 @@
+"""The settings sidebar: depth, resolution, preview scale, anti-aliasing, shadows, seed, workers."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QSpinBox,
+    QWidget,
+)
+
+from tracer.settings import MAX_DEPTH, MAX_SAMPLES, MAX_SIDE
+
+from ..options import PREVIEW_SCALES, RESOLUTION_PRESETS, RenderOptions, cpu_count
+
+TYPING_DEBOUNCE_MS = 300
+
+
+def _spin(low: int, high: int, tip: str) -> QSpinBox:
+    box = QSpinBox()
+    box.setRange(low, high)
+    box.setToolTip(tip)
+    return box
+
+
+class QtSettingsPanel(QWidget):
+    """Edit a :class:`RenderOptions`; emit ``options_changed`` at once (typing: debounced)."""
+
+    options_changed = Signal(object)  # RenderOptions
+
+    def __init__(self, options: RenderOptions, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.options = options
+        self.scene_size: tuple[int, int] | None = None
+        self._typing = QTimer(self, singleShot=True, interval=TYPING_DEBOUNCE_MS)
+        self._typing.timeout.connect(self._on_typing_timeout)
+        self._build()
+        self._show(options)
+        self._connect()
+
+    def _build(self) -> None:
+        self.depth = _spin(0, MAX_DEPTH, "Reflection bounces (Puray: 5)")
+        self.preset = QComboBox()
+        self.preset.setToolTip("Output size; the scene's own is its WIDTH x HEIGHT")
+        self.preset.addItem("Scene's own", None)
+        for size in RESOLUTION_PRESETS[1:]:
+            assert size is not None
+            self.preset.addItem(f"{size[0]} x {size[1]}", size)
+        self.preset.addItem("Custom", "custom")
+        self.width_box = _spin(1, MAX_SIDE, "Output width in pixels")
+        self.height_box = _spin(1, MAX_SIDE, "Output height in pixels")
+        size_row = QHBoxLayout()
+        size_row.addWidget(self.width_box)
+        size_row.addWidget(QLabel("x"))
+        size_row.addWidget(self.height_box)
+        self.scale = QComboBox()
+        self.scale.setToolTip("The preview renders smaller; export always renders full size")
+        for percent in PREVIEW_SCALES:
+            self.scale.addItem(f"{percent} %", percent)
+        self.samples = QComboBox()
+        self.samples.setToolTip("Anti-aliasing: N x N samples per pixel")
+        self.samples.addItem("Off", 1)
+        for n in range(2, MAX_SAMPLES + 1):
+            self.samples.addItem(f"{n} x {n} samples", n)
+        self.shadows = QCheckBox("Cast shadows")
+        self.seed = _spin(0, 2**31 - 1, "Seed for the scene's random numbers")
+        self.workers = _spin(1, cpu_count(), "Render worker processes")
+        form = QFormLayout(self)
+        form.addRow("Reflection depth", self.depth)
+        form.addRow("Resolution", self.preset)
+        form.addRow("", size_row)
+        form.addRow("Preview scale", self.scale)
+        form.addRow("Anti-aliasing", self.samples)
+        form.addRow("Shadows", self.shadows)
+        form.addRow("Seed", self.seed)
+        form.addRow("Workers", self.workers)
+
+    def _connect(self) -> None:
+        for box in (self.depth, self.width_box, self.height_box, self.seed):
+            box.valueChanged.connect(self._on_value_typed)
+        self.workers.valueChanged.connect(self._on_value_typed)
+        self.preset.currentIndexChanged.connect(self._on_preset_changed)
+        self.scale.currentIndexChanged.connect(self._on_value_picked)
+        self.samples.currentIndexChanged.connect(self._on_value_picked)
+        self.shadows.toggled.connect(self._on_value_picked)
+
+    def set_options(self, options: RenderOptions) -> None:
+        """Show ``options`` without emitting ``options_changed``."""
+        self.options = options
+        self._show(options)
+
+    def set_scene_size(self, width: int, height: int) -> None:
+        """Show the scene's own size in the (then read-only) width and height boxes."""
+        self.scene_size = (width, height)
+        if self.options.width is None:
+            self._show(self.options)
+
+    def _show(self, o: RenderOptions) -> None:
+        widgets = (self.depth, self.preset, self.width_box, self.height_box, self.scale)
+        widgets += (self.samples, self.shadows, self.seed, self.workers)
+        for w in widgets:
+            w.blockSignals(True)
+        self.depth.setValue(o.max_depth)
+        own = o.width is None or o.height is None
+        size = self.scene_size if own else (o.width, o.height)
+        index = self.preset.findData(None if own else size)
+        self.preset.setCurrentIndex(index if index >= 0 else self.preset.count() - 1)
+        if size is not None:
+            self.width_box.setValue(size[0])
+            self.height_box.setValue(size[1])
+        self.width_box.setEnabled(not own)
+        self.height_box.setEnabled(not own)
+        self.scale.setCurrentIndex(max(0, self.scale.findData(o.preview_scale)))
+        self.samples.setCurrentIndex(max(0, self.samples.findData(o.samples)))
+        self.shadows.setChecked(o.shadows)
+        self.seed.setValue(o.seed)
+        self.workers.setValue(o.worker_count)
+        for w in widgets:
+            w.blockSignals(False)
+
+    def _read(self) -> RenderOptions:
+        """Return the options the widgets show."""
+        own = self.preset.currentData() is None
+        return self.options.with_(
+            max_depth=self.depth.value(),
+            width=None if own else self.width_box.value(),
+            height=None if own else self.height_box.value(),
+            preview_scale=self.scale.currentData(),
+            samples=self.samples.currentData(),
+            shadows=self.shadows.isChecked(),
+            seed=self.seed.value(),
+            workers=self.workers.value(),
+        )
+
+    def _emit(self) -> None:
+        self._typing.stop()
+        options = self._read()
+        if options != self.options:
+            self.options = options
+            self.options_changed.emit(options)
+
+    def _on_value_typed(self, value: int) -> None:
+        if self.sender() in (self.width_box, self.height_box):
+            index = self.preset.findData((self.width_box.value(), self.height_box.value()))
+            self.preset.blockSignals(True)
+            self.preset.setCurrentIndex(index if index >= 0 else self.preset.count() - 1)
+            self.preset.blockSignals(False)
+        self._typing.start()
+
+    def _on_typing_timeout(self) -> None:
+        self._emit()
+
+    def _on_value_picked(self, *args) -> None:
+        self._emit()
+
+    def _on_preset_changed(self, index: int) -> None:
+        data = self.preset.currentData()
+        own = data is None
+        self.width_box.setEnabled(not own)
+        self.height_box.setEnabled(not own)
+        if isinstance(data, tuple):
+            for box, value in zip((self.width_box, self.height_box), data, strict=True):
+                box.blockSignals(True)
+                box.setValue(value)
+                box.blockSignals(False)
+        self._emit()

@@ -1,0 +1,165 @@
+"""Show the session's frame as it renders: fit or 1:1, wheel zoom, drag to pan, HiDPI-sharp."""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter, QWheelEvent
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+from ..session import RenderSession
+
+ZOOM_STEP = 1.25
+MIN_ZOOM, MAX_ZOOM = 1 / 32, 64.0
+
+
+def array_to_qimage(pixels: np.ndarray) -> QImage:
+    """Wrap an (H, W, 3) uint8 array without copying; the caller keeps the array alive."""
+    height, width = pixels.shape[:2]
+    return QImage(pixels.data, width, height, pixels.strides[0], QImage.Format.Format_RGB888)
+
+
+class QtViewport(QWidget):
+    """Paint the frame; repaint once per ``frame_updated`` (the session drains at ~30 Hz)."""
+
+    pixel_hovered = Signal(int, int, object)  # x, y in output pixels, (r, g, b) or None
+    painted = Signal()
+
+    def __init__(self, session: RenderSession, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.fit = True
+        self.zoom = 1.0  # device pixels per output pixel when not fitting
+        self.pan = QPointF(0, 0)
+        self._pixels: np.ndarray | None = None  # kept alive while _image wraps it
+        self._image = QImage()
+        self._drag_from: QPointF | None = None
+        self.setMouseTracking(True)
+        self.setMinimumSize(160, 90)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        session.frame_updated.connect(self.update)
+        session.frame_resized.connect(self._on_frame_resized)
+        session.stale_changed.connect(self.update)
+
+    # -- zoom and pan ---------------------------------------------------------------------
+
+    def scale(self) -> float:
+        """Return logical widget pixels per output pixel."""
+        width, height = self.session.display_size
+        if self.fit:
+            return min(self.width() / width, self.height() / height)
+        return self.zoom / self.devicePixelRatioF()
+
+    def image_rect(self) -> QRectF:
+        """Return where the frame is drawn, in widget coordinates."""
+        width, height = self.session.display_size
+        s = self.scale()
+        w, h = width * s, height * s
+        pan = QPointF(0, 0) if self.fit else self.pan
+        return QRectF((self.width() - w) / 2 + pan.x(), (self.height() - h) / 2 + pan.y(), w, h)
+
+    def fit_to_window(self) -> None:
+        self.fit, self.pan = True, QPointF(0, 0)
+        self.update()
+
+    def actual_size(self) -> None:
+        """Show one output pixel per device pixel (sharp on HiDPI screens)."""
+        self.fit, self.zoom, self.pan = False, 1.0, QPointF(0, 0)
+        self.update()
+
+    def zoom_by(self, factor: float, anchor: QPointF | None = None) -> None:
+        """Zoom keeping the output point under ``anchor`` (default: the centre) in place."""
+        anchor = anchor if anchor is not None else QPointF(self.width() / 2, self.height() / 2)
+        rect, s = self.image_rect(), self.scale()
+        point = (anchor - rect.topLeft()) / s
+        dpr = self.devicePixelRatioF()
+        self.zoom = min(MAX_ZOOM, max(MIN_ZOOM, s * dpr * factor))
+        self.fit = False
+        new_s = self.zoom / dpr
+        width, height = self.session.display_size
+        centred = QPointF((self.width() - width * new_s) / 2, (self.height() - height * new_s) / 2)
+        self.pan = anchor - point * new_s - centred
+        self.update()
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        steps = event.angleDelta().y() / 120
+        if steps:
+            self.zoom_by(ZOOM_STEP**steps, event.position())
+        event.accept()
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton:
+            self._drag_from = event.position()
+            self.setCursor(Qt.CursorShape.ClosedHandCursor)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        self._drag_from = None
+        self.unsetCursor()
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        if self._drag_from is not None:
+            if self.fit:
+                self.zoom, self.fit = self.scale() * self.devicePixelRatioF(), False
+            self.pan += event.position() - self._drag_from
+            self._drag_from = event.position()
+            self.update()
+        self._report_pixel(event.position())
+
+    def leaveEvent(self, event) -> None:
+        self.pixel_hovered.emit(-1, -1, None)
+
+    def pixel_at(self, pos: QPointF) -> tuple[int, int, tuple[int, int, int]] | None:
+        """Return the output pixel under a widget position and its colour in the frame."""
+        rect, s = self.image_rect(), self.scale()
+        width, height = self.session.display_size
+        x, y = int((pos.x() - rect.left()) / s), int((pos.y() - rect.top()) / s)
+        if not (0 <= x < width and 0 <= y < height) or pos.x() < rect.left():
+            return None
+        frame = self.session.frame
+        fx, fy = x * frame.width // width, y * frame.height // height
+        r, g, b = (int(c) for c in frame.pixels[fy, fx])
+        return x, y, (r, g, b)
+
+    def _report_pixel(self, pos: QPointF) -> None:
+        hit = self.pixel_at(pos)
+        if hit is None:
+            self.pixel_hovered.emit(-1, -1, None)
+        else:
+            self.pixel_hovered.emit(hit[0], hit[1], hit[2])
+
+    def _on_frame_resized(self, width: int, height: int) -> None:
+        self.update()
+
+    # -- painting -------------------------------------------------------------------------
+
+    def _current_image(self) -> QImage:
+        pixels = self.session.frame.pixels
+        if pixels is not self._pixels:
+            self._pixels = pixels
+            self._image = array_to_qimage(pixels)
+        return self._image
+
+    def paintEvent(self, event) -> None:
+        painter = QPainter(self)
+        painter.fillRect(self.rect(), self.palette().color(self.backgroundRole()).darker(130))
+        if not self.session.frame.blank:
+            rect = self.image_rect()
+            smooth = self.scale() * self.devicePixelRatioF() < 1
+            painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, smooth)
+            painter.drawImage(rect, self._current_image())
+            if self.session.stale:
+                self._paint_stale(painter, rect)
+        painter.end()
+        self.painted.emit()
+
+    def _paint_stale(self, painter: QPainter, rect: QRectF) -> None:
+        """Dim the last good image and label it, so nobody mistakes it for the current scene."""
+        painter.fillRect(rect, QColor(0, 0, 0, 110))
+        label = " stale: last good image "
+        metrics = painter.fontMetrics()
+        box = QRectF(rect.left() + 8, rect.top() + 8, metrics.horizontalAdvance(label) + 8, 22)
+        painter.fillRect(box, QColor(180, 40, 40, 220))
+        painter.setPen(QColor("white"))
+        painter.drawText(box, Qt.AlignmentFlag.AlignCenter, label)

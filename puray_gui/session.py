@@ -1,0 +1,249 @@
+"""The render session: submit the scene to a render service and collect its rows into a frame.
+
+The service's workers run the scene code; this object only passes sources and settings to it
+and reads its event queue with a ~30 Hz timer on the GUI thread. Every event carries its job
+id: events of jobs that are no longer current are dropped, so an older render never paints
+over a newer one. ``frame_updated`` is emitted once per drain, never per row.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+import time
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from tracer.errors import WorkerDied
+from tracer.scene import SceneSource
+from tracer.service import JobFailed, JobFinished, JobStarted, RowsReady
+from tracer.settings import RenderSettings
+
+from .framebuffer import FrameBuffer
+from .options import RenderOptions, literal_size
+
+DRAIN_MS = 33  # ~30 Hz
+COARSE = 8  # the first pass renders the frame at 1/8 size
+_DRAIN_BUDGET = 0.025  # seconds of event handling per tick, so the window stays responsive
+
+
+class RenderSession(QObject):
+    """Render the current scene with the current options into :attr:`frame`.
+
+    ``service`` is anything with RenderService's ``submit``/``cancel``/``events``/``close``
+    (a cluster backend can stand in). ``service_factory(processes)`` lets the worker count
+    change; without one the worker count is fixed. The session closes the service only if
+    ``owns_service``.
+    """
+
+    render_started = Signal(int)  # job id: a new render was submitted
+    frame_resized = Signal(int, int)  # the frame's new width, height
+    frame_updated = Signal()  # new pixels in frame (at most once per drain)
+    render_finished = Signal(float)  # seconds the service took
+    render_failed = Signal(object)  # SceneError or WorkerDied; the frame is kept, now stale
+    stale_changed = Signal(bool)  # the frame shows an older scene than the one on disk
+
+    def __init__(
+        self,
+        service,
+        options: RenderOptions | None = None,
+        parent: QObject | None = None,
+        service_factory: Callable[[int], object] | None = None,
+        owns_service: bool = False,
+    ) -> None:
+        super().__init__(parent)
+        self.service = service
+        self.options = options or RenderOptions()
+        self.service_factory = service_factory
+        self.owns_service = owns_service
+        self.frame = FrameBuffer()
+        self.source: SceneSource | None = None
+        self.settings: RenderSettings | None = None  # of the current (or last) preview job
+        self.job: int | None = None
+        self.running = False
+        self.stale = False
+        self.error: Exception | None = None
+        self.started_at = 0.0
+        self.elapsed = 0.0
+        self._side: dict[int, Callable[[object], None]] = {}  # other jobs (exports) by id
+        self._retried = False
+        self._closers: list[threading.Thread] = []
+        self._scene_sizes: dict[str, tuple[int, int]] = {}
+        self._timer = QTimer(self, interval=DRAIN_MS)
+        self._timer.timeout.connect(self._on_drain_timeout)
+
+    # -- public API -----------------------------------------------------------------------
+
+    @property
+    def display_size(self) -> tuple[int, int]:
+        """Return the size the frame stands for (full size when the preview is scaled)."""
+        scene_size = self._scene_size()
+        full = self.options.full_settings()
+        if full.width and full.height:
+            return full.width, full.height
+        return scene_size or self.frame.size
+
+    def render(self, source: SceneSource) -> None:
+        """Render a new version of the scene, cancelling the running render at once."""
+        self.source = source
+        self._retried = False
+        self._submit()
+
+    def rerender(self) -> None:
+        """Render the current scene again (F5)."""
+        if self.source is not None:
+            self._retried = False
+            self._submit()
+
+    def set_options(self, options: RenderOptions) -> None:
+        """Apply new options and re-render (a new worker pool if the worker count changed)."""
+        old, self.options = self.options, options
+        if options.worker_count != old.worker_count and self.service_factory is not None:
+            self._replace_service(self.service_factory(options.worker_count))
+        if options != old:
+            self.rerender()
+
+    def fail(self, error: Exception) -> None:
+        """Report a scene problem found outside the service (e.g. the file is gone)."""
+        self.cancel()
+        self._set_error(error)
+
+    def cancel(self) -> None:
+        """Stop the preview render."""
+        if self.job is not None:
+            self.service.cancel(self.job)
+        self.job = None
+        self.running = False
+
+    def submit_side_job(
+        self, source: SceneSource, settings: RenderSettings, listener: Callable[[object], None]
+    ) -> int:
+        """Run another job (an export) on the same service; ``listener`` gets its events."""
+        job = self.service.submit(source, settings, coarse=0)
+        self._side[job] = listener
+        self._timer.start()
+        return job
+
+    def cancel_side_job(self, job: int) -> None:
+        self._side.pop(job, None)
+        self.service.cancel(job)
+
+    def close(self) -> None:
+        """Cancel everything and stop; close the service if this session owns it."""
+        self._timer.stop()
+        self.cancel()
+        for job in list(self._side):
+            self.cancel_side_job(job)
+        if self.owns_service:
+            self.service.close()
+        for thread in self._closers:
+            thread.join(timeout=10)
+
+    # -- submitting -----------------------------------------------------------------------
+
+    def _scene_size(self) -> tuple[int, int] | None:
+        if self.source is None:
+            return None
+        return literal_size(self.source.text) or self._scene_sizes.get(self.source.path)
+
+    def _submit(self) -> None:
+        assert self.source is not None
+        if self.job is not None:
+            self.service.cancel(self.job)
+        self.settings = self.options.preview_settings(self._scene_size())
+        self.job = self.service.submit(self.source, self.settings, coarse=COARSE)
+        self.running = True
+        self.started_at = time.perf_counter()
+        self.elapsed = 0.0
+        self._timer.start()
+        self.render_started.emit(self.job)
+
+    def _replace_service(self, service) -> None:
+        old, self.service = self.service, service
+        for job, listener in list(self._side.items()):
+            listener(JobFailed(job, WorkerDied("the render workers were restarted")))
+        self._side.clear()
+        self.job = None
+        if self.owns_service:  # closing joins processes: keep the window responsive
+            thread = threading.Thread(target=old.close, name="puray-close-service")
+            thread.start()
+            self._closers.append(thread)
+        self.owns_service = True
+
+    # -- draining -------------------------------------------------------------------------
+
+    def _on_drain_timeout(self) -> None:
+        updated = False
+        deadline = time.perf_counter() + _DRAIN_BUDGET
+        events = self.service.events
+        while time.perf_counter() < deadline:
+            try:
+                event = events.get_nowait()
+            except queue.Empty:
+                break
+            if event.job == self.job:
+                updated |= self._handle(event)
+            elif event.job in self._side:
+                self._side[event.job](event)
+                if isinstance(event, (JobFinished, JobFailed)):
+                    del self._side[event.job]
+        if self.running:
+            self.elapsed = time.perf_counter() - self.started_at
+        if updated:
+            self.frame_updated.emit()
+        if not self.running and not self._side and events.empty():
+            self._timer.stop()
+
+    def _handle(self, event) -> bool:
+        """Apply one event of the current job; return whether the frame changed."""
+        if isinstance(event, RowsReady):
+            if event.coarse:
+                self.frame.put_coarse(event.pixels, event.width, event.y1 - event.y0)
+            else:
+                self.frame.put_rows(event.y0, event.y1, event.pixels)
+            self._set_stale(False)
+            return True
+        if isinstance(event, JobStarted):
+            self._on_job_started(event)
+        elif isinstance(event, JobFinished):
+            self.running = False
+            self.elapsed = time.perf_counter() - self.started_at
+            self.render_finished.emit(event.seconds)
+            return True
+        elif isinstance(event, JobFailed):
+            self._on_job_failed(event)
+        return False
+
+    def _on_job_started(self, event: JobStarted) -> None:
+        assert self.settings is not None
+        assert self.source is not None
+        if self.settings.width is None:
+            self._scene_sizes[self.source.path] = (event.width, event.height)
+        resized = (event.width, event.height) != self.frame.size
+        self.frame.start(event.width, event.height)
+        if resized:
+            self.frame_resized.emit(event.width, event.height)
+        if self.options.preview_scale < 100 and self.settings.width is None:
+            self._submit()  # now that the scene's size is known, render it scaled
+
+    def _on_job_failed(self, event: JobFailed) -> None:
+        self.running = False
+        self.job = None
+        if isinstance(event.error, WorkerDied) and not self._retried:
+            self._retried = True  # a worker was killed from outside: try once more
+            self._submit()
+            return
+        self._set_error(event.error)
+
+    def _set_error(self, error: Exception) -> None:
+        self.error = error
+        self._set_stale(True)
+        self.render_failed.emit(error)
+
+    def _set_stale(self, stale: bool) -> None:
+        if not stale:
+            self.error = None
+        if stale != self.stale:
+            self.stale = stale
+            self.stale_changed.emit(stale)
