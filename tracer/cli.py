@@ -20,6 +20,8 @@ import sys
 import threading
 import time
 
+import numpy as np
+
 from .errors import Frame, SceneError, WorkerDied
 from .image import check_writable, write_image
 from .scene import SceneSource
@@ -94,11 +96,14 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run the ``puray`` command; return its exit status."""
+def main(argv: list[str] | None = None, service: RenderService | None = None) -> int:
+    """Run the ``puray`` command; return its exit status.
+
+    ``service``: render on this running service instead of starting one (tests, embedding).
+    """
     try:
         args = _parser().parse_args(argv)
-        return args.run(args)
+        return args.run(args, service)
     except UserError as exc:
         print(f"puray: error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -109,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
         return exc.code if isinstance(exc.code, int) else EXIT_BAD_INPUT
 
 
-def _render(args: argparse.Namespace) -> int:
+def _render(args: argparse.Namespace, service: RenderService | None) -> int:
     try:
         settings = RenderSettings(
             width=args.width,
@@ -133,9 +138,10 @@ def _render(args: argparse.Namespace) -> int:
     except SceneError as exc:
         raise UserError(shown.error(exc)) from None
     progress = Progress(sys.stderr, os.path.basename(args.scene), enabled=not args.quiet)
+    running = contextlib.nullcontext(service) if service else _started_service(args.processes)
     try:
-        with _started_service(args.processes) as service:
-            pixels, seconds = _render_frame(service, source, settings, progress, shown)
+        with running as renderer:
+            pixels, seconds = _render_frame(renderer, source, settings, progress, shown)
     finally:
         progress.close()
     height, width = pixels.shape[:2]
@@ -187,9 +193,15 @@ def _cpu_count() -> int:
 
 def _render_frame(service, source, settings, progress, shown):
     """Render one frame on ``service``; return it as an (H, W, 3) array and the seconds taken."""
-    import numpy as np
-
     job = service.submit(source, settings)
+    try:
+        return _collect(service, job, progress, shown)
+    finally:
+        service.cancel(job)  # on error or Ctrl+C: drop the blocks not yet rendered
+
+
+def _collect(service, job, progress, shown):
+    """Assemble the job's rows as they arrive, showing progress; raise UserError if it fails."""
     frame = bytearray()
     width = height = done = 0
     while True:
