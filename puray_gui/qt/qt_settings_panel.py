@@ -27,6 +27,16 @@ def _spin(low: int, high: int, tip: str) -> QSpinBox:
     return box
 
 
+def _key(size: tuple[int, int] | None) -> str | None:
+    """Return a preset's item data (strings: QVariant compares Python tuples by identity)."""
+    return None if size is None else f"{size[0]}x{size[1]}"
+
+
+def _size(key: str) -> tuple[int, int]:
+    width, height = key.split("x")
+    return int(width), int(height)
+
+
 class QtSettingsPanel(QWidget):
     """Edit a :class:`RenderOptions`; emit ``options_changed`` at once (typing: debounced)."""
 
@@ -49,7 +59,7 @@ class QtSettingsPanel(QWidget):
         self.preset.addItem("Scene's own", None)
         for size in RESOLUTION_PRESETS[1:]:
             assert size is not None
-            self.preset.addItem(f"{size[0]} x {size[1]}", size)
+            self.preset.addItem(f"{size[0]} x {size[1]}", _key(size))
         self.preset.addItem("Custom", "custom")
         self.width_box = _spin(1, MAX_SIDE, "Output width in pixels")
         self.height_box = _spin(1, MAX_SIDE, "Output height in pixels")
@@ -107,7 +117,7 @@ class QtSettingsPanel(QWidget):
         self.depth.setValue(o.max_depth)
         own = o.width is None or o.height is None
         size = self.scene_size if own else (o.width, o.height)
-        index = self.preset.findData(None if own else size)
+        index = self.preset.findData(None if own else _key(size))
         self.preset.setCurrentIndex(index if index >= 0 else self.preset.count() - 1)
         if size is not None:
             self.width_box.setValue(size[0])
@@ -145,7 +155,7 @@ class QtSettingsPanel(QWidget):
 
     def _on_value_typed(self, value: int) -> None:
         if self.sender() in (self.width_box, self.height_box):
-            index = self.preset.findData((self.width_box.value(), self.height_box.value()))
+            index = self.preset.findData(_key((self.width_box.value(), self.height_box.value())))
             self.preset.blockSignals(True)
             self.preset.setCurrentIndex(index if index >= 0 else self.preset.count() - 1)
             self.preset.blockSignals(False)
@@ -162,8 +172,8 @@ class QtSettingsPanel(QWidget):
         own = data is None
         self.width_box.setEnabled(not own)
         self.height_box.setEnabled(not own)
-        if isinstance(data, tuple):
-            for box, value in zip((self.width_box, self.height_box), data, strict=True):
+        if data not in (None, "custom"):
+            for box, value in zip((self.width_box, self.height_box), _size(data), strict=True):
                 box.blockSignals(True)
                 box.setValue(value)
                 box.blockSignals(False)
