@@ -14,7 +14,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import tempfile
 from collections.abc import Mapping
 
 import numpy as np
@@ -71,15 +70,15 @@ def write_image(
             f"pixels must be an (H, W, 3) uint8 array, got {pixels.dtype} {pixels.shape}"
         )
     path = os.fspath(path)
-    folder, name = os.path.split(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
+    fd, tmp = _create_temp(path)
     try:
         with os.fdopen(fd, "wb") as f:
             if fmt == "PNG":
                 _write_png(f, pixels, {"Software": software(), **(metadata or {})})
             else:
                 _write_ppm(f, pixels)
-        os.chmod(tmp, _mode_for(path))
+        with contextlib.suppress(FileNotFoundError):
+            os.chmod(tmp, os.stat(path).st_mode & 0o7777)  # keep a replaced file's permissions
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
@@ -103,11 +102,12 @@ def _write_ppm(f, pixels: np.ndarray) -> None:
     f.write(np.ascontiguousarray(pixels).tobytes())
 
 
-def _mode_for(path: str) -> int:
-    """Keep an existing file's permissions; give a new one the usual umask-based ones."""
-    try:
-        return os.stat(path).st_mode & 0o777
-    except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
+def _create_temp(path: str) -> tuple[int, str]:
+    """Create a hidden temporary file beside ``path``; the umask applies, as to any new file."""
+    folder, name = os.path.split(os.path.abspath(path))
+    while True:
+        tmp = os.path.join(folder, f".{name}.{os.urandom(4).hex()}.tmp")
+        try:
+            return os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666), tmp
+        except FileExistsError:
+            continue

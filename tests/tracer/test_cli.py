@@ -209,6 +209,15 @@ def test_write_image_round_trips_pixels_and_rejects_bad_arrays(tmp_path):
     assert sorted(os.listdir(tmp_path)) == ["a.png", "a.ppm"]
 
 
+def test_a_new_image_gets_the_usual_permissions(tmp_path):
+    old = os.umask(0o027)
+    try:
+        write_image(tmp_path / "new.png", np.zeros((1, 1, 3), np.uint8))
+    finally:
+        os.umask(old)
+    assert (tmp_path / "new.png").stat().st_mode & 0o777 == 0o640  # not a temp file's 0o600
+
+
 def _workers_of(pid: int) -> list[int]:
     """Return the render worker processes whose parent is ``pid``."""
     found = []
