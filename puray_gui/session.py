@@ -24,6 +24,8 @@ from .framebuffer import FrameBuffer
 from .options import RenderOptions, literal_size
 
 DRAIN_MS = 33  # ~30 Hz
+#: Until a new render's first pixels land, poll faster: they show ~30 ms sooner after a save.
+FIRST_PIXELS_POLL_MS = 4
 COARSE = 8  # the first pass renders the frame at 1/8 size
 _DRAIN_BUDGET = 0.025  # seconds of event handling per tick, so the window stays responsive
 
@@ -122,7 +124,8 @@ class RenderSession(QObject):
         """Run another job (an export) on the same service; ``listener`` gets its events."""
         job = self.service.submit(source, settings, coarse=0)
         self._side[job] = listener
-        self._timer.start()
+        if not self._timer.isActive():
+            self._timer.start(DRAIN_MS)
         return job
 
     def cancel_side_job(self, job: int) -> None:
@@ -156,7 +159,7 @@ class RenderSession(QObject):
         self.running = True
         self.started_at = time.perf_counter()
         self.elapsed = 0.0
-        self._timer.start()
+        self._timer.start(FIRST_PIXELS_POLL_MS)
         self.render_started.emit(self.job)
 
     def _replace_service(self, service) -> None:
@@ -190,6 +193,8 @@ class RenderSession(QObject):
                     del self._side[event.job]
         if self.running:
             self.elapsed = time.perf_counter() - self.started_at
+        if updated or self.elapsed > 0.2:  # pixels shown, or a slow load: back to ~30 Hz
+            self._timer.setInterval(DRAIN_MS)
         if updated:
             self.frame_updated.emit()
         if not self.running and not self._side and events.empty():

@@ -1,0 +1,131 @@
+"""Measure live-reload latency of the real window (offscreen): save -> pixels on screen.
+
+    python bench/live_latency.py [--saves 20] [--workers N]
+
+Opens a copy of scenes/twoballs.py (960x540) in the Puray Live window, then saves it 20
+times (each save writes a temp file and ``os.replace``-s it over the scene, as most editors
+do, with another colour for the blue ball) and reports the median time from the save to the
+first new pixels painted and to the full frame painted, debounce included.
+Bar on a 2-core machine: first pixels within 150 ms, full frame within 400 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _scene_text(i: int) -> str:
+    text = (ROOT / "scenes" / "twoballs.py").read_text()
+    return text.replace('"#0000FF"', f'"#{(i * 37) % 256:02X}{(i * 91) % 256:02X}FF"')
+
+
+class Probe:
+    """Record when the viewport paints a new job's first pixels and its full frame."""
+
+    def __init__(self, live) -> None:
+        self.live, self.job, self.saved_at = live, None, 0.0
+        self.first: float | None = None
+        self.full: float | None = None
+        live.session.render_started.connect(self._on_render_started)
+        live.window.viewport.painted.connect(self._on_painted)
+
+    def arm(self) -> None:
+        self.job, self.first, self.full = None, None, None
+        self.saved_at = time.perf_counter()
+
+    def _on_render_started(self, job: int) -> None:
+        self.job = job
+
+    def _on_painted(self) -> None:
+        session, now = self.live.session, time.perf_counter()
+        if self.job is None or session.job != self.job:
+            return
+        if self.first is None and session.frame.has_pixels:
+            self.first = now - self.saved_at
+        if self.full is None and session.frame.complete and not session.running:
+            self.full = now - self.saved_at
+
+
+def _wait(app, predicate, timeout: float) -> bool:
+    from PySide6.QtCore import QEventLoop
+
+    deadline = time.perf_counter() + timeout
+    while not predicate():
+        if time.perf_counter() > deadline:
+            return False
+        app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents, 5)
+    return True
+
+
+def _save(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.swp")
+    tmp.write_text(text)
+    os.replace(tmp, path)
+
+
+def run(saves: int, workers: int) -> tuple[list[float], list[float]]:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QApplication
+
+    from puray_gui.options import RenderOptions
+    from puray_gui.prefs import Prefs
+    from puray_gui.qt.qt_app import LiveApp
+
+    app = QApplication.instance() or QApplication(sys.argv)
+    with tempfile.TemporaryDirectory() as tmp:
+        prefs = Prefs(QSettings(os.path.join(tmp, "prefs.ini"), QSettings.Format.IniFormat))
+        live = LiveApp(prefs, options=RenderOptions(workers=workers))
+        live.window.resize(1400, 900)
+        live.window.show()
+        live.session.service.wait_ready()
+        scene = Path(tmp) / "twoballs.py"
+        scene.write_text(_scene_text(0))
+        probe = Probe(live)
+        firsts, fulls = [], []
+        try:
+            probe.arm()
+            live.open(str(scene))
+            for i in range(1, saves + 3):  # two warm-up saves first
+                _wait(app, lambda: probe.full is not None, 30)
+                _wait(app, lambda: False, 0.25)  # let the machine settle between saves
+                probe.arm()
+                _save(scene, _scene_text(i))
+                if not _wait(app, lambda: probe.full is not None, 30):
+                    raise RuntimeError(f"save {i}: no full frame within 30 s")
+                if i > 2:
+                    firsts.append(probe.first)
+                    fulls.append(probe.full)
+        finally:
+            live.close()
+    return firsts, fulls
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--saves", type=int, default=20)
+    parser.add_argument("--workers", type=int, default=0, help="default: one per core")
+    args = parser.parse_args(argv)
+    from puray_gui.document import DEBOUNCE_MS
+
+    firsts, fulls = run(args.saves, args.workers)
+    ms = [1000 * t for t in firsts], [1000 * t for t in fulls]
+    print(f"{len(firsts)} saves of a 960x540 twoballs scene, debounce {DEBOUNCE_MS} ms")
+    for name, values, bar in (("first new pixels", ms[0], 150), ("full frame", ms[1], 400)):
+        print(
+            f"save -> {name:17s} median {statistics.median(values):6.1f} ms"
+            f"  (min {min(values):.1f}, max {max(values):.1f}; bar {bar} ms)"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
