@@ -115,18 +115,7 @@ def main(argv: list[str] | None = None, service: RenderService | None = None) ->
 
 
 def _render(args: argparse.Namespace, service: RenderService | None) -> int:
-    try:
-        settings = RenderSettings(
-            width=args.width,
-            height=args.height,
-            max_depth=args.depth,
-            samples=args.samples,
-            shadows=args.shadows,
-            seed=args.seed,
-            load_timeout=args.load_timeout,
-        )
-    except ValueError as exc:
-        raise UserError(_as_option(str(exc))) from None
+    settings = _settings(args)
     output = args.output or os.path.splitext(args.scene)[0] + ".png"
     try:
         check_writable(output)
@@ -146,7 +135,7 @@ def _render(args: argparse.Namespace, service: RenderService | None) -> int:
         progress.close()
     height, width = pixels.shape[:2]
     metadata = {
-        "Scene": args.scene,
+        "Scene": source.path,
         "Scene SHA-256": source.digest,
         "Settings": {**settings.describe(), "width": width, "height": height},
         "Render seconds": f"{seconds:.3f}",
@@ -158,6 +147,21 @@ def _render(args: argparse.Namespace, service: RenderService | None) -> int:
     if not args.quiet:
         print(f"puray: wrote {output} ({width}x{height}, {seconds:.2f} s)", file=sys.stderr)
     return 0
+
+
+def _settings(args: argparse.Namespace) -> RenderSettings:
+    try:
+        return RenderSettings(
+            width=args.width,
+            height=args.height,
+            max_depth=args.depth,
+            samples=args.samples,
+            shadows=args.shadows,
+            seed=args.seed,
+            load_timeout=args.load_timeout,
+        )
+    except ValueError as exc:
+        raise UserError(_as_option(str(exc))) from None
 
 
 def _as_option(message: str) -> str:
