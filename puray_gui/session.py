@@ -71,7 +71,8 @@ class RenderSession(QObject):
         self._side: dict[int, Callable[[object], None]] = {}  # other jobs (exports) by id
         self._retried = False
         self._closers: list[threading.Thread] = []
-        self._scene_sizes: dict[str, tuple[int, int]] = {}
+        self._scene_sizes: dict[str, tuple[int, int]] = {}  # learned from renders
+        self._text_size: tuple[int, int] | None = None
         self._timer = QTimer(self, interval=DRAIN_MS)
         self._timer.timeout.connect(self._on_drain_timeout)
 
@@ -80,15 +81,15 @@ class RenderSession(QObject):
     @property
     def display_size(self) -> tuple[int, int]:
         """Return the size the frame stands for (full size when the preview is scaled)."""
-        scene_size = self._scene_size()
         full = self.options.full_settings()
         if full.width and full.height:
             return full.width, full.height
-        return scene_size or self.frame.size
+        return self.scene_size() or self.frame.size
 
     def render(self, source: SceneSource) -> None:
         """Render a new version of the scene, cancelling the running render at once."""
         self.source = source
+        self._text_size = literal_size(source.text)  # parsed once: display_size runs per paint
         self._retried = False
         self._submit()
 
@@ -145,16 +146,17 @@ class RenderSession(QObject):
 
     # -- submitting -----------------------------------------------------------------------
 
-    def _scene_size(self) -> tuple[int, int] | None:
+    def scene_size(self) -> tuple[int, int] | None:
+        """Return the scene's own WIDTH x HEIGHT if known (read from its text or a render)."""
         if self.source is None:
             return None
-        return literal_size(self.source.text) or self._scene_sizes.get(self.source.path)
+        return self._text_size or self._scene_sizes.get(self.source.path)
 
     def _submit(self) -> None:
         assert self.source is not None
         if self.job is not None:
             self.service.cancel(self.job)
-        self.settings = self.options.preview_settings(self._scene_size())
+        self.settings = self.options.preview_settings(self.scene_size())
         self.job = self.service.submit(self.source, self.settings, coarse=COARSE)
         self.running = True
         self.started_at = time.perf_counter()

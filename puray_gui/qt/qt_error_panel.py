@@ -12,8 +12,19 @@ from tracer.errors import SceneError
 
 from ..document import SceneMissing
 
-_ERROR_STYLE = "QFrame#errorPanel { background: #3a1f1f; border-top: 2px solid #d9534f; }"
-_WAIT_STYLE = "QFrame#errorPanel { background: #33301c; border-top: 2px solid #e0b040; }"
+_STYLE = """
+QFrame#errorPanel {{ background: {bg}; border-top: 3px solid {accent}; }}
+QFrame#errorPanel QLabel {{ color: #f4f4f4; font-size: 10pt; }}
+QFrame#errorPanel QListWidget {{
+    background: #1e1f24; color: #e8e8e8; border: 1px solid #55565c;
+    font-family: monospace; font-size: 9pt;
+}}
+QFrame#errorPanel QListWidget::item {{ padding: 2px 4px; }}
+QFrame#errorPanel QListWidget::item:hover {{ background: #34363e; }}
+"""
+_ERROR_STYLE = _STYLE.format(bg="#4a2323", accent="#e0524d")
+_WAIT_STYLE = _STYLE.format(bg="#453d1c", accent="#e0b040")
+_LINK_COLOUR = "#ffc2c2"
 _FILE_ROLE = Qt.ItemDataRole.UserRole
 _LINE_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -34,7 +45,8 @@ class QtErrorPanel(QFrame):
         self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
         self.title.linkActivated.connect(self._on_title_link_activated)
         self.frames = QListWidget()
-        self.frames.setMaximumHeight(110)
+        self.frames.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.frames.setToolTip("Click a line to open it in the editor")
         self.frames.itemActivated.connect(self._on_frame_activated)
         self.frames.itemClicked.connect(self._on_frame_activated)
         layout = QVBoxLayout(self)
@@ -71,8 +83,16 @@ class QtErrorPanel(QFrame):
         else:
             self.setStyleSheet(_ERROR_STYLE)
             self.title.setText(f"<b>Render failed</b>: {html.escape(str(error))}")
-        self.frames.setVisible(self.frames.count() > 0)
+        self._fit_frames()
         self.show()
+
+    def _fit_frames(self) -> None:
+        """Make the traceback list just tall enough for its lines (up to six)."""
+        count = self.frames.count()
+        self.frames.setVisible(count > 0)
+        if count:
+            rows = sum(self.frames.sizeHintForRow(i) for i in range(min(count, 6)))
+            self.frames.setFixedHeight(rows + 2 * self.frames.frameWidth() + 4)
 
     def clear(self) -> None:
         self.error = None
@@ -86,13 +106,14 @@ class QtErrorPanel(QFrame):
         if error.lineno:
             where += f":{error.lineno}"
         href = f"{error.filename}#{error.lineno or 0}"
-        link = f'<a href="{html.escape(href)}" style="color:#ffb3b3">{html.escape(where)}</a>'
+        style = f"color:{_LINK_COLOUR}"
+        link = f'<a href="{html.escape(href)}" style="{style}">{html.escape(where)}</a>'
         return f"<b>{link}</b>: {message}"
 
     def _add_frame(self, filename: str, lineno: int, name: str, line: str) -> None:
         text = f"{os.path.basename(filename)}:{lineno}  in {name}"
         if line:
-            text += f"   {line}"
+            text += f":   {line}"
         item = QListWidgetItem(text)
         item.setToolTip(f"{filename}:{lineno}: click to open in the editor")
         item.setData(_FILE_ROLE, filename)

@@ -106,6 +106,7 @@ class QtMainWindow(QMainWindow):
         s.render_failed.connect(self.error_panel.show_error)
         s.stale_changed.connect(self._on_stale_changed)
         s.frame_resized.connect(self._on_frame_resized)
+        s.render_started.connect(self._on_render_started)
         self.settings_panel.options_changed.connect(self._on_options_changed)
         self.error_panel.location_activated.connect(open_in_editor)
         self.viewport.pixel_hovered.connect(self.status.show_pixel)
@@ -124,6 +125,7 @@ class QtMainWindow(QMainWindow):
 
     def _on_document_opened(self, path: str) -> None:
         self.prefs.add_recent_scene(path)
+        self.status.show_scene(path)
         self._update_recent_menu()
         self._update_title()
 
@@ -188,8 +190,15 @@ class QtMainWindow(QMainWindow):
         self.viewport.update()
 
     def _on_frame_resized(self, width: int, height: int) -> None:
-        if self.session.options.width is None:
-            self.settings_panel.set_scene_size(*self.session.display_size)
+        self._show_scene_size()
+
+    def _on_render_started(self, job: int) -> None:
+        self._show_scene_size()
+
+    def _show_scene_size(self) -> None:
+        size = self.session.scene_size()
+        if size is not None:
+            self.settings_panel.set_scene_size(*size)
 
     def _on_stale_changed(self, stale: bool) -> None:
         if not stale:

@@ -14,6 +14,7 @@ class QtStatusBar(QStatusBar):
     def __init__(self, session: RenderSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
+        self.idle_text = ""  # shown when the cursor is not over the image
         self.pixel_label = QLabel()
         self.pixel_label.setMinimumWidth(230)
         self.progress = QProgressBar()
@@ -34,9 +35,14 @@ class QtStatusBar(QStatusBar):
         self.show_pixel(-1, -1, None)
         self.refresh()
 
+    def show_scene(self, path: str) -> None:
+        """Say which file is watched (while the cursor is not over the image)."""
+        self.idle_text = f"Watching {path}"
+        self.pixel_label.setText(self.idle_text)
+
     def show_pixel(self, x: int, y: int, rgb) -> None:
         if rgb is None:
-            self.pixel_label.setText("")
+            self.pixel_label.setText(self.idle_text)
         else:
             r, g, b = rgb
             self.pixel_label.setText(f"x {x}, y {y}   RGB {r}, {g}, {b}  #{r:02x}{g:02x}{b:02x}")

@@ -11,6 +11,7 @@ from ..session import RenderSession
 
 ZOOM_STEP = 1.25
 MIN_ZOOM, MAX_ZOOM = 1 / 32, 64.0
+BACKGROUND = QColor(38, 40, 46)  # neutral and dark: the picture, not the frame, stands out
 
 
 def array_to_qimage(pixels: np.ndarray) -> QImage:
@@ -143,7 +144,7 @@ class QtViewport(QWidget):
 
     def paintEvent(self, event) -> None:
         painter = QPainter(self)
-        painter.fillRect(self.rect(), self.palette().color(self.backgroundRole()).darker(130))
+        painter.fillRect(self.rect(), BACKGROUND)
         if not self.session.frame.blank:
             rect = self.image_rect()
             smooth = self.scale() * self.devicePixelRatioF() < 1
@@ -151,6 +152,10 @@ class QtViewport(QWidget):
             painter.drawImage(rect, self._current_image())
             if self.session.stale:
                 self._paint_stale(painter, rect)
+        else:
+            painter.setPen(QColor(170, 172, 180))
+            hint = "No image: see the error below" if self.session.stale else "Rendering..."
+            painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, hint)
         painter.end()
         self.painted.emit()
 
