@@ -69,7 +69,8 @@ def run(scene: str | None) -> int:
     app = QApplication.instance() or QApplication(sys.argv)
     app.setWindowIcon(QIcon(str(resource(ICON))))
     live = LiveApp(Prefs())
-    signal.signal(signal.SIGINT, lambda *_: app.quit())  # Ctrl+C in the terminal quits
+    for signum in (signal.SIGINT, signal.SIGTERM):  # Ctrl+C or kill: quit cleanly
+        signal.signal(signum, lambda *_: app.quit())
     wake = QTimer(interval=200)  # let Python run its signal handlers while Qt waits
     wake.timeout.connect(lambda: None)
     wake.start()
