@@ -260,6 +260,39 @@ def test_ctrl_c_exits_130_leaves_no_file_and_no_workers(tmp_path):
     assert not [w for w in workers if Path(f"/proc/{w}").exists()]
 
 
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs /proc to find the workers")
+def test_ctrl_c_while_workers_start_prints_no_worker_traceback(tmp_path):
+    # A terminal sends Ctrl+C to the whole process group, workers included; a worker still
+    # importing numpy would die printing a KeyboardInterrupt traceback.
+    cmd = [
+        sys.executable,
+        "-m",
+        "tracer.cli",
+        "render",
+        str(TWOBALLS),
+        "-o",
+        str(tmp_path / "x.png"),
+    ]
+    cmd += ["--samples", "8", "--processes", "2"]
+    proc = subprocess.Popen(
+        cmd, cwd=ROOT, stderr=subprocess.PIPE, text=True, start_new_session=True
+    )
+    try:
+        deadline = time.monotonic() + 20
+        while len(_workers_of(proc.pid)) < 2 and time.monotonic() < deadline:
+            time.sleep(0.002)
+        time.sleep(0.02)  # the workers are importing; the CLI has left RenderService()
+        os.killpg(proc.pid, signal.SIGINT)
+        assert proc.wait(timeout=20) == 130
+        err = proc.stderr.read()
+    finally:
+        proc.kill()
+        proc.stderr.close()
+    assert "Traceback" not in err
+    assert err.endswith("puray: interrupted; nothing written\n")
+    assert os.listdir(tmp_path) == []
+
+
 def test_scene_names_in_messages_are_shown_as_typed(service, tmp_path, capsys, monkeypatch):
     monkeypatch.chdir(tmp_path)
     Path("oops.py").write_text(textwrap.dedent(BROKEN))
