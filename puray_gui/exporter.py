@@ -80,6 +80,7 @@ class Exporter(QObject):
             and not s.stale
             and s.frame.complete
             and s.source is not None
+            and self._source is not None
             and s.source.digest == self._source.digest
         )
 

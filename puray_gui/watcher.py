@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
+from watchdog.observers.api import ObservedWatch
 
 #: Event types that may change a file's content or existence.
 CHANGE_EVENTS = frozenset({"modified", "closed", "created", "moved", "deleted"})
@@ -35,7 +36,7 @@ class FileWatcher(FileSystemEventHandler):
         self._on_change = on_change
         self._lock = threading.Lock()
         self._files: frozenset[str] = frozenset()
-        self._folders: dict[str, object] = {}  # folder -> watchdog watch
+        self._folders: dict[str, ObservedWatch] = {}  # folder -> watchdog watch
         self._observer = Observer()
         self._observer.daemon = True
         self._observer.start()

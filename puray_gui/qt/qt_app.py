@@ -66,7 +66,7 @@ def run(scene: str | None) -> int:
     """Run the window until it is closed; return the exit status."""
     QApplication.setOrganizationName(ORGANIZATION)
     QApplication.setApplicationName(APPLICATION)
-    app = QApplication.instance() or QApplication(sys.argv)
+    app = QApplication(sys.argv)
     app.setWindowIcon(QIcon(str(resource(ICON))))
     live = LiveApp(Prefs())
     for signum in (signal.SIGINT, signal.SIGTERM):  # Ctrl+C or kill: quit cleanly

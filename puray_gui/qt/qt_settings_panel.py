@@ -53,7 +53,7 @@ class QtSettingsPanel(QWidget):
         self._connect()
 
     def _build(self) -> None:
-        self.depth = _spin(0, MAX_DEPTH, "Reflection bounces (Puray: 5)")
+        self.depth_box = _spin(0, MAX_DEPTH, "Reflection bounces (Puray: 5)")
         self.preset = QComboBox()
         self.preset.setToolTip("Output size; the scene's own is its WIDTH x HEIGHT")
         self.preset.addItem("Scene's own", None)
@@ -80,7 +80,7 @@ class QtSettingsPanel(QWidget):
         self.seed = _spin(0, 2**31 - 1, "Seed for the scene's random numbers")
         self.workers = _spin(1, cpu_count(), "Render worker processes")
         form = QFormLayout(self)
-        form.addRow("Reflection depth", self.depth)
+        form.addRow("Reflection depth", self.depth_box)
         form.addRow("Resolution", self.preset)
         form.addRow("", size_row)
         form.addRow("Preview scale", self.scale)
@@ -90,7 +90,7 @@ class QtSettingsPanel(QWidget):
         form.addRow("Workers", self.workers)
 
     def _connect(self) -> None:
-        for box in (self.depth, self.width_box, self.height_box, self.seed):
+        for box in (self.depth_box, self.width_box, self.height_box, self.seed):
             box.valueChanged.connect(self._on_value_typed)
         self.workers.valueChanged.connect(self._on_value_typed)
         self.preset.currentIndexChanged.connect(self._on_preset_changed)
@@ -106,17 +106,21 @@ class QtSettingsPanel(QWidget):
     def set_scene_size(self, width: int, height: int) -> None:
         """Show the scene's own size in the (then read-only) width and height boxes."""
         self.scene_size = (width, height)
-        if self.options.width is None:
-            self._show(self.options)
+        if self.preset.currentData() is None:  # only the size boxes: others may be mid-edit
+            for box, value in ((self.width_box, width), (self.height_box, height)):
+                box.blockSignals(True)
+                box.setValue(value)
+                box.blockSignals(False)
 
     def _show(self, o: RenderOptions) -> None:
-        widgets = (self.depth, self.preset, self.width_box, self.height_box, self.scale)
-        widgets += (self.samples, self.shadows, self.seed, self.workers)
+        widgets: tuple[QWidget, ...] = (self.depth_box, self.preset, self.width_box)
+        widgets += (self.height_box, self.scale, self.samples, self.shadows)
+        widgets += (self.seed, self.workers)
         for w in widgets:
             w.blockSignals(True)
-        self.depth.setValue(o.max_depth)
+        self.depth_box.setValue(o.max_depth)
         own = o.width is None or o.height is None
-        size = self.scene_size if own else (o.width, o.height)
+        size = self.scene_size if o.width is None or o.height is None else (o.width, o.height)
         index = self.preset.findData(None if own else _key(size))
         self.preset.setCurrentIndex(index if index >= 0 else self.preset.count() - 1)
         if size is not None:
@@ -136,7 +140,7 @@ class QtSettingsPanel(QWidget):
         """Return the options the widgets show."""
         own = self.preset.currentData() is None
         return self.options.with_(
-            max_depth=self.depth.value(),
+            max_depth=self.depth_box.value(),
             width=None if own else self.width_box.value(),
             height=None if own else self.height_box.value(),
             preview_scale=self.scale.currentData(),

@@ -14,7 +14,7 @@ def test_depth_change_rerenders_with_other_pixels(qtbot, make_live, scene, prefs
     before = live.session.frame.pixels.copy()
     panel = live.window.settings_panel
     with qtbot.waitSignal(live.session.render_finished, timeout=WAIT_MS):
-        panel.depth.setValue(0)  # typed: debounced, then one render
+        panel.depth_box.setValue(0)  # typed: debounced, then one render
     after = live.session.frame.pixels
     assert not np.array_equal(before, after)
     np.testing.assert_array_equal(after, reference(scene, RenderOptions(max_depth=0)))
@@ -76,7 +76,7 @@ def test_preview_scale_renders_smaller_but_shows_full_size(qtbot, make_live, sce
 def test_stored_options_are_shown_and_used(qtbot, make_live, scene, prefs):
     prefs.set_options(RenderOptions(max_depth=2, seed=7))
     live = make_live(scene, prefs.options())
-    assert live.window.settings_panel.depth.value() == 2
+    assert live.window.settings_panel.depth_box.value() == 2
     assert live.window.settings_panel.seed.value() == 7
     expected = reference(scene, RenderOptions(max_depth=2, seed=7))
     np.testing.assert_array_equal(live.session.frame.pixels, expected)
