@@ -7,6 +7,7 @@ Scenes mark their offending line with ``# <-``; the message must name exactly th
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -169,20 +170,20 @@ def test_bad_scene(service, tmp_path, capfd, case):
 def test_exception_in_a_sibling_module_names_it_and_lists_the_scene_frames(
     service, tmp_path, capfd
 ):
-    (tmp_path / "helpers.py").write_text("def radius():\n    return 1 / 0\n")
+    (tmp_path / "radii.py").write_text("def radius():\n    return 1 / 0\n")
     scene = tmp_path / "scene.py"
-    scene.write_text(HEAD + "from helpers import radius\nR = radius()\n")
+    scene.write_text(HEAD + "from radii import radius\nR = radius()\n")
     assert main(["render", str(scene), "-o", str(tmp_path / "out.png")], service) == 2
     err = capfd.readouterr().err
     assert err == (
-        f"puray: error: {tmp_path / 'helpers.py'}:2: ZeroDivisionError: division by zero\n"
+        f"puray: error: {tmp_path / 'radii.py'}:2: ZeroDivisionError: division by zero\n"
         "Traceback (scene code, most recent call last):\n"
         f'  File "{scene}", line 6, in <module>\n'
         "    R = radius()\n"
-        f'  File "{tmp_path / "helpers.py"}", line 2, in radius\n'
+        f'  File "{tmp_path / "radii.py"}", line 2, in radius\n'
         "    return 1 / 0\n"
     )
-    assert sorted(os.listdir(tmp_path)) == ["helpers.py", "scene.py"]
+    assert sorted(os.listdir(tmp_path)) == ["radii.py", "scene.py"]
 
 
 @pytest.mark.parametrize(
@@ -262,3 +263,28 @@ def test_a_bad_light_entry_names_the_lights_line(service, tmp_path, capfd):
     assert main(["render", str(scene), "-o", str(tmp_path / "out.png")], service) == 2
     err = capfd.readouterr().err
     check_refused(err, tmp_path, f"{where(scene, text)}: LIGHTS holds 'lamp', which is not a Light")
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs /proc")
+def test_a_worker_killed_from_outside_mid_render(tmp_path):
+    scene = tmp_path / "scene.py"
+    scene.write_text((ROOT / "scenes" / "twoballs.py").read_text())
+    out = tmp_path / "out.png"
+    cmd = [sys.executable, "-m", "tracer.cli", "render", str(scene), "-o", str(out)]
+    cmd += ["--width", "2000", "--height", "2000", "--samples", "8", "--processes", "2"]
+    proc = subprocess.Popen(cmd, cwd=ROOT, stderr=subprocess.PIPE, text=True)
+    try:
+        assert "0% of 2000 rows" in proc.stderr.readline()  # rendering
+        children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children").read_text().split()
+        workers = [
+            pid for pid in children if b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes()
+        ]
+        os.kill(int(workers[0]), signal.SIGKILL)
+        assert proc.wait(timeout=30) == 2
+        err = proc.stderr.read()
+    finally:
+        proc.kill()
+        proc.stderr.close()
+    assert f"puray: error: {scene}: a render worker died (signal 9) while rendering row" in err
+    assert "Traceback" not in err
+    assert sorted(os.listdir(tmp_path)) == ["scene.py"]

@@ -11,9 +11,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from tests.tracer.helpers import collect, failure
 from tracer import RenderSettings, SceneError, SceneSource
 from tracer.render import render_image
-from tracer.service import JobFailed, JobFinished, RenderService
+from tracer.service import RenderService
 
 WALL = """\
 import math
@@ -35,14 +36,10 @@ def service():
         yield svc
 
 
-def failure(service: RenderService, scene: Path) -> Exception:
+def failure_of(service: RenderService, scene: Path) -> Exception:
     """Render ``scene`` on worker processes (as the CLI and the GUI do); return its error."""
     job = service.submit(SceneSource.from_path(scene), RenderSettings())
-    while True:
-        event = service.events.get(timeout=30)
-        if event.job == job and isinstance(event, JobFailed):
-            return event.error
-        assert not (event.job == job and isinstance(event, JobFinished)), "rendered"
+    return failure(collect(service, job)[1])
 
 
 def render(tmp_path: Path, body: str, name: str = "scene.py", **settings) -> np.ndarray:
@@ -169,7 +166,7 @@ def test_a_misbehaving_material_is_a_scene_error_at_its_line(service, tmp_path, 
     body, line, message = BROKEN[case]
     scene = tmp_path / "scene.py"
     scene.write_text(WALL + body)
-    err = failure(service, scene)
+    err = failure_of(service, scene)
     assert isinstance(err, SceneError)
     assert err.filename == str(tmp_path / "scene.py")
     assert err.lineno == WALL_LINES + line
@@ -185,7 +182,7 @@ def test_an_error_in_a_sibling_module_material_names_that_module(service, tmp_pa
     )
     scene = tmp_path / "scene.py"
     scene.write_text(WALL + "from paints import Paint as M\n" + SHOW)
-    err = failure(service, scene)
+    err = failure_of(service, scene)
     assert isinstance(err, SceneError)
     assert (err.filename, err.lineno) == (str(tmp_path / "paints.py"), 5)
     assert err.message == "ZeroDivisionError: division by zero"
