@@ -15,9 +15,7 @@ import contextlib
 import math
 import os
 import queue
-import signal
 import sys
-import threading
 import time
 
 import numpy as np
@@ -174,18 +172,8 @@ def _as_option(message: str) -> str:
 
 @contextlib.contextmanager
 def _started_service(processes: int | None):
-    """Start the workers with Ctrl+C ignored: it is ours to handle, and a worker hit by it
-    while still importing would print a traceback (children inherit an ignored signal)."""
-    # Workers run one numpy thread each: a BLAS thread pool per worker only slows their start.
-    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-    on_main = threading.current_thread() is threading.main_thread()
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if on_main else None
-    try:
-        service = RenderService(processes or _cpu_count())
-    finally:
-        if on_main:
-            signal.signal(signal.SIGINT, previous)
-    with service:
+    """Start the worker pool for one command and close it afterwards."""
+    with RenderService(processes or _cpu_count()) as service:
         yield service
 
 

@@ -8,6 +8,7 @@ module cache. Loading runs user code: only worker processes call :func:`load_sce
 from __future__ import annotations
 
 import ast
+import contextlib
 import hashlib
 import importlib.abc
 import importlib.util
@@ -292,17 +293,15 @@ def _build(source: SceneSource, ns: dict) -> Scene:
     for name, value in (("OBJECTS", objects), ("LIGHTS", lights)):
         if not isinstance(value, (list, tuple)):
             raise fail(name, f"{name} must be a list, got {type(value).__name__}")
-    try:
+    with _located(source, lines, "CAMERA"):
         camera.prepare()
+    with _located(source, lines, "OBJECTS"):
         prepare_all(objects)
         for obj in objects:
             _check_material(obj)
+    with _located(source, lines, "LIGHTS"):
         for light in lights:
             _check_light(light)
-    except SceneError as exc:
-        if exc.filename is None:
-            raise SceneError(exc.message, source.path, lines.get("OBJECTS")) from None
-        raise
     return Scene(
         source.path,
         size["WIDTH"],
@@ -312,6 +311,17 @@ def _build(source: SceneSource, ns: dict) -> Scene:
         list(lights),
         ns.get("RENDERED_IMG"),
     )
+
+
+@contextlib.contextmanager
+def _located(source: SceneSource, lines: dict[str, int], name: str):
+    """Give errors that know no place of their own the line where ``name`` is assigned."""
+    try:
+        yield
+    except SceneError as exc:
+        if exc.filename is None:
+            raise SceneError(exc.message, source.path, lines.get(name)) from None
+        raise
 
 
 def _site_error(obj, message: str) -> SceneError:

@@ -16,6 +16,7 @@ import itertools
 import multiprocessing as mp
 import os
 import queue
+import signal
 import threading
 import time
 from collections import deque
@@ -95,7 +96,9 @@ class RenderService:
     """Render scenes on ``processes`` persistent worker processes (``spawn`` by default)."""
 
     def __init__(self, processes: int | None = None, start_method: str = "spawn") -> None:
-        self.processes = max(1, processes or os.cpu_count() or 1)
+        self.processes = max(1, processes or len(os.sched_getaffinity(0)))
+        # One numpy thread per worker: a BLAS thread pool in each only slows its start.
+        os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
         self._ctx: Any = mp.get_context(start_method)
         self.events: queue.Queue = queue.Queue()
         self._lock = threading.RLock()
@@ -176,7 +179,17 @@ class RenderService:
             name=f"puray-worker-{index}",
             daemon=True,
         )
-        proc.start()
+        # Ctrl+C in a terminal reaches the whole process group. It is the parent's to handle;
+        # a worker hit while still importing would die printing a traceback. An ignored signal
+        # survives exec, so ignore it while starting (signal.signal works on the main thread
+        # only: replacements started by the service thread ignore it once their imports end).
+        on_main = threading.current_thread() is threading.main_thread()
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if on_main else None
+        try:
+            proc.start()
+        finally:
+            if on_main:
+                signal.signal(signal.SIGINT, previous)
         child.close()
         return _Worker(index, proc, parent)
 

@@ -34,8 +34,9 @@ class RenderSettings:
             raise ValueError(f"samples must be from 1 to {MAX_SAMPLES}, got {self.samples!r}")
         if not _is_int(self.seed):
             raise ValueError(f"seed must be a whole number, got {self.seed!r}")
-        if not self.load_timeout > 0:
-            raise ValueError(f"load timeout must be positive, got {self.load_timeout!r}")
+        if not (isinstance(self.load_timeout, (int, float)) and 0 < self.load_timeout < 1e6):
+            msg = f"load timeout must be from 0 to 1e6 seconds, got {self.load_timeout!r}"
+            raise ValueError(msg)
 
     def with_(self, **changes) -> RenderSettings:
         return replace(self, **changes)

@@ -252,10 +252,6 @@ def test_bad_scene_in_a_real_process(tmp_path, case):
     check_refused(result.stderr, tmp_path, f"{where(scene, text)}: {message}")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="tracer/scene.py _build reports a bad LIGHTS entry at the OBJECTS line",
-)
 def test_a_bad_light_entry_names_the_lights_line(service, tmp_path, capfd):
     text = HEAD + "OBJECTS = []\nLIGHTS = [  # <-\n    'lamp',\n]\n"
     scene = tmp_path / "scene.py"
