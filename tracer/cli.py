@@ -2,6 +2,7 @@
 
     puray render SCENE.py [-o OUT.png] [--width W] [--height H] [--depth D] [--samples S]
                  [--shadows] [--processes N] [--seed K] [--load-timeout SECONDS] [--quiet]
+                 [--scheduler local[:N]|tcp://HOST:PORT]
 
 Exit status: 0 when the image was written; 2 for bad input, with one message on stderr that
 names the scene file and line; 130 after Ctrl+C. Nothing is written unless the whole frame
@@ -16,12 +17,12 @@ import math
 import os
 import queue
 import sys
-import time
 
 import numpy as np
 
 from .errors import Frame, SceneError, WorkerDied
 from .image import check_writable, write_image
+from .progress import Progress
 from .scene import SceneSource
 from .service import JobFailed, JobFinished, JobStarted, RenderService, RowsReady
 from .settings import RenderSettings
@@ -89,6 +90,11 @@ def _parser() -> argparse.ArgumentParser:
         metavar="SECONDS",
         help="stop a scene that takes longer to load (default: 10)",
     )
+    render.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="render on a Dask cluster: local[:N] starts N local workers, or tcp://HOST:PORT",
+    )
     render.add_argument("-q", "--quiet", action="store_true", help="no progress output")
     render.set_defaults(run=_render)
     return parser
@@ -125,7 +131,10 @@ def _render(args: argparse.Namespace, service: RenderService | None) -> int:
     except SceneError as exc:
         raise UserError(shown.error(exc)) from None
     progress = Progress(sys.stderr, os.path.basename(args.scene), enabled=not args.quiet)
-    running = contextlib.nullcontext(service) if service else _started_service(args.processes)
+    if service:
+        running = contextlib.nullcontext(service)
+    else:
+        running = _started_service(args.processes, args.scheduler)
     try:
         with running as renderer:
             pixels, seconds = _render_frame(renderer, source, settings, progress, shown)
@@ -171,10 +180,20 @@ def _as_option(message: str) -> str:
 
 
 @contextlib.contextmanager
-def _started_service(processes: int | None):
-    """Start the worker pool for one command and close it afterwards."""
-    with RenderService(processes or _cpu_count()) as service:
-        yield service
+def _started_service(processes: int | None, scheduler: str | None):
+    """Start local workers (or connect to a Dask cluster) for one command; close afterwards."""
+    if scheduler is None:
+        with RenderService(processes or _cpu_count()) as service:
+            yield service
+        return
+    from .cluster import ClusterService, ClusterUnavailable
+
+    try:
+        cluster = ClusterService(scheduler)
+    except (ClusterUnavailable, ValueError) as exc:
+        raise UserError(f"--scheduler: {exc}") from None
+    with cluster:
+        yield cluster
 
 
 def _cpu_count() -> int:
@@ -243,55 +262,6 @@ class _Shown:
         filename = self.path(error.filename) if error.filename else self.scene
         shown = SceneError(error.message, filename, error.lineno, frames)
         return shown.details() if len(frames) > 1 else str(shown)
-
-
-class Progress:
-    """Show rows done, percent and elapsed time; redraw only when the text changes.
-
-    On a terminal one line is redrawn in place; elsewhere (logs, pipes) a line is printed
-    at every quarter of the frame.
-    """
-
-    interval = 0.1  # seconds between redraws on a terminal
-
-    def __init__(self, stream, label: str, enabled: bool = True, width: int = 24) -> None:
-        self.stream, self.label, self.enabled, self.width = stream, label, enabled, width
-        self.tty = enabled and stream.isatty()
-        self.start = time.perf_counter()
-        self._last = ""
-        self._drawn = False
-        self._drawn_at = -1.0
-
-    def update(self, done: int, total: int) -> None:
-        if not self.enabled:
-            return
-        elapsed = time.perf_counter() - self.start
-        if total == 0:
-            text = f"{self.label}: loading {elapsed:.1f} s" if self.tty else ""
-        elif self.tty:
-            filled = self.width * done // total
-            bar = "#" * filled + "." * (self.width - filled)
-            pct = 100 * done // total
-            text = f"{self.label} [{bar}] {pct:3d}% {done}/{total} rows {elapsed:.1f} s"
-        else:
-            text = f"{self.label}: {25 * (4 * done // total):3d}% of {total} rows"
-        if self.tty and done < total and elapsed - self._drawn_at < self.interval:
-            return  # at most ~10 redraws a second; the last one always shows
-        if text and text != self._last:
-            self._last, self._drawn_at = text, elapsed
-            if self.tty:
-                self.stream.write(f"\r{text}\x1b[K")
-                self._drawn = True
-            else:
-                self.stream.write(f"{text} {elapsed:.1f} s\n")
-            self.stream.flush()
-
-    def close(self) -> None:
-        """End the redrawn line, so that whatever is printed next starts on its own."""
-        if self._drawn:
-            self.stream.write("\n")
-            self.stream.flush()
-            self._drawn = False
 
 
 if __name__ == "__main__":

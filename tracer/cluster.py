@@ -98,7 +98,7 @@ class ClusterService:
                     n_workers=int(where),
                     threads_per_worker=1,
                     processes=True,
-                    dashboard_address=None,
+                    dashboard_address=":0",  # any free port: never clash with 8787
                     silence_logs=logging.ERROR,
                 )
                 self.client = Client(self._cluster, set_as_default=False)

@@ -10,8 +10,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from PIL import Image
 
 from tests.tracer.helpers import PURAY_HEADER, collect, failure, write_scene
+from tracer.cli import main
 from tracer.errors import SceneError
 from tracer.render import render_image
 from tracer.scene import SceneSource
@@ -127,3 +129,24 @@ def test_scheduler_spec_parsing():
     assert parse_scheduler("10.1.2.3:8786") == ("remote", "tcp://10.1.2.3:8786")
     with pytest.raises(ValueError, match="whole number"):
         parse_scheduler("local:x")
+
+
+def test_cli_renders_on_a_local_cluster_like_local_workers(tmp_path):
+    out = tmp_path / "cluster.png"
+    scene = ROOT / "scenes" / "twoballs.py"
+    args = ["render", str(scene), "-o", str(out), "--width", "160", "--height", "90", "-q"]
+    assert main([*args, "--scheduler", "local:2"]) == 0
+    pixels = np.asarray(Image.open(out))
+    expected = render_image(SceneSource.from_path(scene), RenderSettings(width=160, height=90))
+    np.testing.assert_array_equal(pixels, expected)
+
+
+def test_cli_with_an_unreachable_scheduler_writes_nothing(tmp_path, capfd):
+    out = tmp_path / "never.png"
+    out.write_bytes(b"old picture")
+    args = ["render", str(ROOT / "scenes" / "twoballs.py"), "-o", str(out), "-q"]
+    assert main([*args, "--scheduler", "tcp://127.0.0.1:9"]) == 2
+    err = capfd.readouterr().err
+    assert "cannot reach the Dask scheduler at tcp://127.0.0.1:9" in err
+    assert out.read_bytes() == b"old picture"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["never.png"]
