@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ast
 import os
 from dataclasses import asdict, dataclass, fields, replace
 
@@ -58,19 +57,10 @@ class RenderOptions:
             load_timeout=self.load_timeout,
         )
 
-    def preview_settings(self, scene_size: tuple[int, int] | None) -> RenderSettings:
+    def preview_settings(self) -> RenderSettings:
         """Return the settings the live preview renders with (scaled down when asked)."""
         full = self.full_settings()
-        if self.preview_scale >= 100:
-            return full
-        if self.width and self.height:
-            width, height = self.width, self.height
-        elif scene_size is not None:
-            width, height = scene_size
-        else:
-            return full  # the scene's size is unknown until it has loaded once
-        scale = self.preview_scale / 100
-        return full.with_(width=max(1, round(width * scale)), height=max(1, round(height * scale)))
+        return full if self.preview_scale >= 100 else full.with_(scale=self.preview_scale / 100)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -95,24 +85,3 @@ class RenderOptions:
         if bad_workers or not isinstance(options.shadows, bool):
             return cls()
         return options
-
-
-def literal_size(text: str) -> tuple[int, int] | None:
-    """Return a scene's WIDTH and HEIGHT when they are plain integer literals (no code is run)."""
-    try:
-        tree = ast.parse(text)
-    except (SyntaxError, ValueError):
-        return None
-    found: dict[str, int] = {}
-    for node in tree.body:
-        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant):
-            value = node.value.value
-            for target in node.targets:
-                if isinstance(target, ast.Name) and target.id in ("WIDTH", "HEIGHT"):
-                    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
-                        found[target.id] = value
-                    else:
-                        found.pop(target.id, None)
-    if "WIDTH" in found and "HEIGHT" in found:
-        return found["WIDTH"], found["HEIGHT"]
-    return None

@@ -21,7 +21,7 @@ from tracer.service import JobFailed, JobFinished, JobStarted, RowsReady
 from tracer.settings import RenderSettings
 
 from .framebuffer import FrameBuffer
-from .options import RenderOptions, literal_size
+from .options import RenderOptions
 
 DRAIN_MS = 33  # ~30 Hz
 #: Until a new render's first pixels land, poll faster: they show ~30 ms sooner after a save.
@@ -71,8 +71,7 @@ class RenderSession(QObject):
         self._side: dict[int, Callable[[object], None]] = {}  # other jobs (exports) by id
         self._retried = False
         self._closers: list[threading.Thread] = []
-        self._scene_sizes: dict[str, tuple[int, int]] = {}  # learned from renders
-        self._text_size: tuple[int, int] | None = None
+        self._scene_sizes: dict[str, tuple[int, int]] = {}  # the scenes' own, from renders
         self._timer = QTimer(self, interval=DRAIN_MS)
         self._timer.timeout.connect(self._on_drain_timeout)
 
@@ -89,7 +88,6 @@ class RenderSession(QObject):
     def render(self, source: SceneSource) -> None:
         """Render a new version of the scene, cancelling the running render at once."""
         self.source = source
-        self._text_size = literal_size(source.text)  # parsed once: display_size runs per paint
         self._retried = False
         self._submit()
 
@@ -147,16 +145,16 @@ class RenderSession(QObject):
     # -- submitting -----------------------------------------------------------------------
 
     def scene_size(self) -> tuple[int, int] | None:
-        """Return the scene's own WIDTH x HEIGHT if known (read from its text or a render)."""
+        """Return the scene's own WIDTH x HEIGHT if known (reported by its renders)."""
         if self.source is None:
             return None
-        return self._text_size or self._scene_sizes.get(self.source.path)
+        return self._scene_sizes.get(self.source.path)
 
     def _submit(self) -> None:
         assert self.source is not None
         if self.job is not None:
             self.service.cancel(self.job)
-        self.settings = self.options.preview_settings(self.scene_size())
+        self.settings = self.options.preview_settings()
         self.job = self.service.submit(self.source, self.settings, coarse=COARSE)
         self.running = True
         self.started_at = time.perf_counter()
@@ -225,14 +223,12 @@ class RenderSession(QObject):
     def _on_job_started(self, event: JobStarted) -> None:
         assert self.settings is not None
         assert self.source is not None
-        if self.settings.width is None:
-            self._scene_sizes[self.source.path] = (event.width, event.height)
+        if event.scene_width and event.scene_height:
+            self._scene_sizes[self.source.path] = (event.scene_width, event.scene_height)
         resized = (event.width, event.height) != self.frame.size
         self.frame.start(event.width, event.height)
         if resized:
             self.frame_resized.emit(event.width, event.height)
-        if self.options.preview_scale < 100 and self.settings.width is None:
-            self._submit()  # now that the scene's size is known, render it scaled
 
     def _on_job_failed(self, event: JobFailed) -> None:
         self.running = False

@@ -131,10 +131,11 @@ def _render(args: argparse.Namespace, service: RenderService | None) -> int:
     except SceneError as exc:
         raise UserError(shown.error(exc)) from None
     progress = Progress(sys.stderr, os.path.basename(args.scene), enabled=not args.quiet)
-    if service:
-        running = contextlib.nullcontext(service)
-    else:
-        running = _started_service(args.processes, args.scheduler)
+    running: contextlib.AbstractContextManager = (
+        contextlib.nullcontext(service)
+        if service
+        else _started_service(args.processes, args.scheduler)
+    )
     try:
         with running as renderer:
             pixels, seconds = _render_frame(renderer, source, settings, progress, shown)

@@ -60,10 +60,11 @@ def _prepare_worker() -> None:
         _tuned = True
 
 
-def probe_task(source: SceneSource, settings: RenderSettings) -> tuple[int, int]:
-    """Load the scene on a worker; return its frame size (a Dask task)."""
+def probe_task(source: SceneSource, settings: RenderSettings) -> tuple[int, int, int, int]:
+    """Load the scene on a worker; return the frame's and the scene's own size (a Dask task)."""
     _prepare_worker()
-    return frame_size(_cache.get(source, settings), settings)
+    scene = _cache.get(source, settings)
+    return (*frame_size(scene, settings), scene.width, scene.height)
 
 
 def rows_task(source: SceneSource, settings: RenderSettings, y0: int, y1: int) -> bytes:
@@ -155,8 +156,8 @@ class ClusterService:
     def _run(self, job: _ClusterJob, source: SceneSource, settings: RenderSettings) -> None:
         started = time.perf_counter()
         try:
-            width, height = self._probe(job, source, settings)
-            self._emit(job, JobStarted(job.id, width, height))
+            width, height, scene_w, scene_h = self._probe(job, source, settings)
+            self._emit(job, JobStarted(job.id, width, height, scene_w, scene_h))
             self._render(job, source, settings, width, height)
             self._emit(job, JobFinished(job.id, time.perf_counter() - started))
         except SceneError as exc:
@@ -170,7 +171,7 @@ class ClusterService:
             with self._lock:
                 self._jobs.pop(job.id, None)
 
-    def _probe(self, job, source, settings) -> tuple[int, int]:
+    def _probe(self, job, source, settings) -> tuple[int, int, int, int]:
         from distributed import TimeoutError as DaskTimeout
 
         future = self.client.submit(probe_task, source, settings, pure=False)

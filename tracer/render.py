@@ -19,7 +19,11 @@ CHUNK_RAYS = 32 * 1024
 
 def frame_size(scene: Scene, settings: RenderSettings) -> tuple[int, int]:
     """Return the (width, height) a render of ``scene`` with ``settings`` produces."""
-    return settings.width or scene.width, settings.height or scene.height
+    width, height = settings.width or scene.width, settings.height or scene.height
+    if settings.scale != 1:
+        width = max(1, round(width * settings.scale))
+        height = max(1, round(height * settings.scale))
+    return width, height
 
 
 def rows_per_block(width: int, samples: int = 1) -> int:

@@ -36,9 +36,13 @@ KILL_GRACE = 5.0
 
 @dataclass(frozen=True)
 class JobStarted:
+    """The scene loaded: the frame will be ``width`` x ``height``; the scene's own size too."""
+
     job: int
     width: int
     height: int
+    scene_width: int = 0
+    scene_height: int = 0
 
 
 @dataclass(frozen=True)
@@ -257,7 +261,7 @@ class RenderService:
         if kind == "error":
             self._fail(job, msg[2])
         elif kind == "loaded":
-            self._start(job, msg[2], msg[3])
+            self._start(job, *msg[2:6])
         elif kind == "rows":
             small = task[3] if task is not None and task[3] is not job.settings else None
             coarse, width = small is not None, small.width if small else job.size[0]
@@ -266,14 +270,13 @@ class RenderService:
                 del self._jobs[job.id]
                 self.events.put(JobFinished(job.id, time.perf_counter() - job.started))
 
-    def _start(self, job: _Job, width: int, height: int) -> None:
+    def _start(self, job: _Job, width: int, height: int, scene_w: int, scene_h: int) -> None:
         job.loaded, job.size = True, (width, height)
-        self.events.put(JobStarted(job.id, width, height))
+        self.events.put(JobStarted(job.id, width, height, scene_w, scene_h))
         s = job.settings
         if job.coarse > 1 and height >= 2 * job.coarse:
-            small = s.with_(
-                width=max(1, width // job.coarse), height=max(1, height // job.coarse), samples=1
-            )
+            w, h = max(1, width // job.coarse), max(1, height // job.coarse)
+            small = s.with_(width=w, height=h, samples=1, scale=1.0)
             job.pending.append(("rows", job.id, job.source, small, 0, small.height))
         step = rows_per_block(width, s.samples)
         for y0 in range(0, height, step):

@@ -19,6 +19,7 @@ class RenderSettings:
     samples: int = 1  # anti-aliasing: samples x samples per pixel
     shadows: bool = False  # Puray has none
     seed: int = 0  # seeds random and numpy.random before the scene runs
+    scale: float = 1.0  # previews: render at this fraction of the size (0 < scale <= 1)
     load_timeout: float = 10.0  # seconds a scene may take to load
 
     def __post_init__(self) -> None:
@@ -32,6 +33,8 @@ class RenderSettings:
             raise ValueError(f"depth must be from 0 to {MAX_DEPTH}, got {self.max_depth!r}")
         if not (_is_int(self.samples) and 1 <= self.samples <= MAX_SAMPLES):
             raise ValueError(f"samples must be from 1 to {MAX_SAMPLES}, got {self.samples!r}")
+        if not (isinstance(self.scale, (int, float)) and 0 < self.scale <= 1):
+            raise ValueError(f"scale must be above 0 and at most 1, got {self.scale!r}")
         if not _is_int(self.seed):
             raise ValueError(f"seed must be a whole number, got {self.seed!r}")
         if not (isinstance(self.load_timeout, (int, float)) and 0 < self.load_timeout < 1e6):
@@ -42,8 +45,11 @@ class RenderSettings:
         return replace(self, **changes)
 
     def describe(self) -> dict:
-        """Return the settings as plain values (for PNG metadata and logs)."""
-        return {k: v for k, v in asdict(self).items() if k != "load_timeout"}
+        """Return what shapes the picture as plain values (for PNG metadata and logs).
+
+        ``scale`` is left out: writers record the final width and height instead.
+        """
+        return {k: v for k, v in asdict(self).items() if k not in ("load_timeout", "scale")}
 
 
 def _is_int(value) -> bool:

@@ -5,7 +5,7 @@ Protocol on the worker's pipe (parent -> worker):
     ("rows", job, source, settings, y0, y1)    render rows y0..y1 of the frame
     None                                       exit
 Worker -> parent:
-    ("ready", pid) once at start; ("loaded", job, width, height);
+    ("ready", pid) once at start; ("loaded", job, width, height, scene_width, scene_height);
     ("rows", job, y0, y1, pixels); ("error", job, SceneError)
 """
 
@@ -39,7 +39,7 @@ def _run(msg):
     kind, job, source, settings = msg[:4]
     scene = _cache.get(source, settings)
     if kind == "load":
-        return ("loaded", job, *frame_size(scene, settings))
+        return ("loaded", job, *frame_size(scene, settings), scene.width, scene.height)
     y0, y1 = msg[4], msg[5]
     return ("rows", job, y0, y1, render_block(source, settings, y0, y1))
 

@@ -1,6 +1,6 @@
 """Options: preview scaling, export at full size, stored values that cannot break the app."""
 
-from puray_gui.options import RenderOptions, literal_size
+from puray_gui.options import RenderOptions
 from tracer.settings import RenderSettings
 
 
@@ -10,20 +10,10 @@ def test_defaults_are_the_engines():
 
 def test_preview_scale_shrinks_the_preview_only():
     options = RenderOptions(preview_scale=50)
-    assert options.preview_settings((960, 540)).width == 480
-    assert options.preview_settings((960, 540)).height == 270
-    assert options.full_settings().width is None  # export: the scene's own size
-    explicit = options.with_(width=320, height=180)
-    assert (explicit.preview_settings(None).width, explicit.preview_settings(None).height) == (
-        160,
-        90,
-    )
-
-
-def test_scene_size_read_without_running_the_scene():
-    assert literal_size("WIDTH = 640\nHEIGHT = 360\nimport os; os._exit(1)\n") == (640, 360)
-    assert literal_size("WIDTH = 2 * 320\nHEIGHT = 360\n") is None
-    assert literal_size("this is not python") is None
+    assert options.preview_settings().scale == 0.5
+    assert options.full_settings().scale == 1.0  # export: full size
+    assert options.full_settings().width is None  # the scene's own size
+    assert RenderOptions(preview_scale=100).preview_settings() == RenderSettings()
 
 
 def test_bad_stored_values_fall_back_to_defaults():

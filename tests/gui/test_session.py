@@ -112,12 +112,15 @@ def test_failure_keeps_the_frame_and_marks_it_stale(qtbot, session, fake):
     assert (session.frame.pixels == 123).all()
 
 
-def test_preview_scale_uses_the_scene_size_without_running_it(session, fake):
+def test_preview_scale_asks_for_a_smaller_frame_that_stands_for_the_scene(session, fake, qtbot):
     session.set_options(RenderOptions(preview_scale=25))
     session.render(source("WIDTH = 400\nHEIGHT = 200\n"))
-    settings = fake.submitted[-1][1]
-    assert (settings.width, settings.height) == (100, 50)
-    assert session.display_size == (400, 200)
+    job, settings = len(fake.submitted), fake.submitted[-1][1]
+    assert settings.scale == 0.25
+    fake.events.put(JobStarted(job, 100, 50, 400, 200))
+    qtbot.waitUntil(lambda: session.frame.size == (100, 50), timeout=2000)
+    assert session.display_size == (400, 200)  # the preview stands for the full frame
+    assert len(fake.submitted) == job  # no second submission once the size is known
 
 
 def test_session_closes_only_a_service_it_owns(qtbot, fake):

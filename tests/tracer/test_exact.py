@@ -81,3 +81,10 @@ def test_shadows_darken_the_floor_under_the_balls(twoballs):
     darker = (shaded.sum(axis=2) < lit.sum(axis=2) - 30).mean()
     assert darker > 0.01
     assert (shaded.sum(axis=2) <= lit.sum(axis=2)).all()  # shadows only remove light
+
+
+def test_scale_renders_the_scene_smaller_with_the_same_camera(twoballs):
+    half = render_image(twoballs, RenderSettings(scale=0.5))
+    explicit = render_image(twoballs, RenderSettings(width=480, height=270))
+    assert half.shape == (270, 480, 3)
+    np.testing.assert_array_equal(half, explicit)
