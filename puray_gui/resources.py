@@ -21,5 +21,7 @@ def resource(name: str) -> Path:
 
 def default_scene() -> Path:
     """Return the bundled default scene (twoballs), or the template when it is not shipped."""
-    twoballs = _ROOT / "scenes" / "twoballs.py"
-    return twoballs if twoballs.is_file() else resource(TEMPLATE)
+    for folder in (_PACKAGE / "scenes", _ROOT / "scenes"):
+        if (folder / "twoballs.py").is_file():
+            return folder / "twoballs.py"
+    return resource(TEMPLATE)
