@@ -13,6 +13,7 @@ from tracer.scene import SceneSource
 from tracer.service import JobFailed, JobFinished, JobStarted, RowsReady
 from tracer.settings import RenderSettings
 
+from .cluster_link import ClusterLink
 from .framebuffer import FrameBuffer
 from .session import RenderSession
 
@@ -29,10 +30,22 @@ class Exporter(QObject):
     finished = Signal(str)  # path written
     failed = Signal(str)  # why nothing was written
     cancelled = Signal()
+    noticed = Signal(str)  # something the user should know (e.g. a fallback to local workers)
 
-    def __init__(self, session: RenderSession, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        session: RenderSession,
+        parent: QObject | None = None,
+        cluster: ClusterLink | None = None,
+    ) -> None:
         super().__init__(parent)
         self.session = session
+        self.scheduler = ""  # a Dask scheduler to export on ("" : the local workers)
+        self.cluster = cluster if cluster is not None else ClusterLink(self)
+        self.cluster.connected.connect(self._on_cluster_connected)
+        self.cluster.unavailable.connect(self._on_cluster_unavailable)
+        self._waiting_for: str | None = None  # the scheduler an export waits to connect to
+        self._on_cluster = False
         self.job: int | None = None
         self.path = ""
         self._frame = FrameBuffer()
@@ -42,7 +55,8 @@ class Exporter(QObject):
 
     @property
     def busy(self) -> bool:
-        return self.job is not None or (self._writer is not None and self._writer.is_alive())
+        writing = self._writer is not None and self._writer.is_alive()
+        return self.job is not None or self._waiting_for is not None or writing
 
     def export(self, path: str) -> None:
         """Start exporting to ``path``; the outcome comes as ``finished`` or ``failed``."""
@@ -58,14 +72,50 @@ class Exporter(QObject):
             self._write(pixels, session.elapsed)
             return
         self._frame = FrameBuffer()
-        self.job = session.submit_side_job(self._source, self._settings, self._on_event)
+        if self.scheduler:
+            self._waiting_for = self.scheduler
+            self.cluster.connect_to(self.scheduler)  # -> _on_cluster_connected / _unavailable
+        else:
+            self._submit_locally()
 
     def cancel(self) -> None:
         """Stop an export render; nothing is written."""
-        if self.job is not None:
+        if self.job is None and self._waiting_for is None:
+            return
+        if self.job is not None and self._on_cluster:
+            self.cluster.cancel(self.job)
+        elif self.job is not None:
             self.session.cancel_side_job(self.job)
-            self.job = None
-            self.cancelled.emit()
+        self.job = None
+        self._waiting_for = None
+        self.cancelled.emit()
+
+    def close(self) -> None:
+        """Cancel, wait for the file being written and let go of any cluster."""
+        self.cancel()
+        self.wait()
+        self.cluster.close()
+
+    def _submit_locally(self) -> None:
+        assert self._source is not None
+        assert self._settings is not None
+        self._on_cluster = False
+        self.job = self.session.submit_side_job(self._source, self._settings, self._on_event)
+
+    def _on_cluster_connected(self, spec: str, service) -> None:
+        if spec != self._waiting_for:
+            return  # cancelled, or an older request
+        self._waiting_for = None
+        self._on_cluster = True
+        self.noticed.emit(f"Rendering on the Dask cluster {spec}")
+        self.job = self.cluster.submit(self._source, self._settings, self._on_event)
+
+    def _on_cluster_unavailable(self, spec: str, why: str) -> None:
+        if spec != self._waiting_for:
+            return
+        self._waiting_for = None
+        self.noticed.emit(f"{why}: exporting with the local workers instead")
+        self._submit_locally()
 
     def wait(self, timeout: float = 10.0) -> None:
         """Join the PNG writing thread (for shutdown and tests)."""

@@ -34,6 +34,13 @@ class Prefs:
     def set_options(self, options: RenderOptions) -> None:
         self.store.setValue("render/options", json.dumps(options.to_dict()))
 
+    def scheduler(self) -> str:
+        """Return the Dask scheduler exports render on ('' : the local workers)."""
+        return self._text("export/scheduler").strip()
+
+    def set_scheduler(self, spec: str) -> None:
+        self.store.setValue("export/scheduler", spec.strip())
+
     def recent_scenes(self) -> list[str]:
         try:
             paths = json.loads(self._text("files/recent") or "[]")

@@ -201,3 +201,31 @@ class ClusterService:
             pixels = future.result()
             y0, y1 = spans[future.key]
             self._emit(job, RowsReady(job.id, y0, y1, pixels, width))
+
+
+def check_scheduler(spec: str, timeout: float = 3.0) -> str:
+    """Say what exporting to ``spec`` would use; raise ClusterUnavailable if it cannot work.
+
+    A remote scheduler is contacted (and must have workers); 'local:N' is only checked for
+    dask being installed, since its cluster starts when a render needs it.
+    """
+    kind, where = parse_scheduler(spec)
+    try:
+        from distributed import Client
+    except ImportError:
+        raise ClusterUnavailable(
+            "rendering on a cluster needs dask: pip install 'puray-live[cluster]'"
+        ) from None
+    if kind == "local":
+        return f"a local Dask cluster of {where} workers starts when an export needs it"
+    try:
+        client = Client(str(where), timeout=timeout, set_as_default=False)
+    except (OSError, TimeoutError) as exc:
+        raise ClusterUnavailable(f"cannot reach the Dask scheduler at {where}: {exc}") from None
+    try:
+        workers = len(client.scheduler_info().get("workers", {}))
+    finally:
+        client.close()
+    if workers == 0:
+        raise ClusterUnavailable(f"the Dask scheduler at {where} has no workers")
+    return f"connected to {where}: {workers} worker{'s' if workers != 1 else ''}"

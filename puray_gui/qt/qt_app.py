@@ -55,8 +55,7 @@ class LiveApp:
         self.window.open_scene(path or self.prefs.last_scene() or str(default_scene()))
 
     def close(self) -> None:
-        self.exporter.cancel()
-        self.exporter.wait()
+        self.exporter.close()
         self.document.close()
         self.session.close()
         self.prefs.sync()

@@ -24,6 +24,7 @@ class QtExportFlow(QObject):
         exporter.progressed.connect(self._on_exporter_progressed)
         exporter.finished.connect(self._on_exporter_finished)
         exporter.failed.connect(self._on_exporter_failed)
+        exporter.noticed.connect(self._on_exporter_noticed)
 
     def ask_path(self) -> str:
         """Ask where to save, starting in the last export folder."""
@@ -75,6 +76,11 @@ class QtExportFlow(QObject):
     def _on_exporter_progressed(self, fraction: float) -> None:
         if self.dialog is not None:
             self.dialog.setValue(round(1000 * fraction))
+
+    def _on_exporter_noticed(self, text: str) -> None:
+        self._say(text)
+        if self.dialog is not None:
+            self.dialog.setLabelText(text)
 
     def _on_exporter_finished(self, path: str) -> None:
         self._close_dialog()

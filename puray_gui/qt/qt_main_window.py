@@ -15,6 +15,7 @@ from ..exporter import Exporter
 from ..prefs import Prefs
 from ..resources import ICON, TEMPLATE, resource
 from ..session import RenderSession
+from .qt_cluster_panel import QtClusterPanel
 from .qt_error_panel import QtErrorPanel
 from .qt_export import QtExportFlow
 from .qt_settings_panel import QtSettingsPanel
@@ -40,6 +41,9 @@ class QtMainWindow(QMainWindow):
         self.viewport = QtViewport(session)
         self.error_panel = QtErrorPanel()
         self.settings_panel = QtSettingsPanel(session.options)
+        self.cluster_panel = QtClusterPanel(prefs.scheduler())
+        self.exporter = exporter
+        exporter.scheduler = prefs.scheduler()
         self.status = QtStatusBar(session)
         self.export_flow = QtExportFlow(exporter, prefs, self)
         self._arrange()
@@ -62,7 +66,13 @@ class QtMainWindow(QMainWindow):
         self.setCentralWidget(central)
         dock = QDockWidget("Render settings", self)
         dock.setObjectName("settingsDock")
-        dock.setWidget(self.settings_panel)
+        sidebar = QWidget()
+        column = QVBoxLayout(sidebar)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.settings_panel)
+        column.addWidget(self.cluster_panel)
+        column.addStretch(1)
+        dock.setWidget(sidebar)
         dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
         self.setStatusBar(self.status)
@@ -108,6 +118,9 @@ class QtMainWindow(QMainWindow):
         s.frame_resized.connect(self._on_frame_resized)
         s.render_started.connect(self._on_render_started)
         self.settings_panel.options_changed.connect(self._on_options_changed)
+        self.cluster_panel.scheduler_changed.connect(self._on_scheduler_changed)
+        self.cluster_panel.test_requested.connect(self.exporter.cluster.test)
+        self.exporter.cluster.tested.connect(self.cluster_panel.show_test_result)
         self.error_panel.location_activated.connect(open_in_editor)
         self.viewport.pixel_hovered.connect(self.status.show_pixel)
 
@@ -183,6 +196,10 @@ class QtMainWindow(QMainWindow):
 
     def _on_zoom_out_triggered(self) -> None:
         self.viewport.zoom_by(1 / 1.25)
+
+    def _on_scheduler_changed(self, spec: str) -> None:
+        self.prefs.set_scheduler(spec)
+        self.exporter.scheduler = spec
 
     def _on_options_changed(self, options) -> None:
         self.prefs.set_options(options)
