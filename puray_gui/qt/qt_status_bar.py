@@ -71,4 +71,5 @@ class QtStatusBar(QStatusBar):
 
     def _on_render_failed(self, error) -> None:
         self._ticker.stop()
+        self.progress.setValue(0)
         self.time_label.setText("failed: see the error panel")

@@ -46,6 +46,9 @@ def test_exception_shows_line_and_frames_and_keeps_the_last_image(qtbot, make_li
     assert live.session.stale
     assert "(error)" in live.window.windowTitle()
     np.testing.assert_array_equal(live.session.frame.pixels, good)  # the last good image
+    status = live.window.status
+    assert status.time_label.text() == "failed: see the error panel"
+    assert status.progress.value() == 0  # the stale image is not a finished render
     _fix(qtbot, live, scene)
     assert "(error)" not in live.window.windowTitle()
 
