@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import signal
 import sys
 
@@ -21,8 +20,7 @@ from .qt_main_window import QtMainWindow
 
 
 def start_service(processes: int) -> RenderService:
-    """Start a worker pool (one numpy thread per worker: BLAS pools only slow their start)."""
-    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+    """Start a worker pool of ``processes`` spawn workers."""
     return RenderService(processes=processes)
 
 

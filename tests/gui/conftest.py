@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
@@ -44,7 +43,6 @@ def reference(path: Path | str, options: RenderOptions | None = None) -> np.ndar
 @pytest.fixture(scope="session")
 def service():
     """One 2-worker render service for every GUI test (starting one costs ~0.3 s)."""
-    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     with RenderService(processes=2) as svc:
         assert svc.wait_ready()
         yield svc
