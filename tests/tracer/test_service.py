@@ -210,3 +210,30 @@ def test_workers_exit_when_their_parent_is_killed():
     while time.monotonic() < deadline and any(_alive(p) for p in pids):
         time.sleep(0.1)
     assert not any(_alive(p) for p in pids)
+
+
+def test_a_cancelled_block_stuck_in_scene_code_gets_its_worker_replaced(
+    tmp_path, service, monkeypatch
+):
+    monkeypatch.setattr("tracer.service.KILL_GRACE", 0.5)
+    body = PURAY_HEADER + textwrap.dedent(
+        """
+        class Endless(Material):
+            def color_at(self, position):
+                while True:
+                    pass
+
+        WIDTH, HEIGHT = 40, 30
+        CAMERA = Vector(0, 0, -1)
+        OBJECTS = [Sphere(Point(0, 0, 1), 0.5, Endless())]
+        LIGHTS = [Light(Point(0, -5, -5))]
+        """
+    )
+    assert service.wait_ready()
+    pids = set(service.worker_pids())
+    stuck = service.submit(SceneSource.from_path(write_scene(tmp_path, "spin.py", body)), SMALL)
+    time.sleep(0.5)  # the workers are inside color_at now
+    service.cancel(stuck)
+    frame, _ = collect(service, service.submit(TWOBALLS, SMALL), timeout=20)
+    assert frame is not None  # the stuck workers were replaced, the next save renders
+    assert pids - set(service.worker_pids())  # the stuck one was killed
