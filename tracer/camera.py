@@ -12,18 +12,9 @@ import math
 
 import numpy as np
 
-from .errors import caller_site, error_at
+from .arrays import unit
+from .errors import caller_site, error_at, finite_xyz
 from .vector import Vector
-
-
-def _xyz(value, what: str, site) -> tuple[float, float, float]:
-    try:
-        xyz = (float(value.x), float(value.y), float(value.z))
-    except (AttributeError, TypeError, ValueError):
-        raise error_at(site, f"{what} must be a Vector, got {value!r}") from None
-    if not all(math.isfinite(c) for c in xyz):
-        raise error_at(site, f"{what} has a NaN or infinite coordinate: {xyz}")
-    return xyz
 
 
 class Camera:
@@ -46,7 +37,7 @@ class PurayCamera(Camera):
         self._site = site or caller_site()
 
     def prepare(self) -> None:
-        self.position = _xyz(self.source, "CAMERA", self._site)
+        self.position = finite_xyz(self.source, "CAMERA", self._site)
 
     def rays(self, px, py, width, height):
         aspect = float(width) / height
@@ -59,14 +50,7 @@ class PurayCamera(Camera):
         dx = (x0 + px * xstep) - cx
         dy = (y0 + py * ystep) - cy
         dz = np.full_like(dx, 0.0 - cz)
-        m = dx * dx
-        m += dy * dy
-        m += dz * dz
-        np.sqrt(m, out=m)
-        dx /= m
-        dy /= m
-        dz /= m
-        return (cx, cy, cz), (dx, dy, dz)
+        return (cx, cy, cz), unit(dx, dy, dz)
 
 
 class LookAtCamera(Camera):
@@ -90,9 +74,9 @@ class LookAtCamera(Camera):
 
     def prepare(self) -> None:
         site = self._site
-        self.position = _xyz(self.source, "camera position", site)
-        target = np.array(_xyz(self.look_at, "camera look_at", site))
-        up = np.array(_xyz(self.up, "camera up", site))
+        self.position = finite_xyz(self.source, "camera position", site, "Point")
+        target = np.array(finite_xyz(self.look_at, "camera look_at", site, "Point"))
+        up = np.array(finite_xyz(self.up, "camera up", site))
         if not (isinstance(self.fov, (int, float)) and 0 < self.fov < 180):
             raise error_at(site, f"camera fov must be between 0 and 180 degrees, got {self.fov!r}")
         forward = target - np.array(self.position)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import sys
 import traceback
@@ -115,3 +116,16 @@ def error_at(site: tuple[str, int] | None, message: str) -> SceneError:
     if site is None:
         return SceneError(message)
     return SceneError(message, site[0], site[1])
+
+
+def finite_xyz(
+    value, what: str, site: tuple[str, int] | None, kind: str = "Vector"
+) -> tuple[float, float, float]:
+    """Return a Vector-like's (x, y, z) as floats; raise SceneError at ``site`` if it is not."""
+    try:
+        xyz = (float(value.x), float(value.y), float(value.z))
+    except (AttributeError, TypeError, ValueError):
+        raise error_at(site, f"{what} must be a {kind}, got {value!r}") from None
+    if not all(math.isfinite(c) for c in xyz):
+        raise error_at(site, f"{what} has a NaN or infinite coordinate: {xyz}")
+    return xyz

@@ -27,7 +27,7 @@ import numpy as np
 
 from . import _puray
 from .camera import Camera, PurayCamera
-from .errors import SceneError, from_exception
+from .errors import SceneError, finite_xyz, from_exception
 from .lights import Light
 from .settings import MAX_SIDE
 from .shapes import prepare_all
@@ -351,15 +351,8 @@ def _finite_color(color) -> bool:
 def _check_light(light) -> None:
     if not isinstance(light, Light):
         raise SceneError(f"LIGHTS holds {light!r}, which is not a Light")
-    try:
-        xyz = (float(light.position.x), float(light.position.y), float(light.position.z))
-    except (AttributeError, TypeError, ValueError):
-        raise _site_error(
-            light, f"Light position must be a Point, got {light.position!r}"
-        ) from None
-    if not all(math.isfinite(c) for c in xyz):
-        raise _site_error(light, f"Light position has a NaN or infinite coordinate: {xyz}")
+    site = getattr(light, "_site", None)
+    light._pos = finite_xyz(light.position, "Light position", site, "Point")
     if not _finite_color(light.color):
         raise _site_error(light, f"Light color must be a Color, got {light.color!r}")
-    light._pos = xyz
     light._rgb = (float(light.color.x), float(light.color.y), float(light.color.z))

@@ -13,21 +13,12 @@ import math
 
 import numpy as np
 
-from .errors import SceneError, caller_site, error_at
+from .arrays import unit
+from .errors import SceneError, caller_site, error_at, finite_xyz
 from .materials import Material
 from .vector import Vector
 
 Triple = tuple  # (x, y, z): arrays or floats
-
-
-def _finite_xyz(value, what: str, site) -> tuple[float, float, float]:
-    try:
-        xyz = (float(value.x), float(value.y), float(value.z))
-    except (AttributeError, TypeError, ValueError):
-        raise error_at(site, f"{what} must be a Point/Vector, got {value!r}") from None
-    if not all(math.isfinite(c) for c in xyz):
-        raise error_at(site, f"{what} has a NaN or infinite coordinate: {xyz}")
-    return xyz
 
 
 class Shape:
@@ -58,7 +49,7 @@ class Sphere(Shape):
         self.radius = radius
 
     def prepare(self) -> None:
-        self._c = _finite_xyz(self.center, "Sphere center", self._site)
+        self._c = finite_xyz(self.center, "Sphere center", self._site, "Point")
         try:
             r = float(self.radius)
         except (TypeError, ValueError):
@@ -89,9 +80,7 @@ class Sphere(Shape):
 
     def normals(self, p: Triple, d: Triple) -> Triple:
         cx, cy, cz = self._c
-        nx, ny, nz = p[0] - cx, p[1] - cy, p[2] - cz
-        m = np.sqrt(nx * nx + ny * ny + nz * nz)
-        return nx / m, ny / m, nz / m
+        return unit(p[0] - cx, p[1] - cy, p[2] - cz)
 
 
 class Plane(Shape):
@@ -103,8 +92,8 @@ class Plane(Shape):
         self.normal = normal
 
     def prepare(self) -> None:
-        self._p = _finite_xyz(self.point, "Plane point", self._site)
-        nx, ny, nz = _finite_xyz(self.normal, "Plane normal", self._site)
+        self._p = finite_xyz(self.point, "Plane point", self._site, "Point")
+        nx, ny, nz = finite_xyz(self.normal, "Plane normal", self._site)
         m = math.sqrt(nx * nx + ny * ny + nz * nz)
         if m == 0:
             raise error_at(self._site, "Plane normal must not be the zero vector")

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .arrays import dot, unit
 from .materials import Material, fill_colors
 from .scene import Scene
 from .shapes import Sphere
@@ -83,26 +84,6 @@ def _occluded(sa: SceneArrays, p, L, dist):
     return blocked
 
 
-def _unit(x, y, z):
-    """Normalise in place, Puray's way: divide each component by sqrt(x*x + y*y + z*z)."""
-    m = x * x
-    m += y * y
-    m += z * z
-    np.sqrt(m, out=m)
-    x /= m
-    y /= m
-    z /= m
-    return x, y, z
-
-
-def _dot(a, b):
-    """Return a.x * b.x + a.y * b.y + a.z * b.z for triples of arrays, in that order."""
-    r = a[0] * b[0]
-    r += a[1] * b[1]
-    r += a[2] * b[2]
-    return r
-
-
 def _shade(sa: SceneArrays, p, n, hit, oc):
     """Puray's Phong: ambient + per light Lambert diffuse and Blinn-Phong specular. (3, m)."""
     col = np.empty((3, len(hit)))
@@ -116,11 +97,11 @@ def _shade(sa: SceneArrays, p, n, hit, oc):
     for (lx, ly, lz), rgb in sa.lights:
         Lx, Ly, Lz = lx - px, ly - py, lz - pz
         if sa.shadows:
-            dist = np.sqrt(_dot((Lx, Ly, Lz), (Lx, Ly, Lz)))
-        Lx, Ly, Lz = _unit(Lx, Ly, Lz)
-        kd = _dot(n, (Lx, Ly, Lz))
+            dist = np.sqrt(dot((Lx, Ly, Lz), (Lx, Ly, Lz)))
+        Lx, Ly, Lz = unit(Lx, Ly, Lz)
+        kd = dot(n, (Lx, Ly, Lz))
         np.maximum(kd, 0.0, out=kd)
-        ks = _dot(n, _unit(Lx + tcx, Ly + tcy, Lz + tcz))
+        ks = dot(n, unit(Lx + tcx, Ly + tcy, Lz + tcz))
         np.maximum(ks, 0.0, out=ks)
         np.power(ks, k, out=ks)
         if sa.shadows:
@@ -139,7 +120,7 @@ def _shade(sa: SceneArrays, p, n, hit, oc):
 
 def _normals(sa: SceneArrays, p, d, hit):
     cx, cy, cz = (sa.centers[a][hit] for a in range(3))
-    n = _unit(p[0] - cx, p[1] - cy, p[2] - cz)
+    n = unit(p[0] - cx, p[1] - cy, p[2] - cz)
     for k in sa.others:
         sel = np.flatnonzero(hit == k)
         if sel.size:
@@ -169,9 +150,9 @@ def _colors(sa: SceneArrays, p, hit):
 def _reflect(p, n, d):
     """Return the reflected rays' origins (offset along the normal) and unit directions."""
     o = tuple(pc + nc * MIN_DISPLACE for pc, nc in zip(p, n, strict=True))
-    dn = _dot(d, n)
+    dn = dot(d, n)
     dn *= 2
-    return o, _unit(d[0] - n[0] * dn, d[1] - n[1] * dn, d[2] - n[2] * dn)
+    return o, unit(d[0] - n[0] * dn, d[1] - n[1] * dn, d[2] - n[2] * dn)
 
 
 def trace(sa: SceneArrays, o, d, max_depth: int) -> np.ndarray:
