@@ -105,7 +105,7 @@ class QtMainWindow(QMainWindow):
         self._action(view, "Zoom &In", self._on_zoom_in_triggered, [std.ZoomIn, "Ctrl+="])
         self._action(view, "Zoom &Out", self._on_zoom_out_triggered, std.ZoomOut)
         render = bar.addMenu("&Render")
-        self._action(render, "&Re-render", self.session.rerender, ["F5", "Ctrl+R"])
+        self._action(render, "&Re-render", self._on_rerender_triggered, ["F5", "Ctrl+R"])
         self._update_recent_menu()
 
     def _wire(self) -> None:
@@ -196,6 +196,11 @@ class QtMainWindow(QMainWindow):
 
     def _on_zoom_out_triggered(self) -> None:
         self.viewport.zoom_by(1 / 1.25)
+
+    def _on_rerender_triggered(self) -> None:
+        # Read the file again: F5 is for filesystems that send no events, so the content
+        # on disk may be newer than the last source (reload renders even when unchanged).
+        self.document.reload(force=True)
 
     def _on_scheduler_changed(self, spec: str) -> None:
         self.prefs.set_scheduler(spec)

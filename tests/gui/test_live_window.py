@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from PySide6.QtGui import QAction
 
 from puray_gui.resources import default_scene
 
@@ -91,4 +92,16 @@ def test_rerender_by_hand(qtbot, make_live, scene):
     live = make_live(scene)
     with qtbot.waitSignal(live.session.render_finished, timeout=WAIT_MS):
         live.session.rerender()
+    np.testing.assert_array_equal(live.session.frame.pixels, reference(scene))
+
+
+def test_f5_reads_the_file_again_where_the_filesystem_sends_no_events(qtbot, make_live, scene):
+    live = make_live(scene)
+    live.document._watcher.stop()  # a network share: saves send no events
+    scene.write_text(twoballs(blue="#FF00FF"))
+    qtbot.wait(300)
+    assert not live.session.running  # nothing noticed the save
+    action = next(a for a in live.window.findChildren(QAction) if a.text() == "&Re-render")
+    with qtbot.waitSignal(live.session.render_finished, timeout=WAIT_MS):
+        action.trigger()
     np.testing.assert_array_equal(live.session.frame.pixels, reference(scene))
