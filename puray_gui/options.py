@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import asdict, dataclass, fields, replace
 
+from tracer.service import cpu_count
 from tracer.settings import MAX_DEPTH, MAX_SAMPLES, RenderSettings
 
 #: Resolution presets offered in the panel; None is the scene's own WIDTH x HEIGHT.
@@ -18,10 +18,6 @@ RESOLUTION_PRESETS: tuple[tuple[int, int] | None, ...] = (
 )
 PREVIEW_SCALES = (25, 50, 100)
 _DEFAULTS = RenderSettings()
-
-
-def cpu_count() -> int:
-    return max(1, os.cpu_count() or 1)
 
 
 @dataclass(frozen=True)

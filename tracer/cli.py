@@ -24,7 +24,7 @@ from .errors import Frame, SceneError, WorkerDied
 from .image import check_writable, write_image
 from .progress import Progress
 from .scene import SceneSource
-from .service import JobFailed, JobFinished, JobStarted, RenderService, RowsReady
+from .service import JobFailed, JobFinished, JobStarted, RenderService, RowsReady, cpu_count
 from .settings import RenderSettings
 
 EXIT_BAD_INPUT = 2
@@ -184,7 +184,7 @@ def _as_option(message: str) -> str:
 def _started_service(processes: int | None, scheduler: str | None):
     """Start local workers (or connect to a Dask cluster) for one command; close afterwards."""
     if scheduler is None:
-        with RenderService(processes or _cpu_count()) as service:
+        with RenderService(processes or cpu_count()) as service:
             yield service
         return
     from .cluster import ClusterService, ClusterUnavailable
@@ -195,12 +195,6 @@ def _started_service(processes: int | None, scheduler: str | None):
         raise UserError(f"--scheduler: {exc}") from None
     with cluster:
         yield cluster
-
-
-def _cpu_count() -> int:
-    if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0))
-    return os.cpu_count() or 1
 
 
 def _render_frame(service, source, settings, progress, shown):

@@ -72,6 +72,13 @@ class JobFailed:
 Event = JobStarted | RowsReady | JobFinished | JobFailed
 
 
+def cpu_count() -> int:
+    """Return the CPUs this process may run on (the default number of workers)."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return os.cpu_count() or 1
+
+
 @dataclass
 class _Job:
     id: int
@@ -100,7 +107,7 @@ class RenderService:
     """Render scenes on ``processes`` persistent worker processes (``spawn`` by default)."""
 
     def __init__(self, processes: int | None = None, start_method: str = "spawn") -> None:
-        self.processes = max(1, processes or len(os.sched_getaffinity(0)))
+        self.processes = max(1, processes or cpu_count())
         # One numpy thread per worker: a BLAS thread pool in each only slows its start.
         os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
         self._ctx: Any = mp.get_context(start_method)
