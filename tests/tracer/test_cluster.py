@@ -150,3 +150,29 @@ def test_cli_with_an_unreachable_scheduler_writes_nothing(tmp_path, capfd):
     assert "cannot reach the Dask scheduler at tcp://127.0.0.1:9" in err
     assert out.read_bytes() == b"old picture"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["never.png"]
+
+
+def test_workers_need_no_shared_filesystem(cluster, tmp_path):
+    folder = tmp_path / "laptop"
+    folder.mkdir()
+    (folder / "mats.py").write_text(
+        "from tracer import Color, Material\nBALL = Material(Color.from_hex('#ff8800'))\n"
+    )
+    body = PURAY_HEADER + textwrap.dedent(
+        """
+        import mats
+
+        WIDTH, HEIGHT = 48, 32
+        CAMERA = Vector(0, 0, -1)
+        OBJECTS = [Sphere(Point(0, 0, 1), 0.5, mats.BALL)]
+        LIGHTS = [Light(Point(0, -5, -5))]
+        """
+    )
+    source = SceneSource.from_path(write_scene(folder, "remote.py", body))
+    expected = render_image(source, RenderSettings())
+    for path in folder.iterdir():  # the files exist only on "the laptop", not on workers
+        path.unlink()
+    folder.rmdir()
+    frame, _ = collect(cluster, cluster.submit(source, RenderSettings()))
+    np.testing.assert_array_equal(frame, expected)
+    assert frame[16, 24, 0] > frame[16, 24, 2]  # the sibling module's orange ball
