@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ast
 import time
+from pathlib import Path
 
 import numpy as np
 
@@ -53,3 +55,19 @@ from point import Point
 from sphere import Sphere
 from vector import Vector
 """
+
+
+def is_scene(path: Path) -> bool:
+    """Tell a scene (it assigns WIDTH) from a helper module beside it."""
+    tree = ast.parse(path.read_text())
+    return any(
+        isinstance(node, ast.Assign)
+        and any(getattr(t, "id", None) == "WIDTH" for t in node.targets)
+        for node in tree.body
+    )
+
+
+#: The bundled scene files (not their helper modules).
+BUNDLED = sorted(
+    p for p in (Path(__file__).resolve().parents[2] / "scenes").glob("*.py") if is_scene(p)
+)

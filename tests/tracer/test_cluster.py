@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from tests.tracer.helpers import PURAY_HEADER, collect, failure, write_scene
+from tests.tracer.helpers import BUNDLED, PURAY_HEADER, collect, failure, write_scene
 from tracer.cli import main
 from tracer.errors import SceneError
 from tracer.render import render_image
@@ -25,7 +25,7 @@ pytest.importorskip("distributed")
 from tracer.cluster import ClusterService, ClusterUnavailable, parse_scheduler
 
 ROOT = Path(__file__).resolve().parents[2]
-SCENES = sorted((ROOT / "scenes").glob("*.py"))
+SCENES = BUNDLED
 
 
 @pytest.fixture(scope="module")
@@ -40,8 +40,6 @@ def _worker_pids(svc: ClusterService) -> list[int]:
 
 @pytest.mark.parametrize("scene", SCENES, ids=[p.stem for p in SCENES])
 def test_bundled_scenes_render_identically_on_the_cluster(cluster, scene):
-    if scene.name.startswith("_") or scene.stem.endswith("_materials"):
-        pytest.skip("not a scene")
     source = SceneSource.from_path(scene)
     settings = RenderSettings(width=120, height=68)
     frame, _ = collect(cluster, cluster.submit(source, settings))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ast
 import math
 import subprocess
 import sys
@@ -12,6 +11,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from tests.tracer.helpers import BUNDLED
 from tracer import LookAtCamera, Plane, RenderSettings, SceneSource, load_scene
 from tracer.cli import main
 from tracer.materials import uses_vectorised
@@ -21,19 +21,6 @@ from tracer.service import RenderService
 ROOT = Path(__file__).resolve().parents[2]
 SCENES = ROOT / "scenes"
 CORONAVIRUS = SCENES / "coronavirus.py"
-
-
-def is_scene(path: Path) -> bool:
-    """Tell a scene (it assigns WIDTH) from a helper module beside it."""
-    tree = ast.parse(path.read_text())
-    return any(
-        isinstance(node, ast.Assign)
-        and any(getattr(t, "id", None) == "WIDTH" for t in node.targets)
-        for node in tree.body
-    )
-
-
-BUNDLED = sorted(p for p in SCENES.glob("*.py") if is_scene(p))
 
 
 @pytest.fixture(scope="module")
