@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import functools
 import hashlib
 import importlib.abc
 import importlib.util
@@ -41,8 +42,9 @@ class SceneSource:
     text: str
     modules: dict = field(default_factory=dict)
 
-    @property
+    @functools.cached_property
     def digest(self) -> str:
+        """A hash of every text and path: the key under which workers cache the scene."""
         h = hashlib.sha256(self.path.encode() + b"\0" + self.text.encode())
         for name in sorted(self.modules):
             path, text = self.modules[name]

@@ -235,5 +235,9 @@ def test_a_cancelled_block_stuck_in_scene_code_gets_its_worker_replaced(
     time.sleep(0.5)  # the workers are inside color_at now
     service.cancel(stuck)
     frame, _ = collect(service, service.submit(TWOBALLS, SMALL), timeout=20)
-    assert frame is not None  # the stuck workers were replaced, the next save renders
-    assert pids - set(service.worker_pids())  # the stuck one was killed
+    assert frame is not None  # the next save renders
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and not pids - set(service.worker_pids()):
+        time.sleep(0.05)
+    assert pids - set(service.worker_pids())  # the stuck one was killed and replaced
+    assert service.wait_ready()
