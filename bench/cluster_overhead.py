@@ -18,10 +18,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tracer.cluster import ClusterService  # noqa: E402
 from tracer.scene import SceneSource  # noqa: E402
-from tracer.service import JobFailed, JobFinished, RenderService  # noqa: E402
 from tracer.settings import RenderSettings  # noqa: E402
+from tracer.workers.cluster import ClusterService  # noqa: E402
+from tracer.workers.service import JobFailed, JobFinished, RenderService  # noqa: E402
 
 FRAMES = [
     ("960x540", RenderSettings(width=960, height=540)),

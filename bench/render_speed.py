@@ -23,8 +23,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from tracer.scene import SceneSource  # noqa: E402
-from tracer.service import JobFailed, JobFinished, RenderService  # noqa: E402
 from tracer.settings import RenderSettings  # noqa: E402
+from tracer.workers.service import JobFailed, JobFinished, RenderService  # noqa: E402
 
 REF_C = ROOT.parent / "shared" / "bench" / "ref.c"
 SCENE = ROOT / "scenes" / "twoballs.py"

@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from tracer.service import JobFailed, JobFinished
+from tracer.workers.service import JobFailed, JobFinished
 
 DRAIN_MS = 33
 CONNECT_TIMEOUT = 3.0
@@ -77,7 +77,7 @@ class ClusterLink(QObject):
         thread.start()
 
     def _connect(self, spec: str) -> None:
-        from tracer.cluster import ClusterService, ClusterUnavailable
+        from tracer.workers.cluster import ClusterService, ClusterUnavailable
 
         try:
             service = ClusterService(spec, connect_timeout=CONNECT_TIMEOUT)
@@ -87,7 +87,7 @@ class ClusterLink(QObject):
         self.connected.emit(spec, service)
 
     def _test(self, spec: str) -> None:
-        from tracer.cluster import ClusterUnavailable, check_scheduler
+        from tracer.workers.cluster import ClusterUnavailable, check_scheduler
 
         try:
             self.tested.emit(True, check_scheduler(spec, timeout=CONNECT_TIMEOUT))

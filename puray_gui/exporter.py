@@ -10,8 +10,8 @@ from PySide6.QtCore import QObject, Signal
 from tracer.errors import SceneError
 from tracer.image import write_image
 from tracer.scene import SceneSource
-from tracer.service import JobFailed, JobFinished, JobStarted, RowsReady
 from tracer.settings import RenderSettings
+from tracer.workers.service import JobFailed, JobFinished, JobStarted, RowsReady
 
 from .cluster_link import ClusterLink
 from .framebuffer import FrameBuffer

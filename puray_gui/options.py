@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, fields, replace
 
-from tracer.service import cpu_count
 from tracer.settings import MAX_DEPTH, MAX_SAMPLES, RenderSettings
+from tracer.workers.service import cpu_count
 
 #: Resolution presets offered in the panel; None is the scene's own WIDTH x HEIGHT.
 RESOLUTION_PRESETS: tuple[tuple[int, int] | None, ...] = (

@@ -17,8 +17,8 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from tracer.errors import WorkerDied
 from tracer.scene import SceneSource
-from tracer.service import JobFailed, JobFinished, JobStarted, RowsReady
 from tracer.settings import RenderSettings
+from tracer.workers.service import JobFailed, JobFinished, JobStarted, RowsReady
 
 from .framebuffer import FrameBuffer
 from .options import RenderOptions

@@ -5,13 +5,13 @@ Scene files import what they need from here (or Puray's module names)::
     from tracer import Color, Point, Vector, Sphere, Plane, Material, ChequeredMaterial, Light
 """
 
-from .camera import Camera, LookAtCamera, PurayCamera
+from .cameras import Camera, LookAtCamera, PurayCamera
 from .errors import SceneError, WorkerDied
-from .lights import Light
-from .materials import ChequeredMaterial, Material
+from .geometry import Plane, Shape, Sphere
 from .scene import Scene, SceneSource, load_scene
 from .settings import RenderSettings
-from .shapes import Plane, Shape, Sphere
+from .shading.lights import Light
+from .shading.materials import ChequeredMaterial, Material
 from .vector import Color, Point, Vector
 
 __all__ = [

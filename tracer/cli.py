@@ -24,8 +24,8 @@ from .errors import Frame, SceneError, WorkerDied
 from .image import check_writable, write_image
 from .progress import Progress
 from .scene import SceneSource
-from .service import JobFailed, JobFinished, JobStarted, RenderService, RowsReady, cpu_count
 from .settings import RenderSettings
+from .workers.service import JobFailed, JobFinished, JobStarted, RenderService, RowsReady, cpu_count
 
 EXIT_BAD_INPUT = 2
 EXIT_INTERRUPTED = 130
@@ -187,7 +187,7 @@ def _started_service(processes: int | None, scheduler: str | None):
         with RenderService(processes or cpu_count()) as service:
             yield service
         return
-    from .cluster import ClusterService, ClusterUnavailable
+    from .workers.cluster import ClusterService, ClusterUnavailable
 
     try:
         cluster = ClusterService(scheduler)

@@ -27,11 +27,11 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import _puray
-from .camera import Camera, PurayCamera
+from .cameras import Camera, PurayCamera
 from .errors import SceneError, finite_xyz, from_exception
-from .lights import Light
+from .geometry import prepare_all
 from .settings import MAX_SIDE
-from .shapes import prepare_all
+from .shading.lights import Light
 
 
 @dataclass(frozen=True)

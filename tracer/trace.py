@@ -15,9 +15,9 @@ from __future__ import annotations
 import numpy as np
 
 from .arrays import dot, unit
-from .materials import Material, fill_colors
+from .geometry import Sphere
 from .scene import Scene
-from .shapes import Sphere
+from .shading.materials import Material, fill_colors
 
 MIN_DISPLACE = 0.0001
 

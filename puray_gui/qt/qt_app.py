@@ -9,7 +9,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
-from tracer.service import RenderService
+from tracer.workers.service import RenderService
 
 from ..document import SceneDocument
 from ..exporter import Exporter

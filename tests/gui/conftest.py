@@ -13,7 +13,7 @@ from puray_gui.options import RenderOptions
 from puray_gui.prefs import Prefs
 from tracer.render import render_image
 from tracer.scene import SceneSource
-from tracer.service import RenderService
+from tracer.workers.service import RenderService
 
 ROOT = Path(__file__).resolve().parents[2]
 TWOBALLS = (ROOT / "scenes" / "twoballs.py").read_text()

@@ -11,7 +11,7 @@ from puray_gui.options import RenderOptions
 from puray_gui.session import RenderSession
 from tracer.errors import SceneError
 from tracer.scene import SceneSource
-from tracer.service import JobFailed, JobFinished, JobStarted, RowsReady
+from tracer.workers.service import JobFailed, JobFinished, JobStarted, RowsReady
 
 
 class FakeService:

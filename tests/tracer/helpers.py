@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-from tracer.service import JobFailed, JobFinished, JobStarted, RenderService, RowsReady
+from tracer.workers.service import JobFailed, JobFinished, JobStarted, RenderService, RowsReady
 
 
 def collect(service: RenderService, job: int, timeout: float = 60.0):

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from tracer.cli import main
-from tracer.service import RenderService
+from tracer.workers.service import RenderService
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -19,7 +19,7 @@ from tracer import RenderSettings, SceneSource
 from tracer.cli import main
 from tracer.image import write_image
 from tracer.render import render_image
-from tracer.service import RenderService
+from tracer.workers.service import RenderService
 
 ROOT = Path(__file__).resolve().parents[2]
 TWOBALLS = ROOT / "scenes" / "twoballs.py"

@@ -17,12 +17,12 @@ from tracer.cli import main
 from tracer.errors import SceneError
 from tracer.render import render_image
 from tracer.scene import SceneSource
-from tracer.service import RowsReady
 from tracer.settings import RenderSettings
+from tracer.workers.service import RowsReady
 
 pytest.importorskip("distributed")
 
-from tracer.cluster import ClusterService, ClusterUnavailable, parse_scheduler
+from tracer.workers.cluster import ClusterService, ClusterUnavailable, parse_scheduler
 
 ROOT = Path(__file__).resolve().parents[2]
 SCENES = BUNDLED

@@ -14,7 +14,7 @@ import pytest
 from tests.tracer.helpers import collect, failure
 from tracer import RenderSettings, SceneError, SceneSource
 from tracer.render import render_image
-from tracer.service import RenderService
+from tracer.workers.service import RenderService
 
 WALL = """\
 import math

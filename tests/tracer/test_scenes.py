@@ -14,9 +14,9 @@ from PIL import Image
 from tests.tracer.helpers import BUNDLED
 from tracer import LookAtCamera, Plane, RenderSettings, SceneSource, load_scene
 from tracer.cli import main
-from tracer.materials import uses_vectorised
 from tracer.render import render_image
-from tracer.service import RenderService
+from tracer.shading.materials import uses_vectorised
+from tracer.workers.service import RenderService
 
 ROOT = Path(__file__).resolve().parents[2]
 SCENES = ROOT / "scenes"
@@ -108,7 +108,9 @@ def test_showcase_uses_what_puray_lacks():
     assert isinstance(scene.camera, LookAtCamera)
     assert any(isinstance(obj, Plane) for obj in scene.objects)
     custom = [
-        o.material for o in scene.objects if type(o.material).__module__ != "tracer.materials"
+        o.material
+        for o in scene.objects
+        if type(o.material).__module__ != "tracer.shading.materials"
     ]
     assert custom
     assert all(uses_vectorised(m) for m in custom)

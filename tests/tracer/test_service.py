@@ -17,8 +17,8 @@ from tests.tracer.helpers import PURAY_HEADER, collect, failure, write_scene
 from tracer.errors import SceneError, WorkerDied
 from tracer.render import render_image
 from tracer.scene import SceneSource
-from tracer.service import JobFinished, JobStarted, RenderService, RowsReady
 from tracer.settings import RenderSettings
+from tracer.workers.service import JobFinished, JobStarted, RenderService, RowsReady
 
 ROOT = Path(__file__).resolve().parents[2]
 TWOBALLS = SceneSource.from_path(ROOT / "scenes" / "twoballs.py")
@@ -180,7 +180,7 @@ def test_sys_exit_in_a_scene_is_an_error_not_an_exit(tmp_path, service):
 ORPHAN = """
 import sys, time
 sys.path.insert(0, {root!r})
-from tracer.service import RenderService
+from tracer.workers.service import RenderService
 svc = RenderService(processes=2)
 svc.wait_ready()
 print(" ".join(map(str, svc.worker_pids())), flush=True)
@@ -215,7 +215,7 @@ def test_workers_exit_when_their_parent_is_killed():
 def test_a_cancelled_block_stuck_in_scene_code_gets_its_worker_replaced(
     tmp_path, service, monkeypatch
 ):
-    monkeypatch.setattr("tracer.service.KILL_GRACE", 0.5)
+    monkeypatch.setattr("tracer.workers.service.KILL_GRACE", 0.5)
     body = PURAY_HEADER + textwrap.dedent(
         """
         class Endless(Material):

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import types
 
-from .. import lights, materials, shapes, vector
+from .. import geometry, vector
+from ..shading import lights, materials
 
 
 def _module(name: str, **attrs) -> types.ModuleType:
@@ -21,7 +22,7 @@ MODULES = {
     "color": _module("color", Color=vector.Color),
     "vector": _module("vector", Vector=vector.Vector),
     "point": _module("point", Point=vector.Point),
-    "sphere": _module("sphere", Sphere=shapes.Sphere),
+    "sphere": _module("sphere", Sphere=geometry.Sphere),
     "material": _module(
         "material", Material=materials.Material, ChequeredMaterial=materials.ChequeredMaterial
     ),

@@ -16,8 +16,8 @@ import os
 import signal
 import sys
 
-from .errors import SceneError, from_exception
-from .render import _cache, frame_size, render_block
+from ..errors import SceneError, from_exception
+from ..render import _cache, frame_size, render_block
 
 
 def tune_allocator() -> None:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from .errors import caller_site
-from .vector import Color, Point
+from ..errors import caller_site
+from ..vector import Color, Point
 
 
 class Light:

@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .errors import caller_site, error_at
-from .vector import Color
+from ..errors import caller_site, error_at
+from ..vector import Color
 
 #: Puray's Blinn-Phong exponent.
 SPECULAR_K = 50
@@ -150,7 +150,7 @@ def _method_site(material: object, name: str) -> tuple[str, int] | None:
 
 def surface_colors(material: object, points: np.ndarray) -> np.ndarray:
     """Return (n, 3) colours of ``material`` at ``points``, checking what user code returned."""
-    from .vector import Point
+    from ..vector import Point
 
     n = len(points)
     if uses_vectorised(material):

@@ -19,11 +19,11 @@ import threading
 import time
 from dataclasses import dataclass, field
 
-from .errors import SceneError
-from .render import _cache, frame_size, render_block, rows_per_block
-from .scene import SceneSource
+from ..errors import SceneError
+from ..render import _cache, frame_size, render_block, rows_per_block
+from ..scene import SceneSource
+from ..settings import RenderSettings
 from .service import JobFailed, JobFinished, JobStarted, RowsReady
-from .settings import RenderSettings
 
 #: Extra seconds beyond the scene's load timeout before the client gives up on a load.
 LOAD_GRACE = 5.0

@@ -24,11 +24,11 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
+from ..errors import SceneError, WorkerDied
+from ..render import rows_per_block
+from ..scene import SceneSource
+from ..settings import RenderSettings
 from . import worker as worker_module
-from .errors import SceneError, WorkerDied
-from .render import rows_per_block
-from .scene import SceneSource
-from .settings import RenderSettings
 
 #: Extra seconds a worker gets beyond the load timeout before it is killed as stuck.
 KILL_GRACE = 5.0

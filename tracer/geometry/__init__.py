@@ -1,0 +1,7 @@
+"""Geometry: the shape interface, the primitives, and (later) the acceleration structure."""
+
+from .plane import Plane
+from .shape import Shape, prepare_all
+from .sphere import Sphere
+
+__all__ = ["Plane", "Shape", "Sphere", "prepare_all"]
