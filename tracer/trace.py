@@ -12,6 +12,8 @@ Colours are (3, n) arrays worked on one channel row at a time: 1-D ops are the f
 
 from __future__ import annotations
 
+import hashlib
+
 import numpy as np
 
 from .arrays import dot, unit
@@ -25,7 +27,7 @@ MIN_DISPLACE = 0.0001
 class SceneArrays:
     """Per-object and per-light constants of a scene, as small numpy arrays."""
 
-    def __init__(self, scene: Scene, shadows: bool) -> None:
+    def __init__(self, scene: Scene) -> None:
         self.objects = scene.objects
         self.camera = scene.camera.position
         mats = [obj.material for obj in self.objects]
@@ -36,7 +38,6 @@ class SceneArrays:
         self.spec_k = np.array([float(getattr(m, "specular_k", 50)) for m in mats])
         self.one_spec_k = float(self.spec_k[0]) if len(set(self.spec_k.tolist())) == 1 else None
         self.lights = [(light._pos, light._rgb) for light in scene.lights]
-        self.shadows = shadows
         # Spheres' normals come from one gather of their centres; other shapes are asked.
         is_sphere = [isinstance(obj, Sphere) for obj in self.objects]
         self.others = [k for k, yes in enumerate(is_sphere) if not yes]
@@ -57,6 +58,18 @@ class SceneArrays:
             for m, yes in zip(mats, plain, strict=True)
         ]
         self.colors = np.array(table, dtype=np.float64).reshape(-1, 3).T.copy()
+
+    def fingerprint_bytes(self) -> bytes:
+        """Return a digest of the geometry and materials (to compare two loads of a scene)."""
+        h = hashlib.sha256()
+        for a in (self.ambient, self.diffuse, self.specular, self.reflection, self.colors):
+            h.update(a.tobytes())
+        for obj in self.objects:
+            state = sorted(
+                (k, v) for k, v in vars(obj).items() if k.startswith("_") and k != "_site"
+            )
+            h.update(f"{type(obj).__qualname__}{state!r}".encode())
+        return h.digest()
 
 
 def _take(o, idx):
@@ -84,7 +97,7 @@ def _occluded(sa: SceneArrays, p, L, dist):
     return blocked
 
 
-def _shade(sa: SceneArrays, p, n, hit, oc):
+def _shade(sa: SceneArrays, p, n, hit, oc, shadows: bool):
     """Puray's Phong: ambient + per light Lambert diffuse and Blinn-Phong specular. (3, m)."""
     col = np.empty((3, len(hit)))
     col[:] = sa.ambient[hit]  # white * ambient
@@ -96,7 +109,7 @@ def _shade(sa: SceneArrays, p, n, hit, oc):
     tcx, tcy, tcz = cx - px, cy - py, cz - pz
     for (lx, ly, lz), rgb in sa.lights:
         Lx, Ly, Lz = lx - px, ly - py, lz - pz
-        if sa.shadows:
+        if shadows:
             dist = np.sqrt(dot((Lx, Ly, Lz), (Lx, Ly, Lz)))
         Lx, Ly, Lz = unit(Lx, Ly, Lz)
         kd = dot(n, (Lx, Ly, Lz))
@@ -104,7 +117,7 @@ def _shade(sa: SceneArrays, p, n, hit, oc):
         ks = dot(n, unit(Lx + tcx, Ly + tcy, Lz + tcz))
         np.maximum(ks, 0.0, out=ks)
         np.power(ks, k, out=ks)
-        if sa.shadows:
+        if shadows:
             q = tuple(pc + nc * MIN_DISPLACE for pc, nc in zip(p, n, strict=True))
             dark = _occluded(sa, q, (Lx, Ly, Lz), dist)
             kd[dark] = 0.0
@@ -155,7 +168,7 @@ def _reflect(p, n, d):
     return o, unit(d[0] - n[0] * dn, d[1] - n[1] * dn, d[2] - n[2] * dn)
 
 
-def trace(sa: SceneArrays, o, d, max_depth: int) -> np.ndarray:
+def trace(sa: SceneArrays, o, d, max_depth: int, shadows: bool = False) -> np.ndarray:
     """Return the (3, n) colours seen along rays ``o + t d`` with up to ``max_depth`` bounces."""
     levels: list[tuple] = []
     for depth in range(max_depth + 1):
@@ -169,7 +182,7 @@ def trace(sa: SceneArrays, o, d, max_depth: int) -> np.ndarray:
             break
         p = tuple(oc + dc * t for oc, dc in zip(o, d, strict=True))
         n = _normals(sa, p, d, hit)
-        local = _shade(sa, p, n, hit, _colors(sa, p, hit))
+        local = _shade(sa, p, n, hit, _colors(sa, p, hit), shadows)
         refl = sa.reflection[hit]
         go = np.flatnonzero(refl) if depth < max_depth else idx[:0]
         levels.append((count, idx, local, refl, go))

@@ -20,7 +20,7 @@ import time
 from dataclasses import dataclass, field
 
 from ..errors import SceneError
-from ..render import _cache, frame_size, render_block, rows_per_block
+from ..render import cache, frame_size, render_block, rows_per_block
 from ..scene import SceneSource
 from ..settings import RenderSettings
 from .service import JobFailed, JobFinished, JobStarted, RowsReady
@@ -63,14 +63,14 @@ def _prepare_worker() -> None:
 def probe_task(source: SceneSource, settings: RenderSettings) -> tuple[int, int, int, int]:
     """Load the scene on a worker; return the frame's and the scene's own size (a Dask task)."""
     _prepare_worker()
-    scene = _cache.get(source, settings)
+    scene = cache.load(source, settings).scene
     return (*frame_size(scene, settings), scene.width, scene.height)
 
 
 def rows_task(source: SceneSource, settings: RenderSettings, y0: int, y1: int) -> bytes:
     """Render one block of rows (a Dask task)."""
     _prepare_worker()
-    return render_block(source, settings, y0, y1)
+    return render_block(cache.load(source, settings), settings, y0, y1)
 
 
 @dataclass

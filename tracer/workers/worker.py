@@ -17,7 +17,7 @@ import signal
 import sys
 
 from ..errors import SceneError, from_exception
-from ..render import _cache, frame_size, render_block
+from ..render import cache, frame_size, render_block
 
 
 def tune_allocator() -> None:
@@ -37,11 +37,12 @@ def tune_allocator() -> None:
 
 def _run(msg):
     kind, job, source, settings = msg[:4]
-    scene = _cache.get(source, settings)
+    loaded = cache.load(source, settings)
+    scene = loaded.scene
     if kind == "load":
         return ("loaded", job, *frame_size(scene, settings), scene.width, scene.height)
     y0, y1 = msg[4], msg[5]
-    return ("rows", job, y0, y1, render_block(source, settings, y0, y1))
+    return ("rows", job, y0, y1, render_block(loaded, settings, y0, y1))
 
 
 def main(conn, parent_pid: int) -> None:
