@@ -13,6 +13,7 @@ import functools
 import hashlib
 import importlib.abc
 import importlib.util
+import io
 import linecache
 import math
 import os
@@ -21,6 +22,7 @@ import signal
 import sys
 import threading
 import time
+import tokenize
 import types
 from dataclasses import dataclass, field
 
@@ -82,12 +84,25 @@ def _read(path: str) -> str:
     if not os.path.isfile(path):
         raise SceneError("not a file (expected a .py scene file)", path)
     try:
-        with open(path, encoding="utf-8") as f:
-            return f.read()
-    except UnicodeDecodeError as exc:
-        raise SceneError(f"not a UTF-8 text file ({exc.reason})", path) from None
+        with open(path, "rb") as f:
+            data = f.read()
     except OSError as exc:
         raise SceneError(f"cannot read the file: {exc.strerror}", path) from None
+    return decode_source(data, path)
+
+
+def decode_source(data: bytes, path: str) -> str:
+    """Decode a Python file the way Python does: a UTF-8 BOM or a PEP 263 coding line."""
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    except SyntaxError as exc:  # an unknown coding, or a BOM that contradicts it
+        raise SceneError(f"cannot decode the file: {exc.msg}", path, exc.lineno) from None
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise SceneError(f"not a {encoding} text file ({exc.reason})", path) from None
+    # utf-8-sig strips the BOM; newlines as Python reads them (compile takes \n only)
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _imported_names(text: str) -> set[str]:
@@ -178,19 +193,13 @@ def _execute(source: SceneSource, timeout: float) -> dict:
     folder = os.path.dirname(source.path)
     sys.path.insert(0, folder)
     before = set(sys.modules)
-    alarm = _Alarm(timeout)
+    message = f"the scene did not finish loading within {timeout:g} s (an endless loop?)"
     try:
-        with alarm:
+        with Deadline(timeout, message, source.path):
             code = compile(source.text, source.path, "exec", dont_inherit=True)
             exec(code, module.__dict__)
-    except _Timeout as exc:
-        err = from_exception(exc, source.path)
-        raise SceneError(
-            f"the scene did not finish loading within {timeout:g} s (an endless loop?)",
-            err.filename,
-            err.lineno,
-            err.frames,
-        ) from None
+    except SceneError:
+        raise
     except BaseException as exc:
         raise from_exception(exc, source.path) from None
     finally:
@@ -209,16 +218,19 @@ def _execute(source: SceneSource, timeout: float) -> dict:
     return module.__dict__
 
 
-class _Alarm:
-    """Interrupt scene code that runs longer than ``timeout`` seconds.
+class Deadline:
+    """Stop the code in the ``with`` block after ``seconds``: a SceneError with ``message``.
 
-    In a main thread a SIGALRM timer does it (it also stops loops inside C calls such as
-    time.sleep); elsewhere (Dask runs tasks in threads) a trace function checks the clock on
-    every line of Python, which catches the endless loops scenes actually have.
+    The error names the innermost line of scene code that was running. In a main thread a
+    SIGALRM timer does it (it also stops loops inside C calls such as time.sleep); elsewhere
+    (Dask runs tasks in threads) a trace function checks the clock on every line of Python,
+    which catches the endless loops scenes actually have.
     """
 
-    def __init__(self, timeout: float) -> None:
-        self.timeout = timeout
+    def __init__(self, seconds: float, message: str, fallback_file: str | None = None) -> None:
+        self.seconds = seconds
+        self.message = message
+        self.fallback_file = fallback_file
         self.use_signal = (
             hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
         )
@@ -226,19 +238,22 @@ class _Alarm:
     def __enter__(self):
         if self.use_signal:
             self.previous = signal.signal(signal.SIGALRM, self._fire)
-            signal.setitimer(signal.ITIMER_REAL, self.timeout)
+            signal.setitimer(signal.ITIMER_REAL, self.seconds)
         else:
-            self.deadline = time.monotonic() + self.timeout
+            self.deadline = time.monotonic() + self.seconds
             self.previous = sys.gettrace()
             sys.settrace(self._trace)
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, kind, exc, tb) -> None:
         if self.use_signal:
             signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, self.previous)
         else:
             sys.settrace(self.previous)
+        if isinstance(exc, _Timeout):
+            where = from_exception(exc, self.fallback_file)
+            raise SceneError(self.message, where.filename, where.lineno, where.frames) from None
 
     @staticmethod
     def _fire(signum, frame):

@@ -21,6 +21,7 @@ class RenderSettings:
     seed: int = 0  # seeds random and numpy.random before the scene runs
     scale: float = 1.0  # previews: render at this fraction of the size (0 < scale <= 1)
     load_timeout: float = 10.0  # seconds a scene may take to load
+    block_timeout: float = 60.0  # seconds one block of rows may take (a material's endless loop)
 
     def __post_init__(self) -> None:
         for name in ("width", "height"):
@@ -37,9 +38,11 @@ class RenderSettings:
             raise ValueError(f"scale must be above 0 and at most 1, got {self.scale!r}")
         if not _is_int(self.seed):
             raise ValueError(f"seed must be a whole number, got {self.seed!r}")
-        if not (isinstance(self.load_timeout, (int, float)) and 0 < self.load_timeout < 1e6):
-            msg = f"load timeout must be from 0 to 1e6 seconds, got {self.load_timeout!r}"
-            raise ValueError(msg)
+        for name in ("load_timeout", "block_timeout"):
+            value = getattr(self, name)
+            if not (isinstance(value, (int, float)) and 0 < value < 1e6):
+                label = name.replace("_", " ")
+                raise ValueError(f"{label} must be from 0 to 1e6 seconds, got {value!r}")
 
     def with_(self, **changes) -> RenderSettings:
         return replace(self, **changes)
@@ -49,7 +52,8 @@ class RenderSettings:
 
         ``scale`` is left out: writers record the final width and height instead.
         """
-        return {k: v for k, v in asdict(self).items() if k not in ("load_timeout", "scale")}
+        hidden = ("load_timeout", "block_timeout", "scale")
+        return {k: v for k, v in asdict(self).items() if k not in hidden}
 
 
 def _is_int(value) -> bool:

@@ -23,7 +23,7 @@ from ..errors import SceneError
 from ..render import cache, frame_size, render_block, rows_per_block
 from ..scene import SceneSource
 from ..settings import RenderSettings
-from .service import JobFailed, JobFinished, JobStarted, RowsReady
+from .events import JobFailed, JobFinished, JobStarted, RowsReady
 
 #: Extra seconds beyond the scene's load timeout before the client gives up on a load.
 LOAD_GRACE = 5.0

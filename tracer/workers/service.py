@@ -1,10 +1,15 @@
 """The render service: a pool of persistent worker processes that stream finished rows.
 
+A scene version is loaded once: one worker runs the scene's code and answers a snapshot of the
+loaded scene, which the service hands to every other worker (and to replacements) before
+their first block of it. So one frame is never stitched from two runs of a scene that uses
+the clock, unseeded randomness or an outside file, and a slow scene's set-up is paid once.
+
 Each worker has its own pipe, which the service waits on together with the process
-sentinels: the service always knows which block each worker holds, notices a dead worker at
-once (and replaces it), and never leaves an unread queue that would block shutdown. Pending
-blocks stay in the service, so cancelling a job drops them at once; rows that workers were
-already rendering are discarded when they arrive.
+sentinels: the service always knows which request each worker holds, notices a dead or
+stopped worker at once (and replaces it), and never leaves an unread queue that would block
+shutdown. Pending blocks stay in the service, so cancelling a job drops them at once; rows
+that workers were already rendering are discarded when they arrive.
 
 Consumers read :class:`Event` objects from :attr:`RenderService.events` (a thread-safe queue).
 """
@@ -17,59 +22,36 @@ import multiprocessing as mp
 import os
 import queue
 import signal
+import sys
 import threading
 import time
-from collections import deque
-from dataclasses import dataclass, field
-from multiprocessing.connection import Connection, wait
+from collections import OrderedDict
+from multiprocessing.connection import wait
 from typing import Any
 
-from ..errors import SceneError, WorkerDied
-from ..render import rows_per_block
+from ..render import CACHE_SIZE
 from ..scene import SceneSource
 from ..settings import RenderSettings
 from . import worker as worker_module
+from .events import Event, JobFailed, JobFinished, JobStarted, RowsReady
+from .jobs import Job, failure_for
 
-#: Extra seconds a worker gets beyond the load timeout before it is killed as stuck.
+__all__ = [
+    "Event",
+    "JobFailed",
+    "JobFinished",
+    "JobStarted",
+    "RenderService",
+    "RowsReady",
+    "cpu_count",
+]
+
+#: Extra seconds a worker gets beyond a timeout before it is killed as unresponsive.
 KILL_GRACE = 5.0
-
-
-@dataclass(frozen=True)
-class JobStarted:
-    """The scene loaded: the frame will be ``width`` x ``height``; the scene's own size too."""
-
-    job: int
-    width: int
-    height: int
-    scene_width: int = 0
-    scene_height: int = 0
-
-
-@dataclass(frozen=True)
-class RowsReady:
-    """Rows ``y0 <= y < y1`` of a job's frame (or of its coarse preview when ``coarse``)."""
-
-    job: int
-    y0: int
-    y1: int
-    pixels: bytes
-    width: int
-    coarse: bool = False
-
-
-@dataclass(frozen=True)
-class JobFinished:
-    job: int
-    seconds: float
-
-
-@dataclass(frozen=True)
-class JobFailed:
-    job: int
-    error: Exception
-
-
-Event = JobStarted | RowsReady | JobFinished | JobFailed
+#: A request held this long by a worker whose process is stopped (SIGSTOP) gets moved.
+STOPPED_AFTER = 0.5
+#: How often a block may be moved to another worker before its job fails.
+MAX_MOVES = 2
 
 
 def cpu_count() -> int:
@@ -79,45 +61,45 @@ def cpu_count() -> int:
     return os.cpu_count() or 1
 
 
-@dataclass
-class _Job:
-    id: int
-    source: SceneSource
-    settings: RenderSettings
-    coarse: int
-    started: float = field(default_factory=time.perf_counter)
-    pending: deque = field(default_factory=deque)  # messages to send, in order
-    in_flight: int = 0
-    loaded: bool = False
-    size: tuple[int, int] = (0, 0)
-
-
-@dataclass
 class _Worker:
-    index: int
-    process: mp.process.BaseProcess
-    conn: Connection
-    ready: bool = False
-    task: tuple | None = None
-    since: float = 0.0
-    loaded: set = field(default_factory=set)  # scene digests this worker has loaded
+    def __init__(self, index: int, process, conn) -> None:
+        self.index, self.process, self.conn = index, process, conn
+        self.ready = False
+        self.task: tuple | None = None
+        self.since = 0.0
+        self.scenes: OrderedDict = OrderedDict()  # mirrors the worker's scene cache (LRU)
+
+    def holds(self, key) -> bool:
+        return key in self.scenes
+
+    def used(self, key) -> None:
+        self.scenes[key] = True
+        self.scenes.move_to_end(key)
+        while len(self.scenes) > CACHE_SIZE:
+            self.scenes.popitem(last=False)
 
 
 class RenderService:
-    """Render scenes on ``processes`` persistent worker processes (``spawn`` by default)."""
+    """Render scenes on ``processes`` persistent worker processes.
+
+    ``start_method`` is ``spawn`` by default (safe beside Qt); the command line, which loads
+    no Qt, starts its first workers with ``fork`` on Linux, in milliseconds.
+    """
 
     def __init__(self, processes: int | None = None, start_method: str = "spawn") -> None:
         self.processes = max(1, processes or cpu_count())
         # One numpy thread per worker: a BLAS thread pool in each only slows its start.
         os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
         self._ctx: Any = mp.get_context(start_method)
+        # Replacements start from the service thread: never fork a process with threads.
+        self._replacement_ctx: Any = mp.get_context("spawn")
         self.events: queue.Queue = queue.Queue()
         self._lock = threading.RLock()
-        self._jobs: dict[int, _Job] = {}
+        self._jobs: dict[int, Job] = {}
         self._ids = itertools.count(1)
         self._closed = False
         self._wake_r, self._wake_w = self._ctx.Pipe(duplex=False)
-        self._workers = [self._spawn(i) for i in range(self.processes)]
+        self._workers = [self._spawn(i, self._ctx) for i in range(self.processes)]
         self._thread = threading.Thread(target=self._loop, name="puray-render-service", daemon=True)
         self._thread.start()
 
@@ -128,10 +110,10 @@ class RenderService:
         with self._lock:
             if self._closed:
                 raise RuntimeError("the render service is closed")
-            job = _Job(next(self._ids), source, settings, coarse)
-            job.pending.append(("load", job.id, source, settings))
+            job = Job(next(self._ids), source, settings, coarse)
             self._jobs[job.id] = job
             self._dispatch()
+        self._wake()
         return job.id
 
     def cancel(self, job: int | None = None) -> None:
@@ -151,6 +133,7 @@ class RenderService:
         return False
 
     def worker_pids(self) -> list[int]:
+        """Return the process ids of the live workers."""
         with self._lock:
             return [w.process.pid for w in self._workers if w.process.pid]
 
@@ -161,7 +144,7 @@ class RenderService:
                 return
             self._closed = True
             self._jobs.clear()
-        self._wake_w.send(None)
+        self._wake()
         self._thread.join(timeout=5)
         for w in self._workers:
             with contextlib.suppress(OSError, ValueError):
@@ -182,9 +165,9 @@ class RenderService:
 
     # -- workers --------------------------------------------------------------------------
 
-    def _spawn(self, index: int) -> _Worker:
-        parent, child = self._ctx.Pipe()
-        proc = self._ctx.Process(
+    def _spawn(self, index: int, ctx) -> _Worker:
+        parent, child = ctx.Pipe()
+        proc = ctx.Process(
             target=worker_module.main,
             args=(child, os.getpid()),
             name=f"puray-worker-{index}",
@@ -204,25 +187,39 @@ class RenderService:
         child.close()
         return _Worker(index, proc, parent)
 
+    def _wake(self) -> None:
+        with contextlib.suppress(OSError, ValueError):
+            self._wake_w.send(None)
+
     def _dispatch(self) -> None:
-        """Give pending messages to idle workers, oldest job first (lock held)."""
+        """Give requests to idle workers, oldest job first (lock held)."""
         for w in self._workers:
             if not w.ready or w.task is not None:
                 continue
-            msg = self._next_message(w)
+            msg = self._next_request(w)
             if msg is None:
-                return
+                continue
             try:
                 w.conn.send(msg)
             except (OSError, ValueError):
-                continue  # dead: the loop notices its sentinel
+                continue  # dead: the loop notices
             w.task, w.since = msg, time.monotonic()
-            self._jobs[msg[1]].in_flight += 1
 
-    def _next_message(self, w: _Worker):
+    def _next_request(self, w: _Worker):
         for job in self._jobs.values():
-            if job.pending:
-                return job.pending.popleft()
+            if job.key is None:
+                if job.loader is None:  # nobody runs its code yet: this worker does
+                    job.loader = w.index
+                    return ("load", job.id, job.source, job.settings, self.processes > 1)
+                continue  # loading elsewhere: the scene is shared when it is done
+            if not job.pending:
+                continue
+            if not w.holds(job.key):
+                if job.snapshot is not None:
+                    return ("scene", job.id, job.key, job.snapshot)
+                return ("adopt", job.id, job.source, job.settings, job.fingerprint)
+            w.used(job.key)
+            return job.next_rows()
         return None
 
     # -- the service thread ---------------------------------------------------------------
@@ -238,13 +235,19 @@ class RenderService:
             with self._lock:
                 if self._closed:
                     return
+                if self._wake_r in ready:
+                    with contextlib.suppress(EOFError, OSError):
+                        while self._wake_r.poll():
+                            self._wake_r.recv()
                 for obj in ready:
                     if obj in conns:
                         self._receive(conns[obj])
-                for obj in ready:
-                    if obj in sentinels and not sentinels[obj].process.is_alive():
-                        self._replace(sentinels[obj], None)
-                self._kill_stuck()
+                # A sentinel stays quiet while a process that scene code forked holds it:
+                # ask every worker's process directly too.
+                for w in list(self._workers):
+                    if not w.process.is_alive():
+                        self._replace(w, died=True)
+                self._check_busy_workers()
                 self._dispatch()
 
     def _receive(self, w: _Worker) -> None:
@@ -252,7 +255,7 @@ class RenderService:
             while w.conn.poll():
                 self._handle(w, w.conn.recv())
         except (EOFError, OSError):
-            pass  # the sentinel reports the death
+            pass  # the process check reports the death
 
     def _handle(self, w: _Worker, msg) -> None:
         kind = msg[0]
@@ -261,79 +264,81 @@ class RenderService:
             return
         task, w.task = w.task, None
         job = self._jobs.get(msg[1])
+        if kind in ("loaded", "taken"):
+            w.used(msg[2])
         if job is None:
             return  # cancelled: drop late results
-        job.in_flight -= 1
-        w.loaded.add(job.source.digest)
         if kind == "error":
             self._fail(job, msg[2])
         elif kind == "loaded":
-            self._start(job, *msg[2:6])
+            self._on_loaded(job, *msg[2:])
+        elif kind == "missing":
+            w.scenes.pop(msg[2], None)
+            if task is not None:
+                job.pending.appendleft(task)
         elif kind == "rows":
+            job.in_flight.discard(task)
             small = task[3] if task is not None and task[3] is not job.settings else None
             coarse, width = small is not None, small.width if small else job.size[0]
             self.events.put(RowsReady(job.id, msg[2], msg[3], msg[4], width, coarse))
-            if not job.pending and job.in_flight == 0:
+            if job.done():
                 del self._jobs[job.id]
                 self.events.put(JobFinished(job.id, time.perf_counter() - job.started))
 
-    def _start(self, job: _Job, width: int, height: int, scene_w: int, scene_h: int) -> None:
-        job.loaded, job.size = True, (width, height)
-        self.events.put(JobStarted(job.id, width, height, scene_w, scene_h))
-        s = job.settings
-        if job.coarse > 1 and height >= 2 * job.coarse:
-            w, h = max(1, width // job.coarse), max(1, height // job.coarse)
-            small = s.with_(width=w, height=h, samples=1, scale=1.0)
-            job.pending.append(("rows", job.id, job.source, small, 0, small.height))
-        step = rows_per_block(width, s.samples)
-        for y0 in range(0, height, step):
-            job.pending.append(("rows", job.id, job.source, s, y0, min(height, y0 + step)))
+    def _on_loaded(self, job: Job, key, size, snapshot, fingerprint, files) -> None:
+        job.loaded(key, size, snapshot, fingerprint, files)
+        width, height, scene_w, scene_h = size
+        self.events.put(JobStarted(job.id, width, height, scene_w, scene_h, tuple(files)))
 
-    def _fail(self, job: _Job, error: Exception) -> None:
+    def _fail(self, job: Job, error: Exception) -> None:
         self._jobs.pop(job.id, None)
         self.events.put(JobFailed(job.id, error))
 
-    def _replace(self, w: _Worker, reason: str | None) -> None:
+    def _replace(self, w: _Worker, died: bool, move: bool = False) -> None:
+        """Start a new worker in ``w``'s place; fail or move the request it held."""
+        if w.process.is_alive():
+            w.process.kill()
+        w.process.join(timeout=1)
         code = w.process.exitcode
         w.conn.close()
         task = w.task
-        if task is not None and task[1] in self._jobs:
-            job = self._jobs[task[1]]
-            self._fail(job, self._death_error(job, task, code, reason))
-        self._workers[w.index] = self._spawn(w.index)
+        job = self._jobs.get(task[1]) if task is not None else None
+        if job is not None and task is not None:
+            if move and job.move(task, MAX_MOVES):
+                pass  # another worker takes it over
+            elif died or move:
+                self._fail(job, failure_for(job, task, code, stopped=move))
+        self._workers[w.index] = self._spawn(w.index, self._replacement_ctx)
 
-    def _death_error(self, job: _Job, task, code, reason) -> Exception:
-        name = os.path.basename(job.source.path)
-        if reason:
-            return SceneError(reason, job.source.path)
-        how = f"exit code {code}" if code is not None and code >= 0 else f"signal {-(code or 0)}"
-        if job.source.digest not in self._loaded_anywhere() or task[0] == "load":
-            return SceneError(
-                f"the scene ended its worker process while loading ({how})", job.source.path
-            )
-        rows = f"row {task[4]}" if task[5] - task[4] == 1 else f"rows {task[4]}-{task[5] - 1}"
-        return WorkerDied(
-            f"a render worker died ({how}) while rendering {rows} of {name}; it was replaced"
-        )
-
-    def _loaded_anywhere(self) -> set:
-        return set().union(*(w.loaded for w in self._workers))
-
-    def _kill_stuck(self) -> None:
+    def _check_busy_workers(self) -> None:
+        """Replace workers that are stopped, stuck past a timeout, or busy with dropped work."""
         now = time.monotonic()
         for w in list(self._workers):
             if w.task is None:
                 continue
+            held = now - w.since
             job = self._jobs.get(w.task[1])
-            limit = (job.settings.load_timeout if job else 0) + KILL_GRACE
-            loading = job is not None and job.source.digest not in w.loaded
-            if job is None or (loading and now - w.since > limit):
-                if job is None and now - w.since < KILL_GRACE:
-                    continue  # a cancelled block: let it finish, it is short
-                w.process.kill()
-                w.process.join(timeout=1)
-                msg = None
-                if job is not None:
-                    limit_s = job.settings.load_timeout
-                    msg = f"the scene did not finish loading within {limit_s:g} s and was stopped"
-                self._replace(w, msg)
+            if job is None:
+                if held > KILL_GRACE:  # a cancelled request that does not end: free the worker
+                    self._replace(w, died=False)
+                continue
+            if held > STOPPED_AFTER and _is_stopped(w.process.pid):
+                self._replace(w, died=False, move=True)
+            elif held > job.limit(w.task) + KILL_GRACE:
+                if w.task[0] == "rows":  # its own deadline did not fire: the process hangs
+                    self._replace(w, died=False, move=True)
+                else:
+                    self._fail(job, job.timeout_error(w.task))
+                    self._replace(w, died=False)
+
+
+def _is_stopped(pid: int | None) -> bool:
+    """Tell whether a process is stopped (SIGSTOP, a debugger); Linux only, else False."""
+    if pid is None or not sys.platform.startswith("linux"):
+        return False
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            state = f.read().rpartition(b")")[2].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state in (b"T", b"t")

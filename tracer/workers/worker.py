@@ -1,23 +1,40 @@
 """The worker process: loads scenes and renders row blocks on request. Imports no Qt.
 
-Protocol on the worker's pipe (parent -> worker):
-    ("load", job, source, settings)            load the scene, answer its frame size
-    ("rows", job, source, settings, y0, y1)    render rows y0..y1 of the frame
+Protocol on the worker's pipe; every request gets exactly one reply.
+Parent -> worker:
+    ("load", job, source, settings, share)     run the scene's code once; with ``share``, answer
+                                               a snapshot the other workers can render
+    ("scene", job, key, snapshot)              take a scene another worker loaded
+    ("adopt", job, source, settings, print)    no snapshot could be made: load the scene here and
+                                               check that it came out the same (its fingerprint)
+    ("rows", job, key, settings, y0, y1)       render rows y0..y1 of the loaded scene ``key``
     None                                       exit
 Worker -> parent:
-    ("ready", pid) once at start; ("loaded", job, width, height, scene_width, scene_height);
-    ("rows", job, y0, y1, pixels); ("error", job, SceneError)
+    ("ready", pid) once at start
+    ("loaded", job, key, (width, height, scene_width, scene_height), snapshot, fingerprint, files)
+    ("taken", job, key)                        after "scene" and "adopt"
+    ("rows", job, y0, y1, pixels)
+    ("missing", job, key)                      rows of a scene this worker no longer holds
+    ("error", job, SceneError)
 """
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import os
 import signal
 import sys
+import threading
+import time
 
 from ..errors import SceneError, from_exception
-from ..render import cache, frame_size, render_block
+from ..render import cache, frame_size, render_block, restore, snapshot
+from ..scene import Deadline
+from .jobs import rows_text
+
+#: Seconds between checks that the parent is still there.
+PARENT_POLL = 0.5
 
 
 def tune_allocator() -> None:
@@ -35,39 +52,121 @@ def tune_allocator() -> None:
         pass  # not glibc: the defaults are fine, only slower
 
 
-def _run(msg):
-    kind, job, source, settings = msg[:4]
+def die_with_parent(parent_pid: int) -> None:
+    """Make sure this process ends when its parent does, whatever it is computing.
+
+    Linux sends SIGKILL on the parent's death (PR_SET_PDEATHSIG); everywhere a daemon thread
+    also checks the parent id, which runs even while the main thread is inside scene code.
+    """
+    _set_pdeathsig()
+    if os.getppid() != parent_pid:  # the parent died before the line above
+        os._exit(1)
+
+    def watch() -> None:
+        while os.getppid() == parent_pid:
+            time.sleep(PARENT_POLL)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="puray-parent-watch", daemon=True).start()
+
+
+def _set_pdeathsig() -> None:
+    if not sys.platform.startswith("linux"):
+        return
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+
+
+class _ForkGuard:
+    """Keep processes that scene code forks off our pipe; they die with this worker."""
+
+    def __init__(self) -> None:
+        self.pid = os.getpid()
+        if hasattr(os, "register_at_fork"):
+            os.register_at_fork(after_in_child=_set_pdeathsig)
+
+    def forked(self) -> bool:
+        return os.getpid() != self.pid
+
+
+def _load(msg):
+    _kind, job, source, settings, share = msg
     loaded = cache.load(source, settings)
-    scene = loaded.scene
-    if kind == "load":
-        return ("loaded", job, *frame_size(scene, settings), scene.width, scene.height)
-    y0, y1 = msg[4], msg[5]
-    return ("rows", job, y0, y1, render_block(loaded, settings, y0, y1))
+    size = (*frame_size(loaded.scene, settings), loaded.scene.width, loaded.scene.height)
+    data = snapshot(loaded) if share else None
+    fingerprint = loaded.fingerprint() if share and data is None else None
+    return ("loaded", job, loaded.key, size, data, fingerprint, loaded.files)
+
+
+def _take(msg):
+    _kind, job, key, data = msg
+    loaded = restore(data)
+    cache.put(loaded)
+    return ("taken", job, key)
+
+
+def _adopt(msg):
+    _kind, job, source, settings, fingerprint = msg
+    loaded = cache.load(source, settings)
+    if loaded.fingerprint() != fingerprint:
+        raise SceneError(
+            "the scene builds a different picture in each worker process: it depends on "
+            "something besides its text and seed (unseeded randomness such as "
+            "np.random.default_rng(), the clock, or a file it reads); and it holds an object "
+            "that cannot be copied between processes, so it cannot be loaded once and shared",
+            source.path,
+        )
+    return ("taken", job, loaded.key)
+
+
+def _rows(msg):
+    _kind, job, key, settings, y0, y1 = msg
+    loaded = cache.get(key)
+    if loaded is None:
+        return ("missing", job, key)
+    with Deadline(settings.block_timeout, _block_message(settings, y0, y1)):
+        pixels = render_block(loaded, settings, y0, y1)
+    return ("rows", job, y0, y1, pixels)
+
+
+def _block_message(settings, y0: int, y1: int) -> str:
+    return (
+        f"rendering {rows_text(y0, y1)} took longer than {settings.block_timeout:g} s "
+        "and was stopped (an endless loop in a material?)"
+    )
+
+
+_HANDLERS = {"load": _load, "scene": _take, "adopt": _adopt, "rows": _rows}
+
+
+def _run(msg):
+    try:
+        return _HANDLERS[msg[0]](msg)
+    except SceneError as exc:
+        return ("error", msg[1], exc)
+    except BaseException as exc:  # scene code raised from a custom material
+        path = msg[2].path if msg[0] in ("load", "adopt") else None
+        return ("error", msg[1], from_exception(exc, path))
 
 
 def main(conn, parent_pid: int) -> None:
     """Serve requests until told to stop or the parent is gone."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the parent's to handle
+    die_with_parent(parent_pid)
+    guard = _ForkGuard()
     tune_allocator()
     sys.stdin = open(os.devnull)  # noqa: SIM115 - a scene's input() must not hang on our stdin
     conn.send(("ready", os.getpid()))
     while True:
         try:
-            if not conn.poll(1.0):
-                if os.getppid() != parent_pid:  # orphaned: the parent was killed
-                    return
-                continue
             msg = conn.recv()
         except (EOFError, OSError, KeyboardInterrupt):
             return
         if msg is None:
             return
-        try:
-            reply = _run(msg)
-        except SceneError as exc:
-            reply = ("error", msg[1], exc)
-        except BaseException as exc:  # scene code raised from a custom material
-            reply = ("error", msg[1], from_exception(exc, msg[2].path))
+        reply = _run(msg)
+        if guard.forked():  # scene code forked and this copy came back here: not our worker
+            os._exit(0)
         try:
             conn.send(reply)
         except (OSError, ValueError):

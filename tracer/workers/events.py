@@ -1,0 +1,48 @@
+"""What a render service (local or Dask) reports, tagged with the job id."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class JobStarted:
+    """The scene loaded: the frame will be ``width`` x ``height``; the scene's own size too.
+
+    ``files`` are the data files (OBJ models, images) the scene read while loading: part of
+    the scene, to be watched like its modules.
+    """
+
+    job: int
+    width: int
+    height: int
+    scene_width: int = 0
+    scene_height: int = 0
+    files: tuple = ()
+
+
+@dataclass(frozen=True)
+class RowsReady:
+    """Rows ``y0 <= y < y1`` of a job's frame (or of its coarse preview when ``coarse``)."""
+
+    job: int
+    y0: int
+    y1: int
+    pixels: bytes
+    width: int
+    coarse: bool = False
+
+
+@dataclass(frozen=True)
+class JobFinished:
+    job: int
+    seconds: float
+
+
+@dataclass(frozen=True)
+class JobFailed:
+    job: int
+    error: Exception
+
+
+Event = JobStarted | RowsReady | JobFinished | JobFailed

@@ -1,0 +1,111 @@
+"""A render job as the local service tracks it: its scene, its blocks, who holds what."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections import deque
+from dataclasses import dataclass, field
+
+from ..errors import SceneError, WorkerDied
+from ..render import rows_per_block
+from ..scene import SceneSource
+from ..settings import RenderSettings
+
+#: Seconds a worker may take to receive a scene another worker loaded (no scene code runs).
+RECEIVE_TIMEOUT = 60.0
+
+
+@dataclass
+class Job:
+    """One frame of one scene version: loaded once, then rendered block by block."""
+
+    id: int
+    source: SceneSource
+    settings: RenderSettings
+    coarse: int
+    started: float = field(default_factory=time.perf_counter)
+    loader: int | None = None  # the worker running the scene's code
+    key: tuple | None = None  # set once loaded
+    size: tuple[int, int] = (0, 0)
+    snapshot: bytes | None = None
+    fingerprint: str | None = None
+    files: dict = field(default_factory=dict)
+    pending: deque = field(default_factory=deque)  # rows requests not yet sent
+    in_flight: set = field(default_factory=set)  # rows requests workers hold
+    moves: dict = field(default_factory=dict)  # request -> times moved off a stuck worker
+
+    def loaded(self, key, size, snapshot, fingerprint, files) -> None:
+        """Record the load and queue the blocks (a coarse preview first, if asked)."""
+        width, height = size[:2]
+        self.key, self.size = key, (width, height)
+        self.snapshot, self.fingerprint, self.files = snapshot, fingerprint, files
+        s = self.settings
+        if self.coarse > 1 and height >= 2 * self.coarse:
+            w, h = max(1, width // self.coarse), max(1, height // self.coarse)
+            small = s.with_(width=w, height=h, samples=1, scale=1.0)
+            self.pending.append(("rows", self.id, key, small, 0, small.height))
+        step = rows_per_block(width, s.samples)
+        for y0 in range(0, height, step):
+            self.pending.append(("rows", self.id, key, s, y0, min(height, y0 + step)))
+
+    def next_rows(self) -> tuple:
+        task = self.pending.popleft()
+        self.in_flight.add(task)
+        return task
+
+    def done(self) -> bool:
+        return self.key is not None and not self.pending and not self.in_flight
+
+    def move(self, task: tuple, limit: int) -> bool:
+        """Take ``task`` back from a stuck worker so another one runs it; False if moved enough."""
+        count = self.moves.get(task, 0)
+        if count >= limit:
+            return False
+        self.moves[task] = count + 1
+        if task[0] == "rows":
+            self.in_flight.discard(task)
+            self.pending.appendleft(task)
+        elif task[0] == "load":
+            self.loader = None
+        return True  # a scene hand-over is simply sent again with the next block
+
+    def limit(self, task: tuple) -> float:
+        """Seconds a worker may hold ``task`` (its own deadline fires before this)."""
+        if task[0] in ("load", "adopt"):
+            return self.settings.load_timeout
+        if task[0] == "scene":
+            return max(RECEIVE_TIMEOUT, self.settings.load_timeout)
+        return self.settings.block_timeout
+
+    def timeout_error(self, task: tuple) -> Exception:
+        if task[0] == "scene":
+            return WorkerDied(f"a render worker took too long to receive {self.name}")
+        limit = self.settings.load_timeout
+        return SceneError(
+            f"the scene did not finish loading within {limit:g} s and was stopped",
+            self.source.path,
+        )
+
+    @property
+    def name(self) -> str:
+        return os.path.basename(self.source.path)
+
+
+def failure_for(job: Job, task: tuple, code: int | None, stopped: bool = False) -> Exception:
+    """Describe the end of a worker that held ``task`` (died, or stopped and replaced)."""
+    what = f"rendering {rows_text(task[4], task[5])} of" if task[0] == "rows" else "loading"
+    if stopped:
+        return WorkerDied(
+            f"render workers kept stopping (SIGSTOP?) while {what} {job.name}; they were replaced"
+        )
+    how = f"exit code {code}" if code is not None and code >= 0 else f"signal {-(code or 0)}"
+    if task[0] in ("load", "adopt"):
+        return SceneError(
+            f"the scene ended its worker process while loading ({how})", job.source.path
+        )
+    return WorkerDied(f"a render worker died ({how}) while {what} {job.name}; it was replaced")
+
+
+def rows_text(y0: int, y1: int) -> str:
+    return f"row {y0}" if y1 - y0 == 1 else f"rows {y0}-{y1 - 1}"
