@@ -62,8 +62,18 @@ def _processes(text: str) -> int:
     return value
 
 
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("puray-live")
+    except PackageNotFoundError:
+        return "(not installed)"
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="puray", description="Ray-trace Puray scene files.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     render = commands.add_parser(
         "render",
@@ -89,6 +99,13 @@ def _parser() -> argparse.ArgumentParser:
         default=10.0,
         metavar="SECONDS",
         help="stop a scene that takes longer to load (default: 10)",
+    )
+    render.add_argument(
+        "--block-timeout",
+        type=_positive_seconds,
+        default=60.0,
+        metavar="SECONDS",
+        help="stop a block of rows that renders longer (a material's endless loop; default: 60)",
     )
     render.add_argument(
         "--scheduler",
@@ -167,6 +184,7 @@ def _settings(args: argparse.Namespace) -> RenderSettings:
             shadows=args.shadows,
             seed=args.seed,
             load_timeout=args.load_timeout,
+            block_timeout=args.block_timeout,
         )
     except ValueError as exc:
         raise UserError(_as_option(str(exc))) from None
@@ -174,7 +192,7 @@ def _settings(args: argparse.Namespace) -> RenderSettings:
 
 def _as_option(message: str) -> str:
     """Name the option in a RenderSettings message ('width must...' -> '--width must...')."""
-    for name in ("width", "height", "depth", "samples", "seed", "load timeout"):
+    for name in ("width", "height", "depth", "samples", "seed", "load timeout", "block timeout"):
         if message.startswith(name + " "):
             return "--" + name.replace(" ", "-") + message[len(name) :]
     return message

@@ -91,16 +91,23 @@ def _read(path: str) -> str:
     return decode_source(data, path)
 
 
+_NOT_TEXT = (
+    "not a {encoding} text file (a '# -*- coding: NAME -*-' first line names another encoding)"
+)
+
+
 def decode_source(data: bytes, path: str) -> str:
     """Decode a Python file the way Python does: a UTF-8 BOM or a PEP 263 coding line."""
     try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
-    except SyntaxError as exc:  # an unknown coding, or a BOM that contradicts it
+    except SyntaxError as exc:  # an unknown coding, a BOM that contradicts it, bad bytes
+        if "invalid or missing encoding" in exc.msg:
+            raise SceneError(_NOT_TEXT.format(encoding="UTF-8"), path) from None
         raise SceneError(f"cannot decode the file: {exc.msg}", path, exc.lineno) from None
     try:
         text = data.decode(encoding)
-    except UnicodeDecodeError as exc:
-        raise SceneError(f"not a {encoding} text file ({exc.reason})", path) from None
+    except UnicodeDecodeError:
+        raise SceneError(_NOT_TEXT.format(encoding=encoding), path) from None
     # utf-8-sig strips the BOM; newlines as Python reads them (compile takes \n only)
     return text.replace("\r\n", "\n").replace("\r", "\n")
 

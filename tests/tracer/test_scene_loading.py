@@ -147,3 +147,27 @@ def test_material_subclass_with_other_defaults_renders_like_the_same_material(tm
     )
     b = render_image(SceneSource.from_path(write_scene(tmp_path, "b.py", glossy)), RenderSettings())
     np.testing.assert_array_equal(a, b)
+
+
+def test_a_file_with_a_utf8_bom_loads_like_python_runs_it(tmp_path):
+    path = tmp_path / "windows.py"
+    path.write_bytes(b"\xef\xbb\xbf" + OWN_API.replace("\n", "\r\n").encode())
+    reference = render_image(
+        SceneSource.from_path(write_scene(tmp_path, "plain.py", OWN_API)), RenderSettings()
+    )
+    np.testing.assert_array_equal(
+        render_image(SceneSource.from_path(path), RenderSettings()), reference
+    )
+
+
+def test_a_pep263_coding_line_is_honoured(tmp_path):
+    body = "# -*- coding: latin-1 -*-\n# Caf\xe9 scene: the comment is Latin-1\n" + OWN_API
+    path = tmp_path / "latin.py"
+    path.write_bytes(body.encode("latin-1"))
+    scene = load_scene(SceneSource.from_path(path))
+    assert scene.width == 64
+    with pytest.raises(SceneError, match="not a UTF-8 text file") as info:
+        bad = tmp_path / "bad.py"
+        bad.write_bytes(b"x = '\xff'\n")
+        SceneSource.from_path(bad)
+    assert info.value.filename == str(tmp_path / "bad.py")
