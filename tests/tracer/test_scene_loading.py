@@ -166,8 +166,8 @@ def test_a_pep263_coding_line_is_honoured(tmp_path):
     path.write_bytes(body.encode("latin-1"))
     scene = load_scene(SceneSource.from_path(path))
     assert scene.width == 64
+    bad = tmp_path / "bad.py"
+    bad.write_bytes(b"x = '\xff'\n")
     with pytest.raises(SceneError, match="not a UTF-8 text file") as info:
-        bad = tmp_path / "bad.py"
-        bad.write_bytes(b"x = '\xff'\n")
         SceneSource.from_path(bad)
     assert info.value.filename == str(tmp_path / "bad.py")

@@ -170,7 +170,8 @@ RENDER_FOREVER = """
 import sys
 sys.path.insert(0, {root!r})
 from tracer.cli import main
-sys.exit(main(["render", {scene!r}, "-o", {out!r}, "--block-timeout", "600", "--width", "960", "--height", "540"]))
+args = ["--block-timeout", "600", "--width", "960", "--height", "540"]
+sys.exit(main(["render", {scene!r}, "-o", {out!r}, *args]))
 """
 
 
@@ -219,7 +220,8 @@ from tracer.settings import RenderSettings
 from tracer.workers.service import RenderService
 svc = RenderService(processes=2)
 svc.wait_ready()
-svc.submit(SceneSource.from_path({scene!r}), RenderSettings(width=960, height=540, block_timeout=600))
+settings = RenderSettings(width=960, height=540, block_timeout=600)
+svc.submit(SceneSource.from_path({scene!r}), settings)
 time.sleep(60)
 """
 
