@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
+import sys
 import textwrap
 import time
 from pathlib import Path
@@ -174,3 +176,81 @@ def test_workers_need_no_shared_filesystem(cluster, tmp_path):
     frame, _ = collect(cluster, cluster.submit(source, RenderSettings()))
     np.testing.assert_array_equal(frame, expected)
     assert frame[16, 24, 0] > frame[16, 24, 2]  # the sibling module's orange ball
+
+
+@pytest.mark.parametrize("spec", ["bogus", "foo bar", "tcp://", "host:port"])
+def test_a_malformed_scheduler_is_refused_at_once_listing_the_forms(tmp_path, capfd, spec):
+    start = time.monotonic()
+    args = ["render", str(ROOT / "scenes" / "twoballs.py"), "-o", str(tmp_path / "x.png")]
+    assert main([*args, "--scheduler", spec]) == 2
+    err = capfd.readouterr().err
+    assert time.monotonic() - start < 2
+    assert "use local, local:N" in err
+    assert "Traceback" not in err
+    assert err.count("\n") == 1
+
+
+def test_a_refused_port_says_refused_not_timed_out():
+    start = time.monotonic()
+    with pytest.raises(ClusterUnavailable, match="connection refused"):
+        ClusterService("127.0.0.1:1", connect_timeout=5)
+    assert time.monotonic() - start < 2
+
+
+def test_errors_on_workers_print_one_message_and_no_dask_internals(tmp_path, capfd):
+    broken = textwrap.dedent(
+        """
+        class Broken(Material):
+            def color_at(self, position):
+                return self.colour_typo
+
+        WIDTH, HEIGHT = 40, 30
+        CAMERA = Vector(0, 0, -1)
+        OBJECTS = [Sphere(Point(0, 0, 1), 0.5, Broken())]
+        LIGHTS = [Light(Point(0, -5, -5))]
+        """
+    )
+    exits = "import os\nWIDTH = 10\nos._exit(3)\n"
+    for name, body, where in (("broken.py", broken, "broken.py:10:"), ("exits.py", exits, "")):
+        path = write_scene(tmp_path, name, PURAY_HEADER + body)
+        args = ["render", str(path), "-o", str(tmp_path / "x.png"), "-q"]
+        assert main([*args, "--scheduler", "local:2"]) == 2
+        err = capfd.readouterr().err
+        assert err.count("\n") == 1, err
+        assert err.startswith(f"puray: error: {path}")
+        assert where in err
+        assert "Compute Failed" not in err
+        assert not (tmp_path / "x.png").exists()
+
+
+def test_ctrl_c_on_a_local_cluster_prints_no_worker_tracebacks(tmp_path):
+    out = tmp_path / "x.png"
+    cmd = [sys.executable, "-m", "tracer.cli", "render", str(ROOT / "scenes" / "twoballs.py")]
+    cmd += ["-o", str(out), "--scheduler", "local:2", "--width", "1920", "--height", "1080"]
+    cmd += ["--samples", "6"]
+    proc = subprocess.Popen(
+        cmd, cwd=ROOT, stderr=subprocess.PIPE, text=True, start_new_session=True
+    )
+    try:
+        assert "0% of 1080 rows" in proc.stderr.readline()  # the cluster is up and rendering
+        os.killpg(proc.pid, signal.SIGINT)  # as a terminal does: the whole group
+        assert proc.wait(timeout=30) == 130
+        err = proc.stderr.read()
+    finally:
+        proc.kill()
+        proc.stderr.close()
+    assert "Traceback" not in err
+    assert err.endswith("puray: interrupted; nothing written\n")
+    assert len(err.splitlines()) <= 3
+    assert not out.exists()
+
+
+def test_a_frame_on_the_cluster_is_one_run_of_the_scene(cluster, tmp_path):
+    from tests.tracer.test_load_once import UNSEEDED
+
+    path = write_scene(tmp_path, "unseeded.py", UNSEEDED.format(extra=""))
+    settings = RenderSettings(samples=8)  # many blocks, spread over both workers
+    frame, _ = collect(cluster, cluster.submit(SceneSource.from_path(path), settings))
+    assert frame is not None
+    assert len(np.unique(frame.reshape(-1, 3), axis=0)) == 1
+    assert len((tmp_path / "loads.log").read_text().split()) == 1

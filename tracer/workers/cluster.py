@@ -3,27 +3,32 @@
     ClusterService("tcp://scheduler:8786")   # an existing cluster
     ClusterService("local:4")                 # a LocalCluster of 4 worker processes
 
-Row blocks become Dask tasks of :func:`tracer.render.render_block`; the scene travels as its
-:class:`~tracer.scene.SceneSource` (text plus sibling modules), so workers need no shared
-filesystem, and every worker seeds the scene's randomness the same way. A worker lost mid-
+The scene is loaded once, by one Dask task, which returns a snapshot of the loaded scene;
+the row-block tasks take that task's future as input, so Dask hands the same loaded scene to
+every worker that renders rows. The scene travels as its :class:`~tracer.scene.SceneSource`
+(text plus sibling modules), so workers need no shared filesystem. A worker lost mid-
 render is Dask's to handle: it runs the lost blocks again elsewhere. dask and distributed are
 the optional ``cluster`` extra; nothing here imports them until a ClusterService is made.
 """
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import logging
 import queue
+import signal
+import socket
 import threading
 import time
 from dataclasses import dataclass, field
 
 from ..errors import SceneError
-from ..render import cache, frame_size, render_block, rows_per_block
+from ..render import cache, frame_size, render_block, restore, rows_per_block, snapshot
 from ..scene import SceneSource
 from ..settings import RenderSettings
 from .events import JobFailed, JobFinished, JobStarted, RowsReady
+from .worker import DIFFERENT_LOADS
 
 #: Extra seconds beyond the scene's load timeout before the client gives up on a load.
 LOAD_GRACE = 5.0
@@ -35,8 +40,11 @@ class ClusterUnavailable(Exception):
     """The scheduler cannot be reached (or dask is not installed)."""
 
 
+SCHEDULER_FORMS = "local, local:N (N workers on this machine), or HOST:PORT / tcp://HOST:PORT"
+
+
 def parse_scheduler(spec: str) -> tuple[str, int | str]:
-    """Split 'local', 'local:N' or an address such as 'tcp://host:8786'."""
+    """Split 'local', 'local:N' or an address such as 'tcp://host:8786'; else ValueError."""
     spec = spec.strip()
     if spec == "local" or spec.startswith("local:"):
         count = spec.partition(":")[2] or "2"
@@ -44,8 +52,33 @@ def parse_scheduler(spec: str) -> tuple[str, int | str]:
             raise ValueError(f"'local:N' needs a whole number of workers, got {spec!r}")
         return "local", int(count)
     if not spec:
-        raise ValueError("the scheduler address is empty")
-    return "remote", spec if "://" in spec else f"tcp://{spec}"
+        raise ValueError(f"the scheduler address is empty; use {SCHEDULER_FORMS}")
+    address = spec if "://" in spec else f"tcp://{spec}"
+    protocol, _, rest = address.partition("://")
+    host, _, port = rest.rpartition(":")
+    if protocol not in ("tcp", "tls") or not host or " " in rest or not port.isdigit():
+        raise ValueError(f"not a scheduler address: {spec!r}; use {SCHEDULER_FORMS}")
+    return "remote", address
+
+
+def _check_port(address: str, timeout: float) -> None:
+    """Fail fast and say why when nothing listens at ``address`` (refused, unknown host)."""
+    host, _, port = address.partition("://")[2].rpartition(":")
+    try:
+        socket.create_connection((host.strip("[]"), int(port)), timeout=timeout).close()
+    except socket.gaierror:
+        raise ClusterUnavailable(
+            f"cannot reach the Dask scheduler at {address}: unknown host {host!r}"
+        ) from None
+    except ConnectionRefusedError:
+        raise ClusterUnavailable(
+            f"cannot reach the Dask scheduler at {address}: connection refused "
+            "(is dask-scheduler running there?)"
+        ) from None
+    except OSError as exc:
+        raise ClusterUnavailable(
+            f"cannot reach the Dask scheduler at {address}: {exc.strerror or exc}"
+        ) from None
 
 
 _tuned = False
@@ -60,17 +93,49 @@ def _prepare_worker() -> None:
         _tuned = True
 
 
-def probe_task(source: SceneSource, settings: RenderSettings) -> tuple[int, int, int, int]:
-    """Load the scene on a worker; return the frame's and the scene's own size (a Dask task)."""
+def load_task(source: SceneSource, settings: RenderSettings):
+    """Load the scene once on a worker (a Dask task); return what the row tasks render.
+
+    Errors come back as values, not exceptions: Dask would log our internals otherwise.
+    """
     _prepare_worker()
-    scene = cache.load(source, settings).scene
-    return (*frame_size(scene, settings), scene.width, scene.height)
+    try:
+        loaded = cache.load(source, settings)
+    except SceneError as exc:
+        return ("error", exc)
+    size = (*frame_size(loaded.scene, settings), loaded.scene.width, loaded.scene.height)
+    data = snapshot(loaded)
+    if data is None:
+        return ("adopt", size, loaded.key, (source, loaded.fingerprint()), tuple(loaded.files))
+    return ("scene", size, loaded.key, data, tuple(loaded.files))
 
 
-def rows_task(source: SceneSource, settings: RenderSettings, y0: int, y1: int) -> bytes:
-    """Render one block of rows (a Dask task)."""
+def rows_task(scene, settings: RenderSettings, y0: int, y1: int):
+    """Render one block of rows of the scene ``load_task`` returned (a Dask task)."""
     _prepare_worker()
-    return render_block(cache.load(source, settings), settings, y0, y1)
+    kind, _size, key, data = scene[:4]
+    try:
+        loaded = cache.get(key)
+        if loaded is None and kind == "scene":
+            loaded = cache.put(restore(data))
+        elif loaded is None:
+            source, fingerprint = data
+            loaded = _adopt(source, fingerprint, settings)
+        return ("rows", render_block(loaded, settings, y0, y1))
+    except SceneError as exc:
+        return ("error", exc)
+
+
+def _adopt(source: SceneSource, fingerprint: str, settings: RenderSettings):
+    loaded = cache.load(source, settings)
+    if loaded.fingerprint() != fingerprint:
+        raise SceneError(DIFFERENT_LOADS, source.path)
+    return loaded
+
+
+def _head(result):
+    """Return a load result without its snapshot (for the client, which needs only the size)."""
+    return result if result[0] == "error" else (result[0], result[1], None, None, result[4])
 
 
 @dataclass
@@ -95,15 +160,17 @@ class ClusterService:
         self._cluster = None
         try:
             if kind == "local":
-                self._cluster = LocalCluster(
-                    n_workers=int(where),
-                    threads_per_worker=1,
-                    processes=True,
-                    dashboard_address=":0",  # any free port: never clash with 8787
-                    silence_logs=logging.ERROR,
-                )
+                with _no_ctrl_c_in_children():
+                    self._cluster = LocalCluster(
+                        n_workers=int(where),
+                        threads_per_worker=1,
+                        processes=True,
+                        dashboard_address=":0",  # any free port: never clash with 8787
+                        silence_logs=logging.CRITICAL,
+                    )
                 self.client = Client(self._cluster, set_as_default=False)
             else:
+                _check_port(str(where), connect_timeout)
                 self.client = Client(str(where), timeout=connect_timeout, set_as_default=False)
         except (OSError, TimeoutError) as exc:
             if self._cluster is not None:
@@ -156,9 +223,9 @@ class ClusterService:
     def _run(self, job: _ClusterJob, source: SceneSource, settings: RenderSettings) -> None:
         started = time.perf_counter()
         try:
-            width, height, scene_w, scene_h = self._probe(job, source, settings)
-            self._emit(job, JobStarted(job.id, width, height, scene_w, scene_h))
-            self._render(job, source, settings, width, height)
+            scene, (width, height, scene_w, scene_h), files = self._load(job, source, settings)
+            self._emit(job, JobStarted(job.id, width, height, scene_w, scene_h, files))
+            self._render(job, scene, settings, width, height)
             self._emit(job, JobFinished(job.id, time.perf_counter() - started))
         except SceneError as exc:
             self.client.cancel(list(job.futures))
@@ -171,36 +238,67 @@ class ClusterService:
             with self._lock:
                 self._jobs.pop(job.id, None)
 
-    def _probe(self, job, source, settings) -> tuple[int, int, int, int]:
+    def _load(self, job, source, settings):
+        """Load the scene once on one worker; return its future, sizes and data files.
+
+        The row tasks take that future as their input, so Dask hands the one loaded scene to
+        each worker that renders rows (once per worker), and the client downloads only sizes.
+        """
+        from distributed import KilledWorker
         from distributed import TimeoutError as DaskTimeout
 
-        future = self.client.submit(probe_task, source, settings, pure=False)
-        job.futures.append(future)
+        scene = self.client.submit(load_task, source, settings, pure=False)
+        head = self.client.submit(_head, scene, pure=False)
+        job.futures += [scene, head]
         try:
-            return future.result(timeout=settings.load_timeout + LOAD_GRACE)
+            result = head.result(timeout=settings.load_timeout + LOAD_GRACE)
         except (DaskTimeout, TimeoutError):
             raise SceneError(
                 f"the scene did not finish loading within {settings.load_timeout:g} s",
                 source.path,
             ) from None
+        except KilledWorker:
+            raise SceneError(
+                "the scene ended its worker process while loading (Dask gave up after it "
+                "killed several workers)",
+                source.path,
+            ) from None
+        if result[0] == "error":
+            raise result[1]
+        return scene, result[1], result[4]
 
-    def _render(self, job, source, settings, width: int, height: int) -> None:
+    def _render(self, job, scene, settings, width: int, height: int) -> None:
         from distributed import as_completed
 
-        shared = source  # small: shipping it with each task beats a scatter round trip
         step = rows_per_block(width, settings.samples) * BLOCK_FACTOR
         spans = {}
+        blocks = []
         for y0 in range(0, height, step):
             y1 = min(height, y0 + step)
-            future = self.client.submit(rows_task, shared, settings, y0, y1, pure=False)
+            future = self.client.submit(rows_task, scene, settings, y0, y1, pure=False)
             spans[future.key] = (y0, y1)
-            job.futures.append(future)
-        for future in as_completed(job.futures[1:], loop=self.client.loop):
+            blocks.append(future)
+        job.futures += blocks
+        for future in as_completed(blocks, loop=self.client.loop):
             if job.cancelled:
                 return
-            pixels = future.result()
+            kind, value = future.result()
+            if kind == "error":
+                raise value
             y0, y1 = spans[future.key]
-            self._emit(job, RowsReady(job.id, y0, y1, pixels, width))
+            self._emit(job, RowsReady(job.id, y0, y1, value, width))
+
+
+@contextlib.contextmanager
+def _no_ctrl_c_in_children():
+    """Start local Dask processes ignoring Ctrl+C: it is ours to handle, not theirs to print."""
+    on_main = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if on_main else None
+    try:
+        yield
+    finally:
+        if on_main:
+            signal.signal(signal.SIGINT, previous)
 
 
 def check_scheduler(spec: str, timeout: float = 3.0) -> str:
@@ -218,6 +316,7 @@ def check_scheduler(spec: str, timeout: float = 3.0) -> str:
         ) from None
     if kind == "local":
         return f"a local Dask cluster of {where} workers starts when an export needs it"
+    _check_port(str(where), timeout)
     try:
         client = Client(str(where), timeout=timeout, set_as_default=False)
     except (OSError, TimeoutError) as exc:

@@ -33,6 +33,14 @@ from ..render import cache, frame_size, render_block, restore, snapshot
 from ..scene import Deadline
 from .jobs import rows_text
 
+#: Why a scene that could not be shared and loaded differently twice is refused.
+DIFFERENT_LOADS = (
+    "the scene builds a different picture in each worker process: it depends on something "
+    "besides its text and seed (unseeded randomness such as np.random.default_rng(), the "
+    "clock, or a file it reads); and it holds an object that cannot be copied between "
+    "processes, so it cannot be loaded once and shared"
+)
+
 #: Seconds between checks that the parent is still there.
 PARENT_POLL = 0.5
 
@@ -109,13 +117,7 @@ def _adopt(msg):
     _kind, job, source, settings, fingerprint = msg
     loaded = cache.load(source, settings)
     if loaded.fingerprint() != fingerprint:
-        raise SceneError(
-            "the scene builds a different picture in each worker process: it depends on "
-            "something besides its text and seed (unseeded randomness such as "
-            "np.random.default_rng(), the clock, or a file it reads); and it holds an object "
-            "that cannot be copied between processes, so it cannot be loaded once and shared",
-            source.path,
-        )
+        raise SceneError(DIFFERENT_LOADS, source.path)
     return ("taken", job, loaded.key)
 
 
