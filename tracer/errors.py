@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 import os
 import sys
 import traceback
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
 
@@ -74,12 +75,29 @@ def _is_internal(filename: str) -> bool:
     )
 
 
+#: A frame repeated more often than this in a row (a runaway recursion) is shown this often.
+REPEATS_SHOWN = 3
+
+
 def user_frames(tb) -> tuple[Frame, ...]:
-    """Return the traceback frames that are not ours (the scene's, its modules')."""
-    frames = []
-    for fs in traceback.extract_tb(tb):
-        if not _is_internal(fs.filename):
-            frames.append(Frame(fs.filename, fs.lineno or 0, fs.name, (fs.line or "").strip()))
+    """Return the traceback frames that are not ours (the scene's, its modules').
+
+    Like Python's own traceback, a frame repeated many times in a row (a runaway recursion)
+    is shown three times, then one entry says how many more times it repeated.
+    """
+    mine = (
+        Frame(fs.filename, fs.lineno or 0, fs.name, (fs.line or "").strip())
+        for fs in traceback.extract_tb(tb)
+        if not _is_internal(fs.filename)
+    )
+    frames: list[Frame] = []
+    for _where, group in itertools.groupby(mine, key=lambda f: (f.filename, f.lineno, f.name)):
+        run = list(group)
+        frames += run[:REPEATS_SHOWN]
+        if len(run) > REPEATS_SHOWN:
+            more = len(run) - REPEATS_SHOWN
+            note = f"[the frame above repeated {more} more time{'s' if more != 1 else ''}]"
+            frames.append(replace(run[0], line=note))
     return tuple(frames)
 
 

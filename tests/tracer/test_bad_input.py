@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.tracer.helpers import write_scene
 from tracer.cli import main
 from tracer.workers.service import RenderService
 
@@ -84,15 +85,15 @@ SCENES = {
         "ValueError: no colour",
     ),
     "color_at returns junk": (
-        material("    def color_at(self, p):  # <-\n        return 'red'\n"),
+        material("    def color_at(self, p):\n        return 'red'  # <-\n"),
         "color_at must return a Color with finite channels, got 'red'",
     ),
     "color_at returns NaN": (
-        material("    def color_at(self, p):  # <-\n        return Color(float('nan'), 0, 0)\n"),
+        material("    def color_at(self, p):\n        return Color(float('nan'), 0, 0)  # <-\n"),
         "color_at must return a Color with finite channels",
     ),
     "colors_at wrong shape": (
-        material("    def colors_at(self, p):  # <-\n        return p[:, :2]\n"),
+        material("    def colors_at(self, p):\n        return p[:, :2]  # <-\n"),
         "colors_at returned shape",
     ),
     "sys.exit while loading": (
@@ -284,3 +285,16 @@ def test_a_worker_killed_from_outside_mid_render(tmp_path):
     assert f"puray: error: {scene}: a render worker died (signal 9) while rendering row" in err
     assert "Traceback" not in err
     assert sorted(os.listdir(tmp_path)) == ["scene.py"]
+
+
+def test_a_runaway_recursion_lists_its_frame_three_times_and_counts_the_rest(
+    service, tmp_path, capfd
+):
+    body = HEAD + "def deeper(n):\n    return deeper(n + 1)\n\n\ndeeper(0)\n"
+    path = write_scene(tmp_path, "recursive.py", body)
+    assert main(["render", str(path), "-o", str(tmp_path / "x.png")], service) == 2
+    err = capfd.readouterr().err
+    assert "RecursionError" in err
+    assert err.count("in deeper") <= 4
+    assert "repeated" in err
+    assert len(err.splitlines()) < 20

@@ -125,17 +125,27 @@ def method(body: str) -> str:
 BROKEN = {
     "color_at returns text": (
         method("    def color_at(self, p):\n        return 'red'\n"),
-        2,
+        3,
         "color_at must return a Color with finite channels, got 'red'",
+    ),
+    "color_at returns junk on one branch": (
+        method(
+            "    def color_at(self, p):\n"
+            "        if p.x > 100:\n"
+            "            return Color(1, 0, 0)\n"
+            "        return (1, 2)\n"
+        ),
+        5,
+        "got (1, 2)",
     ),
     "color_at returns None": (
         method("    def color_at(self, p):\n        pass\n"),
-        2,
+        3,
         "got None",
     ),
     "color_at returns inf": (
         method("    def color_at(self, p):\n        return Color(0, math.inf, 0)\n"),
-        2,
+        3,
         "color_at must return a Color with finite channels",
     ),
     "color_at raises": (
@@ -145,12 +155,12 @@ BROKEN = {
     ),
     "colors_at wrong shape": (
         method("    def colors_at(self, points):\n        return points[:, :2]\n"),
-        2,
+        3,
         "colors_at returned shape",
     ),
     "colors_at NaN": (
         method("    def colors_at(self, points):\n        return points * np.nan\n"),
-        2,
+        3,
         "colors_at returned NaN or inf",
     ),
     "colors_at raises": (

@@ -14,6 +14,8 @@ If a subclass overrides ``color_at`` below the class that defines ``colors_at``,
 
 from __future__ import annotations
 
+import sys
+
 import numpy as np
 
 from ..errors import caller_site, error_at
@@ -140,12 +142,31 @@ def _as_rgb(value) -> tuple[float, float, float] | None:
     return rgb if all(np.isfinite(rgb)) else None
 
 
-def _method_site(material: object, name: str) -> tuple[str, int] | None:
-    func = getattr(type(material), name, None)
-    code = getattr(func, "__code__", None)
+def _method_site(material: object, name: str, *args) -> tuple[str, int] | None:
+    """Return where a material's method returned what it returned: call it once more, watching.
+
+    The line of its ``return`` (not of its ``def``) is what the user needs to fix.
+    """
+    method = getattr(material, name, None)
+    code = getattr(getattr(method, "__func__", method), "__code__", None)
     if code is None:
         return getattr(material, "_site", None)
-    return code.co_filename, code.co_firstlineno
+    site = (code.co_filename, code.co_firstlineno)
+
+    def watch(frame, event, value):
+        nonlocal site
+        if event == "return" and frame.f_code is code:
+            site = (code.co_filename, frame.f_lineno)
+
+    previous = sys.getprofile()
+    sys.setprofile(watch)
+    try:
+        method(*args)  # type: ignore[misc]
+    except BaseException:  # it returned junk a moment ago; whatever it does now, keep the line
+        pass
+    finally:
+        sys.setprofile(previous)
+    return site
 
 
 def surface_colors(material: object, points: np.ndarray) -> np.ndarray:
@@ -159,11 +180,12 @@ def surface_colors(material: object, points: np.ndarray) -> np.ndarray:
             out = np.broadcast_to(out, (n, 3))
         except ValueError:
             raise error_at(
-                _method_site(material, "colors_at"),
+                _method_site(material, "colors_at", points),
                 f"colors_at returned shape {out.shape}, expected ({n}, 3)",
             ) from None
         if not np.isfinite(out).all():
-            raise error_at(_method_site(material, "colors_at"), "colors_at returned NaN or inf")
+            site = _method_site(material, "colors_at", points)
+            raise error_at(site, "colors_at returned NaN or inf")
         return out
     out = np.empty((n, 3))
     color_at = material.color_at  # type: ignore[attr-defined]
@@ -172,7 +194,7 @@ def surface_colors(material: object, points: np.ndarray) -> np.ndarray:
         rgb = _as_rgb(value)
         if rgb is None:
             raise error_at(
-                _method_site(material, "color_at"),
+                _method_site(material, "color_at", Point(x, y, z)),
                 f"color_at must return a Color with finite channels, got {value!r}",
             )
         out[i] = rgb
