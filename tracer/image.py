@@ -55,13 +55,21 @@ def software() -> str:
         return "Puray Live"
 
 
+#: zlib levels for PNG files: 3 wrote twoballs at 960x540 in 40 ms (level 6, Pillow's
+#: default, took 75 ms for 15 % fewer bytes); 9 with Pillow's optimizer for small files.
+PNG_FAST, PNG_SMALL = 3, 9
+
+
 def write_image(
-    path: str | os.PathLike, pixels: np.ndarray, metadata: Mapping[str, object] | None = None
+    path: str | os.PathLike,
+    pixels: np.ndarray,
+    metadata: Mapping[str, object] | None = None,
+    small: bool = False,
 ) -> None:
     """Write an (H, W, 3) uint8 frame to ``path`` atomically; PNG files get ``metadata``.
 
     Metadata values that are not strings are stored as JSON. A "Software" entry is added
-    unless given.
+    unless given. PNG files are compressed for speed, or for size when ``small``.
     """
     fmt = image_format(path)
     pixels = np.asarray(pixels)
@@ -74,7 +82,7 @@ def write_image(
     try:
         with os.fdopen(fd, "wb") as f:
             if fmt == "PNG":
-                _write_png(f, pixels, {"Software": software(), **(metadata or {})})
+                _write_png(f, pixels, {"Software": software(), **(metadata or {})}, small)
             else:
                 _write_ppm(f, pixels)
         with contextlib.suppress(FileNotFoundError):
@@ -86,14 +94,17 @@ def write_image(
         raise
 
 
-def _write_png(f, pixels: np.ndarray, metadata: Mapping[str, object]) -> None:
+def _write_png(f, pixels: np.ndarray, metadata: Mapping[str, object], small: bool) -> None:
     from PIL import Image, PngImagePlugin
 
     info = PngImagePlugin.PngInfo()
     for key, value in metadata.items():
         text = value if isinstance(value, str) else json.dumps(value, sort_keys=True)
         info.add_text(key, text)  # tEXt, or iTXt when the text is not Latin-1
-    Image.fromarray(pixels, "RGB").save(f, "PNG", pnginfo=info)
+    level = PNG_SMALL if small else PNG_FAST
+    Image.fromarray(pixels, "RGB").save(
+        f, "PNG", pnginfo=info, compress_level=level, optimize=small
+    )
 
 
 def _write_ppm(f, pixels: np.ndarray) -> None:

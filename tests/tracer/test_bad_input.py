@@ -274,7 +274,9 @@ def test_a_worker_killed_from_outside_mid_render(tmp_path):
         assert "0% of 2000 rows" in proc.stderr.readline()  # rendering
         children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children").read_text().split()
         workers = [
-            pid for pid in children if b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes()
+            pid
+            for pid in children
+            if b"resource_tracker" not in Path(f"/proc/{pid}/cmdline").read_bytes()
         ]
         os.kill(int(workers[0]), signal.SIGKILL)
         assert proc.wait(timeout=30) == 2

@@ -181,7 +181,7 @@ def test_write_image_failure_keeps_the_old_file_and_removes_the_temp(tmp_path, m
     out = tmp_path / "x.png"
     out.write_bytes(b"old")
 
-    def fail_halfway(f, pixels, metadata):
+    def fail_halfway(f, pixels, metadata, small):
         f.write(b"\x89PNG half an image")
         raise OSError(28, "No space left on device")
 
@@ -230,7 +230,7 @@ def _workers_of(pid: int) -> list[int]:
         except OSError:
             continue
         ppid = int(stat.rsplit(")", 1)[1].split()[1])
-        if ppid == pid and b"spawn_main" in cmdline:
+        if ppid == pid and b"resource_tracker" not in cmdline:
             found.append(int(entry))
     return found
 
@@ -298,3 +298,42 @@ def test_scene_names_in_messages_are_shown_as_typed(service, tmp_path, capsys, m
     Path("oops.py").write_text(textwrap.dedent(BROKEN))
     assert main(["render", "oops.py"], service) == 2
     assert capsys.readouterr().err == "puray: error: oops.py:3: RuntimeError: broken on purpose\n"
+
+
+def test_small_writes_the_same_pixels_in_fewer_bytes(service, tmp_path):
+    fast, small = tmp_path / "fast.png", tmp_path / "small.png"
+    base = ["render", str(TWOBALLS), "--width", "320", "--height", "180", "-q"]
+    assert main([*base, "-o", str(fast)], service) == 0
+    assert main([*base, "-o", str(small), "--small"], service) == 0
+    assert np.array_equal(np.asarray(Image.open(fast)), np.asarray(Image.open(small)))
+    assert small.stat().st_size < fast.stat().st_size
+
+
+def test_version(capsys):
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out.startswith("puray 0.")
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs /proc to find the workers")
+def test_the_command_leaves_no_process_behind(tmp_path):
+    cmd = [
+        sys.executable,
+        "-m",
+        "tracer.cli",
+        "render",
+        str(TWOBALLS),
+        "-o",
+        str(tmp_path / "x.png"),
+    ]
+    proc = subprocess.Popen([*cmd, "-q"], cwd=ROOT, start_new_session=True)
+    workers: set[int] = set()
+    while proc.poll() is None:
+        workers.update(_workers_of(proc.pid))
+        time.sleep(0.002)
+    assert proc.returncode == 0
+    assert workers  # seen while it ran
+    time.sleep(0.05)
+    survivors = subprocess.run(
+        ["pgrep", "-s", str(proc.pid)], capture_output=True, text=True
+    ).stdout.split()
+    assert survivors == []  # nothing of its session is left once it has exited

@@ -166,7 +166,8 @@ class ClusterService:
                         threads_per_worker=1,
                         processes=True,
                         dashboard_address=":0",  # any free port: never clash with 8787
-                        silence_logs=logging.CRITICAL,
+                        # its scheduler runs in this process: we report what goes wrong
+                        silence_logs=logging.CRITICAL + 1,
                     )
                 self.client = Client(self._cluster, set_as_default=False)
             else:
