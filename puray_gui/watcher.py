@@ -4,14 +4,19 @@ Editors save in many ways: write in place, write a temp file and rename it over 
 rename the scene away and write a new one (vim), ``sed -i``, delete and recreate. Each way
 ends in a ``modified``, ``closed``, ``created``, ``moved`` or ``deleted`` event on the scene's
 path (as source or destination), so the watcher reports any of those and leaves debouncing,
-re-reading and skipping unchanged content to its owner. ``opened`` and ``closed_no_write``
-are reads and are ignored.
+re-reading and skipping unchanged content to its owner. ``attrib`` (chmod, chown) counts too:
+a file that becomes unreadable, or readable again, must be re-read. ``opened`` and
+``closed_no_write`` are reads and are ignored.
+
+A watched file that is a symlink is watched at both ends: its own folder (the link may be
+replaced) and the folder of the file it points to (where an editor saves the content).
 
 The callback runs on watchdog's thread: it must only hand the path over (a queued Qt signal).
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 from collections.abc import Callable, Iterable
@@ -21,7 +26,7 @@ from watchdog.observers import Observer
 from watchdog.observers.api import ObservedWatch
 
 #: Event types that may change a file's content or existence.
-CHANGE_EVENTS = frozenset({"modified", "closed", "created", "moved", "deleted"})
+CHANGE_EVENTS = frozenset({"modified", "closed", "created", "moved", "deleted", "attrib"})
 
 
 class FileWatcher(FileSystemEventHandler):
@@ -45,17 +50,27 @@ class FileWatcher(FileSystemEventHandler):
     def files(self) -> frozenset[str]:
         return self._files
 
-    def watch(self, files: Iterable[str]) -> None:
-        """Watch exactly these files (and their folders); unwatch the rest."""
-        paths = frozenset(os.path.abspath(f) for f in files)
+    def watch(self, files: Iterable[str], fresh: bool = False) -> None:
+        """Watch exactly these files (and their folders); unwatch the rest.
+
+        ``fresh`` drops and re-creates every folder watch (a folder that was renamed away
+        and back, or deleted and re-created, is a new folder to the OS).
+        """
+        files = [os.path.abspath(f) for f in files]
+        paths = frozenset(files) | frozenset(os.path.realpath(f) for f in files)
         folders = {os.path.dirname(p) for p in paths}
         with self._lock:
             self._files = paths
-            for folder in set(self._folders) - folders:
-                self._observer.unschedule(self._folders.pop(folder))
+            stale = set(self._folders) if fresh else set(self._folders) - folders
+            for folder in stale:
+                self._unschedule(self._folders.pop(folder))
             for folder in folders - set(self._folders):
                 if os.path.isdir(folder):
                     self._folders[folder] = self._observer.schedule(self, folder)
+
+    def _unschedule(self, watch: ObservedWatch) -> None:
+        with contextlib.suppress(KeyError, OSError):  # dropped already: its folder went away
+            self._observer.unschedule(watch)
 
     def stop(self) -> None:
         """Stop watching and join watchdog's thread."""

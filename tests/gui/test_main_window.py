@@ -49,7 +49,7 @@ def test_recent_scenes_menu_lists_opened_files(qtbot, make_live, scene, tmp_path
     live = make_live(scene)
     with qtbot.waitSignal(live.session.render_finished, timeout=WAIT_MS):
         live.window.open_scene(str(other))
-    actions = live.window.recent_menu.actions()
+    actions = live.window.recent_menu.scene_actions()
     assert [a.text() for a in actions] == [str(other), str(scene)]
     with qtbot.waitSignal(live.session.render_finished, timeout=WAIT_MS):
         actions[1].trigger()

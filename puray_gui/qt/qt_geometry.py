@@ -1,0 +1,41 @@
+"""Place the main window so it fits the screen it opens on, whatever was saved."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QByteArray, QRect
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QWidget
+
+DEFAULT_SIZE = (1280, 800)
+#: Leave a margin of the screen free when the default size does not fit (e.g. at 150 %).
+SCREEN_SHARE = 0.9
+
+
+def fit_rect(rect: QRect, available: QRect) -> QRect:
+    """Return ``rect`` shrunk to at most ``available``'s size and moved inside it."""
+    width = min(rect.width(), available.width())
+    height = min(rect.height(), available.height())
+    x = min(max(rect.x(), available.x()), available.right() + 1 - width)
+    y = min(max(rect.y(), available.y()), available.bottom() + 1 - height)
+    return QRect(x, y, width, height)
+
+
+def place_window(window: QWidget, saved: QByteArray | None) -> None:
+    """Restore ``saved`` geometry (else the default size), then make the window fit its screen."""
+    screen = window.screen() or QGuiApplication.primaryScreen()
+    available = screen.availableGeometry()
+    if saved is None or not window.restoreGeometry(saved):
+        width = min(DEFAULT_SIZE[0], int(available.width() * SCREEN_SHARE))
+        height = min(DEFAULT_SIZE[1], int(available.height() * SCREEN_SHARE))
+        window.resize(width, height)
+        window.move(
+            available.x() + (available.width() - width) // 2,
+            available.y() + (available.height() - height) // 2,
+        )
+    screen = window.screen() or screen  # restoring may have moved it to another screen
+    available = screen.availableGeometry()
+    frame, inner = window.frameGeometry(), window.geometry()
+    extra_w, extra_h = frame.width() - inner.width(), frame.height() - inner.height()
+    fitted = fit_rect(frame, available)
+    window.resize(max(1, fitted.width() - extra_w), max(1, fitted.height() - extra_h))
+    window.move(fitted.topLeft())
