@@ -22,8 +22,7 @@ def fit_rect(rect: QRect, available: QRect) -> QRect:
 
 def place_window(window: QWidget, saved: QByteArray | None) -> None:
     """Restore ``saved`` geometry (else the default size), then make the window fit its screen."""
-    screen = window.screen() or QGuiApplication.primaryScreen()
-    available = screen.availableGeometry()
+    available = _screen_of(window).availableGeometry()
     if saved is None or not window.restoreGeometry(saved):
         width = min(DEFAULT_SIZE[0], int(available.width() * SCREEN_SHARE))
         height = min(DEFAULT_SIZE[1], int(available.height() * SCREEN_SHARE))
@@ -32,10 +31,24 @@ def place_window(window: QWidget, saved: QByteArray | None) -> None:
             available.x() + (available.width() - width) // 2,
             available.y() + (available.height() - height) // 2,
         )
-    screen = window.screen() or screen  # restoring may have moved it to another screen
-    available = screen.availableGeometry()
+    fit_window(window)
+
+
+def fit_window(window: QWidget) -> None:
+    """Shrink and move ``window`` so its frame lies on its screen's available area.
+
+    Before the window is shown its frame (title bar, borders) is unknown: call this again
+    once it is shown.
+    """
+    available = _screen_of(window).availableGeometry()
     frame, inner = window.frameGeometry(), window.geometry()
     extra_w, extra_h = frame.width() - inner.width(), frame.height() - inner.height()
     fitted = fit_rect(frame, available)
+    if fitted == frame:
+        return
     window.resize(max(1, fitted.width() - extra_w), max(1, fitted.height() - extra_h))
     window.move(fitted.topLeft())
+
+
+def _screen_of(window: QWidget):
+    return window.screen() or QGuiApplication.primaryScreen()

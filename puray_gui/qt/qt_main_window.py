@@ -5,7 +5,15 @@ from __future__ import annotations
 import os
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QIcon, QKeySequence
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDropEvent,
+    QIcon,
+    QKeySequence,
+    QShowEvent,
+)
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QMessageBox, QVBoxLayout, QWidget
 
 from ..document import SceneDocument
@@ -20,7 +28,7 @@ from .qt_cluster_panel import QtClusterPanel
 from .qt_error_panel import QtErrorPanel
 from .qt_export import QtExportFlow
 from .qt_file_dialogs import ask_open_path, ask_save_path, start_folder
-from .qt_geometry import place_window
+from .qt_geometry import fit_window, place_window
 from .qt_recent_menu import QtRecentMenu
 from .qt_settings_panel import QtSettingsPanel
 from .qt_status_bar import QtStatusBar
@@ -43,6 +51,7 @@ class QtMainWindow(QMainWindow):
         super().__init__(parent)
         self.session, self.document, self.prefs = session, document, prefs
         self._size_scene: str | None = None  # the scene whose resolution the options hold
+        self._fitted = False  # fitted to the screen once shown
         self.viewport = QtViewport(session)
         self.error_panel = QtErrorPanel()
         self.settings_panel = QtSettingsPanel(session.options)
@@ -276,6 +285,12 @@ class QtMainWindow(QMainWindow):
         name = os.path.basename(path) if path else "no scene"
         mark = " (error)" if self.session.stale else ""
         self.setWindowTitle(f"{name}{mark} — {APP_NAME}")
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._fitted:  # now the frame (title bar, borders) is known
+            self._fitted = True
+            fit_window(self)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.prefs.set_geometry(self.saveGeometry())

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QWidget
+from PySide6.QtWidgets import QLabel, QProgressBar, QSizePolicy, QStatusBar, QWidget
 
 from ..document import SceneMissing
 from ..session import RenderSession
@@ -22,7 +22,8 @@ class QtStatusBar(QStatusBar):
         self.session = session
         self.idle_text = ""  # shown when the cursor is not over the image
         self.pixel_label = QLabel()
-        self.pixel_label.setMinimumWidth(230)
+        # Takes the room left over: a long path is cut off, it never widens the window.
+        self.pixel_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.zoom_label = QLabel()
         self.zoom_label.setToolTip("Zoom: output pixels per screen pixel")
         self.zoom_label.setFixedWidth(self.fontMetrics().horizontalAdvance("Fit 9999 %") + 12)
