@@ -49,8 +49,11 @@ class Prefs:
     def scene_size(self, path: str) -> tuple[int, int] | None:
         """Return the resolution override chosen for the scene at ``path`` (None: its own)."""
         size = self._scene_sizes().get(os.path.abspath(path))
-        ok = isinstance(size, list) and len(size) == 2 and all(isinstance(v, int) for v in size)
-        return (size[0], size[1]) if ok and min(size) > 0 else None
+        if not isinstance(size, list) or len(size) != 2:
+            return None
+        width, height = size
+        ok = isinstance(width, int) and isinstance(height, int) and min(width, height) > 0
+        return (width, height) if ok else None
 
     def set_scene_size(self, path: str, size: tuple[int, int] | None) -> None:
         """Remember a resolution override for one scene (None: render at the scene's own)."""

@@ -27,13 +27,16 @@ from watchdog.observers.api import ObservedWatch
 
 #: Event types that may change a file's content or existence.
 CHANGE_EVENTS = frozenset({"modified", "closed", "created", "moved", "deleted", "attrib"})
+#: Events of a watched folder itself (seen from its parent) that may take the scene away.
+_FOLDER_EVENTS = frozenset({"created", "moved", "deleted"})
 
 
 class FileWatcher(FileSystemEventHandler):
     """Call ``on_change(path)`` when a watched file, or any .py beside it, may have changed.
 
     Every ``.py`` file in a watched folder counts, so a sibling module that the scene starts
-    importing is noticed too; the owner skips renders whose content did not change.
+    importing is noticed too; the owner skips renders whose content did not change. The
+    folders' parents are watched as well, so a folder renamed away (or back) is noticed.
     """
 
     def __init__(self, on_change: Callable[[str], None]) -> None:
@@ -41,7 +44,8 @@ class FileWatcher(FileSystemEventHandler):
         self._on_change = on_change
         self._lock = threading.Lock()
         self._files: frozenset[str] = frozenset()
-        self._folders: dict[str, ObservedWatch] = {}  # folder -> watchdog watch
+        self._folders: frozenset[str] = frozenset()  # the files' folders
+        self._watches: dict[str, ObservedWatch] = {}  # folders and their parents
         self._observer = Observer()
         self._observer.daemon = True
         self._observer.start()
@@ -58,15 +62,16 @@ class FileWatcher(FileSystemEventHandler):
         """
         files = [os.path.abspath(f) for f in files]
         paths = frozenset(files) | frozenset(os.path.realpath(f) for f in files)
-        folders = {os.path.dirname(p) for p in paths}
+        folders = frozenset(os.path.dirname(p) for p in paths)
+        wanted = folders | {os.path.dirname(f) for f in folders}
         with self._lock:
-            self._files = paths
-            stale = set(self._folders) if fresh else set(self._folders) - folders
+            self._files, self._folders = paths, folders
+            stale = set(self._watches) if fresh else set(self._watches) - wanted
             for folder in stale:
-                self._unschedule(self._folders.pop(folder))
-            for folder in folders - set(self._folders):
+                self._unschedule(self._watches.pop(folder))
+            for folder in wanted - set(self._watches):
                 if os.path.isdir(folder):
-                    self._folders[folder] = self._observer.schedule(self, folder)
+                    self._watches[folder] = self._observer.schedule(self, folder)
 
     def _unschedule(self, watch: ObservedWatch) -> None:
         with contextlib.suppress(KeyError, OSError):  # dropped already: its folder went away
@@ -75,8 +80,8 @@ class FileWatcher(FileSystemEventHandler):
     def stop(self) -> None:
         """Stop watching and join watchdog's thread."""
         with self._lock:
-            self._files = frozenset()
-            self._folders.clear()
+            self._files, self._folders = frozenset(), frozenset()
+            self._watches.clear()
         self._observer.stop()
         if self._observer.is_alive():
             self._observer.join(timeout=2)
@@ -84,16 +89,17 @@ class FileWatcher(FileSystemEventHandler):
     # -- watchdog's thread ----------------------------------------------------------------
 
     def dispatch(self, event: FileSystemEvent) -> None:
-        if event.is_directory or event.event_type not in CHANGE_EVENTS:
+        if event.event_type not in CHANGE_EVENTS:
             return
         for path in (event.src_path, getattr(event, "dest_path", "")):
-            path = os.fsdecode(path) if path else ""
-            if path and self._relevant(path):
+            path = os.path.abspath(os.fsdecode(path)) if path else ""
+            if path and self._relevant(path, event.is_directory, event.event_type):
                 self._on_change(path)
                 return
 
-    def _relevant(self, path: str) -> bool:
-        path = os.path.abspath(path)
+    def _relevant(self, path: str, is_directory: bool, kind: str) -> bool:
+        if is_directory:  # a watched folder itself was renamed, deleted or created
+            return kind in _FOLDER_EVENTS and path in self._folders
         if path in self._files:
             return True
         return path.endswith(".py") and os.path.dirname(path) in self._folders

@@ -163,7 +163,7 @@ class QtMainWindow(QMainWindow):
     def _use_scene_size(self, path: str) -> None:
         """Apply the resolution chosen for this scene; another scene's override stays there."""
         options, size = self.session.options, self.prefs.scene_size(path)
-        if size is None and self._size_scene is None and options.width is not None:
+        if size is None and self._size_scene is None and options.width and options.height:
             size = (options.width, options.height)  # the first scene keeps the given options
             self.prefs.set_scene_size(path, size)
         self._size_scene = path
