@@ -89,6 +89,11 @@ class RenderSession(QObject):
         return self.scene_size() or self.frame.size
 
     @property
+    def loaded(self) -> bool:
+        """Return whether the current (or last) render's scene finished loading."""
+        return self._loaded
+
+    @property
     def loading(self) -> bool:
         """Return whether the scene code of the current render is still running (no size yet)."""
         return self.running and not self._loaded

@@ -77,6 +77,9 @@ class QtStatusBar(QStatusBar):
             self.time_label.setText(
                 "failed: waiting for the scene file" if missing else "failed: see the error panel"
             )
+        elif state == "stopped" and not self.session.loaded:
+            self.progress.setValue(0)  # the frame still holds the previous render's rows
+            self.time_label.setText("stopped while loading the scene")
         elif state == "idle":
             self.progress.setValue(0)
             self.time_label.setText("")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMainWindow
 
 from puray_gui.options import RenderOptions
@@ -126,3 +127,30 @@ def test_stop_keeps_the_pixels_and_says_stopped(qtbot, fake, prefs, scene):
     assert status.progress.value() == 500  # the half that was rendered
     assert "stopped" in status.currentMessage()
     live.close()
+
+
+def test_esc_stops_a_slow_anti_aliased_render(qtbot, make_live, scene):
+    live = make_live(scene)
+    slow = live.session.options.with_(samples=8, width=1920, height=1080)
+    live.session.set_options(slow)
+    assert live.window.status.progress.maximum() == 0  # loading: not the last render's 100 %
+    live.window.viewport.setFocus()
+    qtbot.keyClick(live.window.viewport, Qt.Key.Key_Escape)  # stopped while loading
+    assert live.window.status.time_label.text() == "stopped while loading the scene"
+    assert live.window.status.progress.value() == 0
+    live.session.rerender()
+    qtbot.waitUntil(
+        lambda: live.session.loaded and live.session.frame.progress > 0, timeout=WAIT_MS
+    )
+    live.window.viewport.setFocus()
+    with qtbot.waitSignal(live.session.render_stopped, timeout=WAIT_MS):
+        qtbot.keyClick(live.window.viewport, Qt.Key.Key_Escape)
+    kept = live.session.frame.pixels.copy()
+    done = live.session.frame.progress
+    assert 0 < done < 1
+    qtbot.wait(1000)
+    np.testing.assert_array_equal(live.session.frame.pixels, kept)  # the pixels so far stay
+    assert live.window.status.time_label.text().startswith("stopped 1920x1080")
+    assert not live.session.running
+    with qtbot.waitSignal(live.session.render_finished, timeout=WAIT_MS):
+        live.session.set_options(slow.with_(samples=1))  # the workers are free again
