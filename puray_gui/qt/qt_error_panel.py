@@ -53,6 +53,15 @@ def breakable(text: str) -> str:
     return _LONG_WORD.sub(split, text)
 
 
+#: Longest message and traceback line shown; the rest is in the tooltip (and ``text``).
+MESSAGE_CHARS, FRAME_CHARS = 600, 200
+
+
+def shorten(text: str, limit: int) -> str:
+    """Return ``text`` cut to ``limit`` characters, marked with an ellipsis when cut."""
+    return text if len(text) <= limit else text[:limit].rstrip() + " …"
+
+
 def _escape(text: str) -> str:
     return html.escape(breakable(text))
 
@@ -81,6 +90,8 @@ class QtErrorPanel(QFrame):
         self.frames.setCursor(Qt.CursorShape.PointingHandCursor)
         self.frames.setToolTip("Click a line to open it in the editor")
         self.frames.setTextElideMode(Qt.TextElideMode.ElideRight)
+        # no horizontal scroll bar: it would cover the last line (the list fits its lines)
+        self.frames.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.frames.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         # A double-click is a click and an activation (a single click may be both): each opens
         # the editor once; repeats of the same request within a double-click are dropped.
@@ -119,7 +130,10 @@ class QtErrorPanel(QFrame):
                 self._add_frame(frame.filename, frame.lineno, frame.name, frame.line)
         else:
             self.setStyleSheet(_ERROR_STYLE)
-            self.title.setText(f"<b>Render failed</b>: {_escape(str(error))}")
+            message = _escape(shorten(str(error), MESSAGE_CHARS))
+            self.title.setText(f"<b>Render failed</b>: {message}")
+        long = len(self._plain) > MESSAGE_CHARS
+        self.title.setToolTip(breakable(shorten(self._plain, 4000)) if long else "")
         self._fit_frames()
         self.show()
 
@@ -136,7 +150,7 @@ class QtErrorPanel(QFrame):
         self.hide()
 
     def _scene_error_html(self, error: SceneError) -> str:
-        message = _escape(error.message)
+        message = _escape(shorten(error.message, MESSAGE_CHARS))
         if not error.filename:
             return f"<b>Scene error</b>: {message}"
         where = os.path.basename(error.filename)
@@ -151,8 +165,9 @@ class QtErrorPanel(QFrame):
         text = f"{os.path.basename(filename)}:{lineno}  in {name}"
         if line:
             text += f":   {line}"
-        item = QListWidgetItem(text)
-        item.setToolTip(f"{filename}:{lineno}: click to open in the editor")
+        item = QListWidgetItem(shorten(text, FRAME_CHARS))
+        tip = shorten(line, 2 * FRAME_CHARS) + "\n" if len(text) > FRAME_CHARS else ""
+        item.setToolTip(f"{tip}{filename}:{lineno}: click to open in the editor")
         item.setData(_FILE_ROLE, filename)
         item.setData(_LINE_ROLE, lineno)
         self.frames.addItem(item)

@@ -33,7 +33,7 @@ class QtStatusBar(QStatusBar):
         self.progress.setFixedWidth(PROGRESS_WIDTH)
         self.time_label = QLabel()
         self.time_label.setFixedWidth(self.fontMetrics().horizontalAdvance(WIDEST_TIME_TEXT) + 12)
-        self.addWidget(self.pixel_label)
+        self.addWidget(self.pixel_label, 1)
         self.addPermanentWidget(self.zoom_label)
         self.addPermanentWidget(self.progress)
         self.addPermanentWidget(self.time_label)
