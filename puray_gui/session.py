@@ -70,7 +70,8 @@ class RenderSession(QObject):
         self.stale = False
         self.error: Exception | None = None
         self.started_at = 0.0
-        self.elapsed = 0.0
+        self.elapsed = 0.0  # seconds since the render was submitted (loading included)
+        self.load_seconds = 0.0  # of which the scene code took this long to load
         self._side: dict[int, Callable[[object], None]] = {}  # other jobs (exports) by id
         self._retried = False
         self._closers: list[threading.Thread] = []
@@ -194,6 +195,7 @@ class RenderSession(QObject):
         self._loaded = False
         self.started_at = time.perf_counter()
         self.elapsed = 0.0
+        self.load_seconds = 0.0
         self._timer.start(FIRST_PIXELS_POLL_MS)
         self.render_started.emit(self.job)
 
@@ -259,6 +261,7 @@ class RenderSession(QObject):
         assert self.settings is not None
         assert self.source is not None
         self._loaded = True
+        self.load_seconds = time.perf_counter() - self.started_at
         if event.scene_width and event.scene_height:
             self._scene_sizes[self.source.path] = (event.scene_width, event.scene_height)
         resized = (event.width, event.height) != self.frame.size

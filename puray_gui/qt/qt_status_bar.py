@@ -97,8 +97,12 @@ class QtStatusBar(QStatusBar):
         session, frame = self.session, self.session.frame
         self.progress.setValue(round(1000 * frame.progress))
         text = f"{state} {frame.width}x{frame.height}  {session.elapsed:.2f} s"
-        if frame.pixels_done and session.elapsed > 0:
-            text += f"  {frame.pixels_done / session.elapsed / 1e6:.1f} Mpix/s"
+        rendering = session.elapsed - session.load_seconds  # the speed leaves loading out
+        if frame.pixels_done and rendering > 0:
+            text += f"  {frame.pixels_done / rendering / 1e6:.1f} Mpix/s"
+        self.time_label.setToolTip(
+            f"Scene loaded in {session.load_seconds:.2f} s, rendered in {rendering:.2f} s"
+        )
         self.time_label.setText(text)
 
     def _on_render_started(self, job: int) -> None:
