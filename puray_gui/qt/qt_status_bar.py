@@ -14,6 +14,13 @@ PROGRESS_WIDTH = 160
 WIDEST_TIME_TEXT = "rendering 9999x9999  9999.99 s  999.9 Mpix/s"
 
 
+def speed(pixels_per_second: float) -> str:
+    """Return a render speed in units that show it (8x8 anti-aliasing is ~0.03 Mpix/s)."""
+    if pixels_per_second >= 100_000:
+        return f"{pixels_per_second / 1e6:.1f} Mpix/s"
+    return f"{pixels_per_second / 1e3:.1f} kpix/s"
+
+
 class QtStatusBar(QStatusBar):
     """Say truthfully what the session is doing; ticks at 5 Hz while it loads or renders."""
 
@@ -99,7 +106,7 @@ class QtStatusBar(QStatusBar):
         text = f"{state} {frame.width}x{frame.height}  {session.elapsed:.2f} s"
         rendering = session.elapsed - session.load_seconds  # the speed leaves loading out
         if frame.pixels_done and rendering > 0:
-            text += f"  {frame.pixels_done / rendering / 1e6:.1f} Mpix/s"
+            text += f"  {speed(frame.pixels_done / rendering)}"
         self.time_label.setToolTip(
             f"Scene loaded in {session.load_seconds:.2f} s, rendered in {rendering:.2f} s"
         )

@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMainWindow
 
 from puray_gui.options import RenderOptions
-from puray_gui.qt.qt_status_bar import QtStatusBar
+from puray_gui.qt.qt_status_bar import QtStatusBar, speed
 from puray_gui.session import RenderSession
 from tracer.errors import SceneError
 from tracer.scene import SceneSource
@@ -56,14 +56,14 @@ def test_loading_shows_a_busy_bar_and_the_time_against_the_timeout(qtbot, bar, f
     assert bar.progress.maximum() == 0  # busy: no percentage at all, least of all "100 %"
     assert bar.time_label.text().startswith("loading scene")
     assert bar.time_label.text().endswith("of 7 s")
-    assert "Mpix/s" not in bar.time_label.text()
+    assert "pix/s" not in bar.time_label.text()
     fake.events.put(JobStarted(2, 4, 4))
     qtbot.waitUntil(lambda: not bar.session.loading, timeout=WAIT_MS)
     bar.refresh()
     assert bar.progress.maximum() == 1000
     assert bar.progress.value() == 0  # the new render's own progress, not the last one's
     assert bar.time_label.text().startswith("rendering 4x4")
-    assert "Mpix/s" not in bar.time_label.text()  # no "0.0 Mpix/s" before the first row
+    assert "pix/s" not in bar.time_label.text()  # no "0.0 Mpix/s" before the first row
 
 
 def test_a_render_time_error_says_failed_not_done(qtbot, bar, fake):
@@ -154,3 +154,8 @@ def test_esc_stops_a_slow_anti_aliased_render(qtbot, make_live, scene):
     assert not live.session.running
     with qtbot.waitSignal(live.session.render_finished, timeout=WAIT_MS):
         live.session.set_options(slow.with_(samples=1))  # the workers are free again
+
+
+def test_slow_speeds_are_not_shown_as_zero():
+    assert speed(2_500_000) == "2.5 Mpix/s"
+    assert speed(32_400) == "32.4 kpix/s"  # 8x8 anti-aliasing: not "0.0 Mpix/s"
