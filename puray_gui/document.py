@@ -14,6 +14,9 @@ from .watcher import FileWatcher
 #: Quiet time after the last file event before the scene is re-read (an autosave storm
 #: restarts it, so only the final content renders).
 DEBOUNCE_MS = 60
+#: While the scene file is missing, look for it this often: when its folder is renamed away
+#: and back no event reaches the old watch, so only looking finds it.
+MISSING_POLL_MS = 500
 
 
 class SceneMissing(SceneError):
@@ -38,6 +41,8 @@ class SceneDocument(QObject):
         self.source: SceneSource | None = None
         self._timer = QTimer(self, singleShot=True, interval=debounce_ms)
         self._timer.timeout.connect(self._on_debounce_timeout)
+        self._missing_poll = QTimer(self, interval=MISSING_POLL_MS)
+        self._missing_poll.timeout.connect(self._on_missing_poll_timeout)
         self._path_touched.connect(self._on_path_touched)
         self._watcher = FileWatcher(self._path_touched.emit)
 
@@ -60,10 +65,13 @@ class SceneDocument(QObject):
             error = exc
             if not os.path.exists(self.path):
                 error = SceneMissing("waiting for the scene file to come back", self.path)
+                self._missing_poll.start()
             self.source = None
             self.read_failed.emit(error)
             return
-        self._watcher.watch(source.files)
+        returned = self._missing_poll.isActive()
+        self._missing_poll.stop()
+        self._watcher.watch(source.files, fresh=returned)
         if not force and self.source is not None and source.digest == self.source.digest:
             return  # a touch or a save without changes
         self.source = source
@@ -72,6 +80,7 @@ class SceneDocument(QObject):
     def close(self) -> None:
         """Stop watching (joins watchdog's thread)."""
         self._timer.stop()
+        self._missing_poll.stop()
         self._watcher.stop()
 
     def _on_path_touched(self, path: str) -> None:
@@ -79,3 +88,7 @@ class SceneDocument(QObject):
 
     def _on_debounce_timeout(self) -> None:
         self.reload()
+
+    def _on_missing_poll_timeout(self) -> None:
+        if self.path is not None and os.path.exists(self.path):
+            self.reload()

@@ -24,13 +24,29 @@ def editor_command(path: str, line: int = 0, template: str | None = None) -> lis
     return [w.format(file=path, line=max(1, line)) for w in words]
 
 
-def open_in_editor(path: str, line: int = 0) -> bool:
-    """Open ``path`` (at ``line`` when the editor command supports it); return success."""
+#: How to choose an editor, for messages when none could be started.
+EDITOR_HINT = (
+    f"Set {EDITOR_ENV} to the command that opens your editor, for example\n"
+    f"    export {EDITOR_ENV}='code -g {{file}}:{{line}}'\n"
+    f"or  export {EDITOR_ENV}='gvim +{{line}} {{file}}'\n"
+    "and start Puray Live again."
+)
+
+
+def open_in_editor(path: str, line: int = 0) -> str | None:
+    """Open ``path`` (at ``line`` when the editor command supports it); return why not, if not."""
     command = editor_command(path, line)
+    name = os.path.basename(path)
     if command is None:
-        return QDesktopServices.openUrl(QUrl.fromLocalFile(path))
+        if QDesktopServices.openUrl(QUrl.fromLocalFile(path)):
+            return None
+        return (
+            f"Could not open {name}: {EDITOR_ENV} is not set and the desktop has no program "
+            "for .py files."
+        )
     try:
         subprocess.Popen(command, start_new_session=True)
-    except OSError:
-        return False
-    return True
+    except OSError as exc:
+        why = exc.strerror or str(exc)
+        return f"Could not open {name}: {EDITOR_ENV} runs {command[0]!r}, which failed ({why})."
+    return None

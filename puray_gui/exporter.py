@@ -31,6 +31,7 @@ class Exporter(QObject):
     failed = Signal(str)  # why nothing was written
     cancelled = Signal()
     noticed = Signal(str)  # something the user should know (e.g. a fallback to local workers)
+    fell_back = Signal(str, str)  # scheduler, why it is unreachable: the local workers render
 
     def __init__(
         self,
@@ -115,6 +116,7 @@ class Exporter(QObject):
             return
         self._waiting_for = None
         self.noticed.emit(f"{why}: exporting with the local workers instead")
+        self.fell_back.emit(spec, why)
         self._submit_locally()
 
     def wait(self, timeout: float = 10.0) -> None:

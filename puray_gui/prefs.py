@@ -12,6 +12,7 @@ from .options import RenderOptions
 ORGANIZATION = "Puray"
 APPLICATION = "Puray Live"
 MAX_RECENT = 10
+MAX_SCENE_SIZES = 200
 
 
 class Prefs:
@@ -25,14 +26,44 @@ class Prefs:
         return value if isinstance(value, str) else ""
 
     def options(self) -> RenderOptions:
+        """Return the remembered options; the resolution is per scene (``scene_size``)."""
         try:
             data = json.loads(self._text("render/options") or "{}")
         except ValueError:
             data = {}
-        return RenderOptions.from_dict(data) if isinstance(data, dict) else RenderOptions()
+        options = RenderOptions.from_dict(data) if isinstance(data, dict) else RenderOptions()
+        return options.with_(width=None, height=None)
 
     def set_options(self, options: RenderOptions) -> None:
-        self.store.setValue("render/options", json.dumps(options.to_dict()))
+        """Remember ``options`` for every scene, except the resolution (see ``set_scene_size``)."""
+        shared = options.with_(width=None, height=None)
+        self.store.setValue("render/options", json.dumps(shared.to_dict()))
+
+    def _scene_sizes(self) -> dict:
+        try:
+            sizes = json.loads(self._text("render/scene_sizes") or "{}")
+        except ValueError:
+            return {}
+        return sizes if isinstance(sizes, dict) else {}
+
+    def scene_size(self, path: str) -> tuple[int, int] | None:
+        """Return the resolution override chosen for the scene at ``path`` (None: its own)."""
+        size = self._scene_sizes().get(os.path.abspath(path))
+        if not isinstance(size, list) or len(size) != 2:
+            return None
+        width, height = size
+        ok = isinstance(width, int) and isinstance(height, int) and min(width, height) > 0
+        return (width, height) if ok else None
+
+    def set_scene_size(self, path: str, size: tuple[int, int] | None) -> None:
+        """Remember a resolution override for one scene (None: render at the scene's own)."""
+        sizes = self._scene_sizes()
+        sizes.pop(os.path.abspath(path), None)
+        if size is not None:
+            sizes[os.path.abspath(path)] = list(size)
+        while len(sizes) > MAX_SCENE_SIZES:  # forget the oldest overrides
+            sizes.pop(next(iter(sizes)))
+        self.store.setValue("render/scene_sizes", json.dumps(sizes))
 
     def scheduler(self) -> str:
         """Return the Dask scheduler exports render on ('' : the local workers)."""
@@ -53,6 +84,10 @@ class Prefs:
         paths = [path, *(p for p in self.recent_scenes() if p != path)][:MAX_RECENT]
         self.store.setValue("files/recent", json.dumps(paths))
         self.store.setValue("files/last_scene", path)
+
+    def remove_recent_scene(self, path: str) -> None:
+        paths = [p for p in self.recent_scenes() if p != path]
+        self.store.setValue("files/recent", json.dumps(paths))
 
     def clear_recent_scenes(self) -> None:
         self.store.setValue("files/recent", "[]")

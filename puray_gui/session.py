@@ -44,6 +44,7 @@ class RenderSession(QObject):
     frame_updated = Signal()  # new pixels in frame (at most once per drain)
     render_finished = Signal(float)  # seconds the service took
     render_failed = Signal(object)  # SceneError or WorkerDied; the frame is kept, now stale
+    render_stopped = Signal()  # the user stopped the render; the pixels so far stay
     stale_changed = Signal(bool)  # the frame shows an older scene than the one on disk
 
     def __init__(
@@ -64,10 +65,13 @@ class RenderSession(QObject):
         self.settings: RenderSettings | None = None  # of the current (or last) preview job
         self.job: int | None = None
         self.running = False
+        self.stopped = False  # the last render was stopped by the user
+        self._loaded = False  # the current job's scene has loaded (JobStarted arrived)
         self.stale = False
         self.error: Exception | None = None
         self.started_at = 0.0
-        self.elapsed = 0.0
+        self.elapsed = 0.0  # seconds since the render was submitted (loading included)
+        self.load_seconds = 0.0  # of which the scene code took this long to load
         self._side: dict[int, Callable[[object], None]] = {}  # other jobs (exports) by id
         self._retried = False
         self._closers: list[threading.Thread] = []
@@ -85,6 +89,27 @@ class RenderSession(QObject):
             return full.width, full.height
         return self.scene_size() or self.frame.size
 
+    @property
+    def loaded(self) -> bool:
+        """Return whether the current (or last) render's scene finished loading."""
+        return self._loaded
+
+    @property
+    def loading(self) -> bool:
+        """Return whether the scene code of the current render is still running (no size yet)."""
+        return self.running and not self._loaded
+
+    @property
+    def state(self) -> str:
+        """Return 'idle', 'loading', 'rendering', 'done', 'failed' or 'stopped'."""
+        if self.running:
+            return "rendering" if self._loaded else "loading"
+        if self.error is not None:
+            return "failed"
+        if self.stopped:
+            return "stopped"
+        return "done" if self.elapsed > 0 else "idle"
+
     def render(self, source: SceneSource) -> None:
         """Render a new version of the scene, cancelling the running render at once."""
         self.source = source
@@ -97,12 +122,12 @@ class RenderSession(QObject):
             self._retried = False
             self._submit()
 
-    def set_options(self, options: RenderOptions) -> None:
+    def set_options(self, options: RenderOptions, rerender: bool = True) -> None:
         """Apply new options and re-render (a new worker pool if the worker count changed)."""
         old, self.options = self.options, options
         if options.worker_count != old.worker_count and self.service_factory is not None:
             self._replace_service(self.service_factory(options.worker_count))
-        if options != old:
+        if options != old and rerender:
             self.rerender()
 
     def fail(self, error: Exception) -> None:
@@ -111,11 +136,20 @@ class RenderSession(QObject):
         self._set_error(error)
 
     def cancel(self) -> None:
-        """Stop the preview render."""
+        """Cancel the preview render (quietly: the caller says why)."""
         if self.job is not None:
             self.service.cancel(self.job)
         self.job = None
         self.running = False
+
+    def stop(self) -> None:
+        """Stop the running render at the user's request; the pixels so far stay on show."""
+        if not self.running:
+            return
+        self.elapsed = time.perf_counter() - self.started_at
+        self.cancel()
+        self.stopped = True
+        self.render_stopped.emit()
 
     def submit_side_job(
         self, source: SceneSource, settings: RenderSettings, listener: Callable[[object], None]
@@ -157,8 +191,11 @@ class RenderSession(QObject):
         self.settings = self.options.preview_settings()
         self.job = self.service.submit(self.source, self.settings, coarse=COARSE)
         self.running = True
+        self.stopped = False
+        self._loaded = False
         self.started_at = time.perf_counter()
         self.elapsed = 0.0
+        self.load_seconds = 0.0
         self._timer.start(FIRST_PIXELS_POLL_MS)
         self.render_started.emit(self.job)
 
@@ -223,6 +260,8 @@ class RenderSession(QObject):
     def _on_job_started(self, event: JobStarted) -> None:
         assert self.settings is not None
         assert self.source is not None
+        self._loaded = True
+        self.load_seconds = time.perf_counter() - self.started_at
         if event.scene_width and event.scene_height:
             self._scene_sizes[self.source.path] = (event.scene_width, event.scene_height)
         resized = (event.width, event.height) != self.frame.size

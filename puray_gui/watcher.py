@@ -4,14 +4,19 @@ Editors save in many ways: write in place, write a temp file and rename it over 
 rename the scene away and write a new one (vim), ``sed -i``, delete and recreate. Each way
 ends in a ``modified``, ``closed``, ``created``, ``moved`` or ``deleted`` event on the scene's
 path (as source or destination), so the watcher reports any of those and leaves debouncing,
-re-reading and skipping unchanged content to its owner. ``opened`` and ``closed_no_write``
-are reads and are ignored.
+re-reading and skipping unchanged content to its owner. ``attrib`` (chmod, chown) counts too:
+a file that becomes unreadable, or readable again, must be re-read. ``opened`` and
+``closed_no_write`` are reads and are ignored.
+
+A watched file that is a symlink is watched at both ends: its own folder (the link may be
+replaced) and the folder of the file it points to (where an editor saves the content).
 
 The callback runs on watchdog's thread: it must only hand the path over (a queued Qt signal).
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 from collections.abc import Callable, Iterable
@@ -21,14 +26,17 @@ from watchdog.observers import Observer
 from watchdog.observers.api import ObservedWatch
 
 #: Event types that may change a file's content or existence.
-CHANGE_EVENTS = frozenset({"modified", "closed", "created", "moved", "deleted"})
+CHANGE_EVENTS = frozenset({"modified", "closed", "created", "moved", "deleted", "attrib"})
+#: Events of a watched folder itself (seen from its parent) that may take the scene away.
+_FOLDER_EVENTS = frozenset({"created", "moved", "deleted"})
 
 
 class FileWatcher(FileSystemEventHandler):
     """Call ``on_change(path)`` when a watched file, or any .py beside it, may have changed.
 
     Every ``.py`` file in a watched folder counts, so a sibling module that the scene starts
-    importing is noticed too; the owner skips renders whose content did not change.
+    importing is noticed too; the owner skips renders whose content did not change. The
+    folders' parents are watched as well, so a folder renamed away (or back) is noticed.
     """
 
     def __init__(self, on_change: Callable[[str], None]) -> None:
@@ -36,7 +44,8 @@ class FileWatcher(FileSystemEventHandler):
         self._on_change = on_change
         self._lock = threading.Lock()
         self._files: frozenset[str] = frozenset()
-        self._folders: dict[str, ObservedWatch] = {}  # folder -> watchdog watch
+        self._folders: frozenset[str] = frozenset()  # the files' folders
+        self._watches: dict[str, ObservedWatch] = {}  # folders and their parents
         self._observer = Observer()
         self._observer.daemon = True
         self._observer.start()
@@ -45,23 +54,34 @@ class FileWatcher(FileSystemEventHandler):
     def files(self) -> frozenset[str]:
         return self._files
 
-    def watch(self, files: Iterable[str]) -> None:
-        """Watch exactly these files (and their folders); unwatch the rest."""
-        paths = frozenset(os.path.abspath(f) for f in files)
-        folders = {os.path.dirname(p) for p in paths}
+    def watch(self, files: Iterable[str], fresh: bool = False) -> None:
+        """Watch exactly these files (and their folders); unwatch the rest.
+
+        ``fresh`` drops and re-creates every folder watch (a folder that was renamed away
+        and back, or deleted and re-created, is a new folder to the OS).
+        """
+        files = [os.path.abspath(f) for f in files]
+        paths = frozenset(files) | frozenset(os.path.realpath(f) for f in files)
+        folders = frozenset(os.path.dirname(p) for p in paths)
+        wanted = folders | {os.path.dirname(f) for f in folders}
         with self._lock:
-            self._files = paths
-            for folder in set(self._folders) - folders:
-                self._observer.unschedule(self._folders.pop(folder))
-            for folder in folders - set(self._folders):
+            self._files, self._folders = paths, folders
+            stale = set(self._watches) if fresh else set(self._watches) - wanted
+            for folder in stale:
+                self._unschedule(self._watches.pop(folder))
+            for folder in wanted - set(self._watches):
                 if os.path.isdir(folder):
-                    self._folders[folder] = self._observer.schedule(self, folder)
+                    self._watches[folder] = self._observer.schedule(self, folder)
+
+    def _unschedule(self, watch: ObservedWatch) -> None:
+        with contextlib.suppress(KeyError, OSError):  # dropped already: its folder went away
+            self._observer.unschedule(watch)
 
     def stop(self) -> None:
         """Stop watching and join watchdog's thread."""
         with self._lock:
-            self._files = frozenset()
-            self._folders.clear()
+            self._files, self._folders = frozenset(), frozenset()
+            self._watches.clear()
         self._observer.stop()
         if self._observer.is_alive():
             self._observer.join(timeout=2)
@@ -69,16 +89,17 @@ class FileWatcher(FileSystemEventHandler):
     # -- watchdog's thread ----------------------------------------------------------------
 
     def dispatch(self, event: FileSystemEvent) -> None:
-        if event.is_directory or event.event_type not in CHANGE_EVENTS:
+        if event.event_type not in CHANGE_EVENTS:
             return
         for path in (event.src_path, getattr(event, "dest_path", "")):
-            path = os.fsdecode(path) if path else ""
-            if path and self._relevant(path):
+            path = os.path.abspath(os.fsdecode(path)) if path else ""
+            if path and self._relevant(path, event.is_directory, event.event_type):
                 self._on_change(path)
                 return
 
-    def _relevant(self, path: str) -> bool:
-        path = os.path.abspath(path)
+    def _relevant(self, path: str, is_directory: bool, kind: str) -> bool:
+        if is_directory:  # a watched folder itself was renamed, deleted or created
+            return kind in _FOLDER_EVENTS and path in self._folders
         if path in self._files:
             return True
         return path.endswith(".py") and os.path.dirname(path) in self._folders

@@ -4,9 +4,20 @@ from __future__ import annotations
 
 import html
 import os
+import re
+import time
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QFrame, QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QFrame,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 from tracer.errors import SceneError
 
@@ -27,6 +38,32 @@ _WAIT_STYLE = _STYLE.format(bg="#453d1c", accent="#e0b040")
 _LINK_COLOUR = "#ffc2c2"
 _FILE_ROLE = Qt.ItemDataRole.UserRole
 _LINE_ROLE = Qt.ItemDataRole.UserRole + 1
+_LONG_WORD = re.compile(r"\S{30,}")
+_BREAK_EVERY = 20
+_ZWSP = "\u200b"  # a zero-width space: a place where Qt may wrap a line
+
+
+def breakable(text: str) -> str:
+    """Return ``text`` with wrap points inside long unbroken words (paths, hashes, junk)."""
+
+    def split(match: re.Match) -> str:
+        word = match.group(0)
+        return _ZWSP.join(word[i : i + _BREAK_EVERY] for i in range(0, len(word), _BREAK_EVERY))
+
+    return _LONG_WORD.sub(split, text)
+
+
+#: Longest message and traceback line shown; the rest is in the tooltip (and ``text``).
+MESSAGE_CHARS, FRAME_CHARS = 600, 200
+
+
+def shorten(text: str, limit: int) -> str:
+    """Return ``text`` cut to ``limit`` characters, marked with an ellipsis when cut."""
+    return text if len(text) <= limit else text[:limit].rstrip() + " …"
+
+
+def _escape(text: str) -> str:
+    return html.escape(breakable(text))
 
 
 class QtErrorPanel(QFrame):
@@ -37,16 +74,27 @@ class QtErrorPanel(QFrame):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("errorPanel")
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Maximum)
         self.error: Exception | None = None
         self._plain = ""
+        self._last_request: tuple[str, int, float] = ("", 0, 0.0)
         self.title = QLabel()
         self.title.setWordWrap(True)
+        # The panel takes the width the window gives it: a long message wraps, never widens.
+        self.title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.title.setMinimumWidth(1)
         self.title.setTextFormat(Qt.TextFormat.RichText)
         self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
         self.title.linkActivated.connect(self._on_title_link_activated)
         self.frames = QListWidget()
         self.frames.setCursor(Qt.CursorShape.PointingHandCursor)
         self.frames.setToolTip("Click a line to open it in the editor")
+        self.frames.setTextElideMode(Qt.TextElideMode.ElideRight)
+        # no horizontal scroll bar: it would cover the last line (the list fits its lines)
+        self.frames.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.frames.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        # A double-click is a click and an activation (a single click may be both): each opens
+        # the editor once; repeats of the same request within a double-click are dropped.
         self.frames.itemActivated.connect(self._on_frame_activated)
         self.frames.itemClicked.connect(self._on_frame_activated)
         layout = QVBoxLayout(self)
@@ -69,7 +117,7 @@ class QtErrorPanel(QFrame):
         self.frames.clear()
         if isinstance(error, SceneMissing):
             self.setStyleSheet(_WAIT_STYLE)
-            name = html.escape(os.path.basename(error.filename or ""))
+            name = _escape(os.path.basename(error.filename or ""))
             self._plain = f"Waiting for {error.filename}"
             self.title.setText(
                 f"<b>Waiting for {name}</b>: the scene file was deleted or renamed. "
@@ -82,7 +130,10 @@ class QtErrorPanel(QFrame):
                 self._add_frame(frame.filename, frame.lineno, frame.name, frame.line)
         else:
             self.setStyleSheet(_ERROR_STYLE)
-            self.title.setText(f"<b>Render failed</b>: {html.escape(str(error))}")
+            message = _escape(shorten(str(error), MESSAGE_CHARS))
+            self.title.setText(f"<b>Render failed</b>: {message}")
+        long = len(self._plain) > MESSAGE_CHARS
+        self.title.setToolTip(breakable(shorten(self._plain, 4000)) if long else "")
         self._fit_frames()
         self.show()
 
@@ -99,7 +150,7 @@ class QtErrorPanel(QFrame):
         self.hide()
 
     def _scene_error_html(self, error: SceneError) -> str:
-        message = html.escape(error.message)
+        message = _escape(shorten(error.message, MESSAGE_CHARS))
         if not error.filename:
             return f"<b>Scene error</b>: {message}"
         where = os.path.basename(error.filename)
@@ -107,15 +158,16 @@ class QtErrorPanel(QFrame):
             where += f":{error.lineno}"
         href = f"{error.filename}#{error.lineno or 0}"
         style = f"color:{_LINK_COLOUR}"
-        link = f'<a href="{html.escape(href)}" style="{style}">{html.escape(where)}</a>'
+        link = f'<a href="{html.escape(href)}" style="{style}">{_escape(where)}</a>'
         return f"<b>{link}</b>: {message}"
 
     def _add_frame(self, filename: str, lineno: int, name: str, line: str) -> None:
         text = f"{os.path.basename(filename)}:{lineno}  in {name}"
         if line:
             text += f":   {line}"
-        item = QListWidgetItem(text)
-        item.setToolTip(f"{filename}:{lineno}: click to open in the editor")
+        item = QListWidgetItem(shorten(text, FRAME_CHARS))
+        tip = shorten(line, 2 * FRAME_CHARS) + "\n" if len(text) > FRAME_CHARS else ""
+        item.setToolTip(f"{tip}{filename}:{lineno}: click to open in the editor")
         item.setData(_FILE_ROLE, filename)
         item.setData(_LINE_ROLE, lineno)
         self.frames.addItem(item)
@@ -125,4 +177,12 @@ class QtErrorPanel(QFrame):
         self.location_activated.emit(filename, int(line or 0))
 
     def _on_frame_activated(self, item: QListWidgetItem) -> None:
-        self.location_activated.emit(item.data(_FILE_ROLE), int(item.data(_LINE_ROLE) or 0))
+        """Ask for the editor once per user request (not per signal of one double-click)."""
+        filename, line = item.data(_FILE_ROLE), int(item.data(_LINE_ROLE) or 0)
+        now = time.monotonic()
+        window = 2 * QApplication.doubleClickInterval() / 1000
+        last_file, last_line, last_time = self._last_request
+        if (filename, line) == (last_file, last_line) and now - last_time < window:
+            return
+        self._last_request = (filename, line, now)
+        self.location_activated.emit(filename, line)

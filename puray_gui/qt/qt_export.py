@@ -5,10 +5,11 @@ from __future__ import annotations
 import os
 
 from PySide6.QtCore import QObject, Qt
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog, QWidget
+from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
 from ..exporter import Exporter
 from ..prefs import Prefs
+from .qt_file_dialogs import ask_save_path, start_folder
 
 
 class QtExportFlow(QObject):
@@ -25,16 +26,21 @@ class QtExportFlow(QObject):
         exporter.finished.connect(self._on_exporter_finished)
         exporter.failed.connect(self._on_exporter_failed)
         exporter.noticed.connect(self._on_exporter_noticed)
+        exporter.fell_back.connect(self._on_exporter_fell_back)
+        self.fallback_box: QMessageBox | None = None
 
     def ask_path(self) -> str:
-        """Ask where to save, starting in the last export folder."""
+        """Ask where to save, starting in the scene's folder; replacing a file is confirmed."""
         source = self.exporter.session.source
         stem = os.path.splitext(os.path.basename(source.path))[0] if source else "render"
-        start = os.path.join(self.prefs.folder("export"), stem + ".png")
-        path, _ = QFileDialog.getSaveFileName(self.window, "Export PNG", start, "PNG (*.png)")
-        if path and not path.lower().endswith(".png"):
-            path += ".png"
-        return path
+        folder = start_folder(source.path if source else None, self.prefs.folder("export"))
+        start = os.path.join(folder, stem + ".png")
+        return ask_save_path(self.window, "Export PNG", start, "PNG (*.png)", ".png")
+
+    def describe(self, path: str) -> str:
+        """Return what the export renders, e.g. 'Rendering balls.png at 1920x1080'."""
+        width, height = self.exporter.session.display_size
+        return f"Rendering {os.path.basename(path)} at {width}x{height}"
 
     def start(self, path: str | None = None) -> None:
         """Export to ``path`` (asking for one when None)."""
@@ -44,9 +50,7 @@ class QtExportFlow(QObject):
         if not path:
             return
         self.prefs.set_folder("export", path)
-        self.dialog = QProgressDialog(
-            "Rendering at full resolution...", "Cancel", 0, 1000, self.window
-        )
+        self.dialog = QProgressDialog(self.describe(path), "Cancel", 0, 1000, self.window)
         self.dialog.setWindowTitle("Export PNG")
         self.dialog.setWindowModality(Qt.WindowModality.NonModal)
         self.dialog.setMinimumDuration(300)
@@ -80,7 +84,22 @@ class QtExportFlow(QObject):
     def _on_exporter_noticed(self, text: str) -> None:
         self._say(text)
         if self.dialog is not None:
-            self.dialog.setLabelText(text)
+            self.dialog.setLabelText(f"{self.describe(self.exporter.path)}\n{text}")
+
+    def _on_exporter_fell_back(self, spec: str, why: str) -> None:
+        """Say in a message (not only the status bar) that the cluster was not used."""
+        if self.dialog is not None:
+            self.dialog.setLabelText(f"{self.describe(self.exporter.path)} with the local workers")
+        text = (
+            f"The Dask scheduler {spec} is unreachable:\n{why}\n\n"
+            f"{os.path.basename(self.exporter.path)} is rendered with the local workers instead."
+        )
+        box = QMessageBox(
+            QMessageBox.Icon.Warning, "Scheduler unreachable", text, parent=self.window
+        )
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+        self.fallback_box = box
 
     def _on_exporter_finished(self, path: str) -> None:
         self._close_dialog()

@@ -3,21 +3,33 @@
 from __future__ import annotations
 
 import os
-import shutil
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QIcon, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QVBoxLayout, QWidget
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDropEvent,
+    QIcon,
+    QKeySequence,
+    QShowEvent,
+)
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QMessageBox, QVBoxLayout, QWidget
 
 from ..document import SceneDocument
-from ..editor import open_in_editor
+from ..editor import EDITOR_ENV, EDITOR_HINT, open_in_editor
 from ..exporter import Exporter
+from ..new_scene import create_scene
+from ..options import RenderOptions
 from ..prefs import Prefs
-from ..resources import ICON, TEMPLATE, resource
+from ..resources import ICON, resource
 from ..session import RenderSession
 from .qt_cluster_panel import QtClusterPanel
 from .qt_error_panel import QtErrorPanel
 from .qt_export import QtExportFlow
+from .qt_file_dialogs import ask_open_path, ask_save_path, start_folder
+from .qt_geometry import fit_window, place_window
+from .qt_recent_menu import QtRecentMenu
 from .qt_settings_panel import QtSettingsPanel
 from .qt_status_bar import QtStatusBar
 from .qt_viewport import QtViewport
@@ -38,6 +50,8 @@ class QtMainWindow(QMainWindow):
     ) -> None:
         super().__init__(parent)
         self.session, self.document, self.prefs = session, document, prefs
+        self._size_scene: str | None = None  # the scene whose resolution the options hold
+        self._fitted = False  # fitted to the screen once shown
         self.viewport = QtViewport(session)
         self.error_panel = QtErrorPanel()
         self.settings_panel = QtSettingsPanel(session.options)
@@ -52,9 +66,7 @@ class QtMainWindow(QMainWindow):
         self.setAcceptDrops(True)
         self.setWindowTitle(APP_NAME)
         self.setWindowIcon(QIcon(str(resource(ICON))))
-        geometry = prefs.geometry()
-        if geometry is None or not self.restoreGeometry(geometry):
-            self.resize(1280, 800)
+        place_window(self, prefs.geometry())
 
     def _arrange(self) -> None:
         central = QWidget()
@@ -91,7 +103,8 @@ class QtMainWindow(QMainWindow):
         file = bar.addMenu("&File")
         self._action(file, "&New Scene...", self._on_new_scene_triggered, std.New)
         self._action(file, "&Open...", self._on_open_triggered, std.Open)
-        self.recent_menu = file.addMenu("Open &Recent")
+        self.recent_menu = QtRecentMenu(self.prefs, file)
+        file.addMenu(self.recent_menu)
         self._action(file, "Open in &Editor", self._on_open_in_editor_triggered, "Ctrl+Shift+E")
         file.addSeparator()
         self.export_action = self._action(
@@ -106,7 +119,7 @@ class QtMainWindow(QMainWindow):
         self._action(view, "Zoom &Out", self._on_zoom_out_triggered, std.ZoomOut)
         render = bar.addMenu("&Render")
         self._action(render, "&Re-render", self._on_rerender_triggered, ["F5", "Ctrl+R"])
-        self._update_recent_menu()
+        self.stop_action = self._action(render, "&Stop", self.session.stop, "Esc")
 
     def _wire(self) -> None:
         d, s = self.document, self.session
@@ -121,53 +134,87 @@ class QtMainWindow(QMainWindow):
         self.cluster_panel.scheduler_changed.connect(self._on_scheduler_changed)
         self.cluster_panel.test_requested.connect(self.exporter.cluster.test)
         self.exporter.cluster.tested.connect(self.cluster_panel.show_test_result)
-        self.error_panel.location_activated.connect(open_in_editor)
+        self.error_panel.location_activated.connect(self.open_in_editor)
         self.viewport.pixel_hovered.connect(self.status.show_pixel)
+        self.viewport.zoom_changed.connect(self.status.show_zoom)
+        self.recent_menu.scene_chosen.connect(self.open_scene)
+        self.recent_menu.scene_missing.connect(self._on_recent_scene_missing)
+        s.render_stopped.connect(self._on_render_stopped)
 
     # -- files ----------------------------------------------------------------------------
 
     def open_scene(self, path: str) -> None:
         self.document.open(path)
 
-    def _update_recent_menu(self) -> None:
-        self.recent_menu.clear()
-        for path in self.prefs.recent_scenes():
-            action = self.recent_menu.addAction(path)
-            action.triggered.connect(lambda _=False, p=path: self.open_scene(p))
-        self.recent_menu.setEnabled(not self.recent_menu.isEmpty())
+    def say(self, text: str, ms: int = 10000) -> None:
+        """Show ``text`` in the status bar for a while."""
+        self.status.showMessage(text, ms)
+
+    def _on_recent_scene_missing(self, path: str) -> None:
+        self.say(f"{path}: not found (removed from Open Recent)")
 
     def _on_document_opened(self, path: str) -> None:
         self.prefs.add_recent_scene(path)
         self.status.show_scene(path)
-        self._update_recent_menu()
+        self.recent_menu.refresh()
         self._update_title()
+        self._use_scene_size(path)
+
+    def _use_scene_size(self, path: str) -> None:
+        """Apply the resolution chosen for this scene; another scene's override stays there."""
+        options, size = self.session.options, self.prefs.scene_size(path)
+        if size is None and self._size_scene is None and options.width and options.height:
+            size = (options.width, options.height)  # the first scene keeps the given options
+            self.prefs.set_scene_size(path, size)
+        self._size_scene = path
+        width, height = size if size is not None else (None, None)
+        if (options.width, options.height) != (width, height):
+            options = options.with_(width=width, height=height)
+            self.settings_panel.set_options(options)
+            self.session.set_options(options, rerender=False)
+
+    def _dialog_folder(self, kind: str) -> str:
+        return start_folder(self.document.path, self.prefs.folder(kind))
 
     def _on_open_triggered(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, "Open scene", self.prefs.folder("open"), "Scenes (*.py)"
-        )
+        path = ask_open_path(self, "Open scene", self._dialog_folder("open"), "Scenes (*.py)")
         if path:
             self.prefs.set_folder("open", path)
             self.open_scene(path)
 
     def _on_new_scene_triggered(self) -> None:
-        start = os.path.join(self.prefs.folder("new"), "scene.py")
-        path, _ = QFileDialog.getSaveFileName(self, "New scene", start, "Scenes (*.py)")
+        start = os.path.join(self._dialog_folder("new"), "scene.py")
+        path = ask_save_path(self, "New scene", start, "Scenes (*.py)", ".py")
         if path:
             self.new_scene(path)
 
     def new_scene(self, path: str) -> None:
-        """Create a scene from the template at ``path``, watch it and open it in the editor."""
-        if not path.endswith(".py"):
-            path += ".py"
-        shutil.copyfile(resource(TEMPLATE), path)
+        """Create a scene from the template at ``path`` (already agreed to), open and edit it."""
+        try:
+            create_scene(path)
+        except OSError as exc:
+            self._warn("New scene failed", f"Cannot write {path}: {exc.strerror or exc}")
+            return
         self.prefs.set_folder("new", path)
         self.open_scene(path)
-        open_in_editor(path, 1)
+        self.open_in_editor(path, 1)
+
+    def open_in_editor(self, path: str, line: int = 0) -> None:
+        """Open ``path`` at ``line`` in the user's editor; say so when no editor could start."""
+        problem = open_in_editor(path, line)
+        if problem is not None:
+            self.say(f"{problem} Set {EDITOR_ENV} to choose an editor.", 20000)
+            self._warn("No editor", f"{problem}\n\n{EDITOR_HINT}")
+
+    def _warn(self, title: str, text: str) -> None:
+        """Show a warning without blocking the window."""
+        box = QMessageBox(QMessageBox.Icon.Warning, title, text, parent=self)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
 
     def _on_open_in_editor_triggered(self) -> None:
         if self.document.path:
-            open_in_editor(self.document.path, 1)
+            self.open_in_editor(self.document.path, 1)
 
     def _on_export_triggered(self) -> None:
         self.export_flow.start()
@@ -206,8 +253,11 @@ class QtMainWindow(QMainWindow):
         self.prefs.set_scheduler(spec)
         self.exporter.scheduler = spec
 
-    def _on_options_changed(self, options) -> None:
+    def _on_options_changed(self, options: RenderOptions) -> None:
         self.prefs.set_options(options)
+        if self.document.path is not None:
+            size = None if options.width is None else (options.width, options.height or 0)
+            self.prefs.set_scene_size(self.document.path, size)
         self.session.set_options(options)
         self.viewport.update()
 
@@ -216,6 +266,9 @@ class QtMainWindow(QMainWindow):
 
     def _on_render_started(self, job: int) -> None:
         self._show_scene_size()
+
+    def _on_render_stopped(self) -> None:
+        self.say("Render stopped: the pixels rendered so far stay; F5 renders again")
 
     def _show_scene_size(self) -> None:
         size = self.session.scene_size()
@@ -232,6 +285,12 @@ class QtMainWindow(QMainWindow):
         name = os.path.basename(path) if path else "no scene"
         mark = " (error)" if self.session.stale else ""
         self.setWindowTitle(f"{name}{mark} — {APP_NAME}")
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._fitted:  # now the frame (title bar, borders) is known
+            self._fitted = True
+            fit_window(self)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.prefs.set_geometry(self.saveGeometry())

@@ -1,37 +1,56 @@
-"""The status bar: pixel under the cursor, render progress, elapsed time and speed."""
+"""The status bar: pixel under the cursor, zoom, render state, progress, elapsed time and speed."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QWidget
+from PySide6.QtWidgets import QLabel, QProgressBar, QSizePolicy, QStatusBar, QWidget
 
+from ..document import SceneMissing
 from ..session import RenderSession
+
+PROGRESS_WIDTH = 160
+#: The widest text the time label shows: the label is this wide always, so nothing beside
+#: it moves as its text changes.
+WIDEST_TIME_TEXT = "rendering 9999x9999  9999.99 s  999.9 Mpix/s"
+
+
+def speed(pixels_per_second: float) -> str:
+    """Return a render speed in units that show it (8x8 anti-aliasing is ~0.03 Mpix/s)."""
+    if pixels_per_second >= 100_000:
+        return f"{pixels_per_second / 1e6:.1f} Mpix/s"
+    return f"{pixels_per_second / 1e3:.1f} kpix/s"
 
 
 class QtStatusBar(QStatusBar):
-    """Show what the session is doing; ticks at 5 Hz while a render runs (also while loading)."""
+    """Say truthfully what the session is doing; ticks at 5 Hz while it loads or renders."""
 
     def __init__(self, session: RenderSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
         self.idle_text = ""  # shown when the cursor is not over the image
         self.pixel_label = QLabel()
-        self.pixel_label.setMinimumWidth(230)
+        # Takes the room left over: a long path is cut off, it never widens the window.
+        self.pixel_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.zoom_label = QLabel()
+        self.zoom_label.setToolTip("Zoom: output pixels per screen pixel")
+        self.zoom_label.setFixedWidth(self.fontMetrics().horizontalAdvance("Fit 9999 %") + 12)
         self.progress = QProgressBar()
         self.progress.setRange(0, 1000)
         self.progress.setFormat("%p%")
-        self.progress.setMaximumWidth(160)
+        self.progress.setFixedWidth(PROGRESS_WIDTH)
         self.time_label = QLabel()
-        self.time_label.setMinimumWidth(190)
-        self.addWidget(self.pixel_label)
+        self.time_label.setFixedWidth(self.fontMetrics().horizontalAdvance(WIDEST_TIME_TEXT) + 12)
+        self.addWidget(self.pixel_label, 1)
+        self.addPermanentWidget(self.zoom_label)
         self.addPermanentWidget(self.progress)
         self.addPermanentWidget(self.time_label)
         self._ticker = QTimer(self, interval=200)
         self._ticker.timeout.connect(self.refresh)
         session.render_started.connect(self._on_render_started)
         session.frame_updated.connect(self.refresh)
-        session.render_finished.connect(self._on_render_finished)
-        session.render_failed.connect(self._on_render_failed)
+        session.render_finished.connect(self._on_render_ended)
+        session.render_failed.connect(self._on_render_ended)
+        session.render_stopped.connect(self._on_render_ended)
         self.show_pixel(-1, -1, None)
         self.refresh()
 
@@ -47,29 +66,56 @@ class QtStatusBar(QStatusBar):
             r, g, b = rgb
             self.pixel_label.setText(f"x {x}, y {y}   RGB {r}, {g}, {b}  #{r:02x}{g:02x}{b:02x}")
 
+    def show_zoom(self, percent: float, fit: bool) -> None:
+        """Show the viewport's zoom (output pixels per screen pixel) as a percentage."""
+        text = f"{percent:.0f} %"
+        self.zoom_label.setText(f"Fit {text}" if fit else text)
+
     def refresh(self) -> None:
-        """Show the progress, elapsed time and speed of the current (or last) render."""
-        session = self.session
-        frame = session.frame
-        self.progress.setValue(round(1000 * frame.progress))
-        elapsed = session.elapsed
-        if elapsed <= 0:
-            self.time_label.setText("")
+        """Show the state of the current (or last) render; never the previous one's numbers."""
+        state = self.session.state
+        if state == "loading":
+            self._show_loading()
             return
-        mpix = frame.pixels_done / elapsed / 1e6
-        size = f"{frame.width}x{frame.height}"
-        state = "rendering" if session.running else "done"
-        self.time_label.setText(f"{state} {size}  {elapsed:.2f} s  {mpix:.1f} Mpix/s")
+        self.progress.setRange(0, 1000)
+        if state == "failed":
+            self.progress.setValue(0)
+            missing = isinstance(self.session.error, SceneMissing)
+            self.time_label.setText(
+                "failed: waiting for the scene file" if missing else "failed: see the error panel"
+            )
+        elif state == "stopped" and not self.session.loaded:
+            self.progress.setValue(0)  # the frame still holds the previous render's rows
+            self.time_label.setText("stopped while loading the scene")
+        elif state == "idle":
+            self.progress.setValue(0)
+            self.time_label.setText("")
+        else:
+            self._show_rendering(state)
+
+    def _show_loading(self) -> None:
+        """Busy bar and the time the scene code has run against the load timeout."""
+        session = self.session
+        self.progress.setRange(0, 0)
+        timeout = session.options.load_timeout
+        self.time_label.setText(f"loading scene  {session.elapsed:.1f} s of {timeout:g} s")
+
+    def _show_rendering(self, state: str) -> None:
+        session, frame = self.session, self.session.frame
+        self.progress.setValue(round(1000 * frame.progress))
+        text = f"{state} {frame.width}x{frame.height}  {session.elapsed:.2f} s"
+        rendering = session.elapsed - session.load_seconds  # the speed leaves loading out
+        if frame.pixels_done and rendering > 0:
+            text += f"  {speed(frame.pixels_done / rendering)}"
+        self.time_label.setToolTip(
+            f"Scene loaded in {session.load_seconds:.2f} s, rendered in {rendering:.2f} s"
+        )
+        self.time_label.setText(text)
 
     def _on_render_started(self, job: int) -> None:
         self._ticker.start()
         self.refresh()
 
-    def _on_render_finished(self, seconds: float) -> None:
+    def _on_render_ended(self, *args) -> None:
         self._ticker.stop()
         self.refresh()
-
-    def _on_render_failed(self, error) -> None:
-        self._ticker.stop()
-        self.progress.setValue(0)
-        self.time_label.setText("failed: see the error panel")

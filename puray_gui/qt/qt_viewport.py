@@ -12,6 +12,10 @@ from ..session import RenderSession
 ZOOM_STEP = 1.25
 MIN_ZOOM, MAX_ZOOM = 1 / 32, 64.0
 BACKGROUND = QColor(38, 40, 46)  # neutral and dark: the picture, not the frame, stands out
+#: Below this many device pixels per frame pixel the picture is drawn smoothly (downscaled, or
+#: fit-to-window at 1.04x, where nearest neighbour doubles every 25th row: jagged edges);
+#: from here up nearest neighbour shows the pixels as crisp blocks, as a pixel inspector should.
+SMOOTH_BELOW = 2.0
 
 
 def array_to_qimage(pixels: np.ndarray) -> QImage:
@@ -24,6 +28,7 @@ class QtViewport(QWidget):
     """Paint the frame; repaint once per ``frame_updated`` (the session drains at ~30 Hz)."""
 
     pixel_hovered = Signal(int, int, object)  # x, y in output pixels, (r, g, b) or None
+    zoom_changed = Signal(float, bool)  # percent (device pixels per output pixel), fitting
     painted = Signal()
 
     def __init__(self, session: RenderSession, parent: QWidget | None = None) -> None:
@@ -35,6 +40,7 @@ class QtViewport(QWidget):
         self._pixels: np.ndarray | None = None  # kept alive while _image wraps it
         self._image = QImage()
         self._drag_from: QPointF | None = None
+        self._zoom_shown: tuple[float, bool] | None = None
         self.setMouseTracking(True)
         self.setMinimumSize(160, 90)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
@@ -60,6 +66,24 @@ class QtViewport(QWidget):
         w, h = width * s, height * s
         pan = QPointF(0, 0) if self.fit else self.pan
         return QRectF((self.width() - w) / 2 + pan.x(), (self.height() - h) / 2 + pan.y(), w, h)
+
+    def zoom_percent(self) -> float:
+        """Return the zoom: device pixels per output pixel, in percent."""
+        return 100 * self.scale() * self.devicePixelRatioF()
+
+    def magnification(self) -> float:
+        """Return device pixels per pixel of the frame (a scaled preview has fewer pixels)."""
+        frame_width = max(1, self.session.frame.width)
+        return self.image_rect().width() * self.devicePixelRatioF() / frame_width
+
+    def smooth(self) -> bool:
+        """Return whether the picture is drawn with smooth (not nearest) scaling."""
+        return self.magnification() < SMOOTH_BELOW
+
+    def badge_text(self) -> str:
+        """Return the label shown over a preview rendered at reduced size ('' at 100 %)."""
+        scale = self.session.options.preview_scale
+        return f"preview at {scale} %" if scale < 100 else ""
 
     def fit_to_window(self) -> None:
         self.fit, self.pan = True, QPointF(0, 0)
@@ -147,17 +171,35 @@ class QtViewport(QWidget):
         painter.fillRect(self.rect(), BACKGROUND)
         if not self.session.frame.blank:
             rect = self.image_rect()
-            smooth = self.scale() * self.devicePixelRatioF() < 1
-            painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, smooth)
+            painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, self.smooth())
             painter.drawImage(rect, self._current_image())
             if self.session.stale:
                 self._paint_stale(painter, rect)
+            if self.badge_text():
+                self._paint_badge(painter, self.badge_text())
         else:
             painter.setPen(QColor(170, 172, 180))
             hint = "No image: see the error below" if self.session.stale else "Rendering..."
             painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, hint)
         painter.end()
+        self._report_zoom()
         self.painted.emit()
+
+    def _report_zoom(self) -> None:
+        shown = (round(self.zoom_percent(), 1), self.fit)
+        if shown != self._zoom_shown:
+            self._zoom_shown = shown
+            self.zoom_changed.emit(*shown)
+
+    def _paint_badge(self, painter: QPainter, text: str) -> None:
+        """Label a scaled preview in the viewport's top-right corner."""
+        label = f" {text} "
+        metrics = painter.fontMetrics()
+        width = metrics.horizontalAdvance(label) + 8
+        box = QRectF(self.width() - width - 8, 8, width, 22)
+        painter.fillRect(box, QColor(30, 90, 170, 220))
+        painter.setPen(QColor("white"))
+        painter.drawText(box, Qt.AlignmentFlag.AlignCenter, label)
 
     def _paint_stale(self, painter: QPainter, rect: QRectF) -> None:
         """Dim the last good image and label it, so nobody mistakes it for the current scene."""

@@ -75,3 +75,33 @@ def test_puray_gui_quits_on_ctrl_c_without_leftovers(tmp_path, scene):
         time.sleep(0.05)
     assert children  # the workers existed
     assert not any(_alive(int(p)) for p in children)
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="X11/Wayland displays")
+def test_no_display_is_said_plainly_with_xvfb_run(tmp_path, scene):
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    env.pop("QT_QPA_PLATFORM", None)
+    env["HOME"] = str(tmp_path)
+    proc = subprocess.run(
+        [sys.executable, "-m", "puray_gui.app", str(scene)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 2
+    assert "there is no display" in proc.stderr
+    assert "xvfb-run -a puray-gui" in proc.stderr
+    assert "xcb" not in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert len(proc.stderr.splitlines()) <= 4
+
+
+def test_a_headless_qt_platform_needs_no_display():
+    from puray_gui.app import no_display_message
+
+    assert no_display_message({}, "linux") is not None
+    assert no_display_message({"QT_QPA_PLATFORM": "offscreen"}, "linux") is None
+    assert no_display_message({"WAYLAND_DISPLAY": "wayland-0"}, "linux") is None
+    assert no_display_message({"DISPLAY": ":0"}, "linux") is None
+    assert no_display_message({}, "darwin") is None

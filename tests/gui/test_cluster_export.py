@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from PIL import Image
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from puray_gui.options import RenderOptions
 
@@ -51,6 +52,9 @@ def test_unreachable_scheduler_falls_back_to_local_workers(qtbot, make_live, sce
     assert notices[0].endswith("exporting with the local workers instead")
     assert live.window.export_flow.message.startswith("Exported")
     np.testing.assert_array_equal(pixels, reference(scene))
+    boxes = [w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox)]
+    shown = [b.text() for b in boxes if b.isVisible()]
+    assert any(UNREACHABLE in t and "fallback.png is rendered with the local" in t for t in shown)
 
 
 def test_connection_test_reports_in_the_sidebar_without_blocking(qtbot, make_live, scene):

@@ -74,6 +74,7 @@ def test_export_can_be_cancelled_and_writes_nothing(qtbot, make_live, scene, tmp
     out = tmp_path / "never.png"
     live.window.export_flow.start(str(out))
     assert live.exporter.busy
+    assert live.window.export_flow.dialog.labelText() == "Rendering never.png at 1920x1080"
     qtbot.wait(50)  # the window keeps running while the export renders
     live.window.export_flow._on_dialog_canceled()
     assert not live.exporter.busy

@@ -49,7 +49,7 @@ def test_recent_scenes_menu_lists_opened_files(qtbot, make_live, scene, tmp_path
     live = make_live(scene)
     with qtbot.waitSignal(live.session.render_finished, timeout=WAIT_MS):
         live.window.open_scene(str(other))
-    actions = live.window.recent_menu.actions()
+    actions = live.window.recent_menu.scene_actions()
     assert [a.text() for a in actions] == [str(other), str(scene)]
     with qtbot.waitSignal(live.session.render_finished, timeout=WAIT_MS):
         actions[1].trigger()
@@ -66,3 +66,35 @@ def test_f5_rerenders_and_ctrl_e_is_export(make_live, scene):
     assert shortcuts["&Re-render"] == ["F5", "Ctrl+R"]
     assert shortcuts["&Export PNG..."] == ["Ctrl+E"]
     assert shortcuts["&Open..."] == ["Ctrl+O"]
+
+
+def test_a_recent_scene_that_is_gone_is_said_and_dropped(qtbot, make_live, scene, tmp_path):
+    gone = tmp_path / "gone.py"
+    gone.write_text(twoballs(blue="#FF00FF"))
+    live = make_live(gone)
+    with qtbot.waitSignal(live.session.render_finished, timeout=WAIT_MS):
+        live.window.open_scene(str(scene))
+    good = live.session.frame.pixels.copy()
+    gone.unlink()
+    menu = live.window.recent_menu
+    entry = next(a for a in menu.actions() if a.text() == str(gone))
+    entry.trigger()
+    qtbot.wait(200)
+    assert live.document.path == str(scene)  # the current scene stays
+    assert not live.session.stale
+    assert "(error)" not in live.window.windowTitle()
+    np.testing.assert_array_equal(live.session.frame.pixels, good)
+    assert "not found" in live.window.status.currentMessage()
+    assert str(gone) in live.window.status.currentMessage()
+    assert [a.text() for a in menu.actions() if a.text().endswith(".py")] == [str(scene)]
+    assert live.prefs.recent_scenes() == [str(scene)]
+
+
+def test_clear_recent_empties_the_menu(qtbot, make_live, scene):
+    live = make_live(scene)
+    menu = live.window.recent_menu
+    assert menu.isEnabled()
+    next(a for a in menu.actions() if a.text() == "&Clear Recent").trigger()
+    assert menu.scene_actions() == []
+    assert live.prefs.recent_scenes() == []
+    assert not menu.isEnabled()

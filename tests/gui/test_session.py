@@ -2,41 +2,15 @@
 
 from __future__ import annotations
 
-import queue
-
-import numpy as np
 import pytest
 
 from puray_gui.options import RenderOptions
 from puray_gui.session import RenderSession
 from tracer.errors import SceneError
 from tracer.scene import SceneSource
-from tracer.workers.service import JobFailed, JobFinished, JobStarted, RowsReady
+from tracer.workers.service import JobFailed, JobFinished, JobStarted
 
-
-class FakeService:
-    """Records submissions; the test puts the events the workers would send."""
-
-    def __init__(self) -> None:
-        self.events: queue.Queue = queue.Queue()
-        self.submitted: list = []
-        self.cancelled: list = []
-        self.closed = False
-
-    def submit(self, source, settings, coarse=0):
-        self.submitted.append((source, settings, coarse))
-        return len(self.submitted)
-
-    def cancel(self, job=None):
-        self.cancelled.append(job)
-
-    def close(self):
-        self.closed = True
-
-
-def rows(job, y0, y1, value, width=4, coarse=False):
-    data = np.full((y1 - y0, width, 3), value, np.uint8).tobytes()
-    return RowsReady(job, y0, y1, data, width, coarse)
+from .fakes import FakeService, rows
 
 
 @pytest.fixture

@@ -80,3 +80,23 @@ def test_stored_options_are_shown_and_used(qtbot, make_live, scene, prefs):
     assert live.window.settings_panel.seed.value() == 7
     expected = reference(scene, RenderOptions(max_depth=2, seed=7))
     np.testing.assert_array_equal(live.session.frame.pixels, expected)
+
+
+def test_a_resolution_override_stays_with_its_scene(qtbot, make_live, scene, tmp_path, prefs):
+    other = tmp_path / "other.py"
+    other.write_text(scene.read_text().replace("WIDTH = 160", "WIDTH = 120"))
+    live = make_live(scene)
+    panel = live.window.settings_panel
+    with qtbot.waitSignal(live.session.render_finished, timeout=WAIT_MS):
+        panel.preset.setCurrentIndex(panel.preset.findData("320x180"))
+    with qtbot.waitSignal(live.session.render_finished, timeout=WAIT_MS):
+        live.window.open_scene(str(other))
+    assert live.session.frame.size == (120, 90)  # its own size: the override stayed behind
+    assert panel.preset.currentData() is None  # and the panel says so
+    assert (panel.width_box.value(), panel.height_box.value()) == (120, 90)
+    with qtbot.waitSignal(live.session.render_finished, timeout=WAIT_MS):
+        live.window.open_scene(str(scene))
+    assert live.session.frame.size == (320, 180)  # back with its scene
+    assert panel.preset.currentData() == "320x180"
+    assert prefs.scene_size(str(scene)) == (320, 180)
+    assert prefs.options().width is None  # not an override for every scene

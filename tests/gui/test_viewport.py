@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QImage
+
+from puray_gui.qt.qt_viewport import QtViewport
 
 from .conftest import WAIT_MS
 
@@ -63,5 +67,59 @@ def test_status_bar_shows_pixel_progress_and_speed(live, qtbot):
     qtbot.waitUntil(lambda: f"x {x}, y {y}" in status.pixel_label.text(), timeout=WAIT_MS)
     assert f"RGB {rgb[0]}, {rgb[1]}, {rgb[2]}" in status.pixel_label.text()
     assert status.progress.value() == status.progress.maximum()
-    assert "Mpix/s" in status.time_label.text()
+    assert "pix/s" in status.time_label.text()
     assert "160x90" in status.time_label.text()
+
+
+def test_fit_to_window_scales_smoothly_below_2x_and_crisply_above(live, qtbot):
+    viewport = QtViewport(live.session)  # a view of the same session, sized at will
+    qtbot.addWidget(viewport)
+    viewport.resize(167, 94)  # the 160x90 frame fits at ~1.04x: nearest would be jagged
+    viewport.show()
+    assert viewport.magnification() == pytest.approx(1.04, abs=0.01)
+    assert viewport.smooth()
+    assert _new_colours(viewport) > 100  # blended edges, not duplicated rows and columns
+    viewport.actual_size()
+    viewport.zoom_by(4.0)
+    assert viewport.magnification() == pytest.approx(4.0)
+    assert not viewport.smooth()  # zoomed in to inspect pixels: crisp blocks
+    assert _new_colours(viewport) == 0
+
+
+def _new_colours(viewport) -> int:
+    """Count colours painted inside the picture that the frame does not contain."""
+    image = viewport.grab().toImage().convertToFormat(QImage.Format.Format_RGB888)
+    painted = (
+        np.frombuffer(image.constBits(), np.uint8)
+        .reshape(image.height(), image.bytesPerLine())[:, : image.width() * 3]
+        .reshape(image.height(), image.width(), 3)
+    )
+    rect = viewport.image_rect().toAlignedRect().intersected(viewport.rect()).adjusted(1, 1, -1, -1)
+    inside = painted[rect.top() : rect.bottom(), rect.left() : rect.right()].reshape(-1, 3)
+    frame = viewport.session.frame.pixels.reshape(-1, 3)
+    known = {tuple(c) for c in frame}
+    return len({tuple(c) for c in inside} - known)
+
+
+def test_zoom_percentage_is_shown(live, qtbot):
+    viewport, status = live.window.viewport, live.window.status
+    viewport.actual_size()
+    qtbot.waitUntil(lambda: status.zoom_label.text() == "100 %", timeout=WAIT_MS)
+    viewport.zoom_by(2.0)
+    qtbot.waitUntil(lambda: status.zoom_label.text() == "200 %", timeout=WAIT_MS)
+    viewport.fit_to_window()
+    percent = round(viewport.zoom_percent())
+    qtbot.waitUntil(lambda: status.zoom_label.text() == f"Fit {percent} %", timeout=WAIT_MS)
+
+
+def test_a_scaled_preview_wears_a_badge(live, qtbot):
+    viewport = live.window.viewport
+    before = viewport.grab().toImage()
+    corner = QPoint(viewport.width() - 20, 18)
+    with qtbot.waitSignal(live.session.render_finished, timeout=WAIT_MS):
+        live.window.settings_panel.scale.setCurrentIndex(0)  # 25 %
+    assert viewport.badge_text() == "preview at 25 %"
+    after = viewport.grab().toImage()
+    assert after.pixelColor(corner) != before.pixelColor(corner)  # painted, top right
+    assert viewport.magnification() > 3  # a quarter of the pixels, blown up: nearest
+    assert not viewport.smooth()

@@ -1,0 +1,34 @@
+"""A stand-in render service: the test puts the events the workers would send."""
+
+from __future__ import annotations
+
+import queue
+
+import numpy as np
+
+from tracer.workers.service import RowsReady
+
+
+class FakeService:
+    """Records submissions; the test puts the events the workers would send."""
+
+    def __init__(self) -> None:
+        self.events: queue.Queue = queue.Queue()
+        self.submitted: list = []
+        self.cancelled: list = []
+        self.closed = False
+
+    def submit(self, source, settings, coarse=0):
+        self.submitted.append((source, settings, coarse))
+        return len(self.submitted)
+
+    def cancel(self, job=None):
+        self.cancelled.append(job)
+
+    def close(self):
+        self.closed = True
+
+
+def rows(job, y0, y1, value, width=4, coarse=False):
+    data = np.full((y1 - y0, width, 3), value, np.uint8).tobytes()
+    return RowsReady(job, y0, y1, data, width, coarse)
