@@ -39,6 +39,7 @@ class SceneDocument(QObject):
         super().__init__(parent)
         self.path: str | None = None
         self.source: SceneSource | None = None
+        self.data_files: tuple[str, ...] = ()  # read by the scene's last load: part of it
         self._timer = QTimer(self, singleShot=True, interval=debounce_ms)
         self._timer.timeout.connect(self._on_debounce_timeout)
         self._missing_poll = QTimer(self, interval=MISSING_POLL_MS)
@@ -50,6 +51,7 @@ class SceneDocument(QObject):
         """Open a scene: watch its folder and read it now."""
         self.path = os.path.abspath(os.fspath(path))
         self.source = None
+        self.data_files = ()
         self._watcher.watch([self.path])
         self.opened.emit(self.path)
         self.reload(force=True)
@@ -60,7 +62,7 @@ class SceneDocument(QObject):
         if self.path is None:
             return
         try:
-            source = SceneSource.from_path(self.path)
+            source = SceneSource.from_path(self.path, self.data_files)
         except SceneError as exc:
             error = exc
             if not os.path.exists(self.path):
@@ -76,6 +78,14 @@ class SceneDocument(QObject):
             return  # a touch or a save without changes
         self.source = source
         self.source_changed.emit(source)
+
+    def set_data_files(self, files: tuple[str, ...]) -> None:
+        """Count the data files the scene read (OBJ models, images) as part of it: watch them."""
+        if tuple(files) == self.data_files:
+            return
+        self.data_files = tuple(files)
+        if self.source is not None:
+            self._watcher.watch([*self.source.files, *self.data_files])
 
     def close(self) -> None:
         """Stop watching (joins watchdog's thread)."""

@@ -46,6 +46,7 @@ class RenderSession(QObject):
     render_failed = Signal(object)  # SceneError or WorkerDied; the frame is kept, now stale
     render_stopped = Signal()  # the user stopped the render; the pixels so far stay
     stale_changed = Signal(bool)  # the frame shows an older scene than the one on disk
+    data_files_read = Signal(tuple)  # data files (OBJ, images) the scene read while loading
 
     def __init__(
         self,
@@ -268,6 +269,8 @@ class RenderSession(QObject):
         self.frame.start(event.width, event.height)
         if resized:
             self.frame_resized.emit(event.width, event.height)
+        if event.files:
+            self.data_files_read.emit(tuple(event.files))
 
     def _on_job_failed(self, event: JobFailed) -> None:
         self.running = False

@@ -38,29 +38,37 @@ from .shading.lights import Light
 
 @dataclass(frozen=True)
 class SceneSource:
-    """A scene file's text plus the sibling modules it imports (name -> (path, text))."""
+    """A scene file's text, the sibling modules it imports (name -> (path, text)) and the
+    data files it reads (path -> bytes: OBJ models, images), as far as they are known."""
 
     path: str
     text: str
     modules: dict = field(default_factory=dict)
+    data: dict = field(default_factory=dict)
 
     @functools.cached_property
     def digest(self) -> str:
-        """A hash of every text and path: the key under which workers cache the scene."""
+        """A hash of every text, data file and path: the key of one version of the scene."""
         h = hashlib.sha256(self.path.encode() + b"\0" + self.text.encode())
         for name in sorted(self.modules):
             path, text = self.modules[name]
             h.update(f"\0{name}\0{path}\0".encode() + text.encode())
+        for path in sorted(self.data):
+            h.update(f"\0{path}\0".encode() + hashlib.sha256(self.data[path]).digest())
         return h.hexdigest()
 
     @property
     def files(self) -> list[str]:
         """Every file this scene is made of (to watch for changes)."""
-        return [self.path] + [p for p, _ in self.modules.values()]
+        return [self.path, *(p for p, _ in self.modules.values()), *self.data]
 
     @classmethod
-    def from_path(cls, path: str | os.PathLike) -> SceneSource:
-        """Read a scene and the sibling modules it imports; raise SceneError if unreadable."""
+    def from_path(cls, path: str | os.PathLike, data_files=()) -> SceneSource:
+        """Read a scene, the sibling modules it imports and ``data_files`` it is known to read.
+
+        Raises SceneError if the scene is unreadable; a data file that cannot be read is left
+        out (loading the scene then reports it at the line that reads it).
+        """
         path = os.path.abspath(os.fspath(path))
         text = _read(path)
         modules: dict[str, tuple[str, str]] = {}
@@ -75,7 +83,15 @@ class SceneSource:
                 sibling_text = _read(sibling)
                 modules[name] = (sibling, sibling_text)
                 pending.append((sibling, sibling_text))
-        return cls(path, text, modules)
+        return cls(path, text, modules, _read_data(data_files))
+
+
+def _read_data(paths) -> dict[str, bytes]:
+    data = {}
+    for path in paths:
+        with contextlib.suppress(OSError), open(path, "rb") as f:
+            data[os.path.abspath(path)] = f.read()
+    return data
 
 
 def _read(path: str) -> str:

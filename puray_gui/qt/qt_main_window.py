@@ -126,6 +126,7 @@ class QtMainWindow(QMainWindow):
         d.opened.connect(self._on_document_opened)
         d.source_changed.connect(s.render)
         d.read_failed.connect(s.fail)
+        s.data_files_read.connect(d.set_data_files)
         s.render_failed.connect(self.error_panel.show_error)
         s.stale_changed.connect(self._on_stale_changed)
         s.frame_resized.connect(self._on_frame_resized)

@@ -105,3 +105,32 @@ def test_f5_reads_the_file_again_where_the_filesystem_sends_no_events(qtbot, mak
     with qtbot.waitSignal(live.session.render_finished, timeout=WAIT_MS):
         action.trigger()
     np.testing.assert_array_equal(live.session.frame.pixels, reference(scene))
+
+
+DATA_SCENE = """\
+from tracer import Color, Light, Material, Point, Sphere, Vector
+from tracer.scene_files import read_scene_file
+
+_path, data = read_scene_file("ball.txt", "colour file")
+r, g, b = map(float, data.split())
+WIDTH, HEIGHT = 64, 36
+CAMERA = Vector(0, 0, -1)
+OBJECTS = [Sphere(Point(0, 0, 2), 1.5, Material(Color(r, g, b), specular=0, reflection=0))]
+LIGHTS = [Light(Point(0, 0, -10))]
+"""
+
+
+def test_a_save_of_a_data_file_the_scene_reads_re_renders(qtbot, make_live, tmp_path):
+    (tmp_path / "ball.txt").write_text("1 0 0")
+    path = tmp_path / "data_scene.py"
+    path.write_text(DATA_SCENE)
+    live = make_live(path)
+    centre = live.session.frame.pixels[18, 32]
+    assert centre[0] > 200
+    assert centre[2] < 50
+    qtbot.waitUntil(lambda: live.document.data_files == (str(tmp_path / "ball.txt"),))
+    with qtbot.waitSignal(live.session.render_finished, timeout=WAIT_MS):
+        (tmp_path / "ball.txt").write_text("0 0 1")  # only the data file changes
+    centre = live.session.frame.pixels[18, 32]
+    assert centre[2] > 200
+    assert centre[0] < 50

@@ -52,10 +52,10 @@ class _PermissionsMatter(SceneSource):
     root, who reads anything)."""
 
     @classmethod
-    def from_path(cls, path):
+    def from_path(cls, path, data_files=()):
         if not os.stat(path).st_mode & 0o444:
             raise SceneError("cannot read the file: Permission denied", os.fspath(path))
-        return SceneSource.from_path(path)
+        return SceneSource.from_path(path, data_files)
 
 
 def test_a_permission_change_is_noticed_without_f5(qtbot, make_live, scene, monkeypatch):
