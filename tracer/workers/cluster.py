@@ -13,11 +13,9 @@ the optional ``cluster`` extra; nothing here imports them until a ClusterService
 
 from __future__ import annotations
 
-import contextlib
 import itertools
 import logging
 import queue
-import signal
 import socket
 import threading
 import time
@@ -28,6 +26,7 @@ from ..render import cache, frame_size, render_block, restore, rows_per_block, s
 from ..scene import SceneSource
 from ..settings import RenderSettings
 from .events import JobFailed, JobFinished, JobStarted, RowsReady
+from .service import children_ignore_ctrl_c
 from .worker import DIFFERENT_LOADS
 
 #: Extra seconds beyond the scene's load timeout before the client gives up on a load.
@@ -160,7 +159,7 @@ class ClusterService:
         self._cluster = None
         try:
             if kind == "local":
-                with _no_ctrl_c_in_children():
+                with children_ignore_ctrl_c():
                     self._cluster = LocalCluster(
                         n_workers=int(where),
                         threads_per_worker=1,
@@ -288,18 +287,6 @@ class ClusterService:
                 raise value
             y0, y1 = spans[future.key]
             self._emit(job, RowsReady(job.id, y0, y1, value, width))
-
-
-@contextlib.contextmanager
-def _no_ctrl_c_in_children():
-    """Start local Dask processes ignoring Ctrl+C: it is ours to handle, not theirs to print."""
-    on_main = threading.current_thread() is threading.main_thread()
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if on_main else None
-    try:
-        yield
-    finally:
-        if on_main:
-            signal.signal(signal.SIGINT, previous)
 
 
 def check_scheduler(spec: str, timeout: float = 3.0) -> str:

@@ -173,17 +173,8 @@ class RenderService:
             name=f"puray-worker-{index}",
             daemon=True,
         )
-        # Ctrl+C in a terminal reaches the whole process group. It is the parent's to handle;
-        # a worker hit while still importing would die printing a traceback. An ignored signal
-        # survives exec, so ignore it while starting (signal.signal works on the main thread
-        # only: replacements started by the service thread ignore it once their imports end).
-        on_main = threading.current_thread() is threading.main_thread()
-        previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if on_main else None
-        try:
+        with children_ignore_ctrl_c():
             proc.start()
-        finally:
-            if on_main:
-                signal.signal(signal.SIGINT, previous)
         child.close()
         return _Worker(index, proc, parent)
 
@@ -330,6 +321,23 @@ class RenderService:
                 else:
                     self._fail(job, job.timeout_error(w.task))
                     self._replace(w, died=False)
+
+
+@contextlib.contextmanager
+def children_ignore_ctrl_c():
+    """Start processes that ignore Ctrl+C: it reaches the whole process group of a terminal,
+    and it is the parent's to handle; a child still importing would die printing a traceback.
+
+    An ignored signal survives exec. signal.signal works on the main thread only: processes
+    started from other threads (the service's replacements) ignore it once their imports end.
+    """
+    on_main = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if on_main else None
+    try:
+        yield
+    finally:
+        if on_main:
+            signal.signal(signal.SIGINT, previous)
 
 
 def _is_stopped(pid: int | None) -> bool:
