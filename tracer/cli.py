@@ -20,6 +20,8 @@ import sys
 
 import numpy as np
 
+from .animation.command import add_arguments as add_animation_arguments
+from .animation.command import render_animation
 from .errors import Frame, SceneError, WorkerDied
 from .image import check_writable, write_image
 from .progress import Progress
@@ -96,6 +98,7 @@ def _parser() -> argparse.ArgumentParser:
         help="render on a Dask cluster: local[:N] starts N local workers, or tcp://HOST:PORT",
     )
     render.add_argument("-q", "--quiet", action="store_true", help="no progress output")
+    add_animation_arguments(render)
     render.set_defaults(run=_render)
     return parser
 
@@ -119,6 +122,9 @@ def main(argv: list[str] | None = None, service: RenderService | None = None) ->
 
 
 def _render(args: argparse.Namespace, service: RenderService | None) -> int:
+    animated = render_animation(args, service)  # None: a still, rendered below
+    if animated is not None:
+        return animated
     settings = _settings(args)
     output = args.output or os.path.splitext(args.scene)[0] + ".png"
     try:

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import _puray
+from .animation import frames as animation
 from .cameras import Camera, PurayCamera
 from .errors import SceneError, finite_xyz, from_exception
 from .geometry import prepare_all
@@ -116,6 +117,9 @@ class Scene:
     objects: list
     lights: list
     rendered_img: str | None = None
+    frame: int = 0  # the FRAME this load ran with
+    frames: int = 1  # the scene's FRAMES (1: a still)
+    fps: float = 24.0  # the scene's FPS
 
 
 class _SourceFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
@@ -157,17 +161,42 @@ def seed_everything(seed: int) -> None:
 _LOAD_LOCK = threading.Lock()
 
 
-def load_scene(source: SceneSource, seed: int = 0, timeout: float = 10.0) -> Scene:
-    """Run a scene's code and validate what it defines; raise SceneError naming file and line."""
+def load_scene(source: SceneSource, seed: int = 0, timeout: float = 10.0, frame: int = 0) -> Scene:
+    """Run a scene's code and validate what it defines; raise SceneError naming file and line.
+
+    The scene runs with ``FRAME = frame`` and ``T = frame / FRAMES`` in its globals, FRAMES
+    being what the scene itself defines (see :mod:`tracer.animation.frames` for the rule).
+    """
     with _LOAD_LOCK:
-        seed_everything(seed)
-        namespace = _execute(source, timeout)
-        return _build(source, namespace)
+        seen = animation.frames_seen(source)
+        if seen is not None:
+            animation.check_frame(source, frame, seen)  # never run a frame past the end
+        frames = (seen or animation.frames_literal(source)) if frame else 1
+        if frames is None:  # nothing tells FRAMES yet: frame 0 (T = 0 whatever FRAMES is) does
+            frames = animation.read_frames(source, _run(source, seed, timeout, 0, 1))
+        namespace = _run(source, seed, timeout, frame, frames)
+        actual = animation.read_frames(source, namespace)
+        if frame and actual != frames:  # the guess was wrong: run again with the true T
+            namespace = _run(source, seed, timeout, frame, actual)
+            animation.check_same_frames(source, namespace, actual)
+        animation.remember_frames(source, actual)
+        animation.check_frame(source, frame, actual)
+        scene = _build(source, namespace)
+        scene.frame, scene.frames = frame, actual
+        scene.fps = animation.read_fps(source, namespace)
+        return scene
 
 
-def _execute(source: SceneSource, timeout: float) -> dict:
+def _run(source: SceneSource, seed: int, timeout: float, frame: int, frames: int) -> dict:
+    """Run the scene once as frame ``frame`` of ``frames`` (seeded the same for every frame)."""
+    seed_everything(seed)
+    return _execute(source, timeout, {"FRAME": frame, "T": frame / frames})
+
+
+def _execute(source: SceneSource, timeout: float, given: dict) -> dict:
     module = types.ModuleType("__scene__")
     module.__file__ = source.path
+    module.__dict__.update(given)
     _remember_lines(source.path, source.text)
     saved = {name: sys.modules.get(name) for name in [*_puray.MODULES, *source.modules]}
     sys.modules.update(_puray.MODULES)

@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass, replace
 MAX_SIDE = 16384
 MAX_DEPTH = 10
 MAX_SAMPLES = 8
+MAX_FRAMES = 100_000
 
 
 @dataclass(frozen=True)
@@ -21,6 +22,7 @@ class RenderSettings:
     seed: int = 0  # seeds random and numpy.random before the scene runs
     scale: float = 1.0  # previews: render at this fraction of the size (0 < scale <= 1)
     load_timeout: float = 10.0  # seconds a scene may take to load
+    frame: int = 0  # which frame of an animated scene (its FRAME, 0-based)
 
     def __post_init__(self) -> None:
         for name in ("width", "height"):
@@ -37,6 +39,8 @@ class RenderSettings:
             raise ValueError(f"scale must be above 0 and at most 1, got {self.scale!r}")
         if not _is_int(self.seed):
             raise ValueError(f"seed must be a whole number, got {self.seed!r}")
+        if not (_is_int(self.frame) and 0 <= self.frame < MAX_FRAMES):
+            raise ValueError(f"frame must be from 0 to {MAX_FRAMES - 1}, got {self.frame!r}")
         if not (isinstance(self.load_timeout, (int, float)) and 0 < self.load_timeout < 1e6):
             msg = f"load timeout must be from 0 to 1e6 seconds, got {self.load_timeout!r}"
             raise ValueError(msg)
@@ -47,9 +51,11 @@ class RenderSettings:
     def describe(self) -> dict:
         """Return what shapes the picture as plain values (for PNG metadata and logs).
 
-        ``scale`` is left out: writers record the final width and height instead.
+        ``scale`` is left out: writers record the final width and height instead; ``frame``
+        only where it is not 0 (a still's metadata stays as it was before animations).
         """
-        return {k: v for k, v in asdict(self).items() if k not in ("load_timeout", "scale")}
+        skip = ("load_timeout", "scale") if self.frame else ("load_timeout", "scale", "frame")
+        return {k: v for k, v in asdict(self).items() if k not in skip}
 
 
 def _is_int(value) -> bool:
