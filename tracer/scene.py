@@ -168,29 +168,16 @@ def load_scene(source: SceneSource, seed: int = 0, timeout: float = 10.0, frame:
     being what the scene itself defines (see :mod:`tracer.animation.frames` for the rule).
     """
     with _LOAD_LOCK:
-        seen = animation.frames_seen(source)
-        if seen is not None:
-            animation.check_frame(source, frame, seen)  # never run a frame past the end
-        frames = (seen or animation.frames_literal(source)) if frame else 1
-        if frames is None:  # nothing tells FRAMES yet: frame 0 (T = 0 whatever FRAMES is) does
-            frames = animation.read_frames(source, _run(source, seed, timeout, 0, 1))
-        namespace = _run(source, seed, timeout, frame, frames)
-        actual = animation.read_frames(source, namespace)
-        if frame and actual != frames:  # the guess was wrong: run again with the true T
-            namespace = _run(source, seed, timeout, frame, actual)
-            animation.check_same_frames(source, namespace, actual)
-        animation.remember_frames(source, actual)
-        animation.check_frame(source, frame, actual)
+
+        def run(frame: int, frames: int) -> dict:
+            seed_everything(seed)  # every frame alike: random layouts stay put
+            return _execute(source, timeout, {"FRAME": frame, "T": frame / frames})
+
+        namespace, frames = animation.run_frame(source, seed, frame, run)
         scene = _build(source, namespace)
-        scene.frame, scene.frames = frame, actual
+        scene.frame, scene.frames = frame, frames
         scene.fps = animation.read_fps(source, namespace)
         return scene
-
-
-def _run(source: SceneSource, seed: int, timeout: float, frame: int, frames: int) -> dict:
-    """Run the scene once as frame ``frame`` of ``frames`` (seeded the same for every frame)."""
-    seed_everything(seed)
-    return _execute(source, timeout, {"FRAME": frame, "T": frame / frames})
 
 
 def _execute(source: SceneSource, timeout: float, given: dict) -> dict:

@@ -4,14 +4,14 @@ The rule for ``T``: a scene runs with ``FRAME`` (0-based) and ``T = FRAME / FRAM
 FRAMES is the value the scene itself defines (1 when it defines none). Since FRAMES is known
 only once the scene has run, the loader runs it with its best guess of FRAMES, in this order:
 
-1. what this process saw the last time it loaded this version of the scene;
+1. what this process saw the last time it ran this version of the scene with this seed;
 2. a top-level ``FRAMES = <whole number>`` in the scene's text;
 3. neither: it first runs frame 0 (whose T is 0 whatever FRAMES is) and reads FRAMES there.
 
-If the run ends with a FRAMES other than the guess, the scene runs once more with the true T;
-a scene whose FRAMES depends on FRAME or T is an error. Frame 0 always runs once, so Puray
-scenes and stills load exactly as before. Every frame runs with the same seed: a random
-layout stays put while the animation moves (seed by FRAME yourself for per-frame noise).
+If the run ends with a FRAMES other than a guess from the text, the scene runs once more with
+the true T. A scene whose FRAMES depends on FRAME or T is an error. Frame 0 always runs once,
+so Puray scenes and stills load exactly as before. Every frame runs with the same seed: a
+random layout stays put while the animation moves (seed by FRAME yourself for per-frame noise).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from __future__ import annotations
 import ast
 import math
 from collections import OrderedDict
+from collections.abc import Callable
 
 from ..errors import SceneError
 from ..settings import MAX_FRAMES
@@ -26,28 +27,59 @@ from ..settings import MAX_FRAMES
 DEFAULT_FPS = 24.0
 MAX_FPS = 1000.0
 
-#: FRAMES of scene versions this process has loaded (digest -> FRAMES), newest last.
-_seen: OrderedDict[str, int] = OrderedDict()
+#: FRAMES of scene versions this process has loaded ((digest, seed) -> FRAMES), newest last.
+_seen: OrderedDict[tuple, int] = OrderedDict()
 _SEEN_SIZE = 64
 
 
-def frames_seen(source) -> int | None:
-    """Return the FRAMES this process saw the last time it loaded this scene version."""
-    return _seen.get(source.digest)
+def run_frame(source, seed: int, frame: int, run: Callable[[int, int], dict]) -> tuple[dict, int]:
+    """Run frame ``frame`` of a scene by the rule above; return its globals and its FRAMES.
+
+    ``run(frame, frames)`` runs the scene once with FRAME = frame and T = frame / frames.
+    """
+    key = (source.digest, seed)
+    known = _seen.get(key)  # exact: this version ran with this seed in this process before
+    literal = _literal_frames(source) if frame and known is None else None
+    if literal is not None and frame >= literal:
+        literal = None  # past the end, or the text misleads: let frame 0 say
+    if frame and known is None and literal is None:
+        known = read_frames(source, run(0, 1))  # frame 0 tells: its T is 0 whatever FRAMES is
+    if known is not None:
+        check_frame(source, frame, known)  # never run a frame past the end
+    guess = (known or literal or 1) if frame else 1
+    namespace = run(frame, guess)
+    frames = read_frames(source, namespace)
+    if known is not None and frames != known:
+        raise _changed(source, known, frames, frame)
+    if frame and frames != guess:  # the literal guessed wrong: run again with the true T
+        namespace = run(frame, frames)
+        if read_frames(source, namespace) != frames:
+            raise _changed(source, frames, read_frames(source, namespace), frame)
+    _remember(key, frames)
+    check_frame(source, frame, frames)
+    return namespace, frames
 
 
-def frames_literal(source) -> int | None:
+def _remember(key: tuple, frames: int) -> None:
+    _seen[key] = frames
+    _seen.move_to_end(key)
+    while len(_seen) > _SEEN_SIZE:
+        _seen.popitem(last=False)
+
+
+def _literal_frames(source) -> int | None:
     """Return the value of a top-level ``FRAMES = <whole number>`` in the scene, if any."""
     value = _literal(source.text, "FRAMES")
     return value if isinstance(value, int) and 1 <= value <= MAX_FRAMES else None
 
 
-def remember_frames(source, frames: int) -> None:
-    """Remember the FRAMES a scene version defined, for its next frames in this process."""
-    _seen[source.digest] = frames
-    _seen.move_to_end(source.digest)
-    while len(_seen) > _SEEN_SIZE:
-        _seen.popitem(last=False)
+def _changed(source, before: int, after: int, frame: int) -> SceneError:
+    return _at(
+        source,
+        "FRAMES",
+        f"FRAMES must not depend on FRAME or T: it was {before} in another frame "
+        f"and is {after} in frame {frame}",
+    )
 
 
 def read_frames(source, namespace: dict) -> int:
@@ -69,14 +101,6 @@ def read_fps(source, namespace: dict) -> float:
             source, "FPS", f"FPS must be a number above 0 and at most {MAX_FPS:g}, got {value!r}"
         )
     return float(value)
-
-
-def check_same_frames(source, namespace: dict, frames: int) -> None:
-    """Raise SceneError if a second run of a frame defines yet another FRAMES."""
-    if read_frames(source, namespace) != frames:
-        raise _at(
-            source, "FRAMES", "FRAMES must not depend on FRAME or T: it changed between frames"
-        )
 
 
 def check_frame(source, frame: int, frames: int) -> None:
