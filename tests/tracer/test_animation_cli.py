@@ -123,6 +123,10 @@ def test_webp_is_lossless(service, scene, tmp_path):
     assert len(got) == 5
     for a, b in zip(got, truth(scene), strict=True):
         np.testing.assert_array_equal(a, b)
+    with Image.open(tmp_path / "movie.webp") as im:
+        exif = im.getexif()
+    assert exif[0x0131].startswith("Puray Live")  # Software
+    assert json.loads(exif[0x010E])["Scene"] == str(scene)  # ImageDescription
 
 
 def test_mp4_opens_with_every_frame(service, scene, tmp_path):
