@@ -32,7 +32,7 @@ def add_arguments(render: argparse.ArgumentParser) -> None:
     group = render.add_argument_group(
         "animation",
         "A scene that sets FRAMES > 1 renders every frame; OUT decides the format: .gif, "
-        ".png/.apng (animated PNG), .webp, .mp4, or a pattern such as frames/f_%%04d.png.",
+        ".png/.apng (animated PNG), .webp, .mp4, or a pattern such as frames/f_%04d.png.",
     )
     which = group.add_mutually_exclusive_group()
     which.add_argument(
@@ -70,6 +70,7 @@ def _output(args: argparse.Namespace) -> str:
 
 
 def _wants_animation(args: argparse.Namespace, kind: str) -> bool:
+    """Tell whether the options or the output type ask for frames whatever the scene is."""
     options = args.frame is not None or args.frames is not None or args.fps is not None
     return options or kind not in ("png", "ppm")
 
@@ -90,6 +91,7 @@ def render_animation(args: argparse.Namespace, service) -> int | None:
 
 
 def _render_animation(args: argparse.Namespace, service) -> int | None:
+    """Plan the frames (asking the scene for FRAMES only when it may have some), then render."""
     from .. import cli
 
     output = _output(args)
