@@ -221,6 +221,14 @@ def test_an_error_names_file_line_and_frame_and_writes_nothing(
     assert (tmp_path / "m.png").read_bytes() == b"the user's own file"
 
 
+def test_an_error_in_frame_0_says_so(service, tmp_path, capsys):
+    scene = write_scene(tmp_path, "first.py", MOVING + "if FRAME == 0:\n    1 / 0\n")
+    assert render(service, scene, tmp_path / "m.gif") == 2
+    line = len(MOVING.splitlines()) + 2
+    assert f"first.py:{line}: frame 0 of 5: ZeroDivisionError" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == [scene]
+
+
 def test_a_sequence_never_overwrites_silently(service, scene, tmp_path, capsys):
     folder = tmp_path / "frames"
     folder.mkdir()

@@ -19,7 +19,7 @@ from ..image import check_writable, write_image
 from ..progress import Progress
 from ..scene import SceneSource
 from ..settings import RenderSettings
-from .frames import parse_range
+from .frames import in_frame, literal_frames, parse_range
 from .probe import Timeline, might_animate, probe
 from .render import FrameFailed, render_frames
 from .sequence import SequenceWriter
@@ -109,8 +109,9 @@ def _render_animation(args: argparse.Namespace, service) -> int | None:
     settings = cli._settings(args)
     try:
         timeline = probe(source, settings)
-    except SceneError as exc:
-        raise cli.UserError(shown.error(exc)) from None
+    except SceneError as exc:  # frame 0 failed: say so when the text tells FRAMES
+        count = literal_frames(source) or 1
+        raise cli.UserError(shown.error(in_frame(exc, 0, count) if count > 1 else exc)) from None
     if args.frame is not None:
         return _render_still(args, service, _Job(source, settings, timeline), output)
     if not _wants_animation(args, kind) and timeline.frames == 1:

@@ -39,7 +39,7 @@ def run_frame(source, seed: int, frame: int, run: Callable[[int, int], dict]) ->
     """
     key = (source.digest, seed)
     known = _seen.get(key)  # exact: this version ran with this seed in this process before
-    literal = _literal_frames(source) if frame and known is None else None
+    literal = literal_frames(source) if frame and known is None else None
     if literal is not None and frame >= literal:
         literal = None  # past the end, or the text misleads: let frame 0 say
     if frame and known is None and literal is None:
@@ -67,7 +67,7 @@ def _remember(key: tuple, frames: int) -> None:
         _seen.popitem(last=False)
 
 
-def _literal_frames(source) -> int | None:
+def literal_frames(source) -> int | None:
     """Return the value of a top-level ``FRAMES = <whole number>`` in the scene, if any."""
     value = _literal(source.text, "FRAMES")
     return value if isinstance(value, int) and 1 <= value <= MAX_FRAMES else None
