@@ -1,8 +1,9 @@
 """Puray's virus poster: an orange core with a crown of 32 spikes, lit by one orange light.
 
-Each spike is three small stacked spheres standing on the core's surface, capped by a
-yellow blob; every spike's angle is nudged by a random whole number of degrees, so the
-crown looks grown rather than drawn (``puray render --seed K`` grows another one).
+Each spike is Puray's: a stalk of three small spheres, each one radius further out than the
+last (the first centred on the core's surface), capped by a yellow blob; every spike's angle
+is nudged by a random whole number of degrees, so the crown looks grown rather than drawn
+(``puray render --seed K`` grows another one).
 """
 
 import math
@@ -32,15 +33,16 @@ BLOB = Material(Color.from_hex("#febd14"))
 
 
 def spike(degrees):
-    """Return the spheres of one spike pointing at ``degrees`` in the x-y plane."""
+    """Return the spheres of one spike at ``degrees`` from straight down (Puray's y is down)."""
     angle = math.radians(degrees)
-    dx, dy = math.cos(angle), math.sin(angle)
     spheres = []
     for k in range(STALK_SPHERES):
-        distance = CORE_RADIUS + (2 * k + 1) * STALK_RADIUS
-        spheres.append(Sphere(Point(dx * distance, dy * distance, 0), STALK_RADIUS, STALK))
-    distance = CORE_RADIUS + 2 * STALK_SPHERES * STALK_RADIUS + BLOB_RADIUS
-    spheres.append(Sphere(Point(dx * distance, dy * distance, 0), BLOB_RADIUS, BLOB))
+        d = CORE_RADIUS + k * STALK_RADIUS
+        spheres.append(
+            Sphere(Point(d * math.sin(angle), d * math.cos(angle), 0), STALK_RADIUS, STALK)
+        )
+    d = CORE_RADIUS + (STALK_SPHERES - 1) * STALK_RADIUS + BLOB_RADIUS
+    spheres.append(Sphere(Point(d * math.sin(angle), d * math.cos(angle), 0), BLOB_RADIUS, BLOB))
     return spheres
 
 

@@ -32,6 +32,6 @@ fi
 stamp=.venv/.puray-installed
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   .venv/bin/python -m pip install -q --upgrade pip >/dev/null
-  .venv/bin/python -m pip install -q -e ".[test,dev,cluster]"
+  .venv/bin/python -m pip install -q -e ".[test,dev,cluster,video]"
   touch "$stamp"
 fi

@@ -20,6 +20,8 @@ import sys
 
 import numpy as np
 
+from .animation.command import add_arguments as add_animation_arguments
+from .animation.command import render_animation
 from .errors import Frame, SceneError, WorkerDied
 from .image import check_writable, write_image
 from .progress import Progress
@@ -116,6 +118,7 @@ def _parser() -> argparse.ArgumentParser:
         "--small", action="store_true", help="compress the PNG harder (slower, ~15%% smaller)"
     )
     render.add_argument("-q", "--quiet", action="store_true", help="no progress output")
+    add_animation_arguments(render)
     render.set_defaults(run=_render)
     return parser
 
@@ -139,6 +142,9 @@ def main(argv: list[str] | None = None, service: RenderService | None = None) ->
 
 
 def _render(args: argparse.Namespace, service: RenderService | None) -> int:
+    animated = render_animation(args, service)  # None: a still, rendered below
+    if animated is not None:
+        return animated
     settings = _settings(args)
     output = args.output or os.path.splitext(args.scene)[0] + ".png"
     try:

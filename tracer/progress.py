@@ -37,13 +37,34 @@ class Progress:
             text = f"{self.label}: {25 * (4 * done // total):3d}% of {total} rows"
         if self.tty and done < total and elapsed - self._drawn_at < self.interval:
             return  # at most ~10 redraws a second; the last one always shows
+        self._draw(text, elapsed)
+
+    def update_frames(self, done: float, total: int) -> None:
+        """Show frames finished of ``total`` and an ETA; ``done`` may count partial frames."""
+        if not self.enabled or total <= 0:
+            return
+        elapsed = time.perf_counter() - self.start
+        whole = min(total, int(done))
+        eta = f", ETA {elapsed * (total - done) / done:.0f} s" if 0 < done < total else ""
+        if self.tty:
+            filled = int(self.width * done / total)
+            bar = "#" * filled + "." * (self.width - filled)
+            text = f"{self.label} [{bar}] {whole}/{total} frames {elapsed:.1f} s{eta}"
+            if whole < total and elapsed - self._drawn_at < self.interval:
+                return
+        else:
+            text = f"{self.label}: {25 * (4 * whole // total):3d}% of {total} frames"
+        self._draw(text, elapsed, eta)
+
+    def _draw(self, text: str, elapsed: float, eta: str = "") -> None:
+        """Redraw the line on a terminal, or print a new one elsewhere, if the text changed."""
         if text and text != self._last:
             self._last, self._drawn_at = text, elapsed
             if self.tty:
                 self.stream.write(f"\r{text}\x1b[K")
                 self._drawn = True
             else:
-                self.stream.write(f"{text} {elapsed:.1f} s\n")
+                self.stream.write(f"{text} {elapsed:.1f} s{eta}\n")
             self.stream.flush()
 
     def close(self) -> None:

@@ -32,8 +32,8 @@ CACHE_SIZE = 4
 
 
 def scene_key(source: SceneSource, settings: RenderSettings) -> tuple:
-    """Return what identifies one load of a scene: its content and the seed it ran with."""
-    return (source.digest, settings.seed)
+    """Return what identifies one load of a scene: its content, seed and frame it ran with."""
+    return (source.digest, settings.seed, settings.frame)
 
 
 @dataclass
@@ -70,7 +70,7 @@ def load(source: SceneSource, settings: RenderSettings) -> LoadedScene:
     from . import scene_files
 
     with scene_files.recording(source) as files:
-        scene = load_scene(source, settings.seed, settings.load_timeout)
+        scene = load_scene(source, settings.seed, settings.load_timeout, settings.frame)
     try:
         kernel = SceneArrays(scene)
     except SceneError:

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import _puray
+from .animation import frames as animation
 from .cameras import Camera, PurayCamera
 from .errors import SceneError, finite_xyz, from_exception
 from .geometry import prepare_all
@@ -154,6 +155,9 @@ class Scene:
     objects: list
     lights: list
     rendered_img: str | None = None
+    frame: int = 0  # the FRAME this load ran with
+    frames: int = 1  # the scene's FRAMES (1: a still)
+    fps: float = 24.0  # the scene's FPS
 
 
 class _SourceFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
@@ -195,17 +199,29 @@ def seed_everything(seed: int) -> None:
 _LOAD_LOCK = threading.Lock()
 
 
-def load_scene(source: SceneSource, seed: int = 0, timeout: float = 10.0) -> Scene:
-    """Run a scene's code and validate what it defines; raise SceneError naming file and line."""
+def load_scene(source: SceneSource, seed: int = 0, timeout: float = 10.0, frame: int = 0) -> Scene:
+    """Run a scene's code and validate what it defines; raise SceneError naming file and line.
+
+    The scene runs with ``FRAME = frame`` and ``T = frame / FRAMES`` in its globals, FRAMES
+    being what the scene itself defines (see :mod:`tracer.animation.frames` for the rule).
+    """
     with _LOAD_LOCK:
-        seed_everything(seed)
-        namespace = _execute(source, timeout)
-        return _build(source, namespace)
+
+        def run(frame: int, frames: int) -> dict:
+            seed_everything(seed)  # every frame alike: random layouts stay put
+            return _execute(source, timeout, {"FRAME": frame, "T": frame / frames})
+
+        namespace, frames = animation.run_frame(source, seed, frame, run)
+        scene = _build(source, namespace)
+        scene.frame, scene.frames = frame, frames
+        scene.fps = animation.read_fps(source, namespace)
+        return scene
 
 
-def _execute(source: SceneSource, timeout: float) -> dict:
+def _execute(source: SceneSource, timeout: float, given: dict) -> dict:
     module = types.ModuleType("__scene__")
     module.__file__ = source.path
+    module.__dict__.update(given)
     _remember_lines(source.path, source.text)
     saved = {name: sys.modules.get(name) for name in [*_puray.MODULES, *source.modules]}
     sys.modules.update(_puray.MODULES)

@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass, replace
 MAX_SIDE = 16384
 MAX_DEPTH = 10
 MAX_SAMPLES = 8
+MAX_FRAMES = 100_000
 
 
 @dataclass(frozen=True)
@@ -22,6 +23,7 @@ class RenderSettings:
     scale: float = 1.0  # previews: render at this fraction of the size (0 < scale <= 1)
     load_timeout: float = 10.0  # seconds a scene may take to load
     block_timeout: float = 60.0  # seconds one block of rows may take (a material's endless loop)
+    frame: int = 0  # which frame of an animated scene (its FRAME, 0-based)
 
     def __post_init__(self) -> None:
         for name in ("width", "height"):
@@ -38,6 +40,8 @@ class RenderSettings:
             raise ValueError(f"scale must be above 0 and at most 1, got {self.scale!r}")
         if not _is_int(self.seed):
             raise ValueError(f"seed must be a whole number, got {self.seed!r}")
+        if not (_is_int(self.frame) and 0 <= self.frame < MAX_FRAMES):
+            raise ValueError(f"frame must be from 0 to {MAX_FRAMES - 1}, got {self.frame!r}")
         for name in ("load_timeout", "block_timeout"):
             value = getattr(self, name)
             if not (isinstance(value, (int, float)) and 0 < value < 1e6):
@@ -50,10 +54,11 @@ class RenderSettings:
     def describe(self) -> dict:
         """Return what shapes the picture as plain values (for PNG metadata and logs).
 
-        ``scale`` is left out: writers record the final width and height instead.
+        ``scale`` is left out: writers record the final width and height instead; ``frame``
+        only where it is not 0 (a still's metadata stays as it was before animations).
         """
-        hidden = ("load_timeout", "block_timeout", "scale")
-        return {k: v for k, v in asdict(self).items() if k not in hidden}
+        skip = {"load_timeout", "block_timeout", "scale"} | (set() if self.frame else {"frame"})
+        return {k: v for k, v in asdict(self).items() if k not in skip}
 
 
 def _is_int(value) -> bool:

@@ -76,7 +76,8 @@ def test_coronavirus_is_the_same_on_one_and_two_processes(tmp_path):
 def spike_angles(seed: int) -> list[float]:
     scene = load_scene(SceneSource.from_path(CORONAVIRUS), seed=seed)
     blobs = [obj for obj in scene.objects if obj.radius == 0.01]
-    return [math.degrees(math.atan2(b.center.y, b.center.x)) % 360 for b in blobs]
+    # Puray's angle: x = d * sin(angle), y = d * cos(angle), so 0 points down the y axis
+    return [math.degrees(math.atan2(b.center.x, b.center.y)) % 360 for b in blobs]
 
 
 def test_coronavirus_matches_the_poster():
@@ -92,7 +93,10 @@ def test_coronavirus_matches_the_poster():
     for i in range(32):
         stalk, blob = spikes[4 * i : 4 * i + 3], spikes[4 * i + 3]
         distances = [math.hypot(s.center.x, s.center.y) for s in [*stalk, blob]]
-        assert distances == pytest.approx([0.208, 0.224, 0.240, 0.258])
+        # Puray's model: stalk sphere k at core + k * stalk radius, the blob on the last one
+        assert distances == pytest.approx([0.2, 0.208, 0.216, 0.226])
+        angles = {math.atan2(s.center.x, s.center.y) for s in [*stalk, blob]}
+        assert max(angles) - min(angles) < 1e-12  # on one line from the centre
         assert {s.radius for s in stalk} == {0.008}
         assert blob.radius == 0.01
         assert all(s.center.z == 0 for s in [*stalk, blob])  # a flat crown

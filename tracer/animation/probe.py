@@ -1,0 +1,86 @@
+"""Learn a scene's FRAMES, FPS and size by loading frame 0 in a short-lived worker process.
+
+Scene code runs only in worker processes; the render service's workers answer only with
+pixels, so the command line asks a process of its own before it plans the frames.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import signal
+import sys
+from dataclasses import dataclass
+from multiprocessing.connection import wait
+
+from ..errors import SceneError, from_exception
+from ..scene import SceneSource, load_scene
+from ..settings import RenderSettings
+
+#: Seconds beyond the load timeout before a probe that does not answer is killed.
+GRACE = 5.0
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """What an animation is made of: its frame count, frame rate and the scene's own size."""
+
+    frames: int
+    fps: float
+    width: int
+    height: int
+
+
+def might_animate(source: SceneSource) -> bool:
+    """Tell whether a scene can define FRAMES at all (a still that never names it cannot)."""
+    texts = [source.text, *(text for _path, text in source.modules.values())]
+    return any("FRAMES" in text or "import *" in text for text in texts)
+
+
+def probe(source: SceneSource, settings: RenderSettings) -> Timeline:
+    """Load frame 0 of the scene in a new process; raise SceneError if it cannot load."""
+    ctx = mp.get_context("spawn")
+    receiver, sender = ctx.Pipe(duplex=False)
+    process = ctx.Process(target=_main, args=(sender, source, settings), daemon=True)
+    process.start()
+    sender.close()
+    try:
+        limit = settings.load_timeout + GRACE
+        if not wait([receiver, process.sentinel], timeout=limit):
+            raise SceneError(
+                f"the scene did not finish loading within {settings.load_timeout:g} s "
+                "(an endless loop?)",
+                source.path,
+            )
+        try:
+            kind, value = receiver.recv()
+        except (EOFError, OSError):
+            process.join(timeout=1)
+            code = process.exitcode
+            how = (
+                f"exit code {code}" if code is not None and code >= 0 else f"signal {-(code or 0)}"
+            )
+            raise SceneError(
+                f"the scene ended its process while loading ({how})", source.path
+            ) from None
+        if kind == "error":
+            raise value
+        return value
+    finally:
+        receiver.close()
+        if process.is_alive():
+            process.kill()
+        process.join(timeout=1)
+
+
+def _main(conn, source: SceneSource, settings: RenderSettings) -> None:
+    """Load frame 0 and send back its timeline or its error (runs in the probe process)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the parent's to handle
+    sys.stdin = open(os.devnull)  # noqa: SIM115 - a scene's input() must not hang on our stdin
+    try:
+        scene = load_scene(source, settings.seed, settings.load_timeout, 0)
+        reply: tuple = ("ok", Timeline(scene.frames, scene.fps, scene.width, scene.height))
+    except BaseException as exc:
+        reply = ("error", from_exception(exc, source.path))
+    conn.send(reply)
+    conn.close()
