@@ -112,6 +112,13 @@ def frame_size(scene: Scene, settings: RenderSettings) -> tuple[int, int]:
     return width, height
 
 
+def frame_info(loaded: LoadedScene, settings: RenderSettings) -> tuple:
+    """Return what a render service reports once a scene has loaded: (frame width, frame
+    height, the scene's own WIDTH, HEIGHT, its FRAMES and FPS)."""
+    scene = loaded.scene
+    return (*frame_size(scene, settings), scene.width, scene.height, scene.frames, scene.fps)
+
+
 def rows_per_block(width: int, samples: int = 1) -> int:
     """Rows per work unit: about one chunk of rays, at least one row."""
     return max(1, CHUNK_RAYS // max(1, width * samples * samples))

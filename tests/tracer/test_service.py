@@ -241,3 +241,22 @@ def test_a_cancelled_block_stuck_in_scene_code_gets_its_worker_replaced(
         time.sleep(0.05)
     assert pids - set(service.worker_pids())  # the stuck one was killed and replaced
     assert service.wait_ready()
+
+
+def test_a_loaded_scene_reports_its_frames_and_fps(service, tmp_path):
+    body = PURAY_HEADER + textwrap.dedent(
+        """
+        FRAMES, FPS = 12, 30
+        WIDTH, HEIGHT = 32, 18
+        CAMERA = Vector(0, 0, -1)
+        OBJECTS = [Sphere(Point(0, 0, 1), 0.2 + 0.3 * T, Material(Color(1, 0, 0)))]
+        LIGHTS = [Light(Point(0, -5, -5))]
+        """
+    )
+    source = SceneSource.from_path(write_scene(tmp_path, "moving.py", body))
+    _, events = collect(service, service.submit(source, RenderSettings(frame=3)))
+    started = events[0]
+    assert isinstance(started, JobStarted)
+    assert (started.frames, started.fps) == (12, 30)
+    _, still = collect(service, service.submit(TWOBALLS, SMALL))
+    assert (still[0].frames, still[0].fps) == (1, 24)

@@ -22,7 +22,7 @@ import time
 from dataclasses import dataclass, field
 
 from ..errors import SceneError
-from ..render import cache, frame_size, render_block, restore, rows_per_block, snapshot
+from ..render import cache, frame_info, render_block, restore, rows_per_block, snapshot
 from ..scene import SceneSource
 from ..settings import RenderSettings
 from .events import JobFailed, JobFinished, JobStarted, RowsReady
@@ -102,7 +102,7 @@ def load_task(source: SceneSource, settings: RenderSettings):
         loaded = cache.load(source, settings)
     except SceneError as exc:
         return ("error", exc)
-    size = (*frame_size(loaded.scene, settings), loaded.scene.width, loaded.scene.height)
+    size = frame_info(loaded, settings)
     data = snapshot(loaded)
     if data is None:
         return ("adopt", size, loaded.key, (source, loaded.fingerprint()), tuple(loaded.files))
@@ -223,8 +223,10 @@ class ClusterService:
     def _run(self, job: _ClusterJob, source: SceneSource, settings: RenderSettings) -> None:
         started = time.perf_counter()
         try:
-            scene, (width, height, scene_w, scene_h), files = self._load(job, source, settings)
-            self._emit(job, JobStarted(job.id, width, height, scene_w, scene_h, files))
+            scene, info, files = self._load(job, source, settings)
+            width, height, scene_w, scene_h, frames, fps = info
+            shape = JobStarted(job.id, width, height, scene_w, scene_h, files, frames, fps)
+            self._emit(job, shape)
             self._render(job, scene, settings, width, height)
             self._emit(job, JobFinished(job.id, time.perf_counter() - started))
         except SceneError as exc:

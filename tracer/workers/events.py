@@ -10,7 +10,8 @@ class JobStarted:
     """The scene loaded: the frame will be ``width`` x ``height``; the scene's own size too.
 
     ``files`` are the data files (OBJ models, images) the scene read while loading: part of
-    the scene, to be watched like its modules.
+    the scene, to be watched like its modules. ``frames`` and ``fps`` are the scene's FRAMES
+    and FPS (1 frame: a still).
     """
 
     job: int
@@ -19,6 +20,8 @@ class JobStarted:
     scene_width: int = 0
     scene_height: int = 0
     files: tuple = ()
+    frames: int = 1
+    fps: float = 24.0
 
 
 @dataclass(frozen=True)

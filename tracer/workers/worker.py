@@ -11,7 +11,7 @@ Parent -> worker:
     None                                       exit
 Worker -> parent:
     ("ready", pid) once at start
-    ("loaded", job, key, (width, height, scene_width, scene_height), snapshot, fingerprint, files)
+    ("loaded", job, key, render.frame_info(...), snapshot, fingerprint, files)
     ("taken", job, key)                        after "scene" and "adopt"
     ("rows", job, y0, y1, pixels)
     ("missing", job, key)                      rows of a scene this worker no longer holds
@@ -29,7 +29,7 @@ import threading
 import time
 
 from ..errors import SceneError, from_exception
-from ..render import cache, frame_size, render_block, restore, snapshot
+from ..render import cache, frame_info, render_block, restore, snapshot
 from ..scene import Deadline
 from .jobs import rows_text
 
@@ -100,7 +100,7 @@ class _ForkGuard:
 def _load(msg):
     _kind, job, source, settings, share = msg
     loaded = cache.load(source, settings)
-    size = (*frame_size(loaded.scene, settings), loaded.scene.width, loaded.scene.height)
+    size = frame_info(loaded, settings)
     data = snapshot(loaded) if share else None
     fingerprint = loaded.fingerprint() if share and data is None else None
     return ("loaded", job, loaded.key, size, data, fingerprint, loaded.files)
