@@ -103,9 +103,14 @@ def mix(a, b, t: np.ndarray, points: np.ndarray) -> np.ndarray:
 class Checker(Texture):
     """A 3-D chequerboard of cubes of side ``size``: ``a`` where the cell sum is even.
 
-    Cells are counted by ``floor(x / size) + floor(y / size) + floor(z / size)``. A plane
-    lying exactly on a cell boundary speckles (its points round to either side): shift it.
+    Cells are counted by ``floor(x / size + BIAS) + floor(y / size + BIAS) + ...``: the
+    lattice is shifted by a millionth of a cell so that a plane lying on a cell boundary
+    (a floor at y = 0) falls cleanly into one layer of cells instead of speckling as its
+    hit points round to either side.
     """
+
+    #: The lattice's shift, in cells: far above the rounding of hit points, far below a pixel.
+    BIAS = 1e-6
 
     def __init__(self, a, b, size: float = 1.0) -> None:
         self._site = site = caller_site()
@@ -114,7 +119,7 @@ class Checker(Texture):
         self.size = check_positive(size, "Checker size", site)
 
     def colors_at(self, points: np.ndarray) -> np.ndarray:
-        cells = np.floor(points / self.size).sum(axis=1)
+        cells = np.floor(points / self.size + self.BIAS).sum(axis=1)
         odd = np.fmod(np.abs(cells), 2.0) == 1.0
         return mix(self.a, self.b, odd.astype(np.float64), points)
 
