@@ -16,6 +16,7 @@ import cloudpickle
 import numpy as np
 import pytest
 
+from tests.tracer.helpers import collect
 from tracer import (
     Checker,
     ChequeredMaterial,
@@ -34,6 +35,7 @@ from tracer.shading import voronoi
 from tracer.shading.materials import TexturedMaterial, is_plain, surface_colors
 from tracer.shading.noise import fbm, perlin, permutation
 from tracer.shading.voronoi import nearest_features
+from tracer.workers.service import RenderService, RowsReady
 
 ROOT = Path(__file__).resolve().parents[2]
 RED, BLUE, WHITE = Color(1, 0, 0), Color(0, 0, 1), Color(1, 1, 1)
@@ -258,3 +260,17 @@ def test_chequered_material_with_plain_colours_is_unchanged():
     for (x, _y, z), rgb in zip(p.tolist(), out.T, strict=True):
         first = int((x + 5.0) * 3.0) % 2 == int(z * 3.0) % 2
         assert tuple(rgb) == ((1, 0, 0) if first else (0, 0, 1))
+
+
+def test_the_textures_scene_is_the_same_on_one_and_two_workers():
+    source = SceneSource.from_path(ROOT / "scenes" / "textures.py")
+    settings = RenderSettings(width=200, height=112, samples=2)
+    frames = []
+    for processes in (1, 2):
+        with RenderService(processes=processes) as service:
+            frame, events = collect(service, service.submit(source, settings))
+        assert sum(isinstance(ev, RowsReady) and not ev.coarse for ev in events) >= 2
+        frames.append(frame)
+    assert frames[0] is not None
+    assert np.array_equal(frames[0], frames[1])
+    assert np.array_equal(frames[0], render_image(source, settings))
