@@ -29,7 +29,7 @@ from tracer import (
     Voronoi,
     Wood,
 )
-from tracer.render import render_image
+from tracer.render import load, render_image
 from tracer.sampling import hash_ints
 from tracer.shading import voronoi
 from tracer.shading.materials import TexturedMaterial, is_plain, surface_colors
@@ -274,3 +274,23 @@ def test_the_textures_scene_is_the_same_on_one_and_two_workers():
     assert frames[0] is not None
     assert np.array_equal(frames[0], frames[1])
     assert np.array_equal(frames[0], render_image(source, settings))
+
+
+def test_the_kernel_asks_textured_materials_and_gathers_plain_ones(tmp_path):
+    scene = tmp_path / "scene.py"
+    scene.write_text(
+        WALL
+        + "BLUE = Color(0, 0, 1)\nclass Shiny(Material):\n"
+        + "    pass\n"
+        + "OBJECTS = [\n"
+        + "    Sphere(Point(0, 0, 3), 1, Material(Color(1, 0, 0))),\n"
+        + "    Sphere(Point(1, 0, 3), 1, Material(Marble(Color(1, 1, 1), Color(0, 0, 0)))),\n"
+        + "    Sphere(Point(2, 0, 3), 1, ChequeredMaterial(Noise(Color(1, 1, 1), BLUE))),\n"
+        + "    Sphere(Point(3, 0, 3), 1, Shiny(Color(0, 1, 0))),\n"
+        + "]\n"
+    )
+    loaded = load(SceneSource.from_path(scene), RenderSettings())
+    assert loaded.kernel.patterned == [1, 2]
+    assert [is_plain(obj.material) for obj in loaded.scene.objects] == [True, False, False, True]
+    # A scene's own subclass given a texture is not plain either (the kernel must ask it).
+    assert not is_plain(type("Shiny", (Material,), {})(Marble(RED, BLUE)))

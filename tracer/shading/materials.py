@@ -58,7 +58,7 @@ class Material:
 
     def color_at(self, position):
         """Return the surface colour at one point (Puray's scalar form)."""
-        return self.color
+        return _color_at(self.color, position)
 
     def colors_at(self, points: np.ndarray) -> np.ndarray:
         """Return the surface colours at an (n, 3) array of points."""
