@@ -44,7 +44,7 @@ def ball(x, z, texture, **shading):
 
 WHITE = Color.from_hex("#f4f1ea")
 MARBLE = Marble(WHITE, Color.from_hex("#3d4a45"), scale=2.5, turbulence=4)
-WOOD = Wood(Color.from_hex("#d9a86c"), Color.from_hex("#7a4a24"), scale=1.0, rings=9)
+WOOD = Wood(Color.from_hex("#e3b47c"), Color.from_hex("#6b3a1a"), scale=1.0, rings=12)
 CELLS = Voronoi(
     Color.from_hex("#ffb703"), Color.from_hex("#e85d04"), scale=7, edge=Color.from_hex("#2b1d0e")
 )

@@ -13,7 +13,7 @@ import pytest
 from tests.tracer.test_bad_input import check_refused, marked_line
 from tracer import RenderSettings, SceneError, SceneSource
 from tracer.cli import main
-from tracer.render import load
+from tracer.render import load, render_block
 from tracer.workers.service import RenderService
 
 HEAD = """\
@@ -181,3 +181,19 @@ def test_the_cli_reports_them_as_one_line(service, tmp_path, capfd, case):
     os.remove(tmp_path / "notes.png")
     os.rmdir(tmp_path / "sub")
     check_refused(err, tmp_path, f"{scene}:{marked_line(text)}: {message.format(folder=tmp_path)}")
+
+
+def test_a_scene_texture_that_raises_is_reported_at_its_line(tmp_path):
+    text = HEAD + (
+        "class Spots:\n"
+        "    def colors_at(self, points):\n"
+        "        raise ValueError('no spots today')  # <-\n"
+        f"OBJECTS = [Sphere(Point(0, 0, 1), 0.5, Material(Marble(Spots(), {RED})))]\n"
+    )
+    scene = write(tmp_path, text)
+    settings = RenderSettings()
+    loaded = load(SceneSource.from_path(scene), settings)
+    with pytest.raises(SceneError) as info:
+        render_block(loaded, settings, 0, 18)
+    assert (info.value.filename, info.value.lineno) == (str(scene), marked_line(text))
+    assert info.value.message == "ValueError: no spots today"
