@@ -18,7 +18,7 @@ _M1 = np.uint64(0xBF58476D1CE4E5B9)
 _M2 = np.uint64(0x94D049BB133111EB)
 
 
-def _mix(h: np.ndarray) -> np.ndarray:
+def mix64(h: np.ndarray) -> np.ndarray:
     """Scramble 64-bit integers (SplitMix64's finaliser); wraps modulo 2**64."""
     h = h ^ (h >> np.uint64(30))
     h *= _M1
@@ -36,7 +36,7 @@ def hash_ints(*keys) -> np.ndarray:
             k = np.asarray(key)
             if k.dtype.kind not in "iub":  # a Python int beyond 64 bits
                 k = np.asarray(int(key) % 2**64, dtype=np.uint64)
-            h = _mix(np.asarray(h + k.astype(np.uint64) + _GOLDEN, dtype=np.uint64))
+            h = mix64(np.asarray(h + k.astype(np.uint64) + _GOLDEN, dtype=np.uint64))
         return np.asarray(h, dtype=np.uint64)
 
 

@@ -30,11 +30,9 @@ from tracer import (
     Wood,
 )
 from tracer.render import load, render_image
-from tracer.sampling import hash_ints
-from tracer.shading import voronoi
 from tracer.shading.materials import TexturedMaterial, is_plain, surface_colors
 from tracer.shading.noise import fbm, perlin, permutation
-from tracer.shading.voronoi import nearest_features
+from tracer.shading.voronoi import features, nearest_features
 from tracer.workers.service import RenderService, RowsReady
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -153,9 +151,7 @@ def test_voronoi_finds_the_nearest_feature_points():
     # Brute force: the feature points of all 7x7x7 cubes around each point.
     offsets = np.array(np.meshgrid(*[np.arange(-3, 4)] * 3, indexing="ij")).reshape(3, -1).T
     for q, a, b in zip(p, f1, f2, strict=True):
-        c = np.floor(q).astype(np.int64) + offsets
-        h = hash_ints(0, c[:, 0], c[:, 1], c[:, 2])
-        feats = c + np.stack([voronoi._unit(h, k) for k in range(3)], axis=1)
+        feats, _ = features(np.floor(q).astype(np.int64) + offsets, seed=0)
         order = np.argsort(np.linalg.norm(feats - q, axis=1))
         assert np.array_equal(a, feats[order[0]])
         assert np.array_equal(b, feats[order[1]])

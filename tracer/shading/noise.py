@@ -31,12 +31,24 @@ def _fade(t: np.ndarray) -> np.ndarray:
     return t * t * t * (t * (t * 6.0 - 15.0) + 10.0)
 
 
+def _gradients() -> np.ndarray:
+    """Return Perlin's 16 gradient vectors (the 12 cube edges, four repeated) as (3, 16)."""
+    table = np.zeros((3, 16))
+    for h in range(16):
+        u = 0 if h < 8 else 1  # the axis of the first term: x or y
+        v = 1 if h < 4 else (0 if h in (12, 14) else 2)
+        table[u, h] = -1.0 if h & 1 else 1.0
+        table[v, h] = -1.0 if h & 2 else 1.0
+    return table
+
+
+_GX, _GY, _GZ = _gradients()
+
+
 def _grad(h: np.ndarray, x: np.ndarray, y: np.ndarray, z: np.ndarray) -> np.ndarray:
     """Dot the offset (x, y, z) with one of Perlin's 12 edge gradients, picked by ``h``."""
     h = h & 15
-    u = np.where(h < 8, x, y)
-    v = np.where(h < 4, y, np.where((h == 12) | (h == 14), x, z))
-    return np.where(h & 1, -u, u) + np.where(h & 2, -v, v)
+    return _GX[h] * x + _GY[h] * y + _GZ[h] * z
 
 
 def perlin(points: np.ndarray, seed: int = 0) -> np.ndarray:

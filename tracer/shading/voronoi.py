@@ -12,7 +12,7 @@ import itertools
 import numpy as np
 
 from ..errors import caller_site
-from ..sampling import hash_ints
+from ..sampling import hash_ints, mix64
 from .textures import Texture, check_layer, check_positive, check_seed, layer_colors, mix
 
 #: The 27 cubes around (and including) a point's own.
@@ -22,9 +22,30 @@ _NEIGHBOURS = list(itertools.product((-1, 0, 1), repeat=3))
 EDGE_WIDTH = 0.06
 
 
-def _unit(h: np.ndarray, salt: int) -> np.ndarray:
-    """Return floats in [0, 1) from hashes ``h`` and a salt (one per use of a cell's hash)."""
-    return (hash_ints(h, salt) >> np.uint64(11)).astype(np.float64) * (1.0 / 2**53)
+#: Odd 64-bit multipliers that spread cell coordinates over the hash (xxHash's primes).
+_PRIMES = (
+    np.uint64(0x9E3779B185EBCA87),
+    np.uint64(0xC2B2AE3D27D4EB4F),
+    np.uint64(0x165667B19E3779F9),
+)
+_BITS = np.uint64(0x1FFFFF)  # 21 bits per coordinate of a feature point
+
+
+def features(cells: np.ndarray, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Return the feature points of (n, 3) integer cells and each cell's value in [0, 1).
+
+    One 64-bit hash per cell gives 21 bits for each coordinate inside the cell; a second
+    scramble of it gives the cell's value.
+    """
+    with np.errstate(over="ignore"):
+        h = hash_ints(seed) ^ (cells[:, 0].astype(np.uint64) * _PRIMES[0])
+        h ^= cells[:, 1].astype(np.uint64) * _PRIMES[1]
+        h ^= cells[:, 2].astype(np.uint64) * _PRIMES[2]
+        h = mix64(h)
+        jitter = [(h >> np.uint64(21 * k)) & _BITS for k in range(3)]
+        offset = np.stack(jitter, axis=1).astype(np.float64) * (1.0 / 2**21)
+        value = (mix64(h ^ _PRIMES[0]) >> np.uint64(11)).astype(np.float64) * (1.0 / 2**53)
+    return cells + offset, value
 
 
 def nearest_features(q: np.ndarray, seed: int):
@@ -42,9 +63,7 @@ def nearest_features(q: np.ndarray, seed: int):
     f2 = np.zeros((n, 3))
     value = np.zeros(n)
     for off in _NEIGHBOURS:
-        c = cell + np.array(off, dtype=np.int64)
-        h = hash_ints(seed, c[:, 0], c[:, 1], c[:, 2])
-        f = c + np.stack([_unit(h, k) for k in range(3)], axis=1)
+        f, v = features(cell + np.array(off, dtype=np.int64), seed)
         d = ((q - f) ** 2).sum(axis=1)
         first = d < d1  # ties keep the earlier neighbour: the same cell in every process
         second = ~first & (d < d2)
@@ -52,7 +71,7 @@ def nearest_features(q: np.ndarray, seed: int):
         f2 = np.where(first[:, None], f1, np.where(second[:, None], f, f2))
         d1 = np.where(first, d, d1)
         f1 = np.where(first[:, None], f, f1)
-        value = np.where(first, _unit(h, 3), value)
+        value = np.where(first, v, value)
     return f1, f2, value
 
 
