@@ -3,9 +3,9 @@
     python bench/optics.py [--runs N] [--processes P] [--width W --height H] [--samples S]
 
 Each scene renders warm on the same worker processes (default 2, 960x540, 2x2 samples,
-depth 5, no shadows), median of N runs after two warm-up frames; prints each time and its
-ratio to twoballs rendered with the same settings. Ratios, not times, are the figure to
-quote: the machine is shared.
+depth 5, no shadows), the scenes taking turns, median of N runs after a warm-up frame each;
+prints each time and its ratio to twoballs rendered with the same settings. Ratios, not
+times, are the figures to quote: the machine is shared.
 """
 
 from __future__ import annotations
@@ -26,21 +26,29 @@ from tracer.workers.service import JobFailed, JobFinished, RenderService  # noqa
 SCENES = ["twoballs", "textures", "depth_of_field"]
 
 
-def time_scene(service: RenderService, name: str, settings: RenderSettings, runs: int) -> float:
-    """Return the median seconds of a warm frame of ``scenes/<name>.py``."""
-    source = SceneSource.from_path(ROOT / "scenes" / f"{name}.py")
-    times = []
-    for _ in range(runs + 2):  # two warm-up frames: scene load, snapshot, caches
-        start = time.perf_counter()
-        job = service.submit(source, settings)
-        while True:
-            ev = service.events.get(timeout=300)
-            if ev.job == job and isinstance(ev, (JobFinished, JobFailed)):
-                break
-        if isinstance(ev, JobFailed):
-            raise SystemExit(f"{name}: render failed: {ev.error}")
-        times.append(time.perf_counter() - start)
-    return statistics.median(times[2:])
+def render_once(service: RenderService, source: SceneSource, settings: RenderSettings) -> float:
+    """Return the seconds one frame takes on the service's warm workers."""
+    start = time.perf_counter()
+    job = service.submit(source, settings)
+    while True:
+        ev = service.events.get(timeout=300)
+        if ev.job == job and isinstance(ev, (JobFinished, JobFailed)):
+            break
+    if isinstance(ev, JobFailed):
+        raise SystemExit(f"{source.path}: render failed: {ev.error}")
+    return time.perf_counter() - start
+
+
+def time_scenes(service: RenderService, settings: RenderSettings, runs: int) -> dict:
+    """Return each scene's median frame seconds; scenes take turns, so load hits them alike."""
+    sources = {name: SceneSource.from_path(ROOT / "scenes" / f"{name}.py") for name in SCENES}
+    for source in sources.values():  # warm-up: scene load, snapshot, caches
+        render_once(service, source, settings)
+    times: dict[str, list[float]] = {name: [] for name in SCENES}
+    for _ in range(runs):
+        for name, source in sources.items():
+            times[name].append(render_once(service, source, settings))
+    return {name: statistics.median(t) for name, t in times.items()}
 
 
 def main() -> None:
@@ -54,7 +62,7 @@ def main() -> None:
     settings = RenderSettings(width=args.width, height=args.height, samples=args.samples)
     with RenderService(processes=args.processes) as service:
         service.wait_ready()
-        seconds = {name: time_scene(service, name, settings, args.runs) for name in SCENES}
+        seconds = time_scenes(service, settings, args.runs)
     s = args.samples
     print(
         f"{args.width}x{args.height}, {s}x{s} samples, depth 5, {args.processes} warm workers, "
