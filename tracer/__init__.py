@@ -3,6 +3,9 @@
 Scene files import what they need from here (or Puray's module names)::
 
     from tracer import Color, Point, Vector, Sphere, Plane, Material, ChequeredMaterial, Light
+
+Textures (``Checker``, ``Noise``, ``Marble``, ``Wood``, ``Voronoi``, ``ImageTexture``) go
+wherever a material takes a colour; ``BACKGROUND = Sky(zenith, horizon)`` colours the misses.
 """
 
 from .cameras import Camera, LookAtCamera, PurayCamera
@@ -10,17 +13,25 @@ from .errors import SceneError, WorkerDied
 from .geometry import Plane, Shape, Sphere
 from .scene import Scene, SceneSource, load_scene
 from .settings import RenderSettings
+from .shading.background import Sky
+from .shading.image_texture import ImageTexture
 from .shading.lights import Light
 from .shading.materials import ChequeredMaterial, Material
+from .shading.textures import Checker, Marble, Noise, Texture, Wood
+from .shading.voronoi import Voronoi
 from .vector import Color, Point, Vector
 
 __all__ = [
     "Camera",
+    "Checker",
     "ChequeredMaterial",
     "Color",
+    "ImageTexture",
     "Light",
     "LookAtCamera",
+    "Marble",
     "Material",
+    "Noise",
     "Plane",
     "Point",
     "PurayCamera",
@@ -29,8 +40,12 @@ __all__ = [
     "SceneError",
     "SceneSource",
     "Shape",
+    "Sky",
     "Sphere",
+    "Texture",
     "Vector",
+    "Voronoi",
+    "Wood",
     "WorkerDied",
     "load_scene",
 ]

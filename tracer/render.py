@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .errors import SceneError, from_exception
+from .sampling import LensSamples
 from .scene import Scene, SceneSource, load_scene
 from .settings import RenderSettings
 from .trace import SceneArrays, trace
@@ -138,10 +139,14 @@ def render_rows(loaded: LoadedScene, settings: RenderSettings, y0: int, y1: int)
         ys = np.repeat(np.arange(r0, r1, dtype=np.float64), width)
         xs = np.tile(cols, r1 - r0)
         part = acc[:, (r0 - y0) * width : (r1 - y0) * width]
-        for oy in offsets:
-            for ox in offsets:
-                o, d = scene.camera.rays(xs + ox, ys + oy, width, height)
-                c = trace(loaded.kernel, o, d, settings.max_depth, settings.shadows)
+        lens = LensSamples(scene.camera, r0 * width, r1 * width, s, settings.seed)
+        for iy, oy in enumerate(offsets):
+            for ix, ox in enumerate(offsets):
+                sample = lens.at(iy * len(offsets) + ix)
+                o, d = scene.camera.rays(xs + ox, ys + oy, width, height, **sample)
+                c = trace(
+                    loaded.kernel, o, d, settings.max_depth, settings.shadows, scene.background
+                )
                 c *= 255
                 np.clip(c, 0, 255, out=c)
                 part += c

@@ -34,7 +34,9 @@ from .cameras import Camera, PurayCamera
 from .errors import SceneError, finite_xyz, from_exception
 from .geometry import prepare_all
 from .settings import MAX_SIDE
+from .shading.background import Background, as_background
 from .shading.lights import Light
+from .shading.textures import is_texture
 
 
 @dataclass(frozen=True)
@@ -158,6 +160,8 @@ class Scene:
     frame: int = 0  # the FRAME this load ran with
     frames: int = 1  # the scene's FRAMES (1: a still)
     fps: float = 24.0  # the scene's FPS
+    #: What rays that hit nothing see; None: black, as in Puray.
+    background: Background | None = None
 
 
 class _SourceFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
@@ -358,6 +362,8 @@ def _build(source: SceneSource, ns: dict) -> Scene:
     with _located(source, lines, "LIGHTS"):
         for light in lights:
             _check_light(light)
+    with _located(source, lines, "BACKGROUND"):
+        background = as_background(ns.get("BACKGROUND"))
     return Scene(
         source.path,
         size["WIDTH"],
@@ -366,6 +372,7 @@ def _build(source: SceneSource, ns: dict) -> Scene:
         list(objects),
         list(lights),
         ns.get("RENDERED_IMG"),
+        background=background,
     )
 
 
@@ -393,8 +400,8 @@ def _check_material(obj) -> None:
             raise _site_error(m, f"material {name} must be a finite number, got {value!r}")
     for name in ("color", "color1", "color2"):
         color = getattr(m, name, None)
-        if color is not None and not _finite_color(color):
-            raise _site_error(m, f"material {name} must be a Color, got {color!r}")
+        if color is not None and not (_finite_color(color) or is_texture(color)):
+            raise _site_error(m, f"material {name} must be a Color or a texture, got {color!r}")
 
 
 def _finite_color(color) -> bool:

@@ -19,7 +19,8 @@ import numpy as np
 from .arrays import dot, unit
 from .geometry import Sphere
 from .scene import Scene
-from .shading.materials import Material, fill_colors
+from .shading.background import background_colors
+from .shading.materials import fill_colors, is_plain
 
 MIN_DISPLACE = 0.0001
 
@@ -47,11 +48,7 @@ class SceneArrays:
         ]
         self.centers = np.array(centers, dtype=np.float64).reshape(-1, 3).T.copy()
         # Plain colours come from one gather too; patterned materials are asked per object.
-        plain = [
-            getattr(type(m), "colors_at", None) is Material.colors_at
-            and getattr(type(m), "color_at", None) is Material.color_at
-            for m in mats
-        ]
+        plain = [is_plain(m) for m in mats]
         self.patterned = [k for k, yes in enumerate(plain) if not yes]
         table = [
             (m.color.x, m.color.y, m.color.z) if yes else (0, 0, 0)
@@ -168,31 +165,51 @@ def _reflect(p, n, d):
     return o, unit(d[0] - n[0] * dn, d[1] - n[1] * dn, d[2] - n[2] * dn)
 
 
-def trace(sa: SceneArrays, o, d, max_depth: int, shadows: bool = False) -> np.ndarray:
-    """Return the (3, n) colours seen along rays ``o + t d`` with up to ``max_depth`` bounces."""
+def _missed(background, d, hit, hits: int):
+    """Return (3, n) background colours where rays hit nothing (None: black or no misses)."""
+    if background is None or hits == hit.size:
+        return None
+    out = np.zeros((3, hit.size))
+    miss = np.flatnonzero(hit < 0)
+    out[:, miss] = background_colors(background, _take(d, miss))
+    return out
+
+
+def _or_black(missed, count: int) -> np.ndarray:
+    return np.zeros((3, count)) if missed is None else missed
+
+
+def trace(
+    sa: SceneArrays, o, d, max_depth: int, shadows: bool = False, background=None
+) -> np.ndarray:
+    """Return the (3, n) colours seen along rays ``o + t d`` with up to ``max_depth`` bounces.
+
+    Rays that hit nothing see ``background`` (None: black, Puray's).
+    """
     levels: list[tuple] = []
     for depth in range(max_depth + 1):
         count = d[0].shape[0]
         t, hit = nearest(sa, o, d)
         idx = np.flatnonzero(hit >= 0)
+        missed = _missed(background, d, hit, idx.size)
         if idx.size < count:
             o, d, t, hit = _take(o, idx), _take(d, idx), t[idx], hit[idx]
         if idx.size == 0:
-            levels.append((count, idx, None, None, None))
+            levels.append((count, idx, None, None, None, missed))
             break
         p = tuple(oc + dc * t for oc, dc in zip(o, d, strict=True))
         n = _normals(sa, p, d, hit)
         local = _shade(sa, p, n, hit, _colors(sa, p, hit), shadows)
         refl = sa.reflection[hit]
         go = np.flatnonzero(refl) if depth < max_depth else idx[:0]
-        levels.append((count, idx, local, refl, go))
+        levels.append((count, idx, local, refl, go, missed))
         if go.size == 0:
             break
         if go.size < idx.size:
             p, n, d = _take(p, go), _take(n, go), _take(d, go)
         o, d = _reflect(p, n, d)
     child = None
-    for count, idx, local, refl, go in reversed(levels):
+    for count, idx, local, refl, go, missed in reversed(levels):
         if local is not None and child is not None:
             if go.size == local.shape[1]:
                 child *= refl
@@ -200,9 +217,9 @@ def trace(sa: SceneArrays, o, d, max_depth: int, shadows: bool = False) -> np.nd
             else:
                 local[:, go] += child * refl[go]
         if local is None or idx.size == count:
-            child = local if local is not None else np.zeros((3, count))
+            child = local if local is not None else _or_black(missed, count)
         else:
-            child = np.zeros((3, count))
+            child = _or_black(missed, count)
             child[:, idx] = local
     assert child is not None
     return child

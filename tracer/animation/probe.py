@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from multiprocessing.connection import wait
 
 from ..errors import SceneError, from_exception
-from ..scene import SceneSource, load_scene
+from ..render import load
+from ..scene import SceneSource
 from ..settings import RenderSettings
 
 #: Seconds beyond the load timeout before a probe that does not answer is killed.
@@ -78,7 +79,7 @@ def _main(conn, source: SceneSource, settings: RenderSettings) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the parent's to handle
     sys.stdin = open(os.devnull)  # noqa: SIM115 - a scene's input() must not hang on our stdin
     try:
-        scene = load_scene(source, settings.seed, settings.load_timeout, 0)
+        scene = load(source, settings.with_(frame=0)).scene  # data files resolve as in a worker
         reply: tuple = ("ok", Timeline(scene.frames, scene.fps, scene.width, scene.height))
     except BaseException as exc:
         reply = ("error", from_exception(exc, source.path))

@@ -1,6 +1,24 @@
-"""Shading: materials (how a surface reacts to light) and lights."""
+"""Shading: materials (how a surface reacts to light), textures, backgrounds and lights."""
 
+from .background import Background, Sky
+from .image_texture import ImageTexture
 from .lights import Light
-from .materials import ChequeredMaterial, Material
+from .materials import ChequeredMaterial, Material, TexturedMaterial
+from .textures import Checker, Marble, Noise, Texture, Wood
+from .voronoi import Voronoi
 
-__all__ = ["ChequeredMaterial", "Light", "Material"]
+__all__ = [
+    "Background",
+    "Checker",
+    "ChequeredMaterial",
+    "ImageTexture",
+    "Light",
+    "Marble",
+    "Material",
+    "Noise",
+    "Sky",
+    "Texture",
+    "TexturedMaterial",
+    "Voronoi",
+    "Wood",
+]

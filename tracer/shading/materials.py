@@ -10,6 +10,10 @@ Two ways to give colours, and the renderer picks the most specific one a class d
 
 If a subclass overrides ``color_at`` below the class that defines ``colors_at``, its own
 ``color_at`` wins, so a Puray-style subclass of a built-in material renders as written.
+
+Wherever a material takes a colour it also takes a texture (see textures.py):
+``Material(color=Marble(...))`` is a :class:`TexturedMaterial`, whose colours come from the
+texture; plain colours keep the kernel's fast path (:func:`is_plain`).
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ import numpy as np
 
 from ..errors import caller_site, error_at
 from ..vector import Color
+from .textures import is_texture, layer_colors
 
 #: Puray's Blinn-Phong exponent.
 SPECULAR_K = 50
@@ -30,6 +35,13 @@ class Material:
 
     #: Blinn-Phong exponent; Puray uses 50 for everything.
     specular_k: float = SPECULAR_K
+
+    def __new__(cls, *args, **kwargs):
+        """Make ``Material(texture)`` a TexturedMaterial (as Path() makes a PosixPath)."""
+        color = args[0] if args else kwargs.get("color")
+        if cls is Material and is_texture(color):
+            cls = TexturedMaterial
+        return super().__new__(cls)
 
     def __init__(
         self,
@@ -48,11 +60,43 @@ class Material:
 
     def color_at(self, position):
         """Return the surface colour at one point (Puray's scalar form)."""
-        return self.color
+        return _color_at(self.color, position)
 
     def colors_at(self, points: np.ndarray) -> np.ndarray:
         """Return the surface colours at an (n, 3) array of points."""
-        return np.array([[self.color.x, self.color.y, self.color.z]], dtype=np.float64)
+        return layer_colors(self.color, points)
+
+
+class TexturedMaterial(Material):
+    """A Material whose colour is a texture: what ``Material(color=texture)`` makes."""
+
+    def color_at(self, position):
+        return _color_at(self.color, position)
+
+    def colors_at(self, points: np.ndarray) -> np.ndarray:
+        return layer_colors(self.color, points)
+
+
+def _color_at(layer, position):
+    """Return a colour or a texture's colour at one point."""
+    if is_texture(layer):
+        rgb = layer_colors(layer, np.array([[position.x, position.y, position.z]], float))[0]
+        return Color(*(float(c) for c in rgb))
+    return layer
+
+
+def is_plain(material: object) -> bool:
+    """Tell whether the kernel may take ``material.color`` as one constant colour.
+
+    True when the material's class colours with Material's own methods and its colour is a
+    Color (not a texture); the kernel gathers such colours in one take.
+    """
+    cls = type(material)
+    return (
+        getattr(cls, "colors_at", None) is Material.colors_at
+        and getattr(cls, "color_at", None) is Material.color_at
+        and not is_texture(getattr(material, "color", None))
+    )
 
 
 class ChequeredMaterial(Material):
@@ -75,8 +119,8 @@ class ChequeredMaterial(Material):
 
     def color_at(self, position):
         if int((position.x + 5.0) * 3.0) % 2 == int(position.z * 3.0) % 2:
-            return self.color1
-        return self.color2
+            return _color_at(self.color1, position)
+        return _color_at(self.color2, position)
 
     def colors_at(self, points: np.ndarray) -> np.ndarray:
         out = np.empty((3, len(points)))
@@ -87,6 +131,11 @@ class ChequeredMaterial(Material):
         """Write colours at points (x, y, z) into the rows of a (3, n) array."""
         first = self._first_color(x, z)
         c1s, c2s = self.color1, self.color2
+        if is_texture(c1s) or is_texture(c2s):
+            points = np.stack((x, y, z), axis=1)
+            a, b = layer_colors(c1s, points), layer_colors(c2s, points)
+            out[:] = np.where(first[:, None], a, b).T
+            return
         for row, c1, c2 in zip(out, (c1s.x, c1s.y, c1s.z), (c2s.x, c2s.y, c2s.z), strict=True):
             row.fill(c2)
             row[first] = c1
@@ -142,7 +191,7 @@ def _as_rgb(value) -> tuple[float, float, float] | None:
     return rgb if all(np.isfinite(rgb)) else None
 
 
-def _method_site(material: object, name: str, *args) -> tuple[str, int] | None:
+def method_site(material: object, name: str, *args) -> tuple[str, int] | None:
     """Return where a material's method returned what it returned: call it once more, watching.
 
     The line of its ``return`` (not of its ``def``) is what the user needs to fix.
@@ -180,11 +229,11 @@ def surface_colors(material: object, points: np.ndarray) -> np.ndarray:
             out = np.broadcast_to(out, (n, 3))
         except ValueError:
             raise error_at(
-                _method_site(material, "colors_at", points),
+                method_site(material, "colors_at", points),
                 f"colors_at returned shape {out.shape}, expected ({n}, 3)",
             ) from None
         if not np.isfinite(out).all():
-            site = _method_site(material, "colors_at", points)
+            site = method_site(material, "colors_at", points)
             raise error_at(site, "colors_at returned NaN or inf")
         return out
     out = np.empty((n, 3))
@@ -194,7 +243,7 @@ def surface_colors(material: object, points: np.ndarray) -> np.ndarray:
         rgb = _as_rgb(value)
         if rgb is None:
             raise error_at(
-                _method_site(material, "color_at", Point(x, y, z)),
+                method_site(material, "color_at", Point(x, y, z)),
                 f"color_at must return a Color with finite channels, got {value!r}",
             )
         out[i] = rgb
