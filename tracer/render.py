@@ -10,6 +10,7 @@ outside files.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import pickle
 import threading
@@ -121,6 +122,7 @@ def render_rows(loaded: LoadedScene, settings: RenderSettings, y0: int, y1: int)
     """Render rows ``y0 <= y < y1`` and return them as a (rows, width, 3) uint8 array."""
     scene = loaded.scene
     width, height = frame_size(scene, settings)
+    camera, kernel = camera_and_kernel(loaded, settings)
     s = settings.samples
     offsets = [(k + 0.5) / s - 0.5 for k in range(s)] if s > 1 else [0.0]
     acc = np.zeros((3, (y1 - y0) * width))
@@ -133,8 +135,8 @@ def render_rows(loaded: LoadedScene, settings: RenderSettings, y0: int, y1: int)
         part = acc[:, (r0 - y0) * width : (r1 - y0) * width]
         for oy in offsets:
             for ox in offsets:
-                o, d = scene.camera.rays(xs + ox, ys + oy, width, height)
-                c = trace(loaded.kernel, o, d, settings.max_depth, settings.shadows)
+                o, d = camera.rays(xs + ox, ys + oy, width, height)
+                c = trace(kernel, o, d, settings.max_depth, settings.shadows)
                 c *= 255
                 np.clip(c, 0, 255, out=c)
                 part += c
@@ -142,6 +144,23 @@ def render_rows(loaded: LoadedScene, settings: RenderSettings, y0: int, y1: int)
         acc /= s * s
     np.rint(acc, out=acc)
     return acc.T.astype(np.uint8).reshape(y1 - y0, width, 3)
+
+
+def camera_and_kernel(loaded: LoadedScene, settings: RenderSettings):
+    """Return the camera to render with and the kernel arrays that match it.
+
+    Without an override: the scene's own camera and kernel, untouched (Puray's exact path).
+    With ``settings.camera``: a LookAtCamera built from its numbers, and a shallow copy of the
+    kernel whose specular 'to camera' position is the override's.
+    """
+    if settings.camera is None:
+        return loaded.scene.camera, loaded.kernel
+    from .camera_view import camera_from
+
+    camera = camera_from(settings.camera)
+    kernel = copy.copy(loaded.kernel)
+    kernel.camera = camera.position
+    return camera, kernel
 
 
 class SceneCache:

@@ -22,6 +22,9 @@ class RenderSettings:
     scale: float = 1.0  # previews: render at this fraction of the size (0 < scale <= 1)
     load_timeout: float = 10.0  # seconds a scene may take to load
     block_timeout: float = 60.0  # seconds one block of rows may take (a material's endless loop)
+    #: An interactive camera instead of the scene's: ((x, y, z), (x, y, z), fov) plain floats,
+    #: a LookAtCamera's position, look_at and fov (see tracer/camera_view.py). None: the scene's.
+    camera: tuple | None = None
 
     def __post_init__(self) -> None:
         for name in ("width", "height"):
@@ -43,6 +46,10 @@ class RenderSettings:
             if not (isinstance(value, (int, float)) and 0 < value < 1e6):
                 label = name.replace("_", " ")
                 raise ValueError(f"{label} must be from 0 to 1e6 seconds, got {value!r}")
+        if self.camera is not None:
+            from .camera_view import check_view
+
+            check_view(self.camera)
 
     def with_(self, **changes) -> RenderSettings:
         return replace(self, **changes)
@@ -53,7 +60,10 @@ class RenderSettings:
         ``scale`` is left out: writers record the final width and height instead.
         """
         hidden = ("load_timeout", "block_timeout", "scale")
-        return {k: v for k, v in asdict(self).items() if k not in hidden}
+        values = {k: v for k, v in asdict(self).items() if k not in hidden}
+        if self.camera is None:
+            del values["camera"]  # the scene's camera: nothing to record
+        return values
 
 
 def _is_int(value) -> bool:

@@ -23,6 +23,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 
+from ..camera_view import view_of
 from ..errors import SceneError
 from ..render import cache, frame_size, render_block, restore, rows_per_block, snapshot
 from ..scene import SceneSource
@@ -103,7 +104,8 @@ def load_task(source: SceneSource, settings: RenderSettings):
         loaded = cache.load(source, settings)
     except SceneError as exc:
         return ("error", exc)
-    size = (*frame_size(loaded.scene, settings), loaded.scene.width, loaded.scene.height)
+    scene = loaded.scene
+    size = (*frame_size(scene, settings), scene.width, scene.height, view_of(scene.camera))
     data = snapshot(loaded)
     if data is None:
         return ("adopt", size, loaded.key, (source, loaded.fingerprint()), tuple(loaded.files))
@@ -224,8 +226,9 @@ class ClusterService:
     def _run(self, job: _ClusterJob, source: SceneSource, settings: RenderSettings) -> None:
         started = time.perf_counter()
         try:
-            scene, (width, height, scene_w, scene_h), files = self._load(job, source, settings)
-            self._emit(job, JobStarted(job.id, width, height, scene_w, scene_h, files))
+            scene, size, files = self._load(job, source, settings)
+            width, height, scene_w, scene_h, camera = size
+            self._emit(job, JobStarted(job.id, width, height, scene_w, scene_h, files, camera))
             self._render(job, scene, settings, width, height)
             self._emit(job, JobFinished(job.id, time.perf_counter() - started))
         except SceneError as exc:

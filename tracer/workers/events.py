@@ -10,7 +10,9 @@ class JobStarted:
     """The scene loaded: the frame will be ``width`` x ``height``; the scene's own size too.
 
     ``files`` are the data files (OBJ models, images) the scene read while loading: part of
-    the scene, to be watched like its modules.
+    the scene, to be watched like its modules. ``camera`` is the scene's own camera as plain
+    numbers, ``(class name, (position, look_at, fov))`` (tracer/camera_view.py), for the
+    window's camera mode to start from.
     """
 
     job: int
@@ -19,6 +21,7 @@ class JobStarted:
     scene_width: int = 0
     scene_height: int = 0
     files: tuple = ()
+    camera: tuple | None = None
 
 
 @dataclass(frozen=True)

@@ -287,8 +287,8 @@ class RenderService:
 
     def _on_loaded(self, job: Job, key, size, snapshot, fingerprint, files) -> None:
         job.loaded(key, size, snapshot, fingerprint, files)
-        width, height, scene_w, scene_h = size
-        self.events.put(JobStarted(job.id, width, height, scene_w, scene_h, tuple(files)))
+        width, height, scene_w, scene_h, camera = size
+        self.events.put(JobStarted(job.id, width, height, scene_w, scene_h, tuple(files), camera))
 
     def _fail(self, job: Job, error: Exception) -> None:
         self._jobs.pop(job.id, None)

@@ -11,7 +11,8 @@ Parent -> worker:
     None                                       exit
 Worker -> parent:
     ("ready", pid) once at start
-    ("loaded", job, key, (width, height, scene_width, scene_height), snapshot, fingerprint, files)
+    ("loaded", job, key, (width, height, scene_width, scene_height, camera), snapshot,
+     fingerprint, files)                       camera: the scene's, camera_view.view_of
     ("taken", job, key)                        after "scene" and "adopt"
     ("rows", job, y0, y1, pixels)
     ("missing", job, key)                      rows of a scene this worker no longer holds
@@ -28,6 +29,7 @@ import sys
 import threading
 import time
 
+from ..camera_view import view_of
 from ..errors import SceneError, from_exception
 from ..render import cache, frame_size, render_block, restore, snapshot
 from ..scene import Deadline
@@ -100,7 +102,8 @@ class _ForkGuard:
 def _load(msg):
     _kind, job, source, settings, share = msg
     loaded = cache.load(source, settings)
-    size = (*frame_size(loaded.scene, settings), loaded.scene.width, loaded.scene.height)
+    scene = loaded.scene
+    size = (*frame_size(scene, settings), scene.width, scene.height, view_of(scene.camera))
     data = snapshot(loaded) if share else None
     fingerprint = loaded.fingerprint() if share and data is None else None
     return ("loaded", job, loaded.key, size, data, fingerprint, loaded.files)
