@@ -69,9 +69,9 @@ class QtMainWindow(QMainWindow):
         self.history_panel = QtHistoryPanel(RenderHistory())
         self.compare_view = QtCompareView()
         self.history_flow = QtHistoryFlow(
-            session, self.viewport, self.history_panel, self.compare_view
+            session, self.viewport, self.history_panel, self.compare_view, self
         )
-        self.camera_mode = QtCameraMode(session, self.viewport, document)
+        self.camera_mode = QtCameraMode(session, self.viewport, document, self)
         self.camera_panel = QtCameraPanel(self.camera_mode)
         self._arrange()
         self._build_menus()
