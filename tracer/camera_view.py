@@ -8,15 +8,19 @@ workers, which build the camera from the numbers: no scene code runs in the GUI.
 Puray's camera maps to a view only approximately. It shoots rays from ``position`` through
 the window x in [-1, 1], y in [-h/w, h/w] of the plane z = 0, a window centred on the origin
 whatever the position: an off-axis (sheared) frustum when the camera is not at x = y = 0.
-Its view looks from ``position`` at the origin (the window's centre, so the centre ray is
-the same) with ``fov = 2 atan(1 / |position|)`` (the window's half-width seen from the
+Its view looks from ``position`` through the origin (the window's centre, so the centre ray
+is the same) with ``fov = 2 atan(1 / |position|)`` (the window's half-width seen from the
 camera). For a camera on the z axis this is the same projection (pixels equal up to
 rounding); off the axis the picture is turned instead of sheared, a few pixels apart.
+``look_at`` (the pivot camera mode orbits around) is the first surface the centre ray hits,
+or the origin when it hits nothing.
 """
 
 from __future__ import annotations
 
 import math
+
+import numpy as np
 
 from .cameras import Camera, LookAtCamera, PurayCamera
 from .vector import Point
@@ -26,8 +30,12 @@ View = tuple[tuple[float, float, float], tuple[float, float, float], float]
 DEFAULT_FOV = 60.0
 
 
-def view_of(camera: Camera) -> tuple[str, View]:
-    """Return a prepared camera's class name and its view (approximate for Puray's camera)."""
+def view_of(camera: Camera, kernel=None) -> tuple[str, View]:
+    """Return a prepared camera's class name and its view (approximate for Puray's camera).
+
+    With the scene's ``kernel`` (trace.SceneArrays), a camera without a look-at point gets
+    the first surface straight ahead as one.
+    """
     pos = tuple(float(c) for c in camera.position)
     position = (pos[0], pos[1], pos[2])
     if isinstance(camera, LookAtCamera):
@@ -38,9 +46,30 @@ def view_of(camera: Camera) -> tuple[str, View]:
         if distance == 0:
             return "PurayCamera", (position, (0.0, 0.0, 1.0), 90.0)
         fov = math.degrees(2 * math.atan(1 / distance))
-        return "PurayCamera", (position, (0.0, 0.0, 0.0), fov)
+        ahead = tuple(-c / distance for c in position)
+        hit = _first_hit(kernel, position, ahead)
+        return "PurayCamera", (position, hit or (0.0, 0.0, 0.0), fov)
     ahead = (position[0], position[1], position[2] + 1.0)
-    return type(camera).__name__, (position, ahead, DEFAULT_FOV)
+    hit = _first_hit(kernel, position, (0.0, 0.0, 1.0))
+    return type(camera).__name__, (position, hit or ahead, DEFAULT_FOV)
+
+
+def _first_hit(kernel, position, direction) -> tuple[float, float, float] | None:
+    """Return where the ray first meets a surface of the scene (None: nothing, no kernel)."""
+    if kernel is None:
+        return None
+    from .trace import nearest
+
+    d = tuple(np.array([c]) for c in direction)
+    best, hit = nearest(kernel, position, d)
+    if hit[0] < 0 or not math.isfinite(best[0]):
+        return None
+    t = float(best[0])
+    return (
+        position[0] + t * direction[0],
+        position[1] + t * direction[1],
+        position[2] + t * direction[2],
+    )
 
 
 def camera_from(view: View) -> LookAtCamera:

@@ -14,6 +14,8 @@ from PySide6.QtGui import (
     QMouseEvent,
     QPainter,
     QPen,
+    QSyntaxHighlighter,
+    QTextCharFormat,
 )
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -33,6 +35,26 @@ from .qt_viewport import BACKGROUND, array_to_qimage
 
 MODES = ("swipe", "flip", "difference")
 _LEGEND_H = 14
+#: Diff lines by their first characters: background colours (removed, added, hunk, header).
+_DIFF_COLOURS = (
+    ("---", "#e8e8ee"),
+    ("+++", "#e8e8ee"),
+    ("-", "#ffd7d5"),
+    ("+", "#d4f5d4"),
+    ("@@", "#dde8ff"),
+)
+
+
+class DiffHighlighter(QSyntaxHighlighter):
+    """Colour a unified diff: removed lines red, added green, hunk headers blue."""
+
+    def highlightBlock(self, text: str) -> None:
+        for start, colour in _DIFF_COLOURS:
+            if text.startswith(start):
+                form = QTextCharFormat()
+                form.setBackground(QColor(colour))
+                self.setFormat(0, len(text), form)
+                return
 
 
 class QtCompareCanvas(QWidget):
@@ -192,6 +214,7 @@ class QtCompareView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.entries: tuple[HistoryEntry, HistoryEntry] | None = None
+        self._sized = False
         self.canvas = QtCompareCanvas()
         self.title = QLabel()
         self.title.setTextFormat(Qt.TextFormat.PlainText)
@@ -201,6 +224,8 @@ class QtCompareView(QWidget):
         self.diff_view.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
         self.diff_view.setFont(QFont(mono))
+        self.diff_view.setMinimumWidth(200)
+        self._highlighter = DiffHighlighter(self.diff_view.document())
         self.buttons = QButtonGroup(self)
         self.mode_buttons = {}
         for i, mode in enumerate(MODES):
@@ -225,11 +250,11 @@ class QtCompareView(QWidget):
         column.setContentsMargins(0, 0, 0, 0)
         column.addWidget(self.canvas, 1)
         column.addWidget(self.stats)
-        splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter = splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(left)
         splitter.addWidget(self.diff_view)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addLayout(bar)
@@ -244,6 +269,10 @@ class QtCompareView(QWidget):
             f"A: #{a.number} {a.clock} ({a.summary})   B: #{b.number} {b.clock} ({b.summary})"
         )
         self.diff_view.setPlainText(source_diff(a, b))
+        if not self._sized:  # the diff's lines are long: give it about 40 % at first
+            self._sized = True
+            total = max(600, self.splitter.width())
+            self.splitter.setSizes([total * 3 // 5, total * 2 // 5])
         self._show_stats()
         self.canvas.setFocus()
 

@@ -187,3 +187,19 @@ def test_c_leaves_camera_mode_and_a_drag_pans_the_view_again(qtbot, make_live, s
     )
     assert live.session.camera is None
     assert not viewport.fit  # the ordinary drag panned the picture
+
+
+def test_export_renders_what_the_interactive_camera_shows(qtbot, make_live, scene, tmp_path):
+    from PIL import Image
+
+    live = make_live(scene)
+    enter_camera_mode(live)
+    drag(qtbot, live, 40, 10)
+    out = tmp_path / "moved.png"
+    with qtbot.waitSignal(live.exporter.finished, timeout=WAIT_MS):
+        live.window.export_flow.start(str(out))
+    live.exporter.wait()
+    image = Image.open(out)
+    image.load()
+    np.testing.assert_array_equal(np.asarray(image.convert("RGB")), live.session.frame.pixels)
+    assert '"camera": [[' in image.info["Settings"]

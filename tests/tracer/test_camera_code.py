@@ -151,9 +151,9 @@ def test_puray_camera_on_axis_maps_to_nearly_the_same_picture(tmp_path):
     from tracer.render import cache
 
     loaded = cache.load(source, RenderSettings())
-    kind, view = view_of(loaded.scene.camera)
+    kind, view = view_of(loaded.scene.camera, loaded.kernel)
     assert kind == "PurayCamera"
-    assert view[1] == (0.0, 0.0, 0.0)
+    assert view[1] == (0.0, 0.0, 0.0)  # the centre ray passes between the balls
     assert view[2] == pytest.approx(2 * np.degrees(np.arctan(1 / 1.5)))
     exact, mapped = render(path), render(path, camera=view)
     assert np.abs(exact.astype(int) - mapped).max() <= 1
@@ -196,5 +196,8 @@ def test_job_started_carries_the_scene_camera(tmp_path):
     kind, (position, look_at, fov) = started.camera
     assert kind == "PurayCamera"  # the scene's own camera, not the override
     assert position == (0.0, -0.35, -1.0)
-    assert look_at == (0.0, 0.0, 0.0)
+    # the pivot: where the centre ray (through the origin) meets the floor, y = 0.5
+    assert look_at[0] == 0.0
+    assert look_at[1] == pytest.approx(0.5, abs=1e-3)
+    assert look_at[2] == pytest.approx(-1 + 0.85 / 0.35, abs=1e-2)
     assert fov == pytest.approx(2 * np.degrees(np.arctan(1 / np.hypot(0.35, 1))))

@@ -105,7 +105,12 @@ def load_task(source: SceneSource, settings: RenderSettings):
     except SceneError as exc:
         return ("error", exc)
     scene = loaded.scene
-    size = (*frame_size(scene, settings), scene.width, scene.height, view_of(scene.camera))
+    size = (
+        *frame_size(scene, settings),
+        scene.width,
+        scene.height,
+        view_of(scene.camera, loaded.kernel),
+    )
     data = snapshot(loaded)
     if data is None:
         return ("adopt", size, loaded.key, (source, loaded.fingerprint()), tuple(loaded.files))

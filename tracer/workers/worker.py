@@ -103,7 +103,12 @@ def _load(msg):
     _kind, job, source, settings, share = msg
     loaded = cache.load(source, settings)
     scene = loaded.scene
-    size = (*frame_size(scene, settings), scene.width, scene.height, view_of(scene.camera))
+    size = (
+        *frame_size(scene, settings),
+        scene.width,
+        scene.height,
+        view_of(scene.camera, loaded.kernel),
+    )
     data = snapshot(loaded) if share else None
     fingerprint = loaded.fingerprint() if share and data is None else None
     return ("loaded", job, loaded.key, size, data, fingerprint, loaded.files)
