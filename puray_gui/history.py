@@ -19,6 +19,8 @@ from tracer.scene import SceneSource
 from tracer.settings import RenderSettings
 
 LIMIT = 50
+#: Pictures beyond this many bytes in all drop the oldest entries too (50 4K frames: 1.2 GB).
+MAX_BYTES = 512 << 20
 #: Settings that do not change the picture: not worth a word in a summary.
 _QUIET = ("load_timeout", "block_timeout")
 _SHOWN_LINES = 5  # line numbers named in a summary before "..."
@@ -52,8 +54,8 @@ class HistoryEntry:
 class RenderHistory:
     """The last ``limit`` finished renders of one scene, oldest first."""
 
-    def __init__(self, limit: int = LIMIT) -> None:
-        self.limit = limit
+    def __init__(self, limit: int = LIMIT, max_bytes: int = MAX_BYTES) -> None:
+        self.limit, self.max_bytes = limit, max_bytes
         self.entries: deque[HistoryEntry] = deque(maxlen=limit)
         self._numbers = 0
 
@@ -90,7 +92,14 @@ class RenderHistory:
         previous = self.entries[-1] if self.entries else None
         entry = _with_summary(entry, summarize(previous, entry))
         self.entries.append(entry)  # the deque drops the oldest beyond the limit
+        while len(self.entries) > 1 and self.nbytes > self.max_bytes:
+            self.entries.popleft()
         return entry
+
+    @property
+    def nbytes(self) -> int:
+        """Return the memory the pictures take."""
+        return sum(e.pixels.nbytes for e in self.entries)
 
     def clear(self) -> None:
         self.entries.clear()

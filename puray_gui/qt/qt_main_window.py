@@ -170,6 +170,7 @@ class QtMainWindow(QMainWindow):
         d.opened.connect(self.history_flow.clear)
         d.opened.connect(self.camera_mode.forget)
         self.camera_mode.mode_changed.connect(self.camera_action.setChecked)
+        self.camera_mode.camera_changed.connect(self.history_flow.back_to_live)
         self.camera_mode.said.connect(self.say)
         self.history_flow.said.connect(self.say)
 

@@ -31,6 +31,13 @@ def test_keeps_the_last_50_and_drops_older_ones():
     assert int(history[0].pixels[0, 0, 0]) == 7
 
 
+def test_big_pictures_are_dropped_by_memory_too():
+    history = RenderHistory(max_bytes=3 * picture().nbytes)
+    for i in range(5):
+        history.add(picture(i), source(), RenderSettings())
+    assert [e.number for e in history.entries] == [3, 4, 5]
+
+
 def test_entries_keep_a_copy_of_the_pixels_and_their_settings():
     history = RenderHistory()
     pixels = picture(10)
