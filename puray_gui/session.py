@@ -27,6 +27,8 @@ DRAIN_MS = 33  # ~30 Hz
 #: Until a new render's first pixels land, poll faster: they show ~30 ms sooner after a save.
 FIRST_PIXELS_POLL_MS = 4
 COARSE = 8  # the first pass renders the frame at 1/8 size
+#: Camera mode's previews while the camera moves: this fraction of the size, 1 sample.
+FAST_SCALE = 0.25
 _DRAIN_BUDGET = 0.025  # seconds of event handling per tick, so the window stays responsive
 
 
@@ -77,6 +79,11 @@ class RenderSession(QObject):
         self._retried = False
         self._closers: list[threading.Thread] = []
         self._scene_sizes: dict[str, tuple[int, int]] = {}  # the scenes' own, from renders
+        #: Camera mode: a camera override ((x, y, z), (x, y, z), fov), None for the scene's;
+        #: the scene's own camera as JobStarted reported it: (class name, view) or None.
+        self.camera: tuple | None = None
+        self.scene_camera: tuple | None = None
+        self.fast = False  # the current render is a quick preview of a moving camera
         self._timer = QTimer(self, interval=DRAIN_MS)
         self._timer.timeout.connect(self._on_drain_timeout)
 
@@ -115,12 +122,22 @@ class RenderSession(QObject):
         """Render a new version of the scene, cancelling the running render at once."""
         self.source = source
         self._retried = False
+        self.fast = False
         self._submit()
 
     def rerender(self) -> None:
         """Render the current scene again (F5)."""
         if self.source is not None:
             self._retried = False
+            self.fast = False
+            self._submit()
+
+    def set_camera(self, view: tuple | None, fast: bool = False, render: bool = True) -> None:
+        """Use a camera override (None: the scene's camera); ``fast``: a quick small preview."""
+        self.camera = view
+        if render and self.source is not None:
+            self._retried = False
+            self.fast = fast
             self._submit()
 
     def set_options(self, options: RenderOptions, rerender: bool = True) -> None:
@@ -190,7 +207,14 @@ class RenderSession(QObject):
         if self.job is not None:
             self.service.cancel(self.job)
         self.settings = self.options.preview_settings()
-        self.job = self.service.submit(self.source, self.settings, coarse=COARSE)
+        if self.camera is not None:
+            self.settings = self.settings.with_(camera=self.camera)
+        if self.fast:
+            self.settings = self.settings.with_(
+                scale=min(self.settings.scale, FAST_SCALE), samples=1
+            )
+        coarse = 0 if self.fast else COARSE
+        self.job = self.service.submit(self.source, self.settings, coarse=coarse)
         self.running = True
         self.stopped = False
         self._loaded = False
@@ -271,6 +295,8 @@ class RenderSession(QObject):
             self.frame_resized.emit(event.width, event.height)
         if event.files:
             self.data_files_read.emit(tuple(event.files))
+        if event.camera is not None:
+            self.scene_camera = event.camera
 
     def _on_job_failed(self, event: JobFailed) -> None:
         self.running = False

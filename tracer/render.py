@@ -10,6 +10,7 @@ outside files.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import pickle
 import threading
@@ -115,9 +116,14 @@ def frame_size(scene: Scene, settings: RenderSettings) -> tuple[int, int]:
 
 def frame_info(loaded: LoadedScene, settings: RenderSettings) -> tuple:
     """Return what a render service reports once a scene has loaded: (frame width, frame
-    height, the scene's own WIDTH, HEIGHT, its FRAMES and FPS)."""
+    height, the scene's own WIDTH, HEIGHT, its FRAMES, FPS, and its camera as plain numbers
+    for the window's camera mode)."""
+    from .camera_view import view_of
+
     scene = loaded.scene
-    return (*frame_size(scene, settings), scene.width, scene.height, scene.frames, scene.fps)
+    camera = view_of(scene.camera, loaded.kernel)
+    size = (*frame_size(scene, settings), scene.width, scene.height)
+    return (*size, scene.frames, scene.fps, camera)
 
 
 def rows_per_block(width: int, samples: int = 1) -> int:
@@ -129,6 +135,7 @@ def render_rows(loaded: LoadedScene, settings: RenderSettings, y0: int, y1: int)
     """Render rows ``y0 <= y < y1`` and return them as a (rows, width, 3) uint8 array."""
     scene = loaded.scene
     width, height = frame_size(scene, settings)
+    camera, kernel = camera_and_kernel(loaded, settings)
     s = settings.samples
     offsets = [(k + 0.5) / s - 0.5 for k in range(s)] if s > 1 else [0.0]
     acc = np.zeros((3, (y1 - y0) * width))
@@ -139,14 +146,12 @@ def render_rows(loaded: LoadedScene, settings: RenderSettings, y0: int, y1: int)
         ys = np.repeat(np.arange(r0, r1, dtype=np.float64), width)
         xs = np.tile(cols, r1 - r0)
         part = acc[:, (r0 - y0) * width : (r1 - y0) * width]
-        lens = LensSamples(scene.camera, r0 * width, r1 * width, s, settings.seed)
+        lens = LensSamples(camera, r0 * width, r1 * width, s, settings.seed)
         for iy, oy in enumerate(offsets):
             for ix, ox in enumerate(offsets):
                 sample = lens.at(iy * len(offsets) + ix)
-                o, d = scene.camera.rays(xs + ox, ys + oy, width, height, **sample)
-                c = trace(
-                    loaded.kernel, o, d, settings.max_depth, settings.shadows, scene.background
-                )
+                o, d = camera.rays(xs + ox, ys + oy, width, height, **sample)
+                c = trace(kernel, o, d, settings.max_depth, settings.shadows, scene.background)
                 c *= 255
                 np.clip(c, 0, 255, out=c)
                 part += c
@@ -154,6 +159,23 @@ def render_rows(loaded: LoadedScene, settings: RenderSettings, y0: int, y1: int)
         acc /= s * s
     np.rint(acc, out=acc)
     return acc.T.astype(np.uint8).reshape(y1 - y0, width, 3)
+
+
+def camera_and_kernel(loaded: LoadedScene, settings: RenderSettings):
+    """Return the camera to render with and the kernel arrays that match it.
+
+    Without an override: the scene's own camera and kernel, untouched (Puray's exact path).
+    With ``settings.camera``: a LookAtCamera built from its numbers, and a shallow copy of the
+    kernel whose specular 'to camera' position is the override's.
+    """
+    if settings.camera is None:
+        return loaded.scene.camera, loaded.kernel
+    from .camera_view import camera_from
+
+    camera = camera_from(settings.camera)
+    kernel = copy.copy(loaded.kernel)
+    kernel.camera = camera.position
+    return camera, kernel
 
 
 class SceneCache:

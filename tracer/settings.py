@@ -24,6 +24,9 @@ class RenderSettings:
     load_timeout: float = 10.0  # seconds a scene may take to load
     block_timeout: float = 60.0  # seconds one block of rows may take (a material's endless loop)
     frame: int = 0  # which frame of an animated scene (its FRAME, 0-based)
+    #: An interactive camera instead of the scene's: ((x, y, z), (x, y, z), fov) plain floats,
+    #: a LookAtCamera's position, look_at and fov (see tracer/camera_view.py). None: the scene's.
+    camera: tuple | None = None
 
     def __post_init__(self) -> None:
         for name in ("width", "height"):
@@ -47,6 +50,10 @@ class RenderSettings:
             if not (isinstance(value, (int, float)) and 0 < value < 1e6):
                 label = name.replace("_", " ")
                 raise ValueError(f"{label} must be from 0 to 1e6 seconds, got {value!r}")
+        if self.camera is not None:
+            from .camera_view import check_view
+
+            check_view(self.camera)
 
     def with_(self, **changes) -> RenderSettings:
         return replace(self, **changes)
@@ -57,7 +64,9 @@ class RenderSettings:
         ``scale`` is left out: writers record the final width and height instead; ``frame``
         only where it is not 0 (a still's metadata stays as it was before animations).
         """
-        skip = {"load_timeout", "block_timeout", "scale"} | (set() if self.frame else {"frame"})
+        skip = {"load_timeout", "block_timeout", "scale"}
+        skip |= set() if self.frame else {"frame"}
+        skip |= set() if self.camera is not None else {"camera"}  # the scene's: nothing to say
         return {k: v for k, v in asdict(self).items() if k not in skip}
 
 

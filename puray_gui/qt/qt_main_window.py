@@ -19,16 +19,22 @@ from PySide6.QtWidgets import QDockWidget, QMainWindow, QMessageBox, QVBoxLayout
 from ..document import SceneDocument
 from ..editor import EDITOR_ENV, EDITOR_HINT, open_in_editor
 from ..exporter import Exporter
+from ..history import RenderHistory
 from ..new_scene import create_scene
 from ..options import RenderOptions
 from ..prefs import Prefs
 from ..resources import ICON, resource
 from ..session import RenderSession
+from .qt_camera_mode import QtCameraMode
+from .qt_camera_panel import QtCameraPanel
 from .qt_cluster_panel import QtClusterPanel
+from .qt_compare_view import QtCompareView
 from .qt_error_panel import QtErrorPanel
 from .qt_export import QtExportFlow
 from .qt_file_dialogs import ask_open_path, ask_save_path, start_folder
 from .qt_geometry import fit_window, place_window
+from .qt_history_flow import QtHistoryFlow
+from .qt_history_panel import QtHistoryPanel
 from .qt_recent_menu import QtRecentMenu
 from .qt_settings_panel import QtSettingsPanel
 from .qt_status_bar import QtStatusBar
@@ -60,6 +66,13 @@ class QtMainWindow(QMainWindow):
         exporter.scheduler = prefs.scheduler()
         self.status = QtStatusBar(session)
         self.export_flow = QtExportFlow(exporter, prefs, self)
+        self.history_panel = QtHistoryPanel(RenderHistory())
+        self.compare_view = QtCompareView()
+        self.history_flow = QtHistoryFlow(
+            session, self.viewport, self.history_panel, self.compare_view, self
+        )
+        self.camera_mode = QtCameraMode(session, self.viewport, document, self)
+        self.camera_panel = QtCameraPanel(self.camera_mode)
         self._arrange()
         self._build_menus()
         self._wire()
@@ -74,6 +87,7 @@ class QtMainWindow(QMainWindow):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.viewport, 1)
+        layout.addWidget(self.compare_view, 1)  # in the viewport's place while comparing
         layout.addWidget(self.error_panel)
         self.setCentralWidget(central)
         dock = QDockWidget("Render settings", self)
@@ -83,10 +97,16 @@ class QtMainWindow(QMainWindow):
         column.setContentsMargins(0, 0, 0, 0)
         column.addWidget(self.settings_panel)
         column.addWidget(self.cluster_panel)
+        column.addWidget(self.camera_panel)
         column.addStretch(1)
         dock.setWidget(sidebar)
         dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+        history = QDockWidget("History", self)
+        history.setObjectName("historyDock")
+        history.setWidget(self.history_panel)
+        history.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, history)
         self.setStatusBar(self.status)
 
     def _action(self, menu, text: str, handler, shortcut=None) -> QAction:
@@ -117,6 +137,12 @@ class QtMainWindow(QMainWindow):
         self._action(view, "&Actual Size (1:1)", self.viewport.actual_size, "Ctrl+1")
         self._action(view, "Zoom &In", self._on_zoom_in_triggered, [std.ZoomIn, "Ctrl+="])
         self._action(view, "Zoom &Out", self._on_zoom_out_triggered, std.ZoomOut)
+        view.addSeparator()
+        self.camera_action = self._action(view, "&Camera Mode", self.camera_mode.set_active, "C")
+        self.camera_action.setCheckable(True)
+        self._action(view, "Reset Ca&mera", self.camera_mode.reset)
+        self._action(view, "Copy Camera as Code", self.camera_mode.copy_code)
+        self._action(view, "Back to &Live", self.history_flow.back_to_live, "Ctrl+L")
         render = bar.addMenu("&Render")
         self._action(render, "&Re-render", self._on_rerender_triggered, ["F5", "Ctrl+R"])
         self.stop_action = self._action(render, "&Stop", self.session.stop, "Esc")
@@ -141,6 +167,12 @@ class QtMainWindow(QMainWindow):
         self.recent_menu.scene_chosen.connect(self.open_scene)
         self.recent_menu.scene_missing.connect(self._on_recent_scene_missing)
         s.render_stopped.connect(self._on_render_stopped)
+        d.opened.connect(self.history_flow.clear)
+        d.opened.connect(self.camera_mode.forget)
+        self.camera_mode.mode_changed.connect(self.camera_action.setChecked)
+        self.camera_mode.camera_changed.connect(self.history_flow.back_to_live)
+        self.camera_mode.said.connect(self.say)
+        self.history_flow.said.connect(self.say)
 
     # -- files ----------------------------------------------------------------------------
 

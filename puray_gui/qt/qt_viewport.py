@@ -41,6 +41,10 @@ class QtViewport(QWidget):
         self._image = QImage()
         self._drag_from: QPointF | None = None
         self._zoom_shown: tuple[float, bool] | None = None
+        #: A picture shown instead of the live frame (a history entry), kept alive here.
+        self._shown: np.ndarray | None = None
+        #: Callables painting over the picture: overlay(painter, picture rect).
+        self.overlays: list = []
         self.setMouseTracking(True)
         self.setMinimumSize(160, 90)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
@@ -159,8 +163,25 @@ class QtViewport(QWidget):
 
     # -- painting -------------------------------------------------------------------------
 
+    def show_picture(self, pixels: np.ndarray | None) -> None:
+        """Show ``pixels`` (H, W, 3 uint8) instead of the live frame; None: the live frame."""
+        self._shown = None if pixels is None else np.ascontiguousarray(pixels)
+        self.update()
+
+    @property
+    def showing_picture(self) -> bool:
+        return self._shown is not None
+
+    def _picture_rect(self, rect: QRectF) -> QRectF:
+        """Fit a shown picture of another shape into ``rect``, keeping its aspect."""
+        if self._shown is None:
+            return rect
+        h, w = self._shown.shape[:2]
+        s = min(rect.width() / w, rect.height() / h)
+        return QRectF(rect.center().x() - w * s / 2, rect.center().y() - h * s / 2, w * s, h * s)
+
     def _current_image(self) -> QImage:
-        pixels = self.session.frame.pixels
+        pixels = self.session.frame.pixels if self._shown is None else self._shown
         if pixels is not self._pixels:
             self._pixels = pixels
             self._image = array_to_qimage(pixels)
@@ -169,14 +190,16 @@ class QtViewport(QWidget):
     def paintEvent(self, event) -> None:
         painter = QPainter(self)
         painter.fillRect(self.rect(), BACKGROUND)
-        if not self.session.frame.blank:
-            rect = self.image_rect()
+        if not self.session.frame.blank or self._shown is not None:
+            rect = self._picture_rect(self.image_rect())
             painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, self.smooth())
             painter.drawImage(rect, self._current_image())
-            if self.session.stale:
+            if self.session.stale and self._shown is None:
                 self._paint_stale(painter, rect)
-            if self.badge_text():
+            if self.badge_text() and self._shown is None:
                 self._paint_badge(painter, self.badge_text())
+            for overlay in self.overlays:
+                overlay(painter, rect)
         else:
             painter.setPen(QColor(170, 172, 180))
             hint = "No image: see the error below" if self.session.stale else "Rendering..."

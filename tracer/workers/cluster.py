@@ -224,10 +224,10 @@ class ClusterService:
         started = time.perf_counter()
         try:
             scene, info, files = self._load(job, source, settings)
-            width, height, scene_w, scene_h, frames, fps = info
-            shape = JobStarted(job.id, width, height, scene_w, scene_h, files, frames, fps)
-            self._emit(job, shape)
-            self._render(job, scene, settings, width, height)
+            frame_w, frame_h, scene_w, scene_h, frames, fps, camera = info
+            shape = (frame_w, frame_h, scene_w, scene_h, files, frames, fps, camera)
+            self._emit(job, JobStarted(job.id, *shape))
+            self._render(job, scene, settings, frame_w, frame_h)
             self._emit(job, JobFinished(job.id, time.perf_counter() - started))
         except SceneError as exc:
             self.client.cancel(list(job.futures))

@@ -11,7 +11,9 @@ class JobStarted:
 
     ``files`` are the data files (OBJ models, images) the scene read while loading: part of
     the scene, to be watched like its modules. ``frames`` and ``fps`` are the scene's FRAMES
-    and FPS (1 frame: a still).
+    and FPS (1 frame: a still). ``camera`` is the scene's own camera as plain numbers,
+    ``(class name, (position, look_at, fov))`` (tracer/camera_view.py), for the window's
+    camera mode to start from.
     """
 
     job: int
@@ -22,6 +24,7 @@ class JobStarted:
     files: tuple = ()
     frames: int = 1
     fps: float = 24.0
+    camera: tuple | None = None
 
 
 @dataclass(frozen=True)

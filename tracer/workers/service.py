@@ -278,10 +278,9 @@ class RenderService:
 
     def _on_loaded(self, job: Job, key, size, snapshot, fingerprint, files) -> None:
         job.loaded(key, size, snapshot, fingerprint, files)
-        width, height, scene_w, scene_h, frames, fps = size
-        self.events.put(
-            JobStarted(job.id, width, height, scene_w, scene_h, tuple(files), frames, fps)
-        )
+        width, height, scene_w, scene_h, frames, fps, camera = size
+        info = (width, height, scene_w, scene_h, tuple(files), frames, fps, camera)
+        self.events.put(JobStarted(job.id, *info))
 
     def _fail(self, job: Job, error: Exception) -> None:
         self._jobs.pop(job.id, None)

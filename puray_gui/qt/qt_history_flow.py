@@ -1,0 +1,87 @@
+"""Record finished previews in the history and show what the filmstrip selects."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QGuiApplication, QPainter
+from PySide6.QtWidgets import QWidget
+
+from ..history import HistoryEntry, RenderHistory
+from ..session import RenderSession
+from .qt_compare_view import QtCompareView
+from .qt_history_panel import QtHistoryPanel
+from .qt_viewport import QtViewport
+
+
+class QtHistoryFlow(QObject):
+    """Add each finished preview to the history; one selected entry shows in the viewport,
+    two open the compare view in the viewport's place; none is the live picture."""
+
+    said = Signal(str)  # a status-bar message
+
+    def __init__(
+        self,
+        session: RenderSession,
+        viewport: QtViewport,
+        panel: QtHistoryPanel,
+        compare_view: QtCompareView,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.session, self.viewport, self.panel = session, viewport, panel
+        self.compare_view = compare_view
+        self.history: RenderHistory = panel.history
+        self.viewing: HistoryEntry | None = None
+        compare_view.hide()
+        viewport.overlays.append(self._paint_viewing)
+        session.render_finished.connect(self._on_render_finished)
+        panel.selection_changed.connect(self._on_selection_changed)
+        panel.copy_requested.connect(self.copy_source)
+        compare_view.live_requested.connect(self.back_to_live)
+
+    def back_to_live(self) -> None:
+        self.panel.strip.clearSelection()
+
+    def clear(self) -> None:
+        """Forget the history (another scene was opened)."""
+        self.back_to_live()
+        self.history.clear()
+        self.panel.clear()
+
+    def copy_source(self, entry: HistoryEntry) -> None:
+        """Put an entry's scene text on the clipboard."""
+        QGuiApplication.clipboard().setText(entry.text)
+        self.said.emit(f"Copied the scene source of #{entry.number} ({entry.clock})")
+
+    def _on_render_finished(self, seconds: float) -> None:
+        s = self.session
+        if s.fast or s.source is None or s.settings is None:
+            return  # a camera-mode preview while moving: not a version worth keeping
+        entry = self.history.add(s.frame.pixels, s.source, s.settings, seconds)
+        self.panel.add(entry)
+
+    def _on_selection_changed(self, entries: list) -> None:
+        comparing = len(entries) >= 2
+        self.viewing = entries[0] if len(entries) == 1 else None
+        self.viewport.show_picture(self.viewing.pixels if self.viewing else None)
+        if comparing:
+            self.compare_view.set_entries(entries[0], entries[-1])
+        self._show(self.compare_view if comparing else self.viewport)
+
+    def _show(self, widget: QWidget) -> None:
+        other = self.viewport if widget is self.compare_view else self.compare_view
+        other.hide()
+        widget.show()
+
+    def _paint_viewing(self, painter: QPainter, rect: QRectF) -> None:
+        entry = self.viewing
+        if entry is None:
+            return
+        text = f" viewing history entry {entry.clock} (#{entry.number}): {entry.summary} "
+        hint = " Back to Live: Ctrl+L "
+        metrics = painter.fontMetrics()
+        width = max(metrics.horizontalAdvance(text), metrics.horizontalAdvance(hint)) + 12
+        box = QRectF(8, 8, width, 42)
+        painter.fillRect(box, QColor(150, 95, 10, 230))
+        painter.setPen(QColor("white"))
+        painter.drawText(box.adjusted(6, 2, 0, 0), Qt.AlignmentFlag.AlignLeft, text + "\n" + hint)

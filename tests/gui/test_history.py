@@ -1,0 +1,153 @@
+"""The filmstrip in the window: every finished preview, viewing one, comparing two."""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtTest import QTest
+
+from .conftest import WAIT_MS, reference, twoballs
+
+
+def save_and_render(qtbot, live, path, text) -> None:
+    with qtbot.waitSignal(live.session.render_finished, timeout=WAIT_MS):
+        path.write_text(text)
+
+
+def two_versions(qtbot, make_live, scene):
+    """Open twoballs (blue ball), then save it with a red ball: two entries."""
+    live = make_live(scene)
+    save_and_render(qtbot, live, scene, twoballs(blue="#FF0000"))
+    return live
+
+
+def shown_colour(live, x: int, y: int) -> tuple[int, int, int]:
+    """Return the colour the viewport shows at frame pixel (x, y), as a user sees it."""
+    viewport = live.window.viewport
+    rect = viewport.image_rect()
+    width, height = live.session.display_size
+    at = QPoint(
+        int(rect.left() + (x + 0.5) * rect.width() / width),
+        int(rect.top() + (y + 0.5) * rect.height() / height),
+    )
+    color = viewport.grab().toImage().pixelColor(at * viewport.devicePixelRatioF())
+    return color.red(), color.green(), color.blue()
+
+
+def test_every_finished_preview_is_kept_with_what_changed(qtbot, make_live, scene):
+    live = two_versions(qtbot, make_live, scene)
+    flow, panel = live.window.history_flow, live.window.history_panel
+    assert len(flow.history) == 2
+    assert panel.strip.count() == 2
+    first, second = flow.history.entries
+    assert first.summary == "first render"
+    line = (
+        scene.read_text()
+        .splitlines()
+        .index(next(t for t in scene.read_text().splitlines() if "#FF0000" in t))
+    )
+    assert second.summary == f"line {line + 1}: #0000FF -> #FF0000"
+    assert second.clock in panel.strip.item(1).text()
+    assert second.summary in panel.strip.item(1).text()
+    np.testing.assert_array_equal(second.pixels, reference(scene))
+
+
+def test_selecting_an_entry_shows_its_pixels_until_back_to_live(qtbot, make_live, scene):
+    live = two_versions(qtbot, make_live, scene)
+    first, second = live.window.history_flow.history.entries
+    ys, xs = np.nonzero((first.pixels != second.pixels).any(axis=2))
+    y, x = ys[len(ys) // 2], xs[len(xs) // 2]  # a pixel of the ball that changed colour
+    live.window.history_panel.select(0)
+    shown = shown_colour(live, x, y)
+    assert np.abs(np.array(shown) - first.pixels[y, x]).max() <= 12
+    assert live.window.viewport.showing_picture
+    assert live.window.history_flow.viewing is first
+    live.window.history_panel.live_button.click()
+    assert np.abs(np.array(shown_colour(live, x, y)) - second.pixels[y, x]).max() <= 12
+    assert not live.window.viewport.showing_picture
+
+
+def test_comparing_two_entries_counts_changed_pixels_and_shows_the_diff(qtbot, make_live, scene):
+    live = two_versions(qtbot, make_live, scene)
+    window = live.window
+    first, second = window.history_flow.history.entries
+    window.history_panel.compare_button.click()
+    assert window.compare_view.isVisible()
+    assert not window.viewport.isVisible()
+    changed = int(np.count_nonzero((first.pixels != second.pixels).any(axis=2)))
+    assert window.compare_view.canvas.diff.changed == changed
+    assert f"{changed} of {160 * 90} pixels changed" in window.compare_view.stats.text()
+    diff = window.compare_view.diff_view.toPlainText()
+    assert '-Sphere(Point(0.75, -0.1, 1), 0.6, Material(Color.from_hex("#0000FF"))),' in (
+        diff.replace("    ", "")
+    )
+    assert '"#FF0000"' in diff
+    window.compare_view.live_button.click()
+    assert window.viewport.isVisible()
+    assert not window.compare_view.isVisible()
+
+
+def test_flip_and_swipe(qtbot, make_live, scene):
+    live = two_versions(qtbot, make_live, scene)
+    window = live.window
+    window.history_panel.compare_button.click()
+    canvas = window.compare_view.canvas
+    qtbot.waitExposed(canvas)
+    rect = canvas.picture_rect()
+    y = int(rect.center().y())
+    QTest.mousePress(canvas, Qt.MouseButton.LeftButton, pos=QPoint(int(rect.left() + 10), y))
+    QTest.mouseMove(canvas, QPoint(int(rect.left() + rect.width() * 0.25), y))
+    QTest.mouseRelease(
+        canvas, Qt.MouseButton.LeftButton, pos=QPoint(int(rect.left() + rect.width() * 0.25), y)
+    )
+    assert abs(canvas.swipe - 0.25) < 0.02
+    window.compare_view.mode_buttons["flip"].click()
+    first, second = window.history_flow.history.entries
+    ys, xs = np.nonzero((first.pixels != second.pixels).any(axis=2))
+    py, px = ys[len(ys) // 2], xs[len(xs) // 2]
+    at = QPoint(
+        int(rect.left() + (px + 0.5) * rect.width() / 160),
+        int(rect.top() + (py + 0.5) * rect.height() / 90),
+    )
+
+    def seen():
+        c = canvas.grab().toImage().pixelColor(at * canvas.devicePixelRatioF())
+        return np.array([c.red(), c.green(), c.blue()])
+
+    assert np.abs(seen() - first.pixels[py, px]).max() <= 12
+    QTest.keyPress(canvas, Qt.Key.Key_Space)
+    assert canvas.flipped
+    assert np.abs(seen() - second.pixels[py, px]).max() <= 12
+    QTest.keyRelease(canvas, Qt.Key.Key_Space)
+    assert np.abs(seen() - first.pixels[py, px]).max() <= 12
+
+
+def test_renders_of_different_sizes_say_so(qtbot, make_live, scene):
+    live = make_live(scene)
+    save_and_render(qtbot, live, scene, twoballs(width=120, height=60))
+    window = live.window
+    window.history_panel.compare_button.click()
+    assert window.compare_view.canvas.diff is None
+    text = window.compare_view.stats.text()
+    assert "different sizes (160x90 and 120x60)" in text
+    assert "cannot be compared pixel by pixel" in text
+
+
+def test_copy_source_of_an_old_version(qtbot, make_live, scene):
+    old = scene.read_text()
+    live = two_versions(qtbot, make_live, scene)
+    live.window.history_panel.select(0)
+    live.window.history_panel.copy_button.click()
+    assert QGuiApplication.clipboard().text() == old
+    assert "Copied the scene source of #1" in live.window.status.currentMessage()
+
+
+def test_history_keeps_at_most_50_entries_in_the_strip(qtbot, make_live, scene):
+    live = make_live(scene)
+    flow = live.window.history_flow
+    for _ in range(53):
+        live.session.render_finished.emit(0.1)  # a finished render, as the session says it
+    assert len(flow.history) == 50
+    assert live.window.history_panel.strip.count() == 50
+    assert live.window.history_panel.entry(0).number == flow.history[0].number == 5
