@@ -7,7 +7,19 @@ Scene files import what they need from here (or Puray's module names)::
 
 from .cameras import Camera, LookAtCamera, PurayCamera
 from .errors import SceneError, WorkerDied
-from .geometry import Plane, Shape, Sphere
+from .geometry import (
+    Box,
+    Cone,
+    Cylinder,
+    Difference,
+    Disc,
+    Intersection,
+    Plane,
+    Shape,
+    Sphere,
+    Triangle,
+    Union,
+)
 from .scene import Scene, SceneSource, load_scene
 from .settings import RenderSettings
 from .shading.lights import Light
@@ -15,9 +27,15 @@ from .shading.materials import ChequeredMaterial, Material
 from .vector import Color, Point, Vector
 
 __all__ = [
+    "Box",
     "Camera",
     "ChequeredMaterial",
     "Color",
+    "Cone",
+    "Cylinder",
+    "Difference",
+    "Disc",
+    "Intersection",
     "Light",
     "LookAtCamera",
     "Material",
@@ -30,6 +48,8 @@ __all__ = [
     "SceneSource",
     "Shape",
     "Sphere",
+    "Triangle",
+    "Union",
     "Vector",
     "WorkerDied",
     "load_scene",
