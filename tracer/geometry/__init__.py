@@ -5,6 +5,7 @@ from .cone import Cone
 from .csg import Difference, Intersection, Union
 from .cylinder import Cylinder
 from .disc import Disc
+from .mesh import Mesh
 from .plane import Plane
 from .shape import Shape, prepare_all
 from .sphere import Sphere
@@ -18,6 +19,7 @@ __all__ = [
     "Difference",
     "Disc",
     "Intersection",
+    "Mesh",
     "Plane",
     "Shape",
     "Sphere",

@@ -81,6 +81,27 @@ def combine(op: str, parts: list[Intervals], offsets: list[int]) -> Intervals:
     return _pack(t, face, state & ~before, before & ~state)
 
 
+def from_crossings(n: int, rays, t, faces, delta) -> Intervals:
+    """Return intervals from a closed surface's crossings (+1 entering, -1 leaving).
+
+    Counting rather than pairing keeps a ray through a shared edge (two crossings at one
+    t) right.
+    """
+    order = np.lexsort((t, rays))
+    rays, t, faces, delta = rays[order], t[order], faces[order], delta[order]
+    counts = np.bincount(rays, minlength=n)
+    e = max(1, int(counts.max(initial=0)))
+    col = np.arange(rays.size) - (np.cumsum(counts) - counts)[rays]
+    times = np.full((n, e), np.inf)
+    ids = np.zeros((n, e), dtype=np.intp)
+    steps = np.zeros((n, e), dtype=np.intp)
+    times[rays, col], ids[rays, col], steps[rays, col] = t, faces, delta
+    state = np.cumsum(steps, axis=1) > 0
+    before = np.zeros_like(state)
+    before[:, 1:] = state[:, :-1]
+    return _pack(times, ids, state & ~before, before & ~state)
+
+
 def _pack(t, face, enter, leave) -> Intervals:
     """Gather each ray's entries and exits (in order) into (n, k) arrays."""
     n = t.shape[0]
