@@ -13,7 +13,10 @@ HEAD = """\
 from tracer import *
 WIDTH, HEIGHT = {w}, {h}
 CAMERA = LookAtCamera(Point({cx}, {cy}, {cz}), look_at=Point({lx}, {ly}, {lz}), fov=50)
-LIGHTS = [Light(Point(-3 + {cx}, -6 + {cy}, -5 + {cz})), Light(Point(4 + {cx}, -2 + {cy}, -3 + {cz}))]
+LIGHTS = [
+    Light(Point(-3 + {cx}, -6 + {cy}, -5 + {cz})),
+    Light(Point(4 + {cx}, -2 + {cy}, -3 + {cz}), Color(0.5, 0.5, 0.5)),
+]
 RED = Material(Color(0.9, 0.1, 0.1), reflection=0.3)
 BLUE = Material(Color(0.1, 0.2, 0.9), reflection=0.3)
 FLOOR = ChequeredMaterial(Color(1, 1, 1), Color(0.1, 0.1, 0.1), reflection=0.2)

@@ -7,10 +7,10 @@ import numpy as np
 import pytest
 
 from tests.tracer.solid_helpers import differing, is_picture, render
-from tracer import Box, Cylinder, Difference, Intersection, Point, Sphere, Union
+from tracer import Box, Difference, Intersection, Point, Sphere, Union
 from tracer.errors import SceneError
 
-from .test_primitives import N, SOLIDS, in_intervals, rays
+from .test_primitives import SOLIDS, N, in_intervals, rays
 
 
 def truth_of(op, insides):

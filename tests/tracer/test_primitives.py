@@ -156,9 +156,9 @@ def test_disc_hits_match_the_plane_and_radius():
     t, hit = disc.intersect(o, d)
     n = np.array([1, 2, -0.5]) / np.linalg.norm([1, 2, -0.5])
     c = np.array([0.2, 0.1, -0.3])
-    O, D = np.stack(o, 1), np.stack(d, 1)
-    tp = ((c - O) @ n) / (D @ n)
-    p = O + D * tp[:, None]
+    oo, dd = np.stack(o, 1), np.stack(d, 1)
+    tp = ((c - oo) @ n) / (dd @ n)
+    p = oo + dd * tp[:, None]
     expect = (tp > 0) & (np.linalg.norm(p - c, axis=1) <= 0.9)
     assert 0.1 < expect.mean() < 0.9
     assert np.array_equal(hit, expect)
