@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tests.tracer.solid_helpers import differing, is_picture, render
+from tests.tracer.solid_helpers import HEAD, differing, is_picture, render
 from tracer import Box, Difference, Intersection, Point, Sphere, Union
 from tracer.errors import SceneError
 
@@ -154,7 +154,7 @@ def test_an_open_operand_is_refused_at_the_nodes_line(tmp_path, operand, name):
         render(tmp_path, f"\n    Union(Sphere(Point(0, 0, 0), 1), {operand}),\n")
     assert "Union operand 2 must be a closed solid" in err.value.message
     assert f"not a {name}" in err.value.message
-    assert err.value.lineno == 9  # the Union's line in the generated scene
+    assert err.value.lineno == len(HEAD.splitlines()) + 2  # the Union's line
 
 
 def test_cylinder_cut_through_a_box_makes_a_hole(tmp_path):
