@@ -96,6 +96,8 @@ class Mesh(Shape):
             idx = f
         else:
             idx = self._corner_index
+        with np.errstate(invalid="ignore", divide="ignore"):
+            n = n / np.linalg.norm(n, axis=1, keepdims=True)  # zero normals: nan, shade flat
         corners = n[np.maximum(idx, 0)]  # (m, 3 corners, 3)
         corners[idx < 0] = np.nan  # faces without normals shade flat
         return corners
