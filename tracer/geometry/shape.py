@@ -48,19 +48,22 @@ class Shape:
         """Return this shape moved by (dx, dy, dz)."""
         from .transform import transformed, translation
 
-        return transformed(self, translation(dx, dy, dz), caller_site())
+        site = caller_site()
+        return transformed(self, translation(dx, dy, dz, site), site)
 
     def rotated(self, axis, degrees: float) -> Shape:
         """Return this shape turned by ``degrees`` about ``axis`` (a Vector) through the origin."""
         from .transform import rotation, transformed
 
-        return transformed(self, rotation(axis, degrees, caller_site()), caller_site())
+        site = caller_site()
+        return transformed(self, rotation(axis, degrees, site), site)
 
     def scaled(self, sx: float, sy: float | None = None, sz: float | None = None) -> Shape:
         """Return this shape scaled about the origin (one factor: uniformly)."""
         from .transform import scaling, transformed
 
-        return transformed(self, scaling(sx, sy, sz, caller_site()), caller_site())
+        site = caller_site()
+        return transformed(self, scaling(sx, sy, sz, site), site)
 
 
 def prepare_all(objects) -> None:
