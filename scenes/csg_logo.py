@@ -22,7 +22,8 @@ from tracer import (
     Vector,
 )
 
-WIDTH, HEIGHT = 960, 540
+WIDTH = 960
+HEIGHT = 540
 CAMERA = LookAtCamera(Point(0.3, -2.4, -5.2), look_at=Point(0, -0.3, 1.1), fov=48)
 
 RED = Material(Color.from_hex("#c0281e"), ambient=0.08, reflection=0.25)

@@ -19,7 +19,8 @@ from tracer import (
     Vector,
 )
 
-WIDTH, HEIGHT = 960, 540
+WIDTH = 960
+HEIGHT = 540
 CAMERA = LookAtCamera(Point(0, -2.4, -4.6), look_at=Point(0, -0.5, 1.0), fov=50)
 
 
