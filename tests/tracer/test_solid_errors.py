@@ -133,3 +133,18 @@ def test_the_cli_gives_one_message_and_no_image(tmp_path, capfd):
     assert err.startswith(f"puray: error: {path}:{marked_line(text)}: {message}")
     assert "Traceback (most recent call last)" not in err
     assert not out.exists()
+
+
+def test_a_bad_material_inside_a_csg_node_is_reported_at_its_line(tmp_path):
+    text = objects(
+        "Union(",
+        "    Sphere(Point(0, 0, 0), 1),",
+        "    Box(Point(0, 0, 0), Point(1, 1, 1), Material(ambient='lots')),  # <-",
+        "),",
+    )
+    path = tmp_path / "scene.py"
+    path.write_text(text)
+    with pytest.raises(SceneError) as err:
+        load(SceneSource.from_path(path), RenderSettings())
+    assert (err.value.filename, err.value.lineno) == (str(path), marked_line(text))
+    assert err.value.message == "material ambient must be a finite number, got 'lots'"
