@@ -60,7 +60,8 @@ class Cone(Solid):
         u, v = ax.radial(p)
         if prim is None:
             prim = np.where(np.abs(u) < 1e-9 * ax.height, BASE_CAP, SIDE)
-        vx, vy, vz = unit(*(np.array(c, dtype=np.float64) for c in v))
+        with np.errstate(invalid="ignore", divide="ignore"):  # on the axis
+            vx, vy, vz = unit(*(np.array(c, dtype=np.float64) for c in v))
         scale = 1.0 / math.sqrt(1.0 + self._k * self._k)
         side = [(c + self._k * a) * scale for c, a in zip((vx, vy, vz), ax.a, strict=True)]
         return tuple(

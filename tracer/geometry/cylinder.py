@@ -56,7 +56,8 @@ class Cylinder(Solid):
         u, v = ax.radial(p)
         if prim is None:
             prim = _nearest_surface(u, v, ax)
-        side = np.asarray(unit(*(np.array(c, dtype=np.float64) for c in v)))
+        with np.errstate(invalid="ignore", divide="ignore"):  # on the axis
+            side = np.asarray(unit(*(np.array(c, dtype=np.float64) for c in v)))
         cap = np.where(prim == TOP_CAP, 1.0, -1.0)
         return tuple(np.where(prim == SIDE, side[k], cap * ax.a[k]) for k in range(3))
 
