@@ -224,3 +224,27 @@ def test_the_obj_file_is_part_of_the_scene(tmp_path):
     path = scene_with_obj(tmp_path, CUBE_OBJ)
     loaded = load(SceneSource.from_path(path), RenderSettings())
     assert list(loaded.files) == [str(tmp_path / "model.obj")]
+
+
+QUADS = "v 0 0 0\nv 1 0 0\nv 1 1 0\nv 0 1 0\nvt 0 0\nvn 0 0 -1\nvn 0 0 1\n"
+
+
+@pytest.mark.parametrize(
+    "faces",
+    [
+        "f 1 2 3 4\nf 4 3 2 1\n",
+        "f 1/1 2/1 3/1 4/1\nf -1/1 -2/1 -3/1 -4/1\n",
+        "f 1//1 2//1 3//2 4//2\nf 4//1 3//1 2//1 1//1\n",
+        "f 1/1/1 2/1/1 3/1/2 4/1/2\nf -4/-1/-1 -3/-1/-2 -2/-1/-1 -1/-1/-2\n",
+    ],
+    ids=["v", "v/vt", "v//vn", "v/vt/vn"],
+)
+def test_the_whole_array_parser_agrees_with_the_line_parser(faces):
+    from tracer.geometry import obj
+
+    lines = (QUADS + faces).splitlines()
+    fast, slow = obj._parse_uniform(lines), obj._parse_lines(lines, "x.obj")
+    assert fast is not None
+    for name in ("vertices", "faces", "normals", "face_normals"):
+        a, b = getattr(fast, name), getattr(slow, name)
+        assert (a is None and b is None) or np.array_equal(a, b), name
