@@ -46,6 +46,9 @@ class BVH:
             self.hi[a:b] = np.maximum(self.hi[kids], self.hi[kids + 1])
         self.axis_lo = [np.ascontiguousarray(self.lo[:, k]) for k in range(3)]
         self.axis_hi = [np.ascontiguousarray(self.hi[:, k]) for k in range(3)]
+        # children of node i side by side in row i: one gather fetches both boxes
+        self.kids_lo = [np.ascontiguousarray(a[1:].reshape(-1, 2)) for a in self.axis_lo]
+        self.kids_hi = [np.ascontiguousarray(a[1:].reshape(-1, 2)) for a in self.axis_hi]
 
     def __repr__(self) -> str:
         return f"BVH(depth={self.depth}, leaves={len(self.leaf_tris)})"
@@ -60,11 +63,9 @@ class BVH:
         t, ok = self._boxes(o, inv, rays, nodes, whole_line)
         rays, nodes = rays[ok], nodes[ok]
         for _ in range(self.depth):
-            rays = np.repeat(rays, 2)
-            nodes = 2 * np.repeat(nodes, 2) + 1
-            nodes[1::2] += 1
-            t, ok = self._boxes(o, inv, rays, nodes, whole_line)
-            rays, nodes, t = rays[ok], nodes[ok], t[ok]
+            t, ok = self._children(o, inv, rays, nodes, whole_line)
+            parent, side = np.nonzero(ok)
+            rays, nodes, t = rays[parent], 2 * nodes[parent] + 1 + side, t[parent, side]
         return rays, nodes - (2**self.depth - 1), t
 
     def _boxes(self, o, inv, rays, nodes, whole_line: bool):
@@ -82,6 +83,26 @@ class BVH:
                 lo, hi = np.fmin(t1, t2), np.fmax(t1, t2)
                 np.fmax(near, lo, out=near)
                 np.fmin(far, hi, out=far)
+        ok = near <= far
+        if not whole_line:
+            ok &= far > 0
+        return near, ok
+
+    def _children(self, o, inv, rays, nodes, whole_line: bool):
+        """Return (near, hit) of both children of each (ray, node) pair, as (m, 2) arrays."""
+        near = np.full((rays.size, 2), -np.inf)
+        far = np.full((rays.size, 2), np.inf)
+        with np.errstate(invalid="ignore"):
+            for k in range(3):
+                ok_, ik = o[k].take(rays)[:, None], inv[k].take(rays)[:, None]
+                t1 = self.kids_lo[k].take(nodes, axis=0)
+                t1 -= ok_
+                t1 *= ik
+                t2 = self.kids_hi[k].take(nodes, axis=0)
+                t2 -= ok_
+                t2 *= ik
+                np.fmax(near, np.fmin(t1, t2), out=near)
+                np.fmin(far, np.fmax(t1, t2), out=far)
         ok = near <= far
         if not whole_line:
             ok &= far > 0
