@@ -163,3 +163,23 @@ def test_cylinder_cut_through_a_box_makes_a_hole(tmp_path):
     img = render(tmp_path, f"Difference({box}, {drill})", camera=(0, 0, -3), shadows=False)
     assert img[32, 48].max() == 0  # looking straight through the hole: the black sky
     assert img[32, 30].max() > 0
+
+
+def test_two_loads_of_a_solids_scene_agree_on_its_fingerprint(tmp_path):
+    from pathlib import Path
+
+    from tracer import RenderSettings, SceneSource
+    from tracer.render import load
+
+    scenes = Path(__file__).resolve().parents[2] / "scenes"
+    prints = {}
+    for name in ("csg_logo.py", "mesh.py"):
+        source = SceneSource.from_path(scenes / name)
+        a, b = load(source, RenderSettings()), load(source, RenderSettings())
+        assert a.fingerprint() == b.fingerprint()
+        prints[name] = a.fingerprint()
+    text = (scenes / "csg_logo.py").read_text()
+    changed = tmp_path / "csg_logo.py"
+    changed.write_text(text.replace("h * 1.35", "h * 1.3"))
+    other = load(SceneSource.from_path(changed), RenderSettings())
+    assert other.fingerprint() != prints["csg_logo.py"]

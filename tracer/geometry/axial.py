@@ -12,6 +12,9 @@ from .shape import Triple
 class Axis:
     """The segment from ``base`` to ``tip``: its unit direction and length."""
 
+    def __repr__(self) -> str:
+        return f"Axis({self.base}, {self.tip}, {self.radius})"
+
     def __init__(self, base, tip, radius, what: str, tip_name: str, site) -> None:
         self.base = point(base, f"{what} base", site)
         tip_xyz = point(tip, f"{what} {tip_name}", site)

@@ -43,7 +43,7 @@ class CSG(Solid):
         self._flip = [self.op == "difference" and i > 0 for i in range(len(parts))]
         mats = [materials_of(p) for p in parts]
         self._mat_offsets = np.concatenate(([0], np.cumsum([len(m) for m in mats])))
-        self._materials = [self.material] if self.painted else [m for ms in mats for m in ms]
+        self.palette = [self.material] if self.painted else [m for ms in mats for m in ms]
         self._lo, self._hi = self._bounds([bounds_of(p) for p in parts])
 
     def _role(self, i: int) -> str:
@@ -99,7 +99,7 @@ class CSG(Solid):
         return out
 
     def materials(self) -> list:
-        return self._materials
+        return self.palette
 
     def material_ids(self, prim: np.ndarray) -> np.ndarray:
         owner = self._owner(prim)

@@ -9,11 +9,13 @@ import numpy as np
 from ..shading.materials import Material
 from ..vector import Point, Vector
 from .checks import direction, point, positive
-from .shape import Shape, Triple
+from .shape import Shape, Triple, state_repr
 
 
 class Disc(Shape):
     """A disc of ``radius`` around ``center`` with the given normal (not a closed solid)."""
+
+    __repr__ = state_repr
 
     def __init__(
         self, center: Point, normal: Vector, radius: float, material: Material | None = None

@@ -18,12 +18,14 @@ from ..shading.materials import Material
 from .bvh import BVH
 from .intervals import Intervals, from_crossings
 from .obj import parse_obj
-from .shape import Shape, Triple, as_arrays
+from .shape import Shape, Triple, as_arrays, state_repr
 from .triangles import TriangleArrays, hit_pairs
 
 
 class Mesh(Shape):
     """Triangles over ``vertices`` ((n, 3) numbers); ``faces`` are index triples from 0."""
+
+    __repr__ = state_repr
 
     def __init__(self, vertices, faces, material: Material | None = None, normals=None) -> None:
         super().__init__(material)

@@ -66,6 +66,15 @@ class Shape:
         return transformed(self, scaling(sx, sy, sz, site), site)
 
 
+def state_repr(obj) -> str:
+    """Return a shape's prepared state as text, the same in every process (no addresses).
+
+    SceneArrays.fingerprint_bytes hashes shapes' underscore attributes by their repr.
+    """
+    state = sorted((k, v) for k, v in vars(obj).items() if k.startswith("_") and k != "_site")
+    return f"{type(obj).__name__}({', '.join(f'{k}={v!r}' for k, v in state)})"
+
+
 def prepare_all(objects) -> None:
     """Validate every object of a scene."""
     for obj in objects:

@@ -13,12 +13,14 @@ import numpy as np
 from ..arrays import unit
 from ..errors import error_at
 from .intervals import Intervals, first_hit, single
-from .shape import Shape, Triple, as_arrays
+from .shape import Shape, Triple, as_arrays, state_repr
 from .sphere import Sphere
 
 
 class Solid(Shape):
     """Base of closed solids: intersect is the first interval boundary in front of the ray."""
+
+    __repr__ = state_repr
 
     closed = True
     face_count = 1
@@ -39,6 +41,9 @@ class SphereSolid:
     def __init__(self, sphere: Sphere) -> None:
         self.sphere = sphere
         self.material = sphere.material
+
+    def __repr__(self) -> str:
+        return f"SphereSolid(c={self.sphere._c}, r2={self.sphere._r2})"
 
     def bounds(self):
         r = float(self.sphere.radius)

@@ -20,7 +20,7 @@ from ..vector import Point, Vector
 from .checks import direction, number
 from .intervals import Intervals
 from .plane import Plane
-from .shape import INF, Shape, Triple, as_arrays
+from .shape import INF, Shape, Triple, as_arrays, state_repr
 from .solid import bounds_of, material_ids_of, materials_of, solid_of
 from .sphere import Sphere
 
@@ -107,6 +107,8 @@ def _linear(m: np.ndarray, v: Triple) -> list:
 
 class Transformed(Shape):
     """A shape seen through an affine matrix (shape space -> world space)."""
+
+    __repr__ = state_repr
 
     def __init__(self, shape: Shape, matrix: np.ndarray, site) -> None:
         self.shape = shape

@@ -8,12 +8,14 @@ from ..errors import error_at
 from ..shading.materials import Material
 from ..vector import Point
 from .checks import point
-from .shape import Shape, Triple
+from .shape import Shape, Triple, state_repr
 from .triangles import TriangleArrays, hit_pairs
 
 
 class Triangle(Shape):
     """The triangle with corners ``a``, ``b``, ``c`` (not a closed solid)."""
+
+    __repr__ = state_repr
 
     def __init__(self, a: Point, b: Point, c: Point, material: Material | None = None) -> None:
         super().__init__(material)
