@@ -66,9 +66,9 @@ OBJECTS = [
             Color.from_hex("#f0ece0"), Color.from_hex("#30303a"), ambient=0.15, reflection=0.25
         ),
     ),
-    KNOT.rotated(Vector(1, 0, 0), -62).translated(-0.3, -0.6, 1.3),
+    KNOT.rotated(Vector(1, 0, 0), -62).translated(-0.3, -0.555, 1.3),  # resting on the floor
     GEM.scaled(0.45).translated(1.9, 0.02, 0.4),
-    GEM.scaled(0.3).rotated(Vector(0, 1, 0), 20).translated(-2.1, 0.165, 0.2),
+    GEM.scaled(0.3).rotated(Vector(0, 1, 0), 20).translated(-1.8, 0.165, 0.4),
 ]
 LIGHTS = [
     Light(Point(-4, -7, -6), Color.from_hex("#ffffff")),
