@@ -64,15 +64,16 @@ def brute(mesh, o, d):
     return t.min(axis=1)
 
 
-@pytest.mark.parametrize("seed", [1, 2])
-def test_bvh_finds_the_nearest_triangle_like_testing_all(seed):
-    verts, faces = torus()
+@pytest.mark.parametrize(("seed", "size"), [(1, (40, 20)), (2, (20, 10)), (3, (10, 5))])
+def test_bvh_finds_the_nearest_triangle_like_testing_all(seed, size):
+    verts, faces = torus(*size)
     rng = np.random.default_rng(seed)
     soup = rng.uniform(-1, 1, size=(300, 3))  # plus a soup of random triangles
+    faces = np.vstack((faces, len(verts) + np.arange(300).reshape(100, 3)))
     verts = np.vstack((verts, soup))
-    faces = np.vstack((faces, len(torus()[0]) + np.arange(300).reshape(100, 3)))
     mesh = Mesh(verts, faces)
     mesh.prepare()
+    assert mesh._bvh.depth == {(40, 20): 9, (20, 10): 7, (10, 5): 6}[size]  # odd and even
     o, d = random_rays(seed)
     t, hit, prim = mesh.intersect(o, d)
     expect = brute(mesh, o, d)

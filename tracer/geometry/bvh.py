@@ -46,9 +46,15 @@ class BVH:
             self.hi[a:b] = np.maximum(self.hi[kids], self.hi[kids + 1])
         self.axis_lo = [np.ascontiguousarray(self.lo[:, k]) for k in range(3)]
         self.axis_hi = [np.ascontiguousarray(self.hi[:, k]) for k in range(3)]
-        # children of node i side by side in row i: one gather fetches both boxes
-        self.kids_lo = [np.ascontiguousarray(a[1:].reshape(-1, 2)) for a in self.axis_lo]
-        self.kids_hi = [np.ascontiguousarray(a[1:].reshape(-1, 2)) for a in self.axis_hi]
+        # children (2i+1, 2i+2) and grandchildren (4i+3 .. 4i+6) of node i side by side in
+        # row i: one gather fetches their boxes, and the walk goes down two levels a step
+        self.kids = {
+            w: [
+                [np.ascontiguousarray(a[w - 1 :].reshape(-1, w)) for a in axes]
+                for axes in (self.axis_lo, self.axis_hi)
+            ]
+            for w in ((2, 4) if depth >= 2 else (2,))
+        }
 
     def __repr__(self) -> str:
         return f"BVH(depth={self.depth}, leaves={len(self.leaf_tris)})"
@@ -62,10 +68,13 @@ class BVH:
         nodes = np.zeros_like(rays)
         t, ok = self._boxes(o, inv, rays, nodes, whole_line)
         rays, nodes = rays[ok], nodes[ok]
-        for _ in range(self.depth):
-            t, ok = self._children(o, inv, rays, nodes, whole_line)
+        level = 0
+        while level < self.depth:
+            w = 4 if self.depth - level >= 2 else 2
+            t, ok = self._children(o, inv, rays, nodes, whole_line, w)
             parent, side = np.nonzero(ok)
-            rays, nodes, t = rays[parent], 2 * nodes[parent] + 1 + side, t[parent, side]
+            rays, nodes, t = rays[parent], w * nodes[parent] + w - 1 + side, t[parent, side]
+            level += w // 2
         return rays, nodes - (2**self.depth - 1), t
 
     def _boxes(self, o, inv, rays, nodes, whole_line: bool):
@@ -88,17 +97,18 @@ class BVH:
             ok &= far > 0
         return near, ok
 
-    def _children(self, o, inv, rays, nodes, whole_line: bool):
-        """Return (near, hit) of both children of each (ray, node) pair, as (m, 2) arrays."""
-        near = np.full((rays.size, 2), -np.inf)
-        far = np.full((rays.size, 2), np.inf)
+    def _children(self, o, inv, rays, nodes, whole_line: bool, w: int):
+        """Return (near, hit) of the w descendants one (2) or two (4) levels below each pair."""
+        near = np.full((rays.size, w), -np.inf)
+        far = np.full((rays.size, w), np.inf)
+        kids_lo, kids_hi = self.kids[w]
         with np.errstate(invalid="ignore"):
             for k in range(3):
                 ok_, ik = o[k].take(rays)[:, None], inv[k].take(rays)[:, None]
-                t1 = self.kids_lo[k].take(nodes, axis=0)
+                t1 = kids_lo[k].take(nodes, axis=0)
                 t1 -= ok_
                 t1 *= ik
-                t2 = self.kids_hi[k].take(nodes, axis=0)
+                t2 = kids_hi[k].take(nodes, axis=0)
                 t2 -= ok_
                 t2 *= ik
                 np.fmax(near, np.fmin(t1, t2), out=near)
