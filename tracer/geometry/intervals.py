@@ -54,22 +54,15 @@ def combine(op: str, parts: list[Intervals], offsets: list[int]) -> Intervals:
     """Return the intervals of union/intersection/difference of children's intervals.
 
     Face ids of child c are shifted by ``offsets[c]`` so the node's ids stay distinct.
+    Each child's inside state just after every boundary is read off its own intervals, so
+    boundaries at one distance count as simultaneous whatever their order.
     """
-    ts, deltas, owners, ids = [], [], [], []
-    for c, (iv, off) in enumerate(zip(parts, offsets, strict=True)):
-        valid = iv.t_in < np.inf
-        step = valid.astype(np.int8)
-        ts += [iv.t_in, iv.t_out]
-        deltas += [step, -step]
-        owners += [np.full(iv.t_in.shape[1] * 2, c, dtype=np.intp)]
-        ids += [iv.id_in + off, iv.id_out + off]
-    t = np.concatenate(ts, axis=1)
-    order = np.argsort(t, axis=1, kind="stable")
+    t = np.concatenate([a for iv in parts for a in (iv.t_in, iv.t_out)], axis=1)
+    ids = [a + off for iv, off in zip(parts, offsets, strict=True) for a in (iv.id_in, iv.id_out)]
+    order = np.argsort(t, axis=1)
     t = np.take_along_axis(t, order, axis=1)
-    delta = np.take_along_axis(np.concatenate(deltas, axis=1), order, axis=1)
     face = np.take_along_axis(np.concatenate(ids, axis=1), order, axis=1)
-    owner = np.concatenate(owners)[order]
-    inside = [np.cumsum(np.where(owner == c, delta, 0), axis=1) > 0 for c in range(len(parts))]
+    inside = [_inside_after(iv, t) for iv in parts]
     if op == "union":
         state = np.logical_or.reduce(inside)
     elif op == "intersection":
@@ -79,6 +72,14 @@ def combine(op: str, parts: list[Intervals], offsets: list[int]) -> Intervals:
     before = np.zeros_like(state)
     before[:, 1:] = state[:, :-1]
     return _pack(t, face, state & ~before, before & ~state)
+
+
+def _inside_after(iv: Intervals, t: np.ndarray) -> np.ndarray:
+    """Return whether the ray is inside the solid just after each distance in t (n, e)."""
+    state = (iv.t_in[:, :1] <= t) & (t < iv.t_out[:, :1])
+    for j in range(1, iv.t_in.shape[1]):
+        state |= (iv.t_in[:, j : j + 1] <= t) & (t < iv.t_out[:, j : j + 1])
+    return state
 
 
 def from_crossings(n: int, rays, t, faces, delta) -> Intervals:
