@@ -13,7 +13,7 @@ import os
 import numpy as np
 
 from ..arrays import unit
-from ..errors import caller_site, error_at
+from ..errors import error_at
 from ..shading.materials import Material
 from .bvh import BVH
 from .intervals import Intervals, from_crossings
@@ -32,9 +32,8 @@ class Mesh(Shape):
         self.vertices = vertices
         self.faces = faces
         self.normals_in = normals  # optional (n, 3) per-vertex normals: smooth shading
-        self._corner_index: np.ndarray | None = (
-            None  # from OBJ: (m, 3) indices into normals_in, -1 for none
-        )
+        # from OBJ: (m, 3) indices into normals_in, -1 where a corner has none
+        self._corner_index: np.ndarray | None = None
         self._built = False
 
     @classmethod
@@ -45,7 +44,6 @@ class Mesh(Shape):
         full, data = read_scene_file(path, "OBJ file")
         obj = parse_obj(full, data)
         mesh = cls(obj.vertices, obj.faces, material, obj.normals)
-        mesh._site = caller_site()
         mesh._corner_index = obj.face_normals
         return mesh
 
@@ -142,7 +140,7 @@ class Mesh(Shape):
         if self._corners is not None:
             smooth = self._smooth(p, prim)
             ok = np.isfinite(smooth).all(axis=0)
-            agree = np.sign((smooth * n).sum(axis=0))  # keep the winding's side
+            agree = np.where((smooth * n).sum(axis=0) < 0, -1.0, 1.0)  # the winding's side
             n[:, ok] = (smooth * agree)[:, ok]
         if not self._closed:  # face the ray
             facing = np.where((n[0] * d[0] + n[1] * d[1] + n[2] * d[2]) > 0, -1.0, 1.0)
