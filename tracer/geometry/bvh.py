@@ -3,9 +3,11 @@
 Built level by level: each level sorts every node's triangles along the longest axis of their
 centroids and splits them in half, so the tree is complete (heap numbering: node i has
 children 2i+1 and 2i+2) and every leaf sits at the same depth with at most ``leaf_size``
-triangles. Traversal walks all rays down the levels together as (ray, node) pairs, then
-tests leaves nearest first in rounds, so a ray stops at its first hit. This is the mesh's
-stand-in until the scene-wide acceleration structure takes meshes' triangles (primitives()).
+triangles. Traversal walks all rays down the levels together as (ray, node) pairs, two levels
+a step, to subtrees of a few hundred triangles; each ray then takes its subtrees nearest first,
+one per round, and skips those that start beyond the hit it has, so most rays stop after one
+or two. This is the mesh's stand-in until the scene-wide acceleration structure takes meshes'
+triangles (primitives()).
 """
 
 from __future__ import annotations
@@ -15,8 +17,10 @@ import numpy as np
 from .triangles import TriangleArrays, hit_pairs
 
 LEAF_SIZE = 4
-#: Leaves tested nearest-first one per ray per round before the rest go in one batch.
+#: Subtrees taken nearest-first, one per ray per round, before the rest go in one batch.
 ROUNDS = 4
+#: Levels of the subtrees rays take one at a time, nearest first (64 leaves, 256 triangles).
+SUBTREE_LEVELS = 6
 
 
 class BVH:
@@ -61,21 +65,29 @@ class BVH:
 
     def leaf_pairs(self, o, d, whole_line: bool):
         """Return (rays, leaves, t_near) of every leaf box each ray passes through."""
-        with np.errstate(divide="ignore"):
-            inv = tuple(1.0 / c for c in d)
-        o = tuple(np.ascontiguousarray(c) for c in o)
-        rays = np.arange(d[0].shape[0])
+        o, inv = _prepared(o, d)
+        rays, nodes, t = self._roots(o, inv, d[0].shape[0], whole_line)
+        rays, nodes, t = self._walk(o, inv, rays, nodes, self.depth, whole_line)
+        return rays, nodes - (2**self.depth - 1), t
+
+    def _roots(self, o, inv, n: int, whole_line: bool):
+        rays = np.arange(n)
         nodes = np.zeros_like(rays)
         t, ok = self._boxes(o, inv, rays, nodes, whole_line)
-        rays, nodes = rays[ok], nodes[ok]
-        level = 0
-        while level < self.depth:
-            w = 4 if self.depth - level >= 2 else 2
+        return rays[ok], nodes[ok], t[ok]
+
+    def _walk(self, o, inv, rays, nodes, levels: int, whole_line: bool, limit=None):
+        """Walk (ray, node) pairs ``levels`` levels down (boxes entered past ``limit`` drop)."""
+        t = np.zeros(rays.shape)
+        while levels > 0:
+            w = 4 if levels >= 2 else 2
             t, ok = self._children(o, inv, rays, nodes, whole_line, w)
+            if limit is not None:
+                ok &= t < limit[rays][:, None]
             parent, side = np.nonzero(ok)
             rays, nodes, t = rays[parent], w * nodes[parent] + w - 1 + side, t[parent, side]
-            level += w // 2
-        return rays, nodes - (2**self.depth - 1), t
+            levels -= w // 2
+        return rays, nodes, t
 
     def _boxes(self, o, inv, rays, nodes, whole_line: bool):
         near = np.full(rays.shape, -np.inf)
@@ -119,23 +131,33 @@ class BVH:
         return near, ok
 
     def nearest(self, tris: TriangleArrays, o, d):
-        """Return (t, prim) of each ray's nearest triangle at t > 0 (inf, -1 for misses)."""
+        """Return (t, prim) of each ray's nearest triangle at t > 0 (inf, -1 for misses).
+
+        Rays walk down together to subtrees of 256 triangles; then each ray takes its
+        subtrees nearest first, one per round, skipping those that start past its best hit.
+        """
         n = d[0].shape[0]
         best, prim = np.full(n, np.inf), np.full(n, -1, dtype=np.intp)
-        rays, leaves, t_near = self.leaf_pairs(o, d, whole_line=False)
-        order = np.lexsort((t_near, rays))
-        rays, leaves, t_near = rays[order], leaves[order], t_near[order]
+        o_, inv = _prepared(o, d)
+        cut = max(0, self.depth - SUBTREE_LEVELS)
+        rays, nodes, t = self._roots(o_, inv, n, False)
+        rays, nodes, t = self._walk(o_, inv, rays, nodes, cut, False)
+        order = np.lexsort((t, rays))
+        rays, nodes, t = rays[order], nodes[order], t[order]
         starts = np.flatnonzero(np.r_[True, rays[1:] != rays[:-1]])
         rank = np.arange(rays.size) - np.repeat(starts, np.diff(np.r_[starts, rays.size]))
         last = int(rank.max(initial=-1))
-        for r in range(min(ROUNDS, last + 1)):
-            sel = np.flatnonzero(rank == r)
-            sel = sel[t_near[sel] < best[rays[sel]]]
-            self._test_leaves(tris, o, d, rays[sel], leaves[sel], best, prim)
-        if last >= ROUNDS:  # the few rays still going: all their remaining leaves at once
-            sel = np.flatnonzero(rank >= ROUNDS)
-            sel = sel[t_near[sel] < best[rays[sel]]]
-            self._test_leaves(tris, o, d, rays[sel], leaves[sel], best, prim)
+        rounds = [rank == r for r in range(min(ROUNDS, last + 1))]
+        if last >= ROUNDS:  # the few rays still going: all their remaining subtrees at once
+            rounds.append(rank >= ROUNDS)
+        for chosen in rounds:
+            sel = np.flatnonzero(chosen)
+            sel = sel[t[sel] < best[rays[sel]]]
+            leaf_rays, leaves, _t = self._walk(
+                o_, inv, rays[sel], nodes[sel], self.depth - cut, False, best
+            )
+            first_leaf = 2**self.depth - 1
+            self._test_leaves(tris, o, d, leaf_rays, leaves - first_leaf, best, prim)
         return best, prim
 
     def _test_leaves(self, tris, o, d, rays, leaves, best, prim) -> None:
@@ -158,6 +180,13 @@ class BVH:
         pair_rays, cand = pair_rays[keep], cand[keep]
         t, ok, _u, _v = hit_pairs(tris, o, d, pair_rays, cand, any_sign=True)
         return pair_rays[ok], t[ok], cand[ok]
+
+
+def _prepared(o, d):
+    """Return contiguous origins and the directions' reciprocals."""
+    with np.errstate(divide="ignore"):
+        inv = tuple(1.0 / c for c in d)
+    return tuple(np.ascontiguousarray(c) for c in o), inv
 
 
 def keep_min(rays, t, prims, best, prim) -> None:
