@@ -3,9 +3,10 @@
     python bench/solids.py [--runs N] [--width W --height H] [--shadows]
 
 All three scenes render on the same 2 warm worker processes in one run (the machine is
-shared: only ratios within a run mean much). The mesh is a torus knot of 100,000 triangles
-written to a temporary OBJ file and read with Mesh.from_obj, so its load (parse + BVH build)
-is timed too, once, as the first (cold) render minus a warm one.
+shared: only ratios within a run mean much); then each renders in this process, timed in CPU
+seconds, which a busy machine disturbs much less than wall-clock time. The mesh is a torus
+knot of 100,000 triangles written to a temporary OBJ file and read with Mesh.from_obj, so its
+load (parse + BVH build) is timed too, once, as the first (cold) render minus a warm one.
 """
 
 from __future__ import annotations
@@ -90,6 +91,20 @@ def render_once(service: RenderService, source: SceneSource, settings: RenderSet
     return time.perf_counter() - start
 
 
+def cpu_seconds(source: SceneSource, settings: RenderSettings, runs: int) -> float:
+    """Return the median CPU time of rendering a frame in this process (scene loaded once)."""
+    from tracer.render import frame_size, load, render_rows
+
+    loaded = load(source, settings)
+    _w, h = frame_size(loaded.scene, settings)
+    times = []
+    for _ in range(runs):
+        start = time.process_time()
+        render_rows(loaded, settings, 0, h)
+        times.append(time.process_time() - start)
+    return statistics.median(times)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
@@ -116,12 +131,16 @@ def main() -> None:
                 times[name] = statistics.median(
                     render_once(service, source, settings) for _ in range(args.runs)
                 )
+        cpu = {name: cpu_seconds(source, settings, args.runs) for name, source in scenes.items()}
     shadows = ", shadows" if args.shadows else ""
     print(f"{args.width}x{args.height}, depth 5{shadows}, 2 warm workers, median of {args.runs}")
-    base = times["twoballs"]
+    base, cpu_base = times["twoballs"], cpu["twoballs"]
     for name, t in times.items():
         load = cold[name] - t
         print(f"{name:22s} {t * 1e3:8.0f} ms  {t / base:6.1f}x twoballs  (first: +{load:.2f} s)")
+    print("one process, CPU time per frame:")
+    for name, t in cpu.items():
+        print(f"{name:22s} {t * 1e3:8.0f} ms  {t / cpu_base:6.1f}x twoballs")
 
 
 if __name__ == "__main__":
