@@ -10,7 +10,20 @@ wherever a material takes a colour; ``BACKGROUND = Sky(zenith, horizon)`` colour
 
 from .cameras import Camera, LookAtCamera, PurayCamera
 from .errors import SceneError, WorkerDied
-from .geometry import Plane, Shape, Sphere
+from .geometry import (
+    Box,
+    Cone,
+    Cylinder,
+    Difference,
+    Disc,
+    Intersection,
+    Mesh,
+    Plane,
+    Shape,
+    Sphere,
+    Triangle,
+    Union,
+)
 from .scene import Scene, SceneSource, load_scene
 from .settings import RenderSettings
 from .shading.background import Sky
@@ -22,15 +35,22 @@ from .shading.voronoi import Voronoi
 from .vector import Color, Point, Vector
 
 __all__ = [
+    "Box",
     "Camera",
     "Checker",
     "ChequeredMaterial",
     "Color",
+    "Cone",
+    "Cylinder",
+    "Difference",
+    "Disc",
     "ImageTexture",
+    "Intersection",
     "Light",
     "LookAtCamera",
     "Marble",
     "Material",
+    "Mesh",
     "Noise",
     "Plane",
     "Point",
@@ -43,6 +63,8 @@ __all__ = [
     "Sky",
     "Sphere",
     "Texture",
+    "Triangle",
+    "Union",
     "Vector",
     "Voronoi",
     "Wood",

@@ -61,7 +61,7 @@ def _first_hit(kernel, position, direction) -> tuple[float, float, float] | None
     from .trace import nearest
 
     d = tuple(np.array([c]) for c in direction)
-    best, hit = nearest(kernel, position, d)
+    best, hit = nearest(kernel, position, d)[:2]
     if hit[0] < 0 or not math.isfinite(best[0]):
         return None
     t = float(best[0])

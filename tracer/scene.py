@@ -393,7 +393,12 @@ def _site_error(obj, message: str) -> SceneError:
 
 
 def _check_material(obj) -> None:
-    m = obj.material
+    get = getattr(obj, "materials", None)  # CSG: every solid's own material
+    for m in get() if get is not None else [obj.material]:
+        _check_one_material(m)
+
+
+def _check_one_material(m) -> None:
     for name in ("ambient", "diffuse", "specular", "reflection"):
         value = getattr(m, name, None)
         if not isinstance(value, (int, float)) or not math.isfinite(value):

@@ -20,7 +20,7 @@ from .arrays import dot, unit
 from .geometry import Sphere
 from .scene import Scene
 from .shading.background import background_colors
-from .shading.materials import fill_colors, is_plain
+from .shading.materials import Material, fill_colors, is_plain
 
 MIN_DISPLACE = 0.0001
 
@@ -31,7 +31,15 @@ class SceneArrays:
     def __init__(self, scene: Scene) -> None:
         self.objects = scene.objects
         self.camera = scene.camera.position
-        mats = [obj.material for obj in self.objects]
+        # One table of materials; a shape with several (CSG) maps its hits to its own range.
+        self.materials: list[Material] = []
+        base = []
+        for obj in self.objects:
+            base.append(len(self.materials))
+            self.materials.extend(_materials_of(obj))
+        self.mat_base = np.array(base, dtype=np.intp)
+        self.multi = [k for k, obj in enumerate(self.objects) if len(_materials_of(obj)) > 1]
+        mats = self.materials
         self.ambient = np.array([m.ambient for m in mats], dtype=np.float64)
         self.diffuse = np.array([m.diffuse for m in mats], dtype=np.float64)
         self.specular = np.array([m.specular for m in mats], dtype=np.float64)
@@ -47,7 +55,7 @@ class SceneArrays:
             for obj, yes in zip(self.objects, is_sphere, strict=True)
         ]
         self.centers = np.array(centers, dtype=np.float64).reshape(-1, 3).T.copy()
-        # Plain colours come from one gather too; patterned materials are asked per object.
+        # Plain colours come from one gather too; patterned materials are asked per material.
         plain = [is_plain(m) for m in mats]
         self.patterned = [k for k, yes in enumerate(plain) if not yes]
         table = [
@@ -69,26 +77,48 @@ class SceneArrays:
         return h.digest()
 
 
+def _materials_of(obj) -> list:
+    materials = getattr(obj, "materials", None)
+    return list(materials()) if materials is not None else [obj.material]
+
+
 def _take(o, idx):
     return tuple(a[idx] if isinstance(a, np.ndarray) else a for a in o)
 
 
 def nearest(sa: SceneArrays, o, d):
-    """Return (distance, object index or -1) of the nearest hit of every ray."""
+    """Return (distance, object index or -1, sub-primitive or None) of every ray's nearest hit."""
     best = np.full(d[0].shape, np.inf)
     hit = np.full(d[0].shape, -1, dtype=np.intp)
+    prim = None
     for k, obj in enumerate(sa.objects):
-        t, ok = obj.intersect(o, d)
+        t, ok, *rest = obj.intersect(o, d)
         ok &= t < best  # strictly closer: ties go to the earlier object
         np.copyto(best, t, where=ok)
         hit[ok] = k
-    return best, hit
+        if rest:
+            if prim is None:
+                prim = np.zeros(d[0].shape, dtype=np.intp)
+            np.copyto(prim, rest[0], where=ok)
+    return best, hit, prim
+
+
+def _material_ids(sa: SceneArrays, hit, prim):
+    """Return each hit's index into the scene's material table."""
+    if not sa.multi and len(sa.materials) == len(sa.objects):
+        return hit  # one material per object: the table is the object list
+    mid = sa.mat_base[hit]
+    for k in sa.multi:
+        sel = np.flatnonzero(hit == k)
+        if sel.size:
+            mid[sel] += sa.objects[k].material_ids(prim[sel])
+    return mid
 
 
 def _occluded(sa: SceneArrays, p, L, dist):
     blocked = np.zeros(dist.shape, dtype=bool)
     for obj in sa.objects:
-        t, ok = obj.intersect(p, L)
+        t, ok, *_ = obj.intersect(p, L)
         ok &= t < dist
         blocked |= ok
     return blocked
@@ -128,13 +158,14 @@ def _shade(sa: SceneArrays, p, n, hit, oc, shadows: bool):
     return col
 
 
-def _normals(sa: SceneArrays, p, d, hit):
+def _normals(sa: SceneArrays, p, d, hit, prim):
     cx, cy, cz = (sa.centers[a][hit] for a in range(3))
     n = unit(p[0] - cx, p[1] - cy, p[2] - cz)
     for k in sa.others:
         sel = np.flatnonzero(hit == k)
         if sel.size:
-            nk = sa.objects[k].normals(_take(p, sel), _take(d, sel))
+            pk = None if prim is None else prim[sel]
+            nk = sa.objects[k].normals(_take(p, sel), _take(d, sel), pk)
             for axis in range(3):
                 n[axis][sel] = nk[axis]
     return n
@@ -145,8 +176,8 @@ def _colors(sa: SceneArrays, p, hit):
     for c in range(3):
         np.take(sa.colors[c], hit, out=oc[c])
     for k in sa.patterned:
-        material = sa.objects[k].material
-        if len(sa.objects) == 1:
+        material = sa.materials[k]
+        if len(sa.materials) == 1:
             fill_colors(material, p, oc)
             continue
         sel = np.flatnonzero(hit == k)
@@ -189,18 +220,20 @@ def trace(
     levels: list[tuple] = []
     for depth in range(max_depth + 1):
         count = d[0].shape[0]
-        t, hit = nearest(sa, o, d)
+        t, hit, prim = nearest(sa, o, d)
         idx = np.flatnonzero(hit >= 0)
         missed = _missed(background, d, hit, idx.size)
         if idx.size < count:
             o, d, t, hit = _take(o, idx), _take(d, idx), t[idx], hit[idx]
+            prim = None if prim is None else prim[idx]
         if idx.size == 0:
             levels.append((count, idx, None, None, None, missed))
             break
         p = tuple(oc + dc * t for oc, dc in zip(o, d, strict=True))
-        n = _normals(sa, p, d, hit)
-        local = _shade(sa, p, n, hit, _colors(sa, p, hit), shadows)
-        refl = sa.reflection[hit]
+        n = _normals(sa, p, d, hit, prim)
+        mid = _material_ids(sa, hit, prim)
+        local = _shade(sa, p, n, mid, _colors(sa, p, mid), shadows)
+        refl = sa.reflection[mid]
         go = np.flatnonzero(refl) if depth < max_depth else idx[:0]
         levels.append((count, idx, local, refl, go, missed))
         if go.size == 0:

@@ -1,7 +1,30 @@
-"""Geometry: the shape interface, the primitives, and (later) the acceleration structure."""
+"""Geometry: the shape interface, the primitives, CSG, meshes and transforms."""
 
+from .box import Box
+from .cone import Cone
+from .csg import Difference, Intersection, Union
+from .cylinder import Cylinder
+from .disc import Disc
+from .mesh import Mesh
 from .plane import Plane
 from .shape import Shape, prepare_all
 from .sphere import Sphere
+from .transform import Transformed
+from .triangle import Triangle
 
-__all__ = ["Plane", "Shape", "Sphere", "prepare_all"]
+__all__ = [
+    "Box",
+    "Cone",
+    "Cylinder",
+    "Difference",
+    "Disc",
+    "Intersection",
+    "Mesh",
+    "Plane",
+    "Shape",
+    "Sphere",
+    "Transformed",
+    "Triangle",
+    "Union",
+    "prepare_all",
+]

@@ -37,7 +37,7 @@ class Plane(Shape):
         t = np.array(np.broadcast_to(t, np.shape(denom)))
         return t, t > 0
 
-    def normals(self, p: Triple, d: Triple) -> Triple:
+    def normals(self, p: Triple, d: Triple, prim=None) -> Triple:
         nx, ny, nz = self._n
         facing = d[0] * nx + d[1] * ny + d[2] * nz
         sign = np.where(facing > 0, -1.0, 1.0)

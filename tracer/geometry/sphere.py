@@ -51,6 +51,6 @@ class Sphere(Shape):
         hit &= b > 0
         return b, hit
 
-    def normals(self, p: Triple, d: Triple) -> Triple:
+    def normals(self, p: Triple, d: Triple, prim=None) -> Triple:
         cx, cy, cz = self._c
         return unit(p[0] - cx, p[1] - cy, p[2] - cz)

@@ -1,0 +1,191 @@
+"""Triangle meshes, from arrays or Wavefront OBJ files; closed meshes are CSG solids.
+
+Normals: smooth (interpolated from per-vertex normals) where the mesh has them, flat
+otherwise. A closed mesh (every edge shared by exactly two triangles) has an inside: its
+normals point outward (the winding's side, flipped if its signed volume is negative) and it
+takes part in CSG. An open mesh's normals face the ray, like a Plane's.
+"""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+
+from ..arrays import unit
+from ..errors import error_at
+from ..shading.materials import Material
+from .bvh import BVH
+from .intervals import Intervals, from_crossings
+from .obj import parse_obj
+from .shape import Shape, Triple, as_arrays, state_repr
+from .triangles import TriangleArrays, hit_pairs
+
+
+class Mesh(Shape):
+    """Triangles over ``vertices`` ((n, 3) numbers); ``faces`` are index triples from 0."""
+
+    __repr__ = state_repr
+
+    def __init__(self, vertices, faces, material: Material | None = None, normals=None) -> None:
+        super().__init__(material)
+        self.vertices = vertices
+        self.faces = faces
+        self.normals_in = normals  # optional (n, 3) per-vertex normals: smooth shading
+        # from OBJ: (m, 3) indices into normals_in, -1 where a corner has none
+        self._corner_index: np.ndarray | None = None
+        self._built = False
+
+    @classmethod
+    def from_obj(cls, path: str | os.PathLike, material: Material | None = None) -> Mesh:
+        """Read a Wavefront OBJ file (relative paths: from the scene's folder)."""
+        from ..scene_files import read_scene_file
+
+        full, data = read_scene_file(path, "OBJ file")
+        obj = parse_obj(full, data)
+        mesh = cls(obj.vertices, obj.faces, material, obj.normals)
+        mesh._corner_index = obj.face_normals
+        return mesh
+
+    def prepare(self) -> None:
+        if self._built:
+            return
+        v, f = self._arrays()
+        self._tris = TriangleArrays(v[f[:, 0]], v[f[:, 1]], v[f[:, 2]])
+        self._corners = self._corner_normals(v, f)
+        self._closed = _is_closed(f)
+        volume = float(np.einsum("ij,ij->", self._tris.a, np.cross(v[f[:, 1]], v[f[:, 2]])))
+        self._orient = -1.0 if self._closed and volume < 0 else 1.0
+        self._flat = self._tris.geometric_normals() * self._orient
+        self._bvh = BVH(self._tris)
+        self._built = True
+
+    def _arrays(self):
+        try:
+            v = np.array(self.vertices, dtype=np.float64)
+            f = np.array(self.faces)
+        except (TypeError, ValueError) as exc:
+            raise error_at(self._site, f"Mesh vertices and faces must be numbers: {exc}") from None
+        if v.ndim != 2 or v.shape[1] != 3 or not np.isfinite(v).all():
+            raise error_at(
+                self._site, f"Mesh vertices must be (n, 3) finite numbers, got shape {v.shape}"
+            )
+        if f.ndim != 2 or f.shape[1] != 3 or f.shape[0] == 0 or f.dtype.kind not in "iu":
+            raise error_at(
+                self._site, f"Mesh faces must be (m, 3) whole-number indices, got shape {f.shape}"
+            )
+        bad = (f < 0) | (f >= len(v))
+        if bad.any():
+            row = int(np.flatnonzero(bad.any(axis=1))[0])
+            msg = (
+                f"Mesh face {row} has an index out of range: {f[row].tolist()} (vertices: {len(v)})"
+            )
+            raise error_at(self._site, msg)
+        return v, f.astype(np.intp)
+
+    def _corner_normals(self, v, f):
+        if self.normals_in is None:
+            return None
+        n = np.array(self.normals_in, dtype=np.float64)
+        if self._corner_index is None:  # per-vertex normals given in code
+            if n.shape != v.shape:
+                raise error_at(
+                    self._site,
+                    f"Mesh normals must have the vertices' shape {v.shape}, got {n.shape}",
+                )
+            idx = f
+        else:
+            idx = self._corner_index
+        with np.errstate(invalid="ignore", divide="ignore"):
+            n = n / np.linalg.norm(n, axis=1, keepdims=True)  # zero normals: nan, shade flat
+        corners = n[np.maximum(idx, 0)]  # (m, 3 corners, 3)
+        corners[idx < 0] = np.nan  # faces without normals shade flat
+        return corners
+
+    @property
+    def closed(self) -> bool:
+        self.prepare()
+        return self._closed
+
+    @property
+    def face_count(self) -> int:
+        self.prepare()
+        return len(self._tris)
+
+    def bounds(self):
+        self.prepare()
+        lo, hi = self._tris.lo.min(axis=0), self._tris.hi.max(axis=0)
+        return tuple(lo.tolist()), tuple(hi.tolist())
+
+    def intersect(self, o: Triple, d: Triple) -> tuple:
+        o, d = as_arrays(o, d)
+        t, prim = self._bvh.nearest(self._tris, o, d)
+        hit = prim >= 0
+        return t, hit, np.maximum(prim, 0)
+
+    def intervals(self, o: Triple, d: Triple) -> Intervals:
+        if not self._closed:
+            raise error_at(self._site, "an open Mesh has no inside (CSG needs a closed mesh)")
+        rays, t, prims = self._bvh.all_hits(self._tris, o, d)
+        dn = sum(d[k][rays] * self._flat[prims, k] for k in range(3))
+        delta = np.where(dn < 0, 1, -1)
+        return from_crossings(d[0].shape[0], rays, t, prims, delta)
+
+    def normals(self, p: Triple, d: Triple, prim=None) -> Triple:
+        if prim is None:
+            raise ValueError("Mesh normals need the prim ids its intersect returned")
+        p, d = as_arrays(p, d)
+        prim = np.asarray(prim, dtype=np.intp)
+        n = self._flat[prim].T.copy()
+        if self._corners is not None:
+            smooth = self._smooth(p, prim)
+            ok = np.isfinite(smooth).all(axis=0)
+            agree = np.where((smooth * n).sum(axis=0) < 0, -1.0, 1.0)  # the winding's side
+            n[:, ok] = (smooth * agree)[:, ok]
+        if not self._closed:  # face the ray
+            facing = np.where((n[0] * d[0] + n[1] * d[1] + n[2] * d[2]) > 0, -1.0, 1.0)
+            n *= facing
+        return unit(n[0], n[1], n[2])
+
+    def _smooth(self, p: Triple, prim: np.ndarray) -> np.ndarray:
+        """Interpolate the corner normals at points p by their barycentric coordinates."""
+        e1, e2 = self._tris.e1[prim], self._tris.e2[prim]
+        w = np.stack(p, axis=1) - self._tris.a[prim]
+        d00, d01, d11 = (e1 * e1).sum(1), (e1 * e2).sum(1), (e2 * e2).sum(1)
+        d20, d21 = (w * e1).sum(1), (w * e2).sum(1)
+        den = d00 * d11 - d01 * d01
+        b = (d11 * d20 - d01 * d21) / den
+        c = (d00 * d21 - d01 * d20) / den
+        corners = self._corners[prim]
+        s = (
+            corners[:, 0] * (1 - b - c)[:, None]
+            + corners[:, 1] * b[:, None]
+            + corners[:, 2] * c[:, None]
+        )
+        return s.T
+
+    def primitives(self) -> TriangleBatch:
+        """Return the triangles as a batch for a scene-wide acceleration structure."""
+        self.prepare()
+        return TriangleBatch(self._tris)
+
+
+class TriangleBatch:
+    """Per-triangle bounds and the exact pair test (COMMON.md contract item 5)."""
+
+    def __init__(self, tris: TriangleArrays) -> None:
+        self.tris = tris
+        self.lo, self.hi = tris.lo, tris.hi
+
+    def intersect_pairs(self, o, d, rays, prims):
+        t, ok, _u, _v = hit_pairs(self.tris, o, d, rays, prims)
+        return t, ok
+
+
+def _is_closed(f: np.ndarray) -> bool:
+    """Tell whether every edge is shared by exactly two triangles."""
+    edges = np.concatenate((f[:, [0, 1]], f[:, [1, 2]], f[:, [2, 0]]))
+    edges.sort(axis=1)
+    key = edges[:, 0].astype(np.int64) * (int(f.max()) + 1) + edges[:, 1]
+    _, counts = np.unique(key, return_counts=True)
+    return bool((counts == 2).all())
