@@ -120,13 +120,29 @@ def from_exception(exc: BaseException, fallback_file: str | None = None) -> Scen
 
 
 def caller_site() -> tuple[str, int] | None:
-    """Return (file, line) of the nearest caller outside this package (where a scene built us)."""
+    """Return (file, line) of the nearest caller outside this package (where a scene built us).
+
+    Called from a constructor of ours: frames of the object's own methods are skipped too, so
+    a subclass defined in a scene (its ``__init__`` calling ``super().__init__``) is placed at
+    the line that created the object, not at its ``super()`` call.
+    """
     frame = sys._getframe(1)
+    owner = _first_argument(frame)
     while frame is not None:
-        if not _is_internal(frame.f_code.co_filename):
+        if not _is_internal(frame.f_code.co_filename) and (
+            owner is None or _first_argument(frame) is not owner
+        ):
             return frame.f_code.co_filename, frame.f_lineno
         frame = frame.f_back  # type: ignore[assignment]
     return None
+
+
+def _first_argument(frame) -> object:
+    """Return ``self`` of a method's frame, or None for other frames."""
+    code = frame.f_code
+    if code.co_argcount == 0 or code.co_varnames[0] != "self":
+        return None
+    return frame.f_locals.get("self")
 
 
 def error_at(site: tuple[str, int] | None, message: str) -> SceneError:

@@ -117,12 +117,20 @@ def rows_per_block(width: int, samples: int = 1) -> int:
     return max(1, CHUNK_RAYS // max(1, width * samples * samples))
 
 
-def render_rows(loaded: LoadedScene, settings: RenderSettings, y0: int, y1: int) -> np.ndarray:
-    """Render rows ``y0 <= y < y1`` and return them as a (rows, width, 3) uint8 array."""
+def render_rows(
+    loaded: LoadedScene, settings: RenderSettings, y0: int, y1: int, ids: np.ndarray | None = None
+) -> np.ndarray:
+    """Render rows ``y0 <= y < y1`` and return them as a (rows, width, 3) uint8 array.
+
+    ``ids``: a (rows, width) integer array to receive the object each pixel's centre sample
+    hits first (index in OBJECTS, -1 for none).
+    """
     scene = loaded.scene
     width, height = frame_size(scene, settings)
     s = settings.samples
     offsets = [(k + 0.5) / s - 0.5 for k in range(s)] if s > 1 else [0.0]
+    centre = (s // 2, s // 2)  # the sample at (or nearest) the pixel's centre
+    flat_ids = ids.reshape(-1) if ids is not None else None
     acc = np.zeros((3, (y1 - y0) * width))
     step = max(1, CHUNK_RAYS // width)
     cols = np.arange(width, dtype=np.float64)
@@ -131,10 +139,13 @@ def render_rows(loaded: LoadedScene, settings: RenderSettings, y0: int, y1: int)
         ys = np.repeat(np.arange(r0, r1, dtype=np.float64), width)
         xs = np.tile(cols, r1 - r0)
         part = acc[:, (r0 - y0) * width : (r1 - y0) * width]
-        for oy in offsets:
-            for ox in offsets:
+        for j, oy in enumerate(offsets):
+            for i, ox in enumerate(offsets):
                 o, d = scene.camera.rays(xs + ox, ys + oy, width, height)
-                c = trace(loaded.kernel, o, d, settings.max_depth, settings.shadows)
+                out = None
+                if flat_ids is not None and (j, i) == centre:
+                    out = flat_ids[(r0 - y0) * width : (r1 - y0) * width]
+                c = trace(loaded.kernel, o, d, settings.max_depth, settings.shadows, out)
                 c *= 255
                 np.clip(c, 0, 255, out=c)
                 part += c
@@ -176,14 +187,17 @@ class SceneCache:
 cache = SceneCache()
 
 
-def render_block(loaded: LoadedScene, settings: RenderSettings, y0: int, y1: int) -> bytes:
+def render_block(
+    loaded: LoadedScene, settings: RenderSettings, y0: int, y1: int, ids: np.ndarray | None = None
+) -> bytes:
     """Render rows of a loaded scene: the unit any worker or cluster runs.
 
     Raises only SceneError: whatever scene code raises (a custom material, say) is turned
-    into one naming the scene's file and line, wherever the block runs.
+    into one naming the scene's file and line, wherever the block runs. ``ids``: see
+    :func:`render_rows`.
     """
     try:
-        return render_rows(loaded, settings, y0, y1).tobytes()
+        return render_rows(loaded, settings, y0, y1, ids).tobytes()
     except SceneError:
         raise
     except (Exception, SystemExit) as exc:

@@ -97,8 +97,11 @@ def _occluded(sa: SceneArrays, p, L, dist):
     return blocked
 
 
-def _shade(sa: SceneArrays, p, n, hit, oc, shadows: bool):
-    """Puray's Phong: ambient + per light Lambert diffuse and Blinn-Phong specular. (3, m)."""
+def _shade(sa: SceneArrays, p, n, hit, oc, shadows: bool, terms: list | None = None):
+    """Puray's Phong: ambient + per light Lambert diffuse and Blinn-Phong specular. (3, m).
+
+    ``terms`` (the pick's recording path) receives (kd, ks, dark or None) for every light.
+    """
     col = np.empty((3, len(hit)))
     col[:] = sa.ambient[hit]  # white * ambient
     diffuse, spec = sa.diffuse[hit], sa.specular[hit]
@@ -122,6 +125,8 @@ def _shade(sa: SceneArrays, p, n, hit, oc, shadows: bool):
             dark = _occluded(sa, q, (Lx, Ly, Lz), dist)
             kd[dark] = 0.0
             ks[dark] = 0.0
+        if terms is not None:
+            terms.append((kd, ks, dark if shadows else None))
         for c in range(3):
             row = col[c]
             row += ocd[c] * kd
@@ -168,12 +173,18 @@ def _reflect(p, n, d):
     return o, unit(d[0] - n[0] * dn, d[1] - n[1] * dn, d[2] - n[2] * dn)
 
 
-def trace(sa: SceneArrays, o, d, max_depth: int, shadows: bool = False) -> np.ndarray:
-    """Return the (3, n) colours seen along rays ``o + t d`` with up to ``max_depth`` bounces."""
+def trace(sa: SceneArrays, o, d, max_depth: int, shadows: bool = False, ids_out=None) -> np.ndarray:
+    """Return the (3, n) colours seen along rays ``o + t d`` with up to ``max_depth`` bounces.
+
+    ``ids_out``: an (n,) integer array to receive each ray's first hit (index in OBJECTS, -1
+    for none): the id buffer the window outlines objects with.
+    """
     levels: list[tuple] = []
     for depth in range(max_depth + 1):
         count = d[0].shape[0]
         t, hit = nearest(sa, o, d)
+        if depth == 0 and ids_out is not None:
+            ids_out[:] = hit
         idx = np.flatnonzero(hit >= 0)
         if idx.size < count:
             o, d, t, hit = _take(o, idx), _take(d, idx), t[idx], hit[idx]
