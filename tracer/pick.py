@@ -28,6 +28,10 @@ RGB = tuple[float, float, float]
 XYZ = tuple[float, float, float]
 
 
+class OffFrame(ValueError):
+    """A pick outside the frame."""
+
+
 @dataclass(frozen=True)
 class Made:
     """Something the scene made: its class name and the scene line that created it."""
@@ -124,11 +128,11 @@ class Pick:
 
 
 def pick(loaded: LoadedScene, settings: RenderSettings, x: int, y: int) -> Pick:
-    """Trace pixel (x, y)'s centre ray, recording every bounce; raise ValueError off the frame."""
+    """Trace pixel (x, y)'s centre ray, recording every bounce; raise OffFrame off the frame."""
     scene = loaded.scene
     width, height = frame_size(scene, settings)
     if not (0 <= x < width and 0 <= y < height):
-        raise ValueError(f"pixel ({x}, {y}) is outside the {width}x{height} frame")
+        raise OffFrame(f"pixel ({x}, {y}) is outside the {width}x{height} frame")
     o, d = scene.camera.rays(np.array([float(x)]), np.array([float(y)]), width, height)
     bounces: list[Bounce] = []
     recorder = _Recorder(loaded, settings, bounces)

@@ -10,7 +10,8 @@ class JobStarted:
     """The scene loaded: the frame will be ``width`` x ``height``; the scene's own size too.
 
     ``files`` are the data files (OBJ models, images) the scene read while loading: part of
-    the scene, to be watched like its modules.
+    the scene, to be watched like its modules. ``objects`` names each of OBJECTS as
+    (class name, file, line): what the id buffer's numbers stand for.
     """
 
     job: int
@@ -19,11 +20,16 @@ class JobStarted:
     scene_width: int = 0
     scene_height: int = 0
     files: tuple = ()
+    objects: tuple = ()
 
 
 @dataclass(frozen=True)
 class RowsReady:
-    """Rows ``y0 <= y < y1`` of a job's frame (or of its coarse preview when ``coarse``)."""
+    """Rows ``y0 <= y < y1`` of a job's frame (or of its coarse preview when ``coarse``).
+
+    ``ids`` (when the job asked for them): int32 bytes, per pixel the index in OBJECTS of the
+    object its centre sample hits first, -1 for none.
+    """
 
     job: int
     y0: int
@@ -31,6 +37,7 @@ class RowsReady:
     pixels: bytes
     width: int
     coarse: bool = False
+    ids: bytes | None = None
 
 
 @dataclass(frozen=True)
@@ -45,4 +52,12 @@ class JobFailed:
     error: Exception
 
 
-Event = JobStarted | RowsReady | JobFinished | JobFailed
+@dataclass(frozen=True)
+class PixelPicked:
+    """The answer to a pick: a :class:`tracer.pick.Pick` (the path of one pixel's ray)."""
+
+    job: int
+    pick: object
+
+
+Event = JobStarted | RowsReady | JobFinished | JobFailed | PixelPicked
