@@ -84,12 +84,21 @@ def _answer(service: RenderService, job: int, shown: Shown) -> Pick:
             raise UserError(shown.error(event.error))
 
 
-def num(value: float) -> str:
-    return f"{value:.6g}"
+def num(value: float, digits: int = 6) -> str:
+    return f"{value:.{digits}g}"
 
 
-def triple(values) -> str:
-    return "(" + ", ".join(num(v) for v in values) + ")"
+def triple(values, digits: int = 6) -> str:
+    """Return an (x, y, z) as text."""
+    return "(" + ", ".join(num(v, digits) for v in values) + ")"
+
+
+def rgb(values, digits: int = 6) -> str:
+    """Return a colour as text; one number when its channels are equal (a grey)."""
+    r, g, b = values
+    if r == g == b:
+        return "0 (black)" if r == 0 else f"{num(r, digits)} grey"
+    return triple(values, digits)
 
 
 def where(made: Made, shown: Shown) -> str:
@@ -125,25 +134,25 @@ def _bounce_lines(p: Pick, index: int, b: Bounce, shown: Shown) -> list[str]:
         f"{tag}   material {where(m, shown)}: ambient {num(m.ambient)}, diffuse "
         f"{num(m.diffuse)}, specular {num(m.specular)}, reflection {num(m.reflection)}",
         f"{tag}   point {triple(b.point or ())}, normal {triple(b.normal or ())}",
-        f"{tag}   surface colour {triple(b.surface or ())}",
-        f"{tag}   ambient {triple(b.ambient)}",
+        f"{tag}   surface colour {rgb(b.surface or (0, 0, 0))}",
+        f"{tag}   ambient {rgb(b.ambient)}",
     ]
     lines += [f"{tag}   {light_text(term, shown)}" for term in b.lights]
-    lines.append(f"{tag}   local {triple(b.local)}")
+    lines.append(f"{tag}   local {rgb(b.local)}")
     for child in (c for c in range(len(p.bounces)) if p.bounces[c].parent == index):
         c = p.bounces[child]
-        lines.append(f"{tag}   + {num(c.weight)} x {c.kind} [{child}] {triple(c.color)}")
+        lines.append(f"{tag}   + {num(c.weight)} x {c.kind} [{child}] {rgb(c.color)}")
     if not b.reflected and m.reflection != 0:
         lines.append(f"{tag}   (reflection not traced: depth limit {p.settings['max_depth']})")
-    lines.append(f"{tag}   = {triple(b.color)}")
+    lines.append(f"{tag}   = {rgb(b.color)}")
     return lines
 
 
-def light_text(term: LightTerm, shown: Shown) -> str:
+def light_text(term: LightTerm, shown: Shown, digits: int = 6) -> str:
     """Describe one light's diffuse and specular terms, and what shadows it."""
     text = (
-        f"light {term.index} {where(term.light, shown)}: diffuse {triple(term.diffuse)} "
-        f"+ specular {triple(term.specular)}"
+        f"light {term.index} {where(term.light, shown)}: diffuse {rgb(term.diffuse, digits)} "
+        f"+ specular {rgb(term.specular, digits)}"
     )
     if term.shadowed:
         blocker = f" by {where(term.blocker, shown)}" if term.blocker else ""

@@ -7,14 +7,23 @@ import os
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QIcon, QKeyEvent, QPixmap
-from PySide6.QtWidgets import QDockWidget, QMainWindow, QTreeWidget, QTreeWidgetItem, QWidget
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QHeaderView,
+    QMainWindow,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QWidget,
+)
 
-from tracer.cli_pick import light_text, num, triple, where
+from tracer.cli_pick import light_text, num, rgb, triple, where
 from tracer.pick import Bounce, Made, Pick
 
 _FILE_ROLE = Qt.ItemDataRole.UserRole
 _LINE_ROLE = Qt.ItemDataRole.UserRole + 1
 _LINK = QColor(90, 160, 255)
+#: Significant digits shown (the CLI's --json has them all).
+DIGITS = 4
 _HINT = "Ctrl+click a pixel (or use View > Pick Mode) to see where its colour comes from."
 
 
@@ -45,8 +54,10 @@ class QtPickPanel(QTreeWidget):
         self.setHeaderHidden(True)
         self.setColumnCount(1)
         self.setExpandsOnDoubleClick(False)  # a double-click opens the editor
-        self.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.setUniformRowHeights(True)
+        # long lines scroll sideways rather than lose their middle
+        self.header().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.header().setStretchLastSection(False)
         self.pick: Pick | None = None
         self.itemActivated.connect(self._on_item_activated)
         self._message(_HINT)
@@ -105,7 +116,7 @@ class QtPickPanel(QTreeWidget):
         item = self._add(None, text)
         item.setToolTip(0, text)
 
-    def _add(self, parent, text: str, made: Made | None = None, rgb=None) -> QTreeWidgetItem:
+    def _add(self, parent, text: str, made: Made | None = None, swatch=None) -> QTreeWidgetItem:
         item = QTreeWidgetItem([text])
         if made is not None and made.file is not None:
             item.setData(0, _FILE_ROLE, made.file)
@@ -114,8 +125,8 @@ class QtPickPanel(QTreeWidget):
             item.setToolTip(0, f"{made.file}:{made.line}: double-click or Enter opens it")
         else:
             item.setToolTip(0, text)
-        if rgb is not None:
-            item.setIcon(0, _swatch(rgb))
+        if swatch is not None:
+            item.setIcon(0, _swatch(swatch))
         if parent is None:
             self.addTopLevelItem(item)
         else:
@@ -125,17 +136,19 @@ class QtPickPanel(QTreeWidget):
     def _add_bounce(self, pick: Pick, index: int, b: Bounce) -> None:
         names = _Basename()
         ray = (
-            "camera ray" if b.parent is None else f"{b.kind} (x {num(b.weight)} into [{b.parent}])"
+            "camera ray"
+            if b.parent is None
+            else f"{b.kind} (x {num(b.weight, DIGITS)} into [{b.parent}])"
         )
         if b.object is None or b.material is None:
-            self._add(None, f"[{index}] {ray}: hits nothing (black)", rgb=(0, 0, 0))
+            self._add(None, f"[{index}] {ray}: hits nothing (black)", swatch=(0, 0, 0))
             return
         head = self._add(None, f"[{index}] {ray}: {where(b.object, names)}", b.object, b.color)
         m = b.material
         self._add(
             head,
             f"object {where(b.object, names)} (OBJECTS[{b.object.index}]), "
-            f"distance {num(b.distance or 0.0)}",
+            f"distance {num(b.distance or 0.0, DIGITS)}",
             b.object,
         )
         self._add(
@@ -144,26 +157,28 @@ class QtPickPanel(QTreeWidget):
             f"specular {num(m.specular)}, reflection {num(m.reflection)}",
             m,
         )
-        self._add(head, f"point {triple(b.point or ())}, normal {triple(b.normal or ())}")
-        self._add(head, f"surface colour {triple(b.surface or ())}", rgb=b.surface)
-        self._add(head, f"ambient {triple(b.ambient)}")
+        point, normal = triple(b.point or (), DIGITS), triple(b.normal or (), DIGITS)
+        self._add(head, f"point {point}, normal {normal}")
+        surface = b.surface or (0.0, 0.0, 0.0)
+        self._add(head, f"surface colour {rgb(surface, DIGITS)}", swatch=surface)
+        self._add(head, f"ambient {rgb(b.ambient, DIGITS)}")
         for term in b.lights:
-            line = self._add(head, light_text(term, names), term.light)
+            line = self._add(head, light_text(term, names, DIGITS), term.light)
             if term.blocker is not None:
                 self._add(line, f"shadowed by {where(term.blocker, names)}", term.blocker)
-        self._add(head, f"local {triple(b.local)}", rgb=b.local)
+        self._add(head, f"local {rgb(b.local, DIGITS)}", swatch=b.local)
         for number, child in enumerate(pick.bounces):
             if child.parent != index:
                 continue
             self._add(
                 head,
-                f"+ {num(child.weight)} x {child.kind} [{number}] {triple(child.color)}",
-                rgb=child.color,
+                f"+ {num(child.weight)} x {child.kind} [{number}] {rgb(child.color, DIGITS)}",
+                swatch=child.color,
             )
         if not b.reflected and m.reflection != 0:
             depth = pick.settings.get("max_depth")
             self._add(head, f"(reflection not traced: depth limit {depth})")
-        self._add(head, f"= {triple(b.color)}", rgb=b.color)
+        self._add(head, f"= {rgb(b.color, DIGITS)}", swatch=b.color)
 
     def _on_item_activated(self, item: QTreeWidgetItem) -> None:
         file = item.data(0, _FILE_ROLE)

@@ -85,7 +85,8 @@ def test_double_click_or_enter_on_an_entry_opens_the_editor_there(live, qtbot, s
     pink = line_of(scene, "# Pink ball") + 1
     item = head(panel, 1)
     panel.scrollToItem(item)
-    centre = panel.visualItemRect(item).center()
+    rect = panel.visualItemRect(item)
+    centre = QPoint(rect.left() + 40, rect.center().y())
     qtbot.mouseClick(panel.viewport(), Qt.MouseButton.LeftButton, pos=centre)
     assert editor_calls == []  # one click selects
     qtbot.mouseDClick(panel.viewport(), Qt.MouseButton.LeftButton, pos=centre)
