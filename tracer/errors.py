@@ -127,22 +127,25 @@ def caller_site() -> tuple[str, int] | None:
     the line that created the object, not at its ``super()`` call.
     """
     frame = sys._getframe(1)
-    owner = _first_argument(frame)
+    owner = frame.f_locals.get("self") if _first_argument_name(frame) == "self" else None
     while frame is not None:
         if not _is_internal(frame.f_code.co_filename) and (
-            owner is None or _first_argument(frame) is not owner
+            owner is None or not _is_method_of(frame, owner)
         ):
             return frame.f_code.co_filename, frame.f_lineno
         frame = frame.f_back  # type: ignore[assignment]
     return None
 
 
-def _first_argument(frame) -> object:
-    """Return ``self`` of a method's frame, or None for other frames."""
+def _first_argument_name(frame) -> str | None:
     code = frame.f_code
-    if code.co_argcount == 0 or code.co_varnames[0] != "self":
-        return None
-    return frame.f_locals.get("self")
+    return code.co_varnames[0] if code.co_argcount else None
+
+
+def _is_method_of(frame, owner: object) -> bool:
+    """Tell whether a frame runs with ``owner`` as its first argument (one of its methods)."""
+    name = _first_argument_name(frame)
+    return name is not None and frame.f_locals.get(name) is owner
 
 
 def error_at(site: tuple[str, int] | None, message: str) -> SceneError:

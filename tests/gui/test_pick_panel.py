@@ -156,3 +156,15 @@ def test_a_scaled_preview_is_picked_at_full_size(make_live, scene, qtbot):
     pick = ctrl_click(qtbot, live, x, y)
     assert (pick.x, pick.y, pick.width, pick.height) == (x, y, 160, 90)
     assert pick.bounces[1].object.index == 2
+
+
+def test_while_an_edit_fails_the_pick_explains_the_picture_on_show(live, qtbot, scene):
+    x, y = pink_in_blue(160, 90)
+    shown = tuple(int(v) for v in live.session.frame.pixels[y, x])
+    broken = scene.read_text().replace('"#803980"', '"#803980"' + ")\n(")  # a syntax error
+    with qtbot.waitSignal(live.session.render_failed, timeout=WAIT_MS):
+        scene.write_text(broken)
+    assert live.session.stale
+    pick = ctrl_click(qtbot, live, x, y)
+    assert pick.rgb == shown
+    assert pick.bounces[1].object.line == line_of(scene, "# Pink ball") + 1

@@ -31,11 +31,11 @@ def picked(path: Path, settings: RenderSettings, x: int, y: int) -> Pick:
 
 
 def grid(width: int, height: int, count: int, seed: int) -> list[tuple[int, int]]:
-    """Return the corners, the centre and ``count`` random pixels (fixed seed)."""
+    """Return every 5th pixel both ways, the far corner and ``count`` random pixels (seeded)."""
     rng = random.Random(seed)
-    corners = [(0, 0), (width - 1, 0), (0, height - 1), (width - 1, height - 1)]
+    lattice = [(x, y) for y in range(0, height, 5) for x in range(0, width, 5)]
     spots = [(rng.randrange(width), rng.randrange(height)) for _ in range(count)]
-    return [*corners, (width // 2, height // 2), *spots]
+    return [*lattice, (width - 1, height - 1), *spots]
 
 
 def adds_up(bounce) -> bool:
