@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import signal
 import textwrap
 import time
 from pathlib import Path
@@ -146,3 +149,34 @@ def test_a_worker_killed_while_picking_is_replaced_and_said_so(service, tmp_path
     assert "died (exit code 3) while picking pixel (16, 9) of fatal.py" in str(event.error)
     again = answer(service, service.pick(TWOBALLS, SMALL, 3, 80))
     assert isinstance(again, PixelPicked)
+
+
+def test_workers_stopped_while_loading_a_pick_are_replaced_and_it_is_answered(tmp_path):
+    body = PURAY_HEADER + textwrap.dedent(
+        """
+        import time
+
+        time.sleep(0.6)  # a slow load: the workers are stopped in the middle of it
+        WIDTH, HEIGHT = 32, 18
+        CAMERA = Vector(0, 0, -1)
+        OBJECTS = [Sphere(Point(0, 0, 2), 0.9, Material(Color.from_hex("#30a0ff")))]
+        LIGHTS = [Light(Point(1.5, -0.5, -10))]
+        """
+    )
+    source = SceneSource.from_path(write_scene(tmp_path, "slow.py", body))
+    with RenderService(processes=2) as service:
+        assert service.wait_ready()
+        victims = service.worker_pids()
+        job = service.pick(source, RenderSettings(), 16, 9)
+        time.sleep(0.2)
+        try:
+            for pid in victims:
+                os.kill(pid, signal.SIGSTOP)
+            event = answer(service, job)
+        finally:
+            for pid in victims:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGCONT)
+        assert isinstance(event, PixelPicked), event
+        assert event.pick.bounces[0].object.index == 0
+        assert not set(victims) & set(service.worker_pids())

@@ -71,10 +71,11 @@ class Job:
 
     def move(self, task: tuple, limit: int) -> bool:
         """Take ``task`` back from a stuck worker so another one runs it; False if moved enough."""
-        count = self.moves.get(task, 0)
+        key = _move_key(task)
+        count = self.moves.get(key, 0)
         if count >= limit:
             return False
-        self.moves[task] = count + 1
+        self.moves[key] = count + 1
         if task[0] in ("rows", "pick"):
             self.in_flight.discard(task)
             self.pending.appendleft(task)
@@ -88,8 +89,6 @@ class Job:
             return self.settings.load_timeout
         if task[0] == "scene":
             return max(RECEIVE_TIMEOUT, self.settings.load_timeout)
-        if task[0] == "pick":  # may load the scene first
-            return self.settings.load_timeout + self.settings.block_timeout
         return self.settings.block_timeout
 
     def timeout_error(self, task: tuple) -> Exception:
@@ -104,6 +103,11 @@ class Job:
     @property
     def name(self) -> str:
         return os.path.basename(self.source.path)
+
+
+def _move_key(task: tuple) -> tuple:
+    """Return what identifies a request among a job's moves (a scene source is unhashable)."""
+    return (task[0], task[1], *task[4:6])  # rows: y0, y1; pick: x, y; load, adopt: a flag
 
 
 def failure_for(job: Job, task: tuple, code: int | None, stopped: bool = False) -> Exception:
