@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from tracer.render import read_ids
+
 
 class FrameBuffer:
     """Hold one frame as an (height, width, 3) uint8 array and track which rows are final.
@@ -62,7 +64,7 @@ class FrameBuffer:
         rows = np.frombuffer(data, np.uint8).reshape(y1 - y0, self.width, 3)
         self.pixels[y0:y1] = rows
         if ids is not None:
-            self.ids[y0:y1] = np.frombuffer(ids, np.int32).reshape(y1 - y0, self.width)
+            self.ids[y0:y1] = read_ids(ids, y1 - y0, self.width)
             self.ids_version += 1
         self.rows_done[y0:y1] = True
         self.has_pixels, self.blank = True, False

@@ -117,6 +117,20 @@ def rows_per_block(width: int, samples: int = 1) -> int:
     return max(1, CHUNK_RAYS // max(1, width * samples * samples))
 
 
+def id_dtype(objects: int) -> type:
+    """Return the smallest signed integer type for object ids -1..objects-1 (for the pipes)."""
+    for kind in (np.int8, np.int16):
+        if objects <= np.iinfo(kind).max:
+            return kind
+    return np.int32
+
+
+def read_ids(data: bytes, rows: int, width: int) -> np.ndarray:
+    """Return id buffer bytes (of any :func:`id_dtype`) as a (rows, width) int32 array."""
+    kind = {1: np.int8, 2: np.int16, 4: np.int32}[len(data) // max(1, rows * width)]
+    return np.frombuffer(data, kind).reshape(rows, width).astype(np.int32)
+
+
 def render_rows(
     loaded: LoadedScene, settings: RenderSettings, y0: int, y1: int, ids: np.ndarray | None = None
 ) -> np.ndarray:

@@ -13,7 +13,7 @@ import pytest
 from tests.tracer.helpers import BUNDLED, pink_in_blue, write_scene
 from tracer import RenderSettings, SceneSource
 from tracer.pick import Pick, pick
-from tracer.render import cache, render_image, render_rows
+from tracer.render import cache, id_dtype, read_ids, render_image, render_rows
 
 ROOT = Path(__file__).resolve().parents[2]
 TWOBALLS = ROOT / "scenes" / "twoballs.py"
@@ -211,6 +211,9 @@ def test_the_id_buffer_names_the_object_the_pick_hits_first(scene, samples):
     assert np.array_equal(with_ids, render_rows(loaded, settings, 0, 45))
     assert ids.min() >= -1
     assert len(np.unique(ids)) > 1
+    small = np.empty((45, 80), id_dtype(len(loaded.scene.objects)))  # what workers send
+    render_rows(loaded, settings, 0, 45, small)
+    assert np.array_equal(read_ids(small.tobytes(), 45, 80), ids)
     for x, y in grid(80, 45, 60, seed=5):
         first = pick(loaded, settings, x, y).bounces[0].object
         assert ids[y, x] == (first.index if first else -1), (scene.name, x, y)

@@ -15,7 +15,7 @@ import pytest
 from tests.tracer.helpers import PURAY_HEADER, collect, pink_in_blue, write_scene
 from tracer.errors import SceneError
 from tracer.pick import Pick
-from tracer.render import render_image
+from tracer.render import read_ids, render_image
 from tracer.scene import SceneSource
 from tracer.settings import RenderSettings
 from tracer.workers.service import JobFailed, JobStarted, PixelPicked, RenderService, RowsReady
@@ -118,8 +118,8 @@ def test_rows_carry_the_id_buffer_when_asked_and_the_start_names_the_objects(ser
         if isinstance(event, RowsReady):
             assert (event.ids is None) == event.coarse
             if event.ids is not None:
-                rows = np.frombuffer(event.ids, np.int32).reshape(event.y1 - event.y0, 160)
-                ids[event.y0 : event.y1] = rows
+                assert len(event.ids) == (event.y1 - event.y0) * 160  # 1 byte: 3 objects
+                ids[event.y0 : event.y1] = read_ids(event.ids, event.y1 - event.y0, 160)
     assert set(np.unique(ids)) == {-1, 0, 1, 2}
     x, y = pink_in_blue(160, 90)
     assert ids[y, x] == 1  # the blue ball (the pink one is only its reflection)

@@ -27,8 +27,9 @@ class JobStarted:
 class RowsReady:
     """Rows ``y0 <= y < y1`` of a job's frame (or of its coarse preview when ``coarse``).
 
-    ``ids`` (when the job asked for them): int32 bytes, per pixel the index in OBJECTS of the
-    object its centre sample hits first, -1 for none.
+    ``ids`` (when the job asked for them): per pixel the index in OBJECTS of the object its
+    centre sample hits first, -1 for none; signed integers of 1, 2 or 4 bytes, the fewest that
+    hold the scene's object count (read them with ``tracer.render.read_ids``).
     """
 
     job: int

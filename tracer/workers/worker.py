@@ -17,7 +17,7 @@ Worker -> parent:
     ("loaded", job, key, (width, height, scene_width, scene_height), snapshot, fingerprint, files,
      objects)                                  objects: (class name, file, line) of each object
     ("taken", job, key)                        after "scene" and "adopt"
-    ("rows", job, y0, y1, pixels, ids)         ids: int32 bytes or None
+    ("rows", job, y0, y1, pixels, ids)         ids: bytes of render.id_dtype(objects), or None
     ("picked", job, key, pick)                 or "missing" (the scene must be loaded first)
     ("missing", job, key)                      rows of a scene this worker no longer holds
     ("error", job, SceneError)
@@ -37,7 +37,7 @@ import numpy as np
 
 from ..errors import SceneError, from_exception
 from ..pick import OffFrame, pick
-from ..render import LoadedScene, cache, frame_size, render_block, restore, snapshot
+from ..render import LoadedScene, cache, frame_size, id_dtype, render_block, restore, snapshot
 from ..scene import Deadline
 from .jobs import rows_text
 
@@ -143,7 +143,10 @@ def _rows(msg):
     loaded = cache.get(key)
     if loaded is None:
         return ("missing", job, key)
-    ids = np.empty((y1 - y0, frame_size(loaded.scene, settings)[0]), np.int32) if want_ids else None
+    ids = None
+    if want_ids:
+        width = frame_size(loaded.scene, settings)[0]
+        ids = np.empty((y1 - y0, width), id_dtype(len(loaded.scene.objects)))
     with Deadline(settings.block_timeout, _block_message(settings, y0, y1)):
         pixels = render_block(loaded, settings, y0, y1, ids)
     return ("rows", job, y0, y1, pixels, None if ids is None else ids.tobytes())
