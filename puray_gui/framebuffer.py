@@ -4,17 +4,22 @@ from __future__ import annotations
 
 import numpy as np
 
+from tracer.render import read_ids
+
 
 class FrameBuffer:
     """Hold one frame as an (height, width, 3) uint8 array and track which rows are final.
 
     A new render keeps the previous picture until its own pixels arrive (no blank flash): on a
     size change the old picture is resampled to the new size. A coarse preview only fills rows
-    that no full-resolution block has written yet.
+    that no full-resolution block has written yet. ``ids`` holds the object each pixel shows
+    (index in OBJECTS, -1 for none or not known yet: ids of an older render are dropped).
     """
 
     def __init__(self, width: int = 1, height: int = 1) -> None:
         self.pixels = np.zeros((height, width, 3), np.uint8)
+        self.ids = np.full((height, width), -1, np.int32)
+        self.ids_version = 0  # grows whenever ids change (for drawings made from them)
         self.rows_done = np.zeros(height, bool)
         self.has_pixels = False  # any pixel from the current render yet?
         self.blank = True  # no render has written a pixel yet
@@ -48,13 +53,19 @@ class FrameBuffer:
         """Begin a new render of ``width`` x ``height``, keeping the old picture on show."""
         if (width, height) != self.size:
             self.pixels = resample(self.pixels, width, height)
+            self.ids = np.full((height, width), -1, np.int32)
+        self.ids.fill(-1)
+        self.ids_version += 1
         self.rows_done = np.zeros(height, bool)
         self.has_pixels = False
 
-    def put_rows(self, y0: int, y1: int, data: bytes) -> None:
-        """Write full-resolution rows ``y0 <= y < y1``."""
+    def put_rows(self, y0: int, y1: int, data: bytes, ids: bytes | None = None) -> None:
+        """Write full-resolution rows ``y0 <= y < y1`` (and their object ids, if given)."""
         rows = np.frombuffer(data, np.uint8).reshape(y1 - y0, self.width, 3)
         self.pixels[y0:y1] = rows
+        if ids is not None:
+            self.ids[y0:y1] = read_ids(ids, y1 - y0, self.width)
+            self.ids_version += 1
         self.rows_done[y0:y1] = True
         self.has_pixels, self.blank = True, False
 

@@ -18,7 +18,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from tracer.errors import WorkerDied
 from tracer.scene import SceneSource
 from tracer.settings import RenderSettings
-from tracer.workers.service import JobFailed, JobFinished, JobStarted, RowsReady
+from tracer.workers.service import JobFailed, JobFinished, JobStarted, PixelPicked, RowsReady
 
 from .framebuffer import FrameBuffer
 from .options import RenderOptions
@@ -84,6 +84,8 @@ class RenderSession(QObject):
         self.camera: tuple | None = None
         self.scene_camera: tuple | None = None
         self.fast = False  # the current render is a quick preview of a moving camera
+        self.objects: tuple = ()  # (class, file, line) of each object: what frame.ids mean
+        self.shown_source: SceneSource | None = None  # the version whose pixels are on show
         self._timer = QTimer(self, interval=DRAIN_MS)
         self._timer.timeout.connect(self._on_drain_timeout)
 
@@ -174,10 +176,26 @@ class RenderSession(QObject):
     ) -> int:
         """Run another job (an export) on the same service; ``listener`` gets its events."""
         job = self.service.submit(source, settings, coarse=0)
+        self.watch_side_job(job, listener)
+        return job
+
+    def watch_side_job(self, job: int, listener: Callable[[object], None]) -> None:
+        """Give ``listener`` the events of a job started on the service (an export, a pick)."""
         self._side[job] = listener
         if not self._timer.isActive():
             self._timer.start(DRAIN_MS)
-        return job
+
+    def object_at(self, x: int, y: int) -> tuple[int, str, str | None, int] | None:
+        """Return (index, class, file, line) of the object on show at full-size pixel (x, y)."""
+        width, height = self.display_size
+        frame = self.frame
+        if not (0 <= x < width and 0 <= y < height):
+            return None
+        index = int(frame.ids[y * frame.height // height, x * frame.width // width])
+        if not 0 <= index < len(self.objects):
+            return None
+        kind, file, line = self.objects[index]
+        return index, kind, file, line
 
     def cancel_side_job(self, job: int) -> None:
         self._side.pop(job, None)
@@ -214,7 +232,7 @@ class RenderSession(QObject):
                 scale=min(self.settings.scale, FAST_SCALE), samples=1
             )
         coarse = 0 if self.fast else COARSE
-        self.job = self.service.submit(self.source, self.settings, coarse=coarse)
+        self.job = self.service.submit(self.source, self.settings, coarse=coarse, ids=True)
         self.running = True
         self.stopped = False
         self._loaded = False
@@ -251,7 +269,7 @@ class RenderSession(QObject):
                 updated |= self._handle(event)
             elif event.job in self._side:
                 self._side[event.job](event)
-                if isinstance(event, (JobFinished, JobFailed)):
+                if isinstance(event, (JobFinished, JobFailed, PixelPicked)):
                     del self._side[event.job]
         if self.running:
             self.elapsed = time.perf_counter() - self.started_at
@@ -268,7 +286,8 @@ class RenderSession(QObject):
             if event.coarse:
                 self.frame.put_coarse(event.pixels, event.width, event.y1 - event.y0)
             else:
-                self.frame.put_rows(event.y0, event.y1, event.pixels)
+                self.frame.put_rows(event.y0, event.y1, event.pixels, event.ids)
+            self.shown_source = self.source
             self._set_stale(False)
             return True
         if isinstance(event, JobStarted):
@@ -291,6 +310,7 @@ class RenderSession(QObject):
             self._scene_sizes[self.source.path] = (event.scene_width, event.scene_height)
         resized = (event.width, event.height) != self.frame.size
         self.frame.start(event.width, event.height)
+        self.objects = event.objects
         if resized:
             self.frame_resized.emit(event.width, event.height)
         if event.files:

@@ -3,6 +3,7 @@
     puray render SCENE.py [-o OUT.png] [--width W] [--height H] [--depth D] [--samples S]
                  [--shadows] [--processes N] [--seed K] [--load-timeout SECONDS] [--quiet]
                  [--scheduler local[:N]|tcp://HOST:PORT]
+    puray pick SCENE.py X Y [the render options] [--json]     (see cli_pick.py)
 
 Exit status: 0 when the image was written; 2 for bad input, with one message on stderr that
 names the scene file and line; 130 after Ctrl+C. Nothing is written unless the whole frame
@@ -13,45 +14,31 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import math
 import os
 import queue
 import sys
 
 import numpy as np
 
+from . import cli_pick
 from .animation.command import add_arguments as add_animation_arguments
 from .animation.command import render_animation
-from .errors import Frame, SceneError, WorkerDied
+from .cli_common import (
+    EXIT_BAD_INPUT,
+    Parser,
+    Shown,
+    UserError,
+    add_render_options,
+    settings_from,
+    started_service,
+)
+from .errors import SceneError
 from .image import check_writable, write_image
 from .progress import Progress
 from .scene import SceneSource
-from .settings import RenderSettings
-from .workers.service import JobFailed, JobFinished, JobStarted, RenderService, RowsReady, cpu_count
+from .workers.service import JobFailed, JobFinished, JobStarted, RenderService, RowsReady
 
-EXIT_BAD_INPUT = 2
 EXIT_INTERRUPTED = 130
-#: Traceback frames of the scene's own code shown under an error (the innermost ones).
-MAX_FRAMES = 5
-
-
-class UserError(Exception):
-    """A bad input: its message is printed after 'puray: error: ' and the exit status is 2."""
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str):  # one line instead of argparse's usage dump
-        raise UserError(f"{message} (see '{self.prog} --help')")
-
-
-def _positive_seconds(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected seconds, got {text!r}") from None
-    if not (math.isfinite(value) and value > 0):
-        raise argparse.ArgumentTypeError(f"must be a positive number of seconds, got {text!r}")
-    return value
 
 
 def _processes(text: str) -> int:
@@ -74,7 +61,7 @@ def _version() -> str:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="puray", description="Ray-trace Puray scene files.")
+    parser = Parser(prog="puray", description="Ray-trace Puray scene files.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     render = commands.add_parser(
@@ -86,28 +73,9 @@ def _parser() -> argparse.ArgumentParser:
     render.add_argument(
         "-o", "--output", metavar="OUT", help="image to write (default: SCENE.png beside the scene)"
     )
-    render.add_argument("--width", type=int, help="image width (default: the scene's WIDTH)")
-    render.add_argument("--height", type=int, help="image height (default: the scene's HEIGHT)")
-    render.add_argument("--depth", type=int, default=5, help="reflection bounces (default: 5)")
-    render.add_argument("--samples", type=int, default=1, help="anti-aliasing: S x S per pixel")
-    render.add_argument("--shadows", action="store_true", help="cast shadows (Puray has none)")
+    add_render_options(render)
     render.add_argument(
         "--processes", type=_processes, help="worker processes (default: one per CPU)"
-    )
-    render.add_argument("--seed", type=int, default=0, help="seed for the scene's random numbers")
-    render.add_argument(
-        "--load-timeout",
-        type=_positive_seconds,
-        default=10.0,
-        metavar="SECONDS",
-        help="stop a scene that takes longer to load (default: 10)",
-    )
-    render.add_argument(
-        "--block-timeout",
-        type=_positive_seconds,
-        default=60.0,
-        metavar="SECONDS",
-        help="stop a block of rows that renders longer (a material's endless loop; default: 60)",
     )
     render.add_argument(
         "--scheduler",
@@ -120,6 +88,7 @@ def _parser() -> argparse.ArgumentParser:
     render.add_argument("-q", "--quiet", action="store_true", help="no progress output")
     add_animation_arguments(render)
     render.set_defaults(run=_render)
+    cli_pick.add_command(commands)
     return parser
 
 
@@ -145,13 +114,13 @@ def _render(args: argparse.Namespace, service: RenderService | None) -> int:
     animated = render_animation(args, service)  # None: a still, rendered below
     if animated is not None:
         return animated
-    settings = _settings(args)
+    settings = settings_from(args)
     output = args.output or os.path.splitext(args.scene)[0] + ".png"
     try:
         check_writable(output)
     except ValueError as exc:
         raise UserError(str(exc)) from None
-    shown = _Shown(args.scene)
+    shown = Shown(args.scene)
     try:
         source = SceneSource.from_path(args.scene)
     except SceneError as exc:
@@ -160,7 +129,7 @@ def _render(args: argparse.Namespace, service: RenderService | None) -> int:
     running: contextlib.AbstractContextManager = (
         contextlib.nullcontext(service)
         if service
-        else _started_service(args.processes, args.scheduler)
+        else started_service(args.processes, args.scheduler)
     )
     try:
         with running as renderer:
@@ -181,59 +150,6 @@ def _render(args: argparse.Namespace, service: RenderService | None) -> int:
     if not args.quiet:
         print(f"puray: wrote {output} ({width}x{height}, {seconds:.2f} s)", file=sys.stderr)
     return 0
-
-
-def _settings(args: argparse.Namespace) -> RenderSettings:
-    try:
-        return RenderSettings(
-            width=args.width,
-            height=args.height,
-            max_depth=args.depth,
-            samples=args.samples,
-            shadows=args.shadows,
-            seed=args.seed,
-            load_timeout=args.load_timeout,
-            block_timeout=args.block_timeout,
-        )
-    except ValueError as exc:
-        raise UserError(_as_option(str(exc))) from None
-
-
-def _as_option(message: str) -> str:
-    """Name the option in a RenderSettings message ('width must...' -> '--width must...')."""
-    for name in ("width", "height", "depth", "samples", "seed", "load timeout", "block timeout"):
-        if message.startswith(name + " "):
-            return "--" + name.replace(" ", "-") + message[len(name) :]
-    return message
-
-
-def _start_method() -> str:
-    """Fork the workers where that is safe: in milliseconds, with our modules already loaded.
-
-    This process has loaded no Qt and runs no threads yet, and scene code runs only in the
-    workers. Elsewhere (macOS, Windows) workers are spawned.
-    """
-    import multiprocessing as mp
-
-    forkable = sys.platform.startswith("linux") and "fork" in mp.get_all_start_methods()
-    return "fork" if forkable and "PySide6" not in sys.modules else "spawn"
-
-
-@contextlib.contextmanager
-def _started_service(processes: int | None, scheduler: str | None):
-    """Start local workers (or connect to a Dask cluster) for one command; close afterwards."""
-    if scheduler is None:
-        with RenderService(processes or cpu_count(), start_method=_start_method()) as service:
-            yield service
-        return
-    from .workers.cluster import ClusterService, ClusterUnavailable
-
-    try:
-        cluster = ClusterService(scheduler)
-    except (ClusterUnavailable, ValueError) as exc:
-        raise UserError(f"--scheduler: {exc}") from None
-    with cluster:
-        yield cluster
 
 
 def _render_frame(service, source, settings, progress, shown):
@@ -270,32 +186,6 @@ def _collect(service, job, progress, shown):
         elif isinstance(event, JobFailed):
             raise UserError(shown.error(event.error))
         progress.update(done, height)
-
-
-class _Shown:
-    """Show file names as the user typed them, or relative to the current folder."""
-
-    def __init__(self, scene: str) -> None:
-        self.scene, self.scene_abs = scene, os.path.abspath(scene)
-
-    def path(self, path: str) -> str:
-        if path == self.scene_abs:
-            return self.scene
-        rel = os.path.relpath(path)
-        return path if rel.startswith(os.pardir) else rel
-
-    def error(self, error: Exception) -> str:
-        """Describe a failed load or render in one message, with the scene's own frames."""
-        if not isinstance(error, SceneError):
-            kind = "" if isinstance(error, WorkerDied) else f"{type(error).__name__}: "
-            return f"{self.scene}: {kind}{error}"
-        frames = tuple(
-            Frame(self.path(f.filename), f.lineno, f.name, f.line)
-            for f in error.frames[-MAX_FRAMES:]
-        )
-        filename = self.path(error.filename) if error.filename else self.scene
-        shown = SceneError(error.message, filename, error.lineno, frames)
-        return shown.details() if len(frames) > 1 else str(shown)
 
 
 if __name__ == "__main__":

@@ -120,13 +120,32 @@ def from_exception(exc: BaseException, fallback_file: str | None = None) -> Scen
 
 
 def caller_site() -> tuple[str, int] | None:
-    """Return (file, line) of the nearest caller outside this package (where a scene built us)."""
+    """Return (file, line) of the nearest caller outside this package (where a scene built us).
+
+    Called from a constructor of ours: frames of the object's own methods are skipped too, so
+    a subclass defined in a scene (its ``__init__`` calling ``super().__init__``) is placed at
+    the line that created the object, not at its ``super()`` call.
+    """
     frame = sys._getframe(1)
+    owner = frame.f_locals.get("self") if _first_argument_name(frame) == "self" else None
     while frame is not None:
-        if not _is_internal(frame.f_code.co_filename):
+        if not _is_internal(frame.f_code.co_filename) and (
+            owner is None or not _is_method_of(frame, owner)
+        ):
             return frame.f_code.co_filename, frame.f_lineno
         frame = frame.f_back  # type: ignore[assignment]
     return None
+
+
+def _first_argument_name(frame) -> str | None:
+    code = frame.f_code
+    return code.co_varnames[0] if code.co_argcount else None
+
+
+def _is_method_of(frame, owner: object) -> bool:
+    """Tell whether a frame runs with ``owner`` as its first argument (one of its methods)."""
+    name = _first_argument_name(frame)
+    return name is not None and frame.f_locals.get(name) is owner
 
 
 def error_at(site: tuple[str, int] | None, message: str) -> SceneError:

@@ -131,13 +131,35 @@ def rows_per_block(width: int, samples: int = 1) -> int:
     return max(1, CHUNK_RAYS // max(1, width * samples * samples))
 
 
-def render_rows(loaded: LoadedScene, settings: RenderSettings, y0: int, y1: int) -> np.ndarray:
-    """Render rows ``y0 <= y < y1`` and return them as a (rows, width, 3) uint8 array."""
+def id_dtype(objects: int) -> type:
+    """Return the smallest signed integer type for object ids -1..objects-1 (for the pipes)."""
+    for kind in (np.int8, np.int16):
+        if objects <= np.iinfo(kind).max:
+            return kind
+    return np.int32
+
+
+def read_ids(data: bytes, rows: int, width: int) -> np.ndarray:
+    """Return id buffer bytes (of any :func:`id_dtype`) as a (rows, width) int32 array."""
+    kind = {1: np.int8, 2: np.int16, 4: np.int32}[len(data) // max(1, rows * width)]
+    return np.frombuffer(data, kind).reshape(rows, width).astype(np.int32)
+
+
+def render_rows(
+    loaded: LoadedScene, settings: RenderSettings, y0: int, y1: int, ids: np.ndarray | None = None
+) -> np.ndarray:
+    """Render rows ``y0 <= y < y1`` and return them as a (rows, width, 3) uint8 array.
+
+    ``ids``: a (rows, width) integer array to receive the object each pixel's centre sample
+    hits first (index in OBJECTS, -1 for none).
+    """
     scene = loaded.scene
     width, height = frame_size(scene, settings)
     camera, kernel = camera_and_kernel(loaded, settings)
     s = settings.samples
     offsets = [(k + 0.5) / s - 0.5 for k in range(s)] if s > 1 else [0.0]
+    centre = (s // 2, s // 2)  # the sample at (or nearest) the pixel's centre
+    flat_ids = ids.reshape(-1) if ids is not None else None
     acc = np.zeros((3, (y1 - y0) * width))
     step = max(1, CHUNK_RAYS // width)
     cols = np.arange(width, dtype=np.float64)
@@ -151,7 +173,10 @@ def render_rows(loaded: LoadedScene, settings: RenderSettings, y0: int, y1: int)
             for ix, ox in enumerate(offsets):
                 sample = lens.at(iy * len(offsets) + ix)
                 o, d = camera.rays(xs + ox, ys + oy, width, height, **sample)
-                c = trace(kernel, o, d, settings.max_depth, settings.shadows, scene.background)
+                out = None
+                if flat_ids is not None and (iy, ix) == centre:
+                    out = flat_ids[(r0 - y0) * width : (r1 - y0) * width]
+                c = trace(kernel, o, d, settings.max_depth, settings.shadows, scene.background, out)
                 c *= 255
                 np.clip(c, 0, 255, out=c)
                 part += c
@@ -210,14 +235,17 @@ class SceneCache:
 cache = SceneCache()
 
 
-def render_block(loaded: LoadedScene, settings: RenderSettings, y0: int, y1: int) -> bytes:
+def render_block(
+    loaded: LoadedScene, settings: RenderSettings, y0: int, y1: int, ids: np.ndarray | None = None
+) -> bytes:
     """Render rows of a loaded scene: the unit any worker or cluster runs.
 
     Raises only SceneError: whatever scene code raises (a custom material, say) is turned
-    into one naming the scene's file and line, wherever the block runs.
+    into one naming the scene's file and line, wherever the block runs. ``ids``: see
+    :func:`render_rows`.
     """
     try:
-        return render_rows(loaded, settings, y0, y1).tobytes()
+        return render_rows(loaded, settings, y0, y1, ids).tobytes()
     except SceneError:
         raise
     except (Exception, SystemExit) as exc:

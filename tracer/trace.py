@@ -124,8 +124,11 @@ def _occluded(sa: SceneArrays, p, L, dist):
     return blocked
 
 
-def _shade(sa: SceneArrays, p, n, hit, oc, shadows: bool):
-    """Puray's Phong: ambient + per light Lambert diffuse and Blinn-Phong specular. (3, m)."""
+def _shade(sa: SceneArrays, p, n, hit, oc, shadows: bool, terms: list | None = None):
+    """Puray's Phong: ambient + per light Lambert diffuse and Blinn-Phong specular. (3, m).
+
+    ``terms`` (the pick's recording path) receives (kd, ks, dark or None) for every light.
+    """
     col = np.empty((3, len(hit)))
     col[:] = sa.ambient[hit]  # white * ambient
     diffuse, spec = sa.diffuse[hit], sa.specular[hit]
@@ -149,6 +152,8 @@ def _shade(sa: SceneArrays, p, n, hit, oc, shadows: bool):
             dark = _occluded(sa, q, (Lx, Ly, Lz), dist)
             kd[dark] = 0.0
             ks[dark] = 0.0
+        if terms is not None:
+            terms.append((kd, ks, dark if shadows else None))
         for c in range(3):
             row = col[c]
             row += ocd[c] * kd
@@ -211,16 +216,26 @@ def _or_black(missed, count: int) -> np.ndarray:
 
 
 def trace(
-    sa: SceneArrays, o, d, max_depth: int, shadows: bool = False, background=None
+    sa: SceneArrays,
+    o,
+    d,
+    max_depth: int,
+    shadows: bool = False,
+    background=None,
+    ids_out=None,
 ) -> np.ndarray:
     """Return the (3, n) colours seen along rays ``o + t d`` with up to ``max_depth`` bounces.
 
-    Rays that hit nothing see ``background`` (None: black, Puray's).
+    Rays that hit nothing see ``background`` (None: black, Puray's). ``ids_out``: an (n,)
+    integer array to receive each ray's first hit (index in OBJECTS, -1 for none): the id
+    buffer the window outlines objects with.
     """
     levels: list[tuple] = []
     for depth in range(max_depth + 1):
         count = d[0].shape[0]
         t, hit, prim = nearest(sa, o, d)
+        if depth == 0 and ids_out is not None:
+            ids_out[:] = hit
         idx = np.flatnonzero(hit >= 0)
         missed = _missed(background, d, hit, idx.size)
         if idx.size < count:

@@ -22,6 +22,7 @@ from ..exporter import Exporter
 from ..history import RenderHistory
 from ..new_scene import create_scene
 from ..options import RenderOptions
+from ..picker import Picker
 from ..prefs import Prefs
 from ..resources import ICON, resource
 from ..session import RenderSession
@@ -35,6 +36,7 @@ from .qt_file_dialogs import ask_open_path, ask_save_path, start_folder
 from .qt_geometry import fit_window, place_window
 from .qt_history_flow import QtHistoryFlow
 from .qt_history_panel import QtHistoryPanel
+from .qt_pick_panel import QtPickPanel, pick_dock
 from .qt_recent_menu import QtRecentMenu
 from .qt_settings_panel import QtSettingsPanel
 from .qt_status_bar import QtStatusBar
@@ -73,6 +75,8 @@ class QtMainWindow(QMainWindow):
         )
         self.camera_mode = QtCameraMode(session, self.viewport, document, self)
         self.camera_panel = QtCameraPanel(self.camera_mode)
+        self.picker = Picker(session, self)
+        self.pick_panel = QtPickPanel()
         self._arrange()
         self._build_menus()
         self._wire()
@@ -107,6 +111,7 @@ class QtMainWindow(QMainWindow):
         history.setWidget(self.history_panel)
         history.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, history)
+        self.pick_dock = pick_dock(self, self.pick_panel)
         self.setStatusBar(self.status)
 
     def _action(self, menu, text: str, handler, shortcut=None) -> QAction:
@@ -143,6 +148,9 @@ class QtMainWindow(QMainWindow):
         self._action(view, "Reset Ca&mera", self.camera_mode.reset)
         self._action(view, "Copy Camera as Code", self.camera_mode.copy_code)
         self._action(view, "Back to &Live", self.history_flow.back_to_live, "Ctrl+L")
+        self.pick_action = self._action(view, "&Pick Mode", self.viewport.set_pick_mode, "P")
+        self.pick_action.setCheckable(True)
+        self.pick_action.setToolTip("Click a pixel to see its path (Ctrl+click works anytime)")
         render = bar.addMenu("&Render")
         self._action(render, "&Re-render", self._on_rerender_triggered, ["F5", "Ctrl+R"])
         self.stop_action = self._action(render, "&Stop", self.session.stop, "Esc")
@@ -164,6 +172,12 @@ class QtMainWindow(QMainWindow):
         self.error_panel.location_activated.connect(self.open_in_editor)
         self.viewport.pixel_hovered.connect(self.status.show_pixel)
         self.viewport.zoom_changed.connect(self.status.show_zoom)
+        self.viewport.object_hovered.connect(self.status.show_object)
+        self.viewport.pick_requested.connect(self.picker.pick)
+        self.picker.pick_started.connect(self._on_pick_started)
+        self.picker.pixel_picked.connect(self.pick_panel.show_pick)
+        self.picker.pick_failed.connect(self.pick_panel.show_error)
+        self.pick_panel.location_activated.connect(self.open_in_editor)
         self.recent_menu.scene_chosen.connect(self.open_scene)
         self.recent_menu.scene_missing.connect(self._on_recent_scene_missing)
         s.render_stopped.connect(self._on_render_stopped)
@@ -299,6 +313,11 @@ class QtMainWindow(QMainWindow):
 
     def _on_render_started(self, job: int) -> None:
         self._show_scene_size()
+
+    def _on_pick_started(self, x: int, y: int) -> None:
+        self.pick_panel.show_waiting(x, y)
+        self.pick_dock.show()
+        self.pick_dock.raise_()
 
     def _on_render_stopped(self) -> None:
         self.say("Render stopped: the pixels rendered so far stay; F5 renders again")

@@ -1,6 +1,8 @@
-"""The status bar: pixel under the cursor, zoom, render state, progress, elapsed time and speed."""
+"""The status bar: pixel and object under the cursor, zoom, render state, progress, time, speed."""
 
 from __future__ import annotations
+
+import os
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QLabel, QProgressBar, QSizePolicy, QStatusBar, QWidget
@@ -28,6 +30,8 @@ class QtStatusBar(QStatusBar):
         super().__init__(parent)
         self.session = session
         self.idle_text = ""  # shown when the cursor is not over the image
+        self._pixel_text = ""
+        self._object_text = ""
         self.pixel_label = QLabel()
         # Takes the room left over: a long path is cut off, it never widens the window.
         self.pixel_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
@@ -61,10 +65,26 @@ class QtStatusBar(QStatusBar):
 
     def show_pixel(self, x: int, y: int, rgb) -> None:
         if rgb is None:
-            self.pixel_label.setText(self.idle_text)
+            self._pixel_text = self._object_text = ""
         else:
             r, g, b = rgb
-            self.pixel_label.setText(f"x {x}, y {y}   RGB {r}, {g}, {b}  #{r:02x}{g:02x}{b:02x}")
+            self._pixel_text = f"x {x}, y {y}   RGB {r}, {g}, {b}  #{r:02x}{g:02x}{b:02x}"
+        self._show_hover()
+
+    def show_object(self, found) -> None:
+        """Name the object under the cursor: (index, class, file, line), or None."""
+        self._object_text = ""
+        self.pixel_label.setToolTip("")
+        if found is not None:
+            index, kind, file, line = found
+            where = f"{os.path.basename(file)}:{line}" if file else "made outside the scene"
+            self._object_text = f"{kind} {where}  (OBJECTS[{index}])"
+            self.pixel_label.setToolTip(f"{file}:{line}: Ctrl+click to see this pixel's path")
+        self._show_hover()
+
+    def _show_hover(self) -> None:
+        text = "     ".join(t for t in (self._pixel_text, self._object_text) if t)
+        self.pixel_label.setText(text or self.idle_text)
 
     def show_zoom(self, percent: float, fit: bool) -> None:
         """Show the viewport's zoom (output pixels per screen pixel) as a percentage."""

@@ -1,4 +1,8 @@
-"""Show the session's frame as it renders: fit or 1:1, wheel zoom, drag to pan, HiDPI-sharp."""
+"""Show the session's frame as it renders: fit or 1:1, wheel zoom, drag to pan, HiDPI-sharp.
+
+Ctrl+click (or a click in pick mode) asks for a pixel's path; hovering outlines the object
+under the cursor (from the frame's id buffer).
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter, QWheelEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from ..session import RenderSession
+from .qt_outline import outline_image
 
 ZOOM_STEP = 1.25
 MIN_ZOOM, MAX_ZOOM = 1 / 32, 64.0
@@ -16,6 +21,8 @@ BACKGROUND = QColor(38, 40, 46)  # neutral and dark: the picture, not the frame,
 #: fit-to-window at 1.04x, where nearest neighbour doubles every 25th row: jagged edges);
 #: from here up nearest neighbour shows the pixels as crisp blocks, as a pixel inspector should.
 SMOOTH_BELOW = 2.0
+#: A press and release this close (logical pixels) is a click, not a drag.
+CLICK_SLOP = 4.0
 
 
 def array_to_qimage(pixels: np.ndarray) -> QImage:
@@ -29,6 +36,8 @@ class QtViewport(QWidget):
 
     pixel_hovered = Signal(int, int, object)  # x, y in output pixels, (r, g, b) or None
     zoom_changed = Signal(float, bool)  # percent (device pixels per output pixel), fitting
+    pick_requested = Signal(int, int)  # x, y in output pixels: a Ctrl+click or pick-mode click
+    object_hovered = Signal(object)  # (index, class, file, line) or None
     painted = Signal()
 
     def __init__(self, session: RenderSession, parent: QWidget | None = None) -> None:
@@ -45,6 +54,10 @@ class QtViewport(QWidget):
         self._shown: np.ndarray | None = None
         #: Callables painting over the picture: overlay(painter, picture rect).
         self.overlays: list = []
+        self.pick_mode = False
+        self._press_at: QPointF | None = None
+        self.hovered: int | None = None  # the object under the cursor (index in OBJECTS)
+        self._outline: tuple | None = None  # (key, QImage, array kept alive)
         self.setMouseTracking(True)
         self.setMinimumSize(160, 90)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
@@ -53,6 +66,7 @@ class QtViewport(QWidget):
         session.frame_updated.connect(self.update)
         session.frame_resized.connect(self._on_frame_resized)
         session.stale_changed.connect(self.update)
+        session.frame_updated.connect(self._on_frame_updated)
 
     # -- zoom and pan ---------------------------------------------------------------------
 
@@ -118,14 +132,33 @@ class QtViewport(QWidget):
             self.zoom_by(ZOOM_STEP**steps, event.position())
         event.accept()
 
+    def set_pick_mode(self, on: bool) -> None:
+        """In pick mode a click picks (a drag still pans); the cursor is a crosshair."""
+        self.pick_mode = on
+        self._rest_cursor()
+
+    def _rest_cursor(self) -> None:
+        if self.pick_mode:
+            self.setCursor(Qt.CursorShape.CrossCursor)
+        else:
+            self.unsetCursor()
+
     def mousePressEvent(self, event: QMouseEvent) -> None:
         if event.button() == Qt.MouseButton.LeftButton:
-            self._drag_from = event.position()
+            self._drag_from = self._press_at = event.position()
             self.setCursor(Qt.CursorShape.ClosedHandCursor)
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
-        self._drag_from = None
-        self.unsetCursor()
+        pressed, self._drag_from, self._press_at = self._press_at, None, None
+        self._rest_cursor()
+        ctrl = bool(event.modifiers() & Qt.KeyboardModifier.ControlModifier)
+        if pressed is None or not (ctrl or self.pick_mode):
+            return
+        moved = event.position() - pressed
+        if abs(moved.x()) + abs(moved.y()) <= CLICK_SLOP:
+            hit = self.pixel_at(event.position())
+            if hit is not None:
+                self.pick_requested.emit(hit[0], hit[1])
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
         if self._drag_from is not None:
@@ -138,6 +171,7 @@ class QtViewport(QWidget):
 
     def leaveEvent(self, event) -> None:
         self.pixel_hovered.emit(-1, -1, None)
+        self._hover(None)
 
     def pixel_at(self, pos: QPointF) -> tuple[int, int, tuple[int, int, int]] | None:
         """Return the output pixel under a widget position and its colour in the frame."""
@@ -155,8 +189,22 @@ class QtViewport(QWidget):
         hit = self.pixel_at(pos)
         if hit is None:
             self.pixel_hovered.emit(-1, -1, None)
+            self._hover(None)
         else:
             self.pixel_hovered.emit(hit[0], hit[1], hit[2])
+            self._hover(self.session.object_at(hit[0], hit[1]))
+
+    def _hover(self, found: tuple | None) -> None:
+        """Outline and announce the object under the cursor when it changes."""
+        index = None if found is None else found[0]
+        if index != self.hovered:
+            self.hovered = index
+            self.object_hovered.emit(found)
+            self.update()
+
+    def _on_frame_updated(self) -> None:
+        if self.hovered is not None:  # new rows: the outline may have grown
+            self.update()
 
     def _on_frame_resized(self, width: int, height: int) -> None:
         self.update()
@@ -194,6 +242,8 @@ class QtViewport(QWidget):
             rect = self._picture_rect(self.image_rect())
             painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, self.smooth())
             painter.drawImage(rect, self._current_image())
+            if self.hovered is not None and self._shown is None:
+                self._paint_outline(painter, rect)
             if self.session.stale and self._shown is None:
                 self._paint_stale(painter, rect)
             if self.badge_text() and self._shown is None:
@@ -213,6 +263,17 @@ class QtViewport(QWidget):
         if shown != self._zoom_shown:
             self._zoom_shown = shown
             self.zoom_changed.emit(*shown)
+
+    def _paint_outline(self, painter: QPainter, rect: QRectF) -> None:
+        """Draw the hovered object's outline, lines about two screen pixels wide."""
+        frame = self.session.frame
+        thickness = max(1, round(2 / max(self.magnification(), 1e-6)))
+        key = (self.hovered, id(frame.ids), frame.ids_version, thickness)
+        if self._outline is None or self._outline[0] != key:
+            image, keep = outline_image(frame.ids, self.hovered, thickness)
+            self._outline = (key, image, keep)
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, False)
+        painter.drawImage(rect, self._outline[1])
 
     def _paint_badge(self, painter: QPainter, text: str) -> None:
         """Label a scaled preview in the viewport's top-right corner."""

@@ -18,7 +18,7 @@ class FakeService:
         self.cancelled: list = []
         self.closed = False
 
-    def submit(self, source, settings, coarse=0):
+    def submit(self, source, settings, coarse=0, ids=False):
         self.submitted.append((source, settings, coarse))
         return len(self.submitted)
 

@@ -48,3 +48,17 @@ def test_resample_is_nearest_neighbour():
     assert out.shape == (4, 4, 3)
     assert (out[:2, :2] == src[0, 0]).all()
     assert (out[2:, 2:] == src[1, 1]).all()
+
+
+def test_object_ids_land_with_their_rows_and_a_new_render_forgets_them():
+    fb = FrameBuffer()
+    fb.start(4, 2)
+    ids = np.array([[0, 1, 1, -1]], np.int8).tobytes()  # the smallest type that holds them
+    fb.put_rows(1, 2, _rows(1, 4, 9), ids)
+    assert fb.ids.tolist() == [[-1, -1, -1, -1], [0, 1, 1, -1]]
+    fb.put_rows(0, 1, _rows(1, 4, 9))  # rows without ids (a cluster render) leave them unknown
+    assert fb.ids[0].tolist() == [-1, -1, -1, -1]
+    version = fb.ids_version
+    fb.start(4, 2)  # the next render may number its objects differently
+    assert (fb.ids == -1).all()
+    assert fb.ids_version > version

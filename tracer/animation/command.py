@@ -14,6 +14,7 @@ import sys
 import time
 from dataclasses import dataclass
 
+from ..cli_common import Shown, UserError, settings_from, started_service
 from ..errors import SceneError
 from ..image import check_writable, write_image
 from ..progress import Progress
@@ -78,40 +79,27 @@ def _wants_animation(args: argparse.Namespace, kind: str) -> bool:
 def render_animation(args: argparse.Namespace, service) -> int | None:
     """Render what ``args`` asks of an animated scene; None when it is a plain still.
 
-    Bad input is reported here ("puray: error: ...", exit status 2): under ``python -m
-    tracer.cli`` the command line's own UserError is another class than tracer.cli's.
+    Plans the frames (asking the scene for FRAMES only when it may have some), then renders.
+    Bad input raises UserError, which the command line reports.
     """
-    from .. import cli
-
-    try:
-        return _render_animation(args, service)
-    except cli.UserError as exc:
-        print(f"puray: error: {exc}", file=sys.stderr)
-        return cli.EXIT_BAD_INPUT
-
-
-def _render_animation(args: argparse.Namespace, service) -> int | None:
-    """Plan the frames (asking the scene for FRAMES only when it may have some), then render."""
-    from .. import cli
-
     output = _output(args)
     try:
         kind = output_kind(output)
     except ValueError as exc:
-        raise cli.UserError(str(exc)) from None
-    shown = cli._Shown(args.scene)
+        raise UserError(str(exc)) from None
+    shown = Shown(args.scene)
     try:
         source = SceneSource.from_path(args.scene)
     except SceneError as exc:
-        raise cli.UserError(shown.error(exc)) from None
+        raise UserError(shown.error(exc)) from None
     if not _wants_animation(args, kind) and not might_animate(source):
         return None
-    settings = cli._settings(args)
+    settings = settings_from(args)
     try:
         timeline = probe(source, settings)
     except SceneError as exc:  # frame 0 failed: say so when the text tells FRAMES
         count = literal_frames(source) or 1
-        raise cli.UserError(shown.error(in_frame(exc, 0, count) if count > 1 else exc)) from None
+        raise UserError(shown.error(in_frame(exc, 0, count) if count > 1 else exc)) from None
     if args.frame is not None:
         return _render_still(args, service, _Job(source, settings, timeline), output)
     if not _wants_animation(args, kind) and timeline.frames == 1:
@@ -119,12 +107,12 @@ def _render_animation(args: argparse.Namespace, service) -> int | None:
     try:
         frames = parse_range(args.frames or ":", timeline.frames)
     except ValueError as exc:
-        raise cli.UserError(f"--frames {exc}") from None
+        raise UserError(f"--frames {exc}") from None
     fps = args.fps or timeline.fps
     try:
         writer = open_writer(output, fps, dither=args.dither, force=args.force)
     except (ValueError, MissingEncoder) as exc:
-        raise cli.UserError(str(exc)) from None
+        raise UserError(str(exc)) from None
     return _render_movie(args, service, _Job(source, settings, timeline), frames, fps, writer)
 
 
@@ -151,11 +139,9 @@ class _Job:
 
 def _services(args: argparse.Namespace, service):
     """Return a context giving ``service``, or workers started for this command."""
-    from .. import cli
-
     if service is not None:
         return contextlib.nullcontext(service)
-    return cli._started_service(args.processes, args.scheduler)
+    return started_service(args.processes, args.scheduler)
 
 
 def _progress(args: argparse.Namespace) -> Progress:
@@ -164,8 +150,6 @@ def _progress(args: argparse.Namespace) -> Progress:
 
 def _render_movie(args, service, job: _Job, frames: range, fps: float, writer: Writer) -> int:
     """Render ``frames`` into ``writer``; nothing is left behind unless every frame rendered."""
-    from .. import cli
-
     output = _output(args)
     total = job.timeline.frames
     metadata = job.metadata(frames=f"{frames.start}:{frames.stop}", fps=fps)
@@ -173,7 +157,7 @@ def _render_movie(args, service, job: _Job, frames: range, fps: float, writer: W
     try:
         writer.begin(frames, total, metadata)
     except (ValueError, OSError) as exc:
-        raise cli.UserError(str(exc)) from None
+        raise UserError(str(exc)) from None
     progress = _progress(args)
     started = time.perf_counter()
     try:
@@ -186,10 +170,10 @@ def _render_movie(args, service, job: _Job, frames: range, fps: float, writer: W
         writer.commit({"Render seconds": f"{seconds:.3f}"})
     except FrameFailed as exc:
         writer.abort()
-        raise cli.UserError(cli._Shown(args.scene).error(exc.error)) from None
+        raise UserError(Shown(args.scene).error(exc.error)) from None
     except OSError as exc:
         writer.abort()
-        raise cli.UserError(f"cannot write {output}: {exc.strerror or exc}") from None
+        raise UserError(f"cannot write {output}: {exc.strerror or exc}") from None
     except BaseException:
         writer.abort()
         raise
@@ -209,18 +193,16 @@ def _render_movie(args, service, job: _Job, frames: range, fps: float, writer: W
 
 def _render_still(args, service, job: _Job, output: str) -> int:
     """Render frame ``args.frame`` alone to a PNG or PPM."""
-    from .. import cli
-
     number, total = args.frame, job.timeline.frames
     if output_kind(output) not in ("png", "ppm"):
-        raise cli.UserError(f"--frame writes one still image: {output} must end in .png or .ppm")
+        raise UserError(f"--frame writes one still image: {output} must end in .png or .ppm")
     if number >= total:
         have = "is a still" if total == 1 else f"has {total} frames (0 to {total - 1})"
-        raise cli.UserError(f"--frame {number}: the scene {have}")
+        raise UserError(f"--frame {number}: the scene {have}")
     try:
         check_writable(output)
     except ValueError as exc:
-        raise cli.UserError(str(exc)) from None
+        raise UserError(str(exc)) from None
     progress = _progress(args)
     started = time.perf_counter()
     try:
@@ -230,7 +212,7 @@ def _render_still(args, service, job: _Job, output: str) -> int:
             )
             ((_, pixels),) = list(frames)
     except FrameFailed as exc:
-        raise cli.UserError(cli._Shown(args.scene).error(exc.error)) from None
+        raise UserError(Shown(args.scene).error(exc.error)) from None
     finally:
         progress.close()
     seconds = time.perf_counter() - started
@@ -242,7 +224,7 @@ def _render_still(args, service, job: _Job, output: str) -> int:
     try:
         write_image(output, pixels, metadata)
     except OSError as exc:
-        raise cli.UserError(f"cannot write {output}: {exc.strerror or exc}") from None
+        raise UserError(f"cannot write {output}: {exc.strerror or exc}") from None
     if not args.quiet:
         height, width = pixels.shape[:2]
         print(

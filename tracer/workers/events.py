@@ -13,7 +13,8 @@ class JobStarted:
     the scene, to be watched like its modules. ``frames`` and ``fps`` are the scene's FRAMES
     and FPS (1 frame: a still). ``camera`` is the scene's own camera as plain numbers,
     ``(class name, (position, look_at, fov))`` (tracer/camera_view.py), for the window's
-    camera mode to start from.
+    camera mode to start from. ``objects`` names each of OBJECTS as (class name, file, line):
+    what the id buffer's numbers stand for.
     """
 
     job: int
@@ -25,11 +26,17 @@ class JobStarted:
     frames: int = 1
     fps: float = 24.0
     camera: tuple | None = None
+    objects: tuple = ()
 
 
 @dataclass(frozen=True)
 class RowsReady:
-    """Rows ``y0 <= y < y1`` of a job's frame (or of its coarse preview when ``coarse``)."""
+    """Rows ``y0 <= y < y1`` of a job's frame (or of its coarse preview when ``coarse``).
+
+    ``ids`` (when the job asked for them): per pixel the index in OBJECTS of the object its
+    centre sample hits first, -1 for none; signed integers of 1, 2 or 4 bytes, the fewest that
+    hold the scene's object count (read them with ``tracer.render.read_ids``).
+    """
 
     job: int
     y0: int
@@ -37,6 +44,7 @@ class RowsReady:
     pixels: bytes
     width: int
     coarse: bool = False
+    ids: bytes | None = None
 
 
 @dataclass(frozen=True)
@@ -51,4 +59,12 @@ class JobFailed:
     error: Exception
 
 
-Event = JobStarted | RowsReady | JobFinished | JobFailed
+@dataclass(frozen=True)
+class PixelPicked:
+    """The answer to a pick: a :class:`tracer.pick.Pick` (the path of one pixel's ray)."""
+
+    job: int
+    pick: object
+
+
+Event = JobStarted | RowsReady | JobFinished | JobFailed | PixelPicked

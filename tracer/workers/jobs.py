@@ -8,7 +8,7 @@ from collections import deque
 from dataclasses import dataclass, field
 
 from ..errors import SceneError, WorkerDied
-from ..render import rows_per_block
+from ..render import rows_per_block, scene_key
 from ..scene import SceneSource
 from ..settings import RenderSettings
 
@@ -34,6 +34,18 @@ class Job:
     pending: deque = field(default_factory=deque)  # rows requests not yet sent
     in_flight: set = field(default_factory=set)  # rows requests workers hold
     moves: dict = field(default_factory=dict)  # request -> times moved off a stuck worker
+    ids: bool = False  # full-resolution rows come with the id buffer
+    pick: tuple[int, int] | None = None  # a pick job: the pixel; no rows
+
+    @classmethod
+    def picking(
+        cls, job_id: int, source: SceneSource, settings: RenderSettings, x: int, y: int
+    ) -> Job:
+        """Return a job that picks pixel (x, y): one request, for a worker holding the scene."""
+        key = scene_key(source, settings)
+        job = cls(job_id, source, settings, 0, key=key, pick=(x, y))
+        job.pending.append(("pick", job_id, key, settings, x, y))
+        return job
 
     def loaded(self, key, size, snapshot, fingerprint, files) -> None:
         """Record the load and queue the blocks (a coarse preview first, if asked)."""
@@ -44,10 +56,10 @@ class Job:
         if self.coarse > 1 and height >= 2 * self.coarse:
             w, h = max(1, width // self.coarse), max(1, height // self.coarse)
             small = s.with_(width=w, height=h, samples=1, scale=1.0)
-            self.pending.append(("rows", self.id, key, small, 0, small.height))
+            self.pending.append(("rows", self.id, key, small, 0, small.height, False))
         step = rows_per_block(width, s.samples)
         for y0 in range(0, height, step):
-            self.pending.append(("rows", self.id, key, s, y0, min(height, y0 + step)))
+            self.pending.append(("rows", self.id, key, s, y0, min(height, y0 + step), self.ids))
 
     def next_rows(self) -> tuple:
         task = self.pending.popleft()
@@ -59,11 +71,12 @@ class Job:
 
     def move(self, task: tuple, limit: int) -> bool:
         """Take ``task`` back from a stuck worker so another one runs it; False if moved enough."""
-        count = self.moves.get(task, 0)
+        key = _move_key(task)
+        count = self.moves.get(key, 0)
         if count >= limit:
             return False
-        self.moves[task] = count + 1
-        if task[0] == "rows":
+        self.moves[key] = count + 1
+        if task[0] in ("rows", "pick"):
             self.in_flight.discard(task)
             self.pending.appendleft(task)
         elif task[0] == "load":
@@ -92,9 +105,18 @@ class Job:
         return os.path.basename(self.source.path)
 
 
+def _move_key(task: tuple) -> tuple:
+    """Return what identifies a request among a job's moves (a scene source is unhashable)."""
+    return (task[0], task[1], *task[4:6])  # rows: y0, y1; pick: x, y; load, adopt: a flag
+
+
 def failure_for(job: Job, task: tuple, code: int | None, stopped: bool = False) -> Exception:
     """Describe the end of a worker that held ``task`` (died, or stopped and replaced)."""
-    what = f"rendering {rows_text(task[4], task[5])} of" if task[0] == "rows" else "loading"
+    what = "loading"
+    if task[0] == "rows":
+        what = f"rendering {rows_text(task[4], task[5])} of"
+    elif task[0] == "pick":
+        what = f"picking pixel ({task[4]}, {task[5]}) of"
     if stopped:
         return WorkerDied(
             f"render workers kept stopping (SIGSTOP?) while {what} {job.name}; they were replaced"

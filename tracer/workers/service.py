@@ -33,7 +33,7 @@ from ..render import CACHE_SIZE
 from ..scene import SceneSource
 from ..settings import RenderSettings
 from . import worker as worker_module
-from .events import Event, JobFailed, JobFinished, JobStarted, RowsReady
+from .events import Event, JobFailed, JobFinished, JobStarted, PixelPicked, RowsReady
 from .jobs import Job, failure_for
 
 __all__ = [
@@ -41,6 +41,7 @@ __all__ = [
     "JobFailed",
     "JobFinished",
     "JobStarted",
+    "PixelPicked",
     "RenderService",
     "RowsReady",
     "cpu_count",
@@ -105,12 +106,25 @@ class RenderService:
 
     # -- public API -----------------------------------------------------------------------
 
-    def submit(self, source: SceneSource, settings: RenderSettings, coarse: int = 0) -> int:
-        """Start rendering; return the job id. ``coarse=k`` first renders a 1/k-size preview."""
+    def submit(
+        self, source: SceneSource, settings: RenderSettings, coarse: int = 0, ids: bool = False
+    ) -> int:
+        """Start rendering; return the job id. ``coarse=k`` first renders a 1/k-size preview;
+        ``ids``: full-resolution rows come with their id buffer (RowsReady.ids)."""
+        return self._start(Job(next(self._ids), source, settings, coarse, ids=ids))
+
+    def pick(self, source: SceneSource, settings: RenderSettings, x: int, y: int) -> int:
+        """Trace pixel (x, y) recording its path; return the job id (answered by PixelPicked).
+
+        A worker that holds this version of the scene answers (the load the frame was
+        rendered from); when none does, an idle one loads it first.
+        """
+        return self._start(Job.picking(next(self._ids), source, settings, x, y))
+
+    def _start(self, job: Job) -> int:
         with self._lock:
             if self._closed:
                 raise RuntimeError("the render service is closed")
-            job = Job(next(self._ids), source, settings, coarse)
             self._jobs[job.id] = job
             self._dispatch()
         self._wake()
@@ -198,6 +212,15 @@ class RenderService:
 
     def _next_request(self, w: _Worker):
         for job in self._jobs.values():
+            if job.pick is not None:
+                if not job.pending:
+                    continue
+                if w.holds(job.key):
+                    return job.next_rows()
+                if job.loader is None and not self._held(job.key):  # load it here first
+                    job.loader = w.index
+                    return ("load", job.id, job.source, job.settings, False)
+                continue
             if job.key is None:
                 if job.loader is None:  # nobody runs its code yet: this worker does
                     job.loader = w.index
@@ -212,6 +235,9 @@ class RenderService:
             w.used(job.key)
             return job.next_rows()
         return None
+
+    def _held(self, key) -> bool:
+        return any(w.holds(key) for w in self._workers)
 
     # -- the service thread ---------------------------------------------------------------
 
@@ -255,32 +281,39 @@ class RenderService:
             return
         task, w.task = w.task, None
         job = self._jobs.get(msg[1])
-        if kind in ("loaded", "taken"):
+        if kind in ("loaded", "taken", "picked"):
             w.used(msg[2])
         if job is None:
             return  # cancelled: drop late results
         if kind == "error":
             self._fail(job, msg[2])
+        elif kind == "loaded" and job.pick is not None:
+            job.loader = None  # this worker holds the scene now: the pick is its
         elif kind == "loaded":
             self._on_loaded(job, *msg[2:])
         elif kind == "missing":
             w.scenes.pop(msg[2], None)
             if task is not None:
                 job.pending.appendleft(task)
+        elif kind == "picked":
+            del self._jobs[job.id]
+            self.events.put(PixelPicked(job.id, msg[3]))
         elif kind == "rows":
             job.in_flight.discard(task)
             small = task[3] if task is not None and task[3] is not job.settings else None
             coarse, width = small is not None, small.width if small else job.size[0]
-            self.events.put(RowsReady(job.id, msg[2], msg[3], msg[4], width, coarse))
+            self.events.put(RowsReady(job.id, msg[2], msg[3], msg[4], width, coarse, msg[5]))
             if job.done():
                 del self._jobs[job.id]
                 self.events.put(JobFinished(job.id, time.perf_counter() - job.started))
 
-    def _on_loaded(self, job: Job, key, size, snapshot, fingerprint, files) -> None:
+    def _on_loaded(self, job: Job, key, size, snapshot, fingerprint, files, objects) -> None:
         job.loaded(key, size, snapshot, fingerprint, files)
         width, height, scene_w, scene_h, frames, fps, camera = size
-        info = (width, height, scene_w, scene_h, tuple(files), frames, fps, camera)
-        self.events.put(JobStarted(job.id, *info))
+        started = JobStarted(
+            job.id, width, height, scene_w, scene_h, tuple(files), frames, fps, camera, objects
+        )
+        self.events.put(started)
 
     def _fail(self, job: Job, error: Exception) -> None:
         self._jobs.pop(job.id, None)
@@ -317,7 +350,7 @@ class RenderService:
             if held > STOPPED_AFTER and _is_stopped(w.process.pid):
                 self._replace(w, died=False, move=True)
             elif held > job.limit(w.task) + KILL_GRACE:
-                if w.task[0] == "rows":  # its own deadline did not fire: the process hangs
+                if w.task[0] in ("rows", "pick"):  # its own deadline did not fire: it hangs
                     self._replace(w, died=False, move=True)
                 else:
                     self._fail(job, job.timeout_error(w.task))

@@ -7,13 +7,18 @@ Parent -> worker:
     ("scene", job, key, snapshot)              take a scene another worker loaded
     ("adopt", job, source, settings, print)    no snapshot could be made: load the scene here and
                                                check that it came out the same (its fingerprint)
-    ("rows", job, key, settings, y0, y1)       render rows y0..y1 of the loaded scene ``key``
+    ("rows", job, key, settings, y0, y1, ids)  render rows y0..y1 of the loaded scene ``key``;
+                                               with ``ids``, also its id buffer
+    ("pick", job, key, settings, x, y)         trace pixel (x, y) of the loaded scene ``key``,
+                                               recording its path (tracer.pick)
     None                                       exit
 Worker -> parent:
     ("ready", pid) once at start
-    ("loaded", job, key, render.frame_info(...), snapshot, fingerprint, files)
+    ("loaded", job, key, render.frame_info(...), snapshot, fingerprint, files, objects)
+                                               objects: (class name, file, line) of each object
     ("taken", job, key)                        after "scene" and "adopt"
-    ("rows", job, y0, y1, pixels)
+    ("rows", job, y0, y1, pixels, ids)         ids: bytes of render.id_dtype(objects), or None
+    ("picked", job, key, pick)                 or "missing" (the scene must be loaded first)
     ("missing", job, key)                      rows of a scene this worker no longer holds
     ("error", job, SceneError)
 """
@@ -28,8 +33,20 @@ import sys
 import threading
 import time
 
+import numpy as np
+
 from ..errors import SceneError, from_exception
-from ..render import cache, frame_info, render_block, restore, snapshot
+from ..pick import OffFrame, pick
+from ..render import (
+    LoadedScene,
+    cache,
+    frame_info,
+    frame_size,
+    id_dtype,
+    render_block,
+    restore,
+    snapshot,
+)
 from ..scene import Deadline
 from .jobs import rows_text
 
@@ -103,7 +120,16 @@ def _load(msg):
     size = frame_info(loaded, settings)
     data = snapshot(loaded) if share else None
     fingerprint = loaded.fingerprint() if share and data is None else None
-    return ("loaded", job, loaded.key, size, data, fingerprint, loaded.files)
+    return ("loaded", job, loaded.key, size, data, fingerprint, loaded.files, _objects(loaded))
+
+
+def _objects(loaded: LoadedScene) -> tuple:
+    """Name every object of the scene as (class name, file, line) for the window's hover."""
+    named = []
+    for obj in loaded.scene.objects:
+        file, line = getattr(obj, "_site", None) or (None, 0)
+        named.append((type(obj).__name__, file, line))
+    return tuple(named)
 
 
 def _take(msg):
@@ -122,13 +148,38 @@ def _adopt(msg):
 
 
 def _rows(msg):
-    _kind, job, key, settings, y0, y1 = msg
+    _kind, job, key, settings, y0, y1, want_ids = msg
     loaded = cache.get(key)
     if loaded is None:
         return ("missing", job, key)
+    ids = None
+    if want_ids:
+        width = frame_size(loaded.scene, settings)[0]
+        ids = np.empty((y1 - y0, width), id_dtype(len(loaded.scene.objects)))
     with Deadline(settings.block_timeout, _block_message(settings, y0, y1)):
-        pixels = render_block(loaded, settings, y0, y1)
-    return ("rows", job, y0, y1, pixels)
+        pixels = render_block(loaded, settings, y0, y1, ids)
+    return ("rows", job, y0, y1, pixels, None if ids is None else ids.tobytes())
+
+
+def _pick(msg):
+    _kind, job, key, settings, x, y = msg
+    loaded = cache.get(key)
+    if loaded is None:
+        return ("missing", job, key)
+    message = (
+        f"picking pixel ({x}, {y}) took longer than {settings.block_timeout:g} s "
+        "and was stopped (an endless loop in a material?)"
+    )
+    with Deadline(settings.block_timeout, message):
+        try:
+            picked = pick(loaded, settings, x, y)
+        except SceneError:
+            raise
+        except OffFrame as exc:
+            raise SceneError(str(exc), loaded.path) from None
+        except Exception as exc:  # scene code raised from a custom material
+            raise from_exception(exc, loaded.path) from None
+    return ("picked", job, loaded.key, picked)
 
 
 def _block_message(settings, y0: int, y1: int) -> str:
@@ -138,7 +189,7 @@ def _block_message(settings, y0: int, y1: int) -> str:
     )
 
 
-_HANDLERS = {"load": _load, "scene": _take, "adopt": _adopt, "rows": _rows}
+_HANDLERS = {"load": _load, "scene": _take, "adopt": _adopt, "rows": _rows, "pick": _pick}
 
 
 def _run(msg):

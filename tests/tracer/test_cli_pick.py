@@ -1,0 +1,138 @@
+"""``puray pick``: one pixel's path as text (every object as FILE:LINE) or JSON; clean errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from tests.tracer.helpers import PURAY_HEADER, pink_in_blue, write_scene
+from tracer import RenderSettings, SceneSource
+from tracer.cli import main
+from tracer.render import render_image
+from tracer.workers.service import RenderService
+
+ROOT = Path(__file__).resolve().parents[2]
+TWOBALLS = ROOT / "scenes" / "twoballs.py"
+SMALL = ["--width", "160", "--height", "90"]
+
+
+@pytest.fixture(scope="module")
+def service():
+    with RenderService(processes=1) as svc:
+        yield svc
+
+
+def line_of(path: Path, text: str) -> int:
+    return next(i for i, line in enumerate(path.read_text().splitlines(), 1) if text in line)
+
+
+def rendered(x: int, y: int, **settings) -> tuple[int, int, int]:
+    image = render_image(SceneSource.from_path(TWOBALLS), RenderSettings(**settings))
+    r, g, b = (int(v) for v in image[y, x])
+    return r, g, b
+
+
+def test_pick_prints_the_path_through_the_blue_ball_to_the_pink_one():
+    x, y = pink_in_blue(160, 90)
+    cmd = [sys.executable, "-m", "tracer.cli", "pick", "scenes/twoballs.py", str(x), str(y)]
+    result = subprocess.run([*cmd, *SMALL], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    r, g, b = rendered(x, y, width=160, height=90)
+    assert lines[0] == (
+        f"scenes/twoballs.py pixel ({x}, {y}) of 160x90: RGB {r}, {g}, {b}  #{r:02x}{g:02x}{b:02x}"
+    )
+    blue, pink = line_of(TWOBALLS, "# Blue ball") + 1, line_of(TWOBALLS, "# Pink ball") + 1
+    assert lines[1].startswith(f"[0] camera ray hits Sphere scenes/twoballs.py:{blue} (OBJECTS[1])")
+    material = f"[0]   material Material scenes/twoballs.py:{blue}: ambient 0.05, diffuse 1"
+    assert any(line.startswith(material) for line in lines)
+    hits = [line for line in lines if " ray from [0] hits" in line]
+    assert len(hits) == 1
+    assert hits[0].startswith(f"[1] reflection ray from [0] hits Sphere scenes/twoballs.py:{pink}")
+    light = line_of(TWOBALLS, "Light(Point(1.5")
+    assert any(
+        line.startswith(f"[1]   light 0 Light scenes/twoballs.py:{light}: ") for line in lines
+    )
+    assert any(line.startswith("[0]   + 0.5 x reflection [1] (") for line in lines)
+    assert lines[-1].endswith(f"= {r}, {g}, {b}")
+
+
+def test_pick_json_is_the_whole_pick(service, capsys):
+    assert main(["pick", str(TWOBALLS), "40", "30", *SMALL, "--json", "--shadows"], service) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert tuple(data["rgb"]) == rendered(40, 30, width=160, height=90, shadows=True)
+    assert (data["x"], data["y"], data["width"], data["height"]) == (40, 30, 160, 90)
+    assert data["settings"]["shadows"] is True
+    first = data["bounces"][0]
+    assert first["object"]["file"] == str(TWOBALLS)
+    assert {term["shadowed"] for term in first["lights"]} <= {True, False}
+
+
+def test_pick_names_files_as_typed_or_relative(service, capsys, tmp_path, monkeypatch):
+    materials = write_scene(
+        tmp_path,
+        "looks.py",
+        "from tracer import Color, Material\nRED = Material(Color(1, 0, 0))\n",
+    )
+    body = PURAY_HEADER + textwrap.dedent(
+        """
+        from looks import RED
+
+        WIDTH, HEIGHT = 32, 18
+        CAMERA = Vector(0, 0, -1)
+        OBJECTS = [Sphere(Point(0, 0, 2), 0.9, RED)]
+        LIGHTS = [Light(Point(1.5, -0.5, -10))]
+        """
+    )
+    scene = write_scene(tmp_path, "ball.py", body)
+    monkeypatch.chdir(tmp_path.parent)
+    typed = os.path.join(".", tmp_path.name, "ball.py")
+    assert main(["pick", typed, "16", "9"], service) == 0
+    out = capsys.readouterr().out
+    assert f"hits Sphere {typed}:{line_of(scene, 'OBJECTS = [')} (OBJECTS[0])" in out
+    assert f"material Material {os.path.join(tmp_path.name, 'looks.py')}:2: " in out
+    assert materials.exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["500", "5", *SMALL], "scenes/twoballs.py: pixel (500, 5) is outside the 160x90 frame"),
+        (["-1", "5", *SMALL], "scenes/twoballs.py: pixel (-1, 5) is outside the 160x90 frame"),
+        (["1", "1", "--depth", "99"], "--depth must be from 0 to 10, got 99"),
+        (["x", "1"], "argument X: invalid int value: 'x'"),
+    ],
+)
+def test_pick_refuses_bad_input_in_one_line(service, capsys, monkeypatch, args, message):
+    monkeypatch.chdir(ROOT)
+    assert main(["pick", "scenes/twoballs.py", *args], service) == 2
+    err = capsys.readouterr().err
+    assert message in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_pick_in_a_broken_scene_names_its_line(service, capsys, tmp_path):
+    body = PURAY_HEADER + textwrap.dedent(
+        """
+        class Broken(Material):
+            def color_at(self, position):
+                return None
+
+        WIDTH, HEIGHT = 32, 18
+        CAMERA = Vector(0, 0, -1)
+        OBJECTS = [Sphere(Point(0, 0, 2), 0.9, Broken())]
+        LIGHTS = [Light(Point(1.5, -0.5, -10))]
+        """
+    )
+    path = write_scene(tmp_path, "broken.py", body)
+    assert main(["pick", str(path), "16", "9"], service) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"puray: error: {path}:10: color_at must return a Color")
+    assert main(["pick", str(tmp_path / "gone.py"), "1", "1"], service) == 2
+    assert f"{tmp_path / 'gone.py'}: scene file not found" in capsys.readouterr().err
