@@ -17,7 +17,9 @@ import hashlib
 import numpy as np
 
 from .arrays import dot, unit
-from .geometry import Sphere
+from .geometry.aggregates import Aggregate
+from .geometry.shape import Shape
+from .geometry.sphere import Sphere, SphereBatch
 from .scene import Scene
 from .shading.materials import Material, fill_colors
 
@@ -25,51 +27,132 @@ MIN_DISPLACE = 0.0001
 
 
 class SceneArrays:
-    """Per-object and per-light constants of a scene, as small numpy arrays."""
+    """A scene's constants as numpy arrays (materials, lights, sphere centres) and its aggregate.
+
+    Built once per loaded scene and shipped to other processes: it holds no per-sphere
+    Python objects, only arrays and the shapes that have no batch.
+    """
 
     def __init__(self, scene: Scene) -> None:
-        self.objects = scene.objects
+        objects = scene.objects
         self.camera = scene.camera.position
-        mats = [obj.material for obj in self.objects]
-        self.ambient = np.array([m.ambient for m in mats], dtype=np.float64)
-        self.diffuse = np.array([m.diffuse for m in mats], dtype=np.float64)
-        self.specular = np.array([m.specular for m in mats], dtype=np.float64)
-        self.reflection = np.array([m.reflection for m in mats], dtype=np.float64)
-        self.spec_k = np.array([float(getattr(m, "specular_k", 50)) for m in mats])
-        self.one_spec_k = float(self.spec_k[0]) if len(set(self.spec_k.tolist())) == 1 else None
         self.lights = [(light._pos, light._rgb) for light in scene.lights]
-        # Spheres' normals come from one gather of their centres; other shapes are asked.
-        is_sphere = [isinstance(obj, Sphere) for obj in self.objects]
-        self.others = [k for k, yes in enumerate(is_sphere) if not yes]
-        centers = [
-            obj._c if yes else (0.0, 0.0, 0.0)
-            for obj, yes in zip(self.objects, is_sphere, strict=True)
-        ]
-        self.centers = np.array(centers, dtype=np.float64).reshape(-1, 3).T.copy()
-        # Plain colours come from one gather too; patterned materials are asked per object.
-        plain = [
+        self.aggregate = Aggregate(objects, self.camera)
+        self._material_table(objects)
+        self._geometry(objects)
+
+    def _material_table(self, objects: list) -> None:
+        """Give every material one id; per object the id of its (first) material."""
+        table: list = []
+        ids: dict[int, int] = {}
+
+        def lookup(m) -> int:
+            if id(m) not in ids:
+                ids[id(m)] = len(table)
+                table.append(m)
+            return ids[id(m)]
+
+        plain = {
+            t for t in set(map(type, objects)) if getattr(t, "materials", None) is Shape.materials
+        }
+        self.obj_mat = np.empty(len(objects), dtype=np.intp)
+        self.multi: dict[int, np.ndarray] = {}  # object -> ids of its materials()
+        for k, obj in enumerate(objects):
+            if type(obj) in plain:
+                self.obj_mat[k] = lookup(obj.material)
+            else:
+                self.multi[k] = np.array([lookup(m) for m in obj.materials()], dtype=np.intp)
+                self.obj_mat[k] = self.multi[k][0]
+        self.materials = table
+        self.mat_identity = np.array_equal(self.obj_mat, np.arange(len(objects)))
+        self.ambient = np.array([m.ambient for m in table], dtype=np.float64)
+        self.diffuse = np.array([m.diffuse for m in table], dtype=np.float64)
+        self.specular = np.array([m.specular for m in table], dtype=np.float64)
+        self.reflection = np.array([m.reflection for m in table], dtype=np.float64)
+        self.spec_k = np.array([float(getattr(m, "specular_k", 50)) for m in table])
+        self.one_spec_k = float(self.spec_k[0]) if len(set(self.spec_k.tolist())) == 1 else None
+        # Plain colours come from one gather; patterned materials are asked per material.
+        flat = [
             getattr(type(m), "colors_at", None) is Material.colors_at
             and getattr(type(m), "color_at", None) is Material.color_at
-            for m in mats
+            for m in table
         ]
-        self.patterned = [k for k, yes in enumerate(plain) if not yes]
-        table = [
+        self.patterned = [k for k, yes in enumerate(flat) if not yes]
+        rgb = [
             (m.color.x, m.color.y, m.color.z) if yes else (0, 0, 0)
-            for m, yes in zip(mats, plain, strict=True)
+            for m, yes in zip(table, flat, strict=True)
         ]
-        self.colors = np.array(table, dtype=np.float64).reshape(-1, 3).T.copy()
+        self.colors = np.array(rgb, dtype=np.float64).reshape(-1, 3).T.copy()
+
+    def _geometry(self, objects: list) -> None:
+        """Keep sphere centres for normals by one gather; keep the other shapes themselves."""
+        n = len(objects)
+        self.centers = np.zeros((3, n))
+        self.r2 = np.zeros(n)
+        is_sphere = np.zeros(n, dtype=bool)
+        agg = self.aggregate
+        for batch, objs in zip(agg.groups, agg.group_objects, strict=True):
+            if isinstance(batch, SphereBatch):
+                self.centers[:, objs] = (batch.cx, batch.cy, batch.cz)
+                self.r2[objs] = batch.r2
+                is_sphere[objs] = True
+        self.shapes: dict[int, Shape] = {}
+        for k in np.flatnonzero(~is_sphere).tolist():
+            obj = objects[k]
+            if isinstance(obj, Sphere):
+                self.centers[:, k] = obj._c
+                self.r2[k] = obj._r2
+            else:
+                self.shapes[k] = obj
+        self.is_other = np.zeros(n, dtype=bool)
+        self.is_other[list(self.shapes)] = True
+        self.has_multi = np.zeros(n, dtype=bool)
+        self.has_multi[list(self.multi)] = True
+        for k in self.multi:
+            self.shapes[k] = objects[k]
 
     def fingerprint_bytes(self) -> bytes:
         """Return a digest of the geometry and materials (to compare two loads of a scene)."""
         h = hashlib.sha256()
         for a in (self.ambient, self.diffuse, self.specular, self.reflection, self.colors):
             h.update(a.tobytes())
-        for obj in self.objects:
+        h.update(self.obj_mat.tobytes())
+        h.update(self.centers.tobytes())
+        h.update(self.r2.tobytes())
+        for k, obj in sorted(self.shapes.items()):
             state = sorted(
                 (k, v) for k, v in vars(obj).items() if k.startswith("_") and k != "_site"
             )
-            h.update(f"{type(obj).__qualname__}{state!r}".encode())
+            h.update(f"{k}{type(obj).__qualname__}{state!r}".encode())
         return h.digest()
+
+    def material_of(self, hit: np.ndarray, prim: np.ndarray | None) -> np.ndarray:
+        """Return the material id of every hit (objects, prims)."""
+        mat = hit if self.mat_identity else self.obj_mat[hit]
+        if self.multi:
+            for k, sel in _by_object(hit, self.has_multi):
+                local = self.shapes[k].material_ids(_zero_prims(prim, sel))
+                if mat is hit:
+                    mat = hit.copy()
+                mat[sel] = self.multi[k][local]
+        return mat
+
+
+def _zero_prims(prim, sel):
+    return np.zeros(sel.size, dtype=np.intp) if prim is None else prim[sel]
+
+
+def _by_object(hit: np.ndarray, chosen: np.ndarray):
+    """Yield (object, positions of its hits) for the hit objects flagged in ``chosen``."""
+    sel = np.flatnonzero(chosen[hit])
+    if sel.size == 0:
+        return
+    objs = hit[sel]
+    order = np.argsort(objs, kind="stable")
+    objs, sel = objs[order], sel[order]
+    cuts = np.flatnonzero(np.diff(objs)) + 1
+    for part in np.split(np.arange(sel.size), cuts):
+        yield int(objs[part[0]]), sel[part]
 
 
 def _take(o, idx):
@@ -77,33 +160,21 @@ def _take(o, idx):
 
 
 def nearest(sa: SceneArrays, o, d):
-    """Return (distance, object index or -1) of the nearest hit of every ray."""
-    best = np.full(d[0].shape, np.inf)
-    hit = np.full(d[0].shape, -1, dtype=np.intp)
-    for k, obj in enumerate(sa.objects):
-        t, ok = obj.intersect(o, d)
-        ok &= t < best  # strictly closer: ties go to the earlier object
-        np.copyto(best, t, where=ok)
-        hit[ok] = k
-    return best, hit
+    """Return (distance, object index or -1, prim or None) of the nearest hit of every ray."""
+    return sa.aggregate.nearest(o, d)
 
 
 def _occluded(sa: SceneArrays, p, L, dist):
-    blocked = np.zeros(dist.shape, dtype=bool)
-    for obj in sa.objects:
-        t, ok = obj.intersect(p, L)
-        ok &= t < dist
-        blocked |= ok
-    return blocked
+    return sa.aggregate.occluded(p, L, dist)
 
 
-def _shade(sa: SceneArrays, p, n, hit, oc, shadows: bool):
+def _shade(sa: SceneArrays, p, n, mat, oc, shadows: bool):
     """Puray's Phong: ambient + per light Lambert diffuse and Blinn-Phong specular. (3, m)."""
-    col = np.empty((3, len(hit)))
-    col[:] = sa.ambient[hit]  # white * ambient
-    diffuse, spec = sa.diffuse[hit], sa.specular[hit]
+    col = np.empty((3, len(mat)))
+    col[:] = sa.ambient[mat]  # white * ambient
+    diffuse, spec = sa.diffuse[mat], sa.specular[mat]
     ocd = [oc[c] * diffuse for c in range(3)]
-    k = sa.one_spec_k if sa.one_spec_k is not None else sa.spec_k[hit]
+    k = sa.one_spec_k if sa.one_spec_k is not None else sa.spec_k[mat]
     px, py, pz = p
     cx, cy, cz = sa.camera
     tcx, tcy, tcz = cx - px, cy - py, cz - pz
@@ -131,28 +202,31 @@ def _shade(sa: SceneArrays, p, n, hit, oc, shadows: bool):
     return col
 
 
-def _normals(sa: SceneArrays, p, d, hit):
+def _normals(sa: SceneArrays, p, d, hit, prim):
     cx, cy, cz = (sa.centers[a][hit] for a in range(3))
     n = unit(p[0] - cx, p[1] - cy, p[2] - cz)
-    for k in sa.others:
-        sel = np.flatnonzero(hit == k)
-        if sel.size:
-            nk = sa.objects[k].normals(_take(p, sel), _take(d, sel))
+    if sa.shapes:
+        for k, sel in _by_object(hit, sa.is_other):
+            obj = sa.shapes[k]
+            if prim is not None and k in sa.aggregate.prim_objects:
+                nk = obj.normals(_take(p, sel), _take(d, sel), prim[sel])
+            else:
+                nk = obj.normals(_take(p, sel), _take(d, sel))
             for axis in range(3):
                 n[axis][sel] = nk[axis]
     return n
 
 
-def _colors(sa: SceneArrays, p, hit):
-    oc = np.empty((3, len(hit)))
+def _colors(sa: SceneArrays, p, mat):
+    oc = np.empty((3, len(mat)))
     for c in range(3):
-        np.take(sa.colors[c], hit, out=oc[c])
-    for k in sa.patterned:
-        material = sa.objects[k].material
-        if len(sa.objects) == 1:
+        np.take(sa.colors[c], mat, out=oc[c])
+    for m in sa.patterned:
+        material = sa.materials[m]
+        if len(sa.materials) == 1:
             fill_colors(material, p, oc)
             continue
-        sel = np.flatnonzero(hit == k)
+        sel = np.flatnonzero(mat == m)
         if sel.size:
             part = np.empty((3, sel.size))
             fill_colors(material, _take(p, sel), part)
@@ -173,17 +247,19 @@ def trace(sa: SceneArrays, o, d, max_depth: int, shadows: bool = False) -> np.nd
     levels: list[tuple] = []
     for depth in range(max_depth + 1):
         count = d[0].shape[0]
-        t, hit = nearest(sa, o, d)
+        t, hit, prim = nearest(sa, o, d)
         idx = np.flatnonzero(hit >= 0)
         if idx.size < count:
             o, d, t, hit = _take(o, idx), _take(d, idx), t[idx], hit[idx]
+            prim = None if prim is None else prim[idx]
         if idx.size == 0:
             levels.append((count, idx, None, None, None))
             break
         p = tuple(oc + dc * t for oc, dc in zip(o, d, strict=True))
-        n = _normals(sa, p, d, hit)
-        local = _shade(sa, p, n, hit, _colors(sa, p, hit), shadows)
-        refl = sa.reflection[hit]
+        n = _normals(sa, p, d, hit, prim)
+        mat = sa.material_of(hit, prim)
+        local = _shade(sa, p, n, mat, _colors(sa, p, mat), shadows)
+        refl = sa.reflection[mat]
         go = np.flatnonzero(refl) if depth < max_depth else idx[:0]
         levels.append((count, idx, local, refl, go))
         if go.size == 0:

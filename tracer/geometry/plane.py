@@ -13,7 +13,10 @@ from .shape import Shape, Triple
 
 
 class Plane(Shape):
-    """An infinite plane through ``point``; its normal faces the side the ray comes from."""
+    """An infinite plane through ``point``; its normal faces the side the ray comes from.
+
+    Unbounded (the default ``bounds()``): the acceleration structure tests it beside itself.
+    """
 
     def __init__(self, point: Vector, normal: Vector, material: Material | None = None) -> None:
         super().__init__(material)
@@ -37,7 +40,7 @@ class Plane(Shape):
         t = np.array(np.broadcast_to(t, np.shape(denom)))
         return t, t > 0
 
-    def normals(self, p: Triple, d: Triple) -> Triple:
+    def normals(self, p: Triple, d: Triple, prim=None) -> Triple:
         nx, ny, nz = self._n
         facing = d[0] * nx + d[1] * ny + d[2] * nz
         sign = np.where(facing > 0, -1.0, 1.0)

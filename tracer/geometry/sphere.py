@@ -7,10 +7,10 @@ import math
 import numpy as np
 
 from ..arrays import unit
-from ..errors import error_at, finite_xyz
+from ..errors import SceneError, error_at, finite_xyz
 from ..shading.materials import Material
 from ..vector import Vector
-from .shape import Shape, Triple
+from .shape import Batch, Box, Shape, Triple, gather
 
 
 class Sphere(Shape):
@@ -34,23 +34,93 @@ class Sphere(Shape):
 
     def intersect(self, o: Triple, d: Triple) -> tuple[np.ndarray, np.ndarray]:
         cx, cy, cz = self._c
-        sx, sy, sz = o[0] - cx, o[1] - cy, o[2] - cz
-        b = d[0] * sx
-        b += d[1] * sy
-        b += d[2] * sz
-        b *= 2
-        c = (sx * sx + sy * sy + sz * sz) - self._r2
-        disc = b * b
-        disc -= 4 * c
-        hit = disc >= 0
-        np.maximum(disc, 0.0, out=disc)
-        np.sqrt(disc, out=disc)
-        np.negative(b, out=b)
-        b -= disc
-        b /= 2
-        hit &= b > 0
-        return b, hit
+        return _near_root(o[0] - cx, o[1] - cy, o[2] - cz, d, self._r2)
 
-    def normals(self, p: Triple, d: Triple) -> Triple:
+    def normals(self, p: Triple, d: Triple, prim=None) -> Triple:
         cx, cy, cz = self._c
         return unit(p[0] - cx, p[1] - cy, p[2] - cz)
+
+    def bounds(self) -> Box:
+        r = math.sqrt(self._r2)
+        (x, y, z) = self._c
+        return (x - r, y - r, z - r), (x + r, y + r, z + r)
+
+    @classmethod
+    def batch(cls, shapes: list) -> SphereBatch | None:
+        if any(type(s).intersect is not Sphere.intersect for s in shapes):
+            return None  # a subclass with its own arithmetic goes one by one
+        centers = np.array([s._c for s in shapes], dtype=np.float64).reshape(-1, 3)
+        r2 = np.array([s._r2 for s in shapes], dtype=np.float64)
+        return SphereBatch(centers, r2)
+
+
+def _near_root(sx, sy, sz, d, r2):
+    """Return (t, hit) of the near root: Puray's order, shared by one sphere and a batch."""
+    b = d[0] * sx
+    b += d[1] * sy
+    b += d[2] * sz
+    b *= 2
+    c = (sx * sx + sy * sy + sz * sz) - r2
+    disc = b * b
+    disc -= 4 * c
+    hit = disc >= 0
+    np.maximum(disc, 0.0, out=disc)
+    np.sqrt(disc, out=disc)
+    np.negative(b, out=b)
+    b -= disc
+    b /= 2
+    hit &= b > 0
+    return b, hit
+
+
+class SphereBatch(Batch):
+    """Many spheres as arrays: centres (m, 3) and squared radii, tested pair by pair."""
+
+    def __init__(self, centers: np.ndarray, r2: np.ndarray) -> None:
+        self.cx, self.cy, self.cz = (np.ascontiguousarray(centers[:, k]) for k in range(3))
+        self.r2 = r2
+        r = np.sqrt(r2)[:, None]
+        self.lo = centers - r
+        self.hi = centers + r
+
+    @property
+    def centers(self) -> np.ndarray:
+        return np.stack((self.cx, self.cy, self.cz), axis=1)
+
+    def intersect_pairs(self, o: Triple, d: Triple, rays, prims) -> tuple:
+        ox, oy, oz = gather(o, rays)
+        if rays is None:
+            cx, cy, cz, r2 = (float(a[prims]) for a in (self.cx, self.cy, self.cz, self.r2))
+            return _near_root(ox - cx, oy - cy, oz - cz, d, r2)
+        sx = ox - self.cx[prims]
+        sy = oy - self.cy[prims]
+        sz = oz - self.cz[prims]
+        return _near_root(sx, sy, sz, gather(d, rays), self.r2[prims])
+
+
+def prepare_spheres(spheres: list) -> None:
+    """Validate and cache many plain spheres at once (Sphere.prepare's checks, vectorised).
+
+    A SceneError raised here carries ``index``: the position of the bad sphere in ``spheres``.
+    """
+    if not spheres:
+        return
+    try:
+        xyz = [(s.center.x, s.center.y, s.center.z, s.radius) for s in spheres]
+        data = np.array(xyz, dtype=np.float64)
+        bad = ~np.isfinite(data).all(axis=1) | ~(data[:, 3] > 0)
+    except (AttributeError, TypeError, ValueError, OverflowError):
+        bad = None
+    if bad is None or bad.any():
+        for k, s in enumerate(spheres):
+            try:
+                s.prepare()
+            except SceneError as exc:
+                exc.index = k  # type: ignore[attr-defined]
+                raise
+        return
+    r = data[:, 3]
+    r2 = (r * r).tolist()
+    for s, c, sq in zip(spheres, data[:, :3].tolist(), r2, strict=True):
+        s._c = tuple(c)
+        s._r2 = sq

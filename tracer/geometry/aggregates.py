@@ -1,0 +1,277 @@
+"""A scene's objects for ray queries, nearest hit and any hit: exact, flat in object count.
+
+The objects become primitives with boxes (Shape.bounds, a class's batch, a mesh's
+primitives). A handful of them: every object is tested against every ray, as Puray does. Many:
+the bounded ones go in a uniform grid (grid.py), and the unbounded or huge ones (planes,
+Puray's 10000-radius ground sphere) are tested beside it for every ray. Either way a ray gets
+the same distance from the same arithmetic and ties go to the earlier object (then the lower
+prim), so pictures are identical to testing everything.
+
+Global primitive ids are ordered by (object, prim): ties between ids are ties in that order.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..errors import error_at
+from .grid import UniformGrid, reduce_nearest
+from .shape import Batch, Shape, gather
+
+#: Fewer bounded primitives than this: test every object (today's loop; twoballs takes it).
+MIN_PRIMS = 16
+#: Boxes are padded by this fraction of the scene's reach (covers float64 rounding of hits).
+PAD = 1e-4
+#: Rays starting farther than this many reaches from the grid are tested one by one.
+FAR_ORIGIN = 30.0
+#: A primitive bigger than this many scene cores is tested beside the grid.
+HUGE = 4.0
+#: Pairs tested at once when rays from far away are checked against every primitive.
+PAIRS = 1 << 20
+
+
+class ShapeBatch(Batch):
+    """One shape without a batch: its box, and its own intersect on the rays that may hit it."""
+
+    def __init__(self, shape: Shape) -> None:
+        self.shape = shape
+        try:
+            box = np.array(shape.bounds(), dtype=np.float64).reshape(2, 3)
+        except (TypeError, ValueError):
+            msg = f"{type(shape).__name__}.bounds() must return ((x0, y0, z0), (x1, y1, z1))"
+            raise error_at(getattr(shape, "_site", None), msg) from None
+        self.lo, self.hi = box[:1], box[1:]
+        self.returns_prim = False
+
+    def intersect_pairs(self, o, d, rays, prims) -> tuple:
+        res = self.shape.intersect(gather(o, rays), gather(d, rays))
+        if len(res) > 2:
+            self.returns_prim = True
+        return res
+
+
+def _batches(objects: list) -> list[tuple[Batch, np.ndarray, np.ndarray]]:
+    """Return (batch, object index per prim, prim value per prim) covering every object.
+
+    A class's batch holds many objects (prim value 0); a shape's own primitives() one object.
+    """
+    by_class: dict[type, list[int]] = {}
+    for k, obj in enumerate(objects):
+        by_class.setdefault(type(obj), []).append(k)
+    out = []
+    for cls, ks in by_class.items():
+        batch = cls.batch([objects[k] for k in ks]) if issubclass(cls, Shape) else None
+        if batch is not None:
+            out.append((batch, np.array(ks, dtype=np.intp), np.zeros(len(ks), dtype=np.intp)))
+            continue
+        for k in ks:
+            own = objects[k].primitives()
+            if own is not None:
+                sub = np.arange(len(own))
+                sub[0] = -1  # marks a shape's own primitives (prim values mean something)
+                out.append((own, np.full(len(own), k, dtype=np.intp), sub))
+            else:
+                out.append((ShapeBatch(objects[k]), np.array([k]), np.zeros(1, dtype=np.intp)))
+    return out
+
+
+class Aggregate:
+    """Every object of a scene, ready for nearest-hit and any-hit queries on many rays."""
+
+    def __init__(self, objects: list, eye=(0.0, 0.0, 0.0)) -> None:
+        self.count = len(objects)
+        self.grid: UniformGrid | None = None
+        #: Objects whose prim values mean something (passed to their normals()).
+        self.prim_objects: set[int] = set()
+        self.objects = list(objects)
+        groups = _batches(self.objects)
+        self.groups = [g for g, _, _ in groups]
+        self.group_objects = [objs for _, objs, _ in groups]
+        for _batch, objs, subs in groups:
+            if subs[0] == -1:
+                subs[0] = 0
+                self.prim_objects.add(int(objs[0]))  # a shape's own primitives
+        lo, hi = self._table(groups)
+        inside = np.isfinite(lo).all(axis=1) & np.isfinite(hi).all(axis=1)
+        inside[inside] = ~_huge(lo[inside], hi[inside])
+        if int(inside.sum()) < MIN_PRIMS:
+            return
+        self.objects = []  # rendering needs only the batches now
+        ids = np.flatnonzero(inside)
+        lo, hi, far = lo[ids], hi[ids], np.flatnonzero(~inside)
+        centre = (lo.min(axis=0) + hi.max(axis=0)) / 2
+        size = float(np.linalg.norm(hi.max(axis=0) - lo.min(axis=0)))
+        self.reach = max(size, float(np.linalg.norm(np.subtract(eye, centre))), 1e-300)
+        pad = PAD * self.reach
+        self.grid = UniformGrid(lo - pad, hi + pad, ids)
+        self.centre = centre
+        self.in_grid = np.setdiff1d(ids, self.grid.left_out)
+        self.far = np.union1d(far, self.grid.left_out)
+
+    def _table(self, groups) -> tuple[np.ndarray, np.ndarray]:
+        """Order every prim by (object, prim); keep how to reach its batch. Return the boxes."""
+        lo = np.concatenate([b.lo for b, _, _ in groups]).reshape(-1, 3)
+        hi = np.concatenate([b.hi for b, _, _ in groups]).reshape(-1, 3)
+        group = np.concatenate([np.full(len(o), k) for k, (_, o, _) in enumerate(groups)])
+        local = np.concatenate([np.arange(len(o)) for _, o, _ in groups])
+        obj = np.concatenate([o for _, o, _ in groups])
+        sub = np.concatenate([s for _, _, s in groups])
+        order = np.lexsort((sub, obj))
+        ident = np.arange(len(order))
+        self.g_group = None if len(groups) == 1 else group[order]
+        same = len(groups) == 1 and np.array_equal(order, ident)
+        self.g_local = None if same else local[order]
+        self.g_obj = None if np.array_equal(obj[order], ident) else obj[order]
+        self.g_sub = sub[order] if sub.any() else None
+        return lo[order], hi[order]
+
+    def _test(self, o, d, rays, ids) -> tuple:
+        """Run the exact test of pairs (ray, global prim id): return (t, ok, prim or None)."""
+        local = ids if self.g_local is None else self.g_local[ids]
+        sub = None if self.g_sub is None else self.g_sub[ids]
+        if self.g_group is None:
+            res = self.groups[0].intersect_pairs(o, d, rays, local)
+            return res[0], res[1], res[2] if len(res) > 2 else sub
+        group = self.g_group[ids]
+        order = np.argsort(group, kind="stable")
+        cuts = np.flatnonzero(np.diff(group[order])) + 1
+        t = np.empty(len(ids))
+        ok = np.empty(len(ids), dtype=bool)
+        for sel in np.split(order, cuts):
+            res = self.groups[group[sel[0]]].intersect_pairs(o, d, rays[sel], local[sel])
+            t[sel], ok[sel] = res[0], res[1]
+            if len(res) > 2:
+                sub = np.zeros(len(ids), dtype=np.intp) if sub is None else sub
+                sub[sel] = res[2]
+        return t, ok, sub
+
+    def _test_all_rays(self, o, d, gid: int) -> tuple:
+        """Test one prim against every ray: (t, ok, prim or None)."""
+        group = 0 if self.g_group is None else int(self.g_group[gid])
+        local = gid if self.g_local is None else int(self.g_local[gid])
+        res = self.groups[group].intersect_pairs(o, d, None, local)
+        if len(res) > 2:
+            return res
+        return res[0], res[1], None if self.g_sub is None else self.g_sub[gid]
+
+    def object_of(self, gid: np.ndarray) -> np.ndarray:
+        """Return the object index of global prim ids (-1 stays -1)."""
+        if self.g_obj is None:
+            return gid
+        out = self.g_obj[gid]
+        out[gid < 0] = -1
+        return out
+
+    def nearest(self, o, d) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+        """Return (distance, object index or -1, prim or None) of every ray's nearest hit."""
+        if self.grid is None:
+            return self._nearest_each(o, d)
+        n = d[0].shape[0]
+        best = np.full(n, np.inf)
+        bid = np.full(n, -1, dtype=np.intp)
+        bsub = np.zeros(n, dtype=np.intp)
+        away = self._far_origins(o, n)
+        test = lambda rays, ids: self._test(o, d, rays, ids)  # noqa: E731
+        self.grid.nearest(o, d, test, best, bid, bsub, skip=away)
+        if away is not None:
+            rays = self._may_reach(o, d, np.flatnonzero(away))
+            for ids in _chunks(self.in_grid, rays):
+                pair_rays, pair_ids = np.repeat(rays, ids.size), np.tile(ids, rays.size)
+                t, ok, sub = test(pair_rays, pair_ids)
+                cc = np.full(rays.size, ids.size)
+                reduce_nearest(rays, cc, t, ok, pair_ids, sub, best, bid, bsub)
+        for gid in self.far:
+            t, ok, sub = self._test_all_rays(o, d, int(gid))
+            ok = ok & ((t < best) | ((t == best) & (bid > gid))) & (t < np.inf)
+            best[ok] = t[ok]
+            bid[ok] = gid
+            bsub[ok] = sub[ok] if isinstance(sub, np.ndarray) else (sub or 0)
+        return best, self.object_of(bid), bsub
+
+    def occluded(self, o, d, dist: np.ndarray) -> np.ndarray:
+        """Return a mask of the rays with a hit nearer than ``dist`` (any object will do)."""
+        n = dist.shape[0]
+        blocked = np.zeros(n, dtype=bool)
+        if self.grid is None:
+            for obj in self.objects:
+                res = obj.intersect(o, d)
+                t, ok = res[0], res[1]
+                ok &= t < dist
+                blocked |= ok
+            return blocked
+        for gid in self.far:
+            t, ok, _sub = self._test_all_rays(o, d, int(gid))
+            blocked |= ok & (t < dist)
+        away = self._far_origins(o, n)
+        skip = blocked if away is None else blocked | away
+        test = lambda rays, ids: self._test(o, d, rays, ids)  # noqa: E731
+        self.grid.any_hit(o, d, dist, test, blocked, skip=skip)
+        if away is not None:
+            rays = self._may_reach(o, d, np.flatnonzero(away & ~blocked))
+            for ids in _chunks(self.in_grid, rays):
+                pair_rays = np.repeat(rays, ids.size)
+                t, ok, _sub = test(pair_rays, np.tile(ids, rays.size))
+                blocked[pair_rays[ok & (t < dist[pair_rays])]] = True
+        return blocked
+
+    def _nearest_each(self, o, d):
+        """Test every object against every ray in order (a handful of objects)."""
+        best = np.full(d[0].shape, np.inf)
+        hit = np.full(d[0].shape, -1, dtype=np.intp)
+        prim = None
+        for k, obj in enumerate(self.objects):
+            res = obj.intersect(o, d)
+            t, ok = res[0], res[1]
+            ok &= t < best  # strictly closer: ties go to the earlier object
+            np.copyto(best, t, where=ok)
+            hit[ok] = k
+            if len(res) > 2:
+                self.prim_objects.add(k)
+                prim = np.zeros(hit.shape, dtype=np.intp) if prim is None else prim
+                prim[ok] = res[2][ok]
+        return best, hit, prim
+
+    def _far_origins(self, o, n: int) -> np.ndarray | None:
+        """Return a mask of rays starting too far from the grid for its padding, or None."""
+        if not isinstance(o[0], np.ndarray):
+            far = float(np.linalg.norm(np.subtract(o, self.centre))) > FAR_ORIGIN * self.reach
+            return np.ones(n, dtype=bool) if far else None
+        x, y, z = (o[a] - self.centre[a] for a in range(3))
+        r2 = x * x
+        r2 += y * y
+        r2 += z * z
+        far = r2 > (FAR_ORIGIN * self.reach) ** 2
+        return far if far.any() else None
+
+    def _may_reach(self, o, d, rays: np.ndarray) -> np.ndarray:
+        """Return the rays (from far away) whose line passes near the grid's box."""
+        assert self.grid is not None
+        oc = [np.asarray(o[a] - self.centre[a]) for a in range(3)]
+        oc = [np.broadcast_to(a, d[0].shape)[rays] for a in oc]
+        dc = [d[a][rays] for a in range(3)]
+        along = oc[0] * dc[0] + oc[1] * dc[1] + oc[2] * dc[2]
+        miss2 = sum((oc[a] - along * dc[a]) ** 2 for a in range(3))
+        dist = np.sqrt(oc[0] ** 2 + oc[1] ** 2 + oc[2] ** 2)
+        radius = self.grid.size / 2 + 1e-6 * (dist + self.reach)
+        return rays[(miss2 <= radius * radius) & (along <= radius)]
+
+
+def _chunks(ids: np.ndarray, rays: np.ndarray):
+    """Split ``ids`` so that each part paired with every ray makes about PAIRS pairs."""
+    if rays.size == 0:
+        return
+    size = max(1, PAIRS // rays.size)
+    for k in range(0, ids.size, size):
+        yield ids[k : k + size]
+
+
+def _huge(lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """Return a mask of boxes far bigger than the scene's core (the ground sphere's)."""
+    if len(lo) == 0:
+        return np.zeros(0, dtype=bool)
+    centres = (lo + hi) / 2
+    q = (0.01, 0.99) if len(lo) >= 100 else (0.0, 1.0)
+    core_lo, core_hi = np.quantile(centres, q, axis=0)
+    sizes = np.linalg.norm(hi - lo, axis=1)
+    core = max(float(np.linalg.norm(core_hi - core_lo)), float(np.median(sizes)))
+    return sizes > HUGE * core
