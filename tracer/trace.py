@@ -55,13 +55,13 @@ class SceneArrays:
         plain = {
             t for t in set(map(type, objects)) if getattr(t, "materials", None) is Shape.materials
         }
-        self.obj_mat = np.empty(len(objects), dtype=np.intp)
+        self.obj_mat = np.empty(len(objects), dtype=np.int32)
         self.multi: dict[int, np.ndarray] = {}  # object -> ids of its materials()
         for k, obj in enumerate(objects):
             if type(obj) in plain:
                 self.obj_mat[k] = lookup(obj.material)
             else:
-                self.multi[k] = np.array([lookup(m) for m in obj.materials()], dtype=np.intp)
+                self.multi[k] = np.array([lookup(m) for m in obj.materials()], dtype=np.int32)
                 self.obj_mat[k] = self.multi[k][0]
         self.materials = table
         self.mat_identity = np.array_equal(self.obj_mat, np.arange(len(objects)))
@@ -87,21 +87,26 @@ class SceneArrays:
     def _geometry(self, objects: list) -> None:
         """Keep sphere centres for normals by one gather; keep the other shapes themselves."""
         n = len(objects)
-        self.centers = np.zeros((3, n))
-        self.r2 = np.zeros(n)
-        is_sphere = np.zeros(n, dtype=bool)
         agg = self.aggregate
-        for batch, objs in zip(agg.groups, agg.group_objects, strict=True):
-            if isinstance(batch, SphereBatch):
-                self.centers[:, objs] = (batch.cx, batch.cy, batch.cz)
-                self.r2[objs] = batch.r2
+        spheres = [
+            (b, objs)
+            for b, objs in zip(agg.groups, agg.group_objects, strict=True)
+            if isinstance(b, SphereBatch)
+        ]
+        is_sphere = np.zeros(n, dtype=bool)
+        if len(spheres) == 1 and len(spheres[0][1]) == n:
+            self.centers = spheres[0][0].c3  # objects are the batch's spheres, in order
+            is_sphere[:] = True
+        else:
+            self.centers = np.zeros((3, n))
+            for batch, objs in spheres:
+                self.centers[:, objs] = batch.c3
                 is_sphere[objs] = True
         self.shapes: dict[int, Shape] = {}
         for k in np.flatnonzero(~is_sphere).tolist():
             obj = objects[k]
             if isinstance(obj, Sphere):
                 self.centers[:, k] = obj._c
-                self.r2[k] = obj._r2
             else:
                 self.shapes[k] = obj
         self.is_other = np.zeros(n, dtype=bool)
@@ -118,7 +123,9 @@ class SceneArrays:
             h.update(a.tobytes())
         h.update(self.obj_mat.tobytes())
         h.update(self.centers.tobytes())
-        h.update(self.r2.tobytes())
+        for batch in self.aggregate.groups:
+            if isinstance(batch, SphereBatch):
+                h.update(batch.r2.tobytes())
         for k, obj in sorted(self.shapes.items()):
             state = sorted(
                 (k, v) for k, v in vars(obj).items() if k.startswith("_") and k != "_site"

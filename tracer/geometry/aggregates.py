@@ -81,12 +81,13 @@ class Aggregate:
     def __init__(self, objects: list, eye=(0.0, 0.0, 0.0)) -> None:
         self.count = len(objects)
         self.grid: UniformGrid | None = None
+        self.direct: tuple[Batch, int] | None = None
         #: Objects whose prim values mean something (passed to their normals()).
         self.prim_objects: set[int] = set()
         self.objects = list(objects)
         groups = _batches(self.objects)
         self.groups = [g for g, _, _ in groups]
-        self.group_objects = [objs for _, objs, _ in groups]
+        self.group_objects = [objs.astype(np.int32) for _, objs, _ in groups]
         for _batch, objs, subs in groups:
             if subs[0] == -1:
                 subs[0] = 0
@@ -107,6 +108,18 @@ class Aggregate:
         self.centre = centre
         self.in_grid = np.setdiff1d(ids, self.grid.left_out)
         self.far = np.union1d(far, self.grid.left_out)
+        self.direct = self._direct(self.in_grid)
+
+    def _direct(self, ids: np.ndarray) -> tuple[Batch, int] | None:
+        """Return (batch, offset) if the grid's prims are one batch's, at ids - offset."""
+        groups = {0} if self.g_group is None else set(np.unique(self.g_group[ids]).tolist())
+        if len(groups) != 1 or self.g_sub is not None:
+            return None
+        local = ids if self.g_local is None else self.g_local[ids]
+        offset = ids - local
+        if ids.size == 0 or not (offset == offset[0]).all():
+            return None
+        return self.groups[groups.pop()], int(offset[0])
 
     def _table(self, groups) -> tuple[np.ndarray, np.ndarray]:
         """Order every prim by (object, prim); keep how to reach its batch. Return the boxes."""
@@ -127,6 +140,10 @@ class Aggregate:
 
     def _test(self, o, d, rays, ids) -> tuple:
         """Run the exact test of pairs (ray, global prim id): return (t, ok, prim or None)."""
+        if self.direct is not None:
+            batch, offset = self.direct
+            res = batch.intersect_pairs(o, d, rays, ids - offset if offset else ids)
+            return res[0], res[1], res[2] if len(res) > 2 else None
         local = ids if self.g_local is None else self.g_local[ids]
         sub = None if self.g_sub is None else self.g_sub[ids]
         if self.g_group is None:
@@ -178,8 +195,7 @@ class Aggregate:
             for ids in _chunks(self.in_grid, rays):
                 pair_rays, pair_ids = np.repeat(rays, ids.size), np.tile(ids, rays.size)
                 t, ok, sub = test(pair_rays, pair_ids)
-                cc = np.full(rays.size, ids.size)
-                reduce_nearest(rays, cc, t, ok, pair_ids, sub, best, bid, bsub)
+                reduce_nearest(pair_rays, t, ok, pair_ids, sub, best, bid, bsub)
         for gid in self.far:
             t, ok, sub = self._test_all_rays(o, d, int(gid))
             ok = ok & ((t < best) | ((t == best) & (bid > gid))) & (t < np.inf)
@@ -229,6 +245,8 @@ class Aggregate:
                 self.prim_objects.add(k)
                 prim = np.zeros(hit.shape, dtype=np.intp) if prim is None else prim
                 prim[ok] = res[2][ok]
+            elif prim is not None:
+                prim[ok] = 0
         return best, hit, prim
 
     def _far_origins(self, o, n: int) -> np.ndarray | None:

@@ -68,8 +68,10 @@ class UniformGrid:
         index = np.int32 if total < 2**31 else np.int64
         self.cell_start = np.zeros(nx * ny * nz + 1, dtype=index)
         np.cumsum(counts, out=self.cell_start[1:])
+        self.cell_count = counts.astype(index)
         self.cell_ids = ids[owner[order]].astype(index)
         self.entries = total
+        self.cells = nx * ny * nz
 
     def nearest(self, o, d, test, best, bid, bsub, skip=None) -> None:
         """Lower (best, bid, bsub) to every ray's nearest hit among the filed primitives.
@@ -78,19 +80,19 @@ class UniformGrid:
         distances already found (inf: none), ``bid`` their ids, ``bsub`` their prims.
         Rays set in ``skip`` are left alone.
         """
-        walk = _Walk(self, o, d, np.full(len(best), np.inf), skip)
+        walk = _Walk(self, o, d, None, skip)
         while walk.r.size:
-            rr, cc, rays, ids = walk.candidates()
+            rays, ids = walk.candidates()
             if rays.size:
                 t, ok, sub = test(rays, ids)
-                reduce_nearest(rr, cc, t, ok, ids, sub, best, bid, bsub)
+                reduce_nearest(rays, t, ok, ids, sub, best, bid, bsub)
             walk.advance(best)
 
     def any_hit(self, o, d, dist, test, blocked, skip=None) -> None:
         """Set ``blocked`` for rays with a hit among the filed primitives nearer than ``dist``."""
         walk = _Walk(self, o, d, dist, skip)
         while walk.r.size:
-            _rr, _cc, rays, ids = walk.candidates()
+            rays, ids = walk.candidates()
             if rays.size:
                 t, ok, _sub = test(rays, ids)
                 ok &= t < dist[rays]
@@ -98,32 +100,41 @@ class UniformGrid:
             walk.advance(None, blocked)
 
 
-def reduce_nearest(rr, cc, t, ok, ids, prim, best, bid, bprim) -> None:
-    """Fold pairs grouped by ray (ray rr[i] has cc[i] pairs) into each ray's nearest hit.
+def reduce_nearest(rays, t, ok, ids, prim, best, bid, bprim) -> None:
+    """Fold pairs (rays[i], ids[i]), grouped by ray, into each ray's nearest hit.
 
     Lowest distance wins, ties to the lower id: what testing the ids in order with a
     strict ``t < best`` gives.
     """
-    t = np.where(ok & (t < np.inf), t, np.inf)
-    starts = np.cumsum(cc) - cc
+    h = np.flatnonzero(ok & (t < np.inf))  # few pairs hit: fold only those
+    if h.size == 0:
+        return
+    rr, t, ids = rays[h], t[h], ids[h]
+    starts = np.flatnonzero(np.concatenate(([True], rr[1:] != rr[:-1])))
+    rr = rr[starts]
     tmin = np.minimum.reduceat(t, starts)
-    gm = np.where(t == np.repeat(tmin, cc), ids, np.iinfo(ids.dtype).max)
+    counts = np.diff(starts, append=h.size)
+    gm = np.where(t == np.repeat(tmin, counts), ids, np.iinfo(ids.dtype).max)
     gmin = np.minimum.reduceat(gm, starts)
     cur = best[rr]
     upd = (tmin < cur) | ((tmin == cur) & (gmin < bid[rr]))
-    upd &= tmin < np.inf
     won = rr[upd]
     best[won] = tmin[upd]
     bid[won] = gmin[upd]
     if prim is not None:
-        bprim[won] = prim[gm == np.repeat(gmin, cc)][upd]
+        bprim[won] = prim[h][gm == np.repeat(gmin, counts)][upd]
 
 
 class _Walk:
-    """The rays still walking the grid: their cell and the distances to the next cells."""
+    """The rays still walking the grid: their cell and the distances to the next cells.
 
-    def __init__(self, grid: UniformGrid, o, d, tmax: np.ndarray, skip=None) -> None:
+    Cells are numbered x-major (cell = (ix * ny + iy) * nz + iz); a ray steps by a signed
+    stride per axis and leaves when its next boundary lies beyond its exit from the grid.
+    """
+
+    def __init__(self, grid: UniformGrid, o, d, tmax, skip=None) -> None:
         self.grid = grid
+        self.tmax = tmax
         lo, hi = grid.lo, grid.hi
         with np.errstate(divide="ignore", invalid="ignore"):
             inv = [1.0 / d[a] for a in range(3)]
@@ -132,69 +143,69 @@ class _Walk:
         near = np.fmax(np.fmax(np.fmin(ta[0], tb[0]), np.fmin(ta[1], tb[1])), np.fmin(ta[2], tb[2]))
         far = np.fmin(np.fmin(np.fmax(ta[0], tb[0]), np.fmax(ta[1], tb[1])), np.fmax(ta[2], tb[2]))
         np.maximum(near, 0.0, out=near)
-        live = (near <= far) & (near <= tmax * (1 + TOL) + grid.size * TOL)
+        live = near <= far
+        if tmax is not None:
+            live &= near <= tmax * (1 + TOL) + grid.size * TOL
         if skip is not None:
             live &= ~skip
         r = np.flatnonzero(live)
         self.r = r
-        self.tmax = tmax
         near = near[r]
-        self.idx, self.tn, self.td, self.step = [], [], [], []
+        self.far = far[r]
+        strides = (int(grid.res[1] * grid.res[2]), int(grid.res[2]), 1)
+        self.cell = np.zeros(r.size, dtype=np.int64)
+        self.tn, self.td, self.step = [], [], []
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             for a in range(3):
                 da = d[a][r]
                 oa = o[a][r] if isinstance(o[a], np.ndarray) else o[a]
-                pa = oa + near * da
-                i = np.floor((pa - lo[a]) * grid.inv_h[a])
+                i = np.floor(((oa + near * da) - lo[a]) * grid.inv_h[a])
                 np.clip(i, 0, grid.res[a] - 1, out=i)
-                i = i.astype(np.int64)
-                bound = lo[a] + (i + (da > 0)) * grid.h[a]
-                tn = (bound - oa) / da
+                tn = (lo[a] + (i + (da > 0)) * grid.h[a] - oa) / da
                 tn[da == 0] = np.inf
-                self.idx.append(i)
+                self.cell += i.astype(np.int64) * strides[a]
                 self.tn.append(tn)
                 self.td.append(np.abs(grid.h[a] / da))
-                self.step.append(np.sign(da).astype(np.int64))
+                self.step.append(np.sign(da).astype(np.int64) * strides[a])
 
     def candidates(self):
         """Return the pairs (ray, primitive id) of the rays' current cells, grouped by ray."""
         g = self.grid
-        ny, nz = int(g.res[1]), int(g.res[2])
-        ix, iy, iz = self.idx
-        cell = ix * ny
-        cell += iy
-        cell *= nz
-        cell += iz
-        s = g.cell_start[cell]
-        c = g.cell_start[cell + 1] - s
+        s = g.cell_start[self.cell]
+        c = g.cell_count[self.cell]
         nzr = np.flatnonzero(c)
         cc = c[nzr]
         ends = np.cumsum(cc)
-        starts = ends - cc
         total = int(ends[-1]) if ends.size else 0
-        pos = np.repeat(s[nzr] - starts, cc) + np.arange(total, dtype=s.dtype)
-        rr = self.r[nzr]
-        return rr, cc, np.repeat(rr, cc), g.cell_ids[pos]
+        ends -= cc
+        pos = np.repeat(s[nzr] - ends, cc)
+        pos += np.arange(total, dtype=pos.dtype)
+        return np.repeat(self.r[nzr], cc), g.cell_ids[pos]
 
     def advance(self, best: np.ndarray | None, blocked: np.ndarray | None = None) -> None:
         """Step every ray to its next cell; drop the rays that are done or left the grid."""
         tnx, tny, tnz = self.tn
-        tx = np.minimum(np.minimum(tnx, tny), tnz)
-        slack = (tx + self.grid.size) * TOL
+        tx = np.minimum(tnx, tny)
+        np.minimum(tx, tnz, out=tx)
+        done = tx > self.far
         if blocked is None:
             assert best is not None
-            done = best[self.r] < tx - slack
+            slack = tx * (1 - TOL)
+            slack -= self.grid.size * TOL
+            done |= best[self.r] < slack
         else:
-            done = blocked[self.r] | (tx > self.tmax[self.r] + slack)
-        ax = (tnx <= tny) & (tnx <= tnz)
-        ay = ~ax & (tny <= tnz)
+            done |= blocked[self.r]
+            done |= tx > self.tmax[self.r] * (1 + TOL) + self.grid.size * TOL
+        ax = tnx == tx
+        ay = tny == tx
+        ay &= ~ax
         az = ~(ax | ay)
         for a, sel in enumerate((ax, ay, az)):
-            np.add(self.idx[a], self.step[a], out=self.idx[a], where=sel)
+            np.add(self.cell, self.step[a], out=self.cell, where=sel)
             np.add(self.tn[a], self.td[a], out=self.tn[a], where=sel)
-            done |= self.idx[a].view(np.uint64) >= np.uint64(self.grid.res[a])
-        keep = np.flatnonzero(~done)
-        if keep.size < done.size:
-            self.r = self.r[keep]
-            for arrays in (self.idx, self.tn, self.td, self.step):
+        done |= self.cell.view(np.uint64) >= np.uint64(self.grid.cells)
+        if done.any():
+            keep = np.flatnonzero(~done)
+            self.r, self.cell, self.far = self.r[keep], self.cell[keep], self.far[keep]
+            for arrays in (self.tn, self.td, self.step):
                 arrays[:] = [a[keep] for a in arrays]

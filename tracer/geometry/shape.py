@@ -46,7 +46,8 @@ class Batch:
     ``Shape.bounds``). ``intersect_pairs(o, d, rays, prims)`` tests ray ``rays[i]`` against
     primitive ``prims[i]`` for every i, with the SAME arithmetic as the shape's
     ``intersect`` (the distances must be bit-identical), and returns ``(t, ok)`` like
-    ``intersect``. ``rays`` may be None: then every ray is paired with ``prims`` (one index).
+    ``intersect``. ``rays`` may be None: then ``o`` and ``d`` line up with ``prims``
+    already, or ``prims`` is one index tested against every ray.
     """
 
     lo: np.ndarray

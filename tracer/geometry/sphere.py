@@ -74,22 +74,35 @@ def _near_root(sx, sy, sz, d, r2):
 
 
 class SphereBatch(Batch):
-    """Many spheres as arrays: centres (m, 3) and squared radii, tested pair by pair."""
+    """Many spheres as arrays: centres (3, m) and squared radii, tested pair by pair.
+
+    Pickles as just those two arrays (the boxes and per-axis views are rebuilt).
+    """
 
     def __init__(self, centers: np.ndarray, r2: np.ndarray) -> None:
-        self.cx, self.cy, self.cz = (np.ascontiguousarray(centers[:, k]) for k in range(3))
-        self.r2 = r2
-        r = np.sqrt(r2)[:, None]
-        self.lo = centers - r
-        self.hi = centers + r
+        self.__setstate__((np.ascontiguousarray(centers.T), r2))
+
+    def __getstate__(self) -> tuple:
+        return self.c3, self.r2
+
+    def __setstate__(self, state: tuple) -> None:
+        self.c3, self.r2 = state
+        self.cx, self.cy, self.cz = self.c3
 
     @property
-    def centers(self) -> np.ndarray:
-        return np.stack((self.cx, self.cy, self.cz), axis=1)
+    def lo(self) -> np.ndarray:  # type: ignore[override]
+        return (self.c3 - np.sqrt(self.r2)).T
+
+    @property
+    def hi(self) -> np.ndarray:  # type: ignore[override]
+        return (self.c3 + np.sqrt(self.r2)).T
+
+    def __len__(self) -> int:
+        return len(self.r2)
 
     def intersect_pairs(self, o: Triple, d: Triple, rays, prims) -> tuple:
         ox, oy, oz = gather(o, rays)
-        if rays is None:
+        if rays is None and np.ndim(prims) == 0:
             cx, cy, cz, r2 = (float(a[prims]) for a in (self.cx, self.cy, self.cz, self.r2))
             return _near_root(ox - cx, oy - cy, oz - cz, d, r2)
         sx = ox - self.cx[prims]
