@@ -10,6 +10,7 @@ outside files.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import pickle
 import threading
@@ -49,6 +50,11 @@ class LoadedScene:
     @property
     def path(self) -> str:
         return self.scene.path
+
+    def __getstate__(self) -> dict:
+        # The kernel holds what rendering needs: a snapshot leaves the scene's objects out
+        # (a million spheres would be a million Python objects to pickle and rebuild).
+        return {**vars(self), "scene": dataclasses.replace(self.scene, objects=[])}
 
     def fingerprint(self) -> str:
         """Return a hash of what the picture depends on: camera, lights, geometry, materials.

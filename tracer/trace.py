@@ -43,25 +43,25 @@ class SceneArrays:
 
     def _material_table(self, objects: list) -> None:
         """Give every material one id; per object the id of its (first) material."""
-        table: list = []
-        ids: dict[int, int] = {}
-
-        def lookup(m) -> int:
-            if id(m) not in ids:
-                ids[id(m)] = len(table)
-                table.append(m)
-            return ids[id(m)]
-
-        plain = {
-            t for t in set(map(type, objects)) if getattr(t, "materials", None) is Shape.materials
-        }
-        self.obj_mat = np.empty(len(objects), dtype=np.int32)
+        types = set(map(type, objects))
+        plain_types = {t for t in types if _one_material(t)}
+        mats = [obj.material for obj in objects]
+        keys = np.fromiter(map(id, mats), dtype=np.uint64, count=len(mats))
+        _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+        order = np.argsort(first)  # ids in order of first use: the same in every process
+        rank = np.empty_like(order)
+        rank[order] = np.arange(order.size)
+        table = [mats[k] for k in first[order].tolist()]
+        self.obj_mat = rank[inverse].astype(np.int32)
         self.multi: dict[int, np.ndarray] = {}  # object -> ids of its materials()
-        for k, obj in enumerate(objects):
-            if type(obj) in plain:
-                self.obj_mat[k] = lookup(obj.material)
-            else:
-                self.multi[k] = np.array([lookup(m) for m in obj.materials()], dtype=np.int32)
+        index = {id(m): k for k, m in enumerate(table)}
+        for k, obj in enumerate(objects if len(plain_types) < len(types) else ()):
+            if type(obj) not in plain_types:
+                for m in obj.materials():
+                    if id(m) not in index:
+                        index[id(m)] = len(table)
+                        table.append(m)
+                self.multi[k] = np.array([index[id(m)] for m in obj.materials()], dtype=np.int32)
                 self.obj_mat[k] = self.multi[k][0]
         self.materials = table
         self.mat_identity = np.array_equal(self.obj_mat, np.arange(len(objects)))
@@ -143,6 +143,10 @@ class SceneArrays:
                     mat = hit.copy()
                 mat[sel] = self.multi[k][local]
         return mat
+
+
+def _one_material(cls: type) -> bool:
+    return getattr(cls, "materials", None) is Shape.materials
 
 
 def _zero_prims(prim, sel):

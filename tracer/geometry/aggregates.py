@@ -99,15 +99,16 @@ class Aggregate:
             return
         self.objects = []  # rendering needs only the batches now
         ids = np.flatnonzero(inside)
-        lo, hi, far = lo[ids], hi[ids], np.flatnonzero(~inside)
+        lo, hi = lo[ids], hi[ids]
         centre = (lo.min(axis=0) + hi.max(axis=0)) / 2
         size = float(np.linalg.norm(hi.max(axis=0) - lo.min(axis=0)))
         self.reach = max(size, float(np.linalg.norm(np.subtract(eye, centre))), 1e-300)
         pad = PAD * self.reach
         self.grid = UniformGrid(lo - pad, hi + pad, ids)
         self.centre = centre
-        self.in_grid = np.setdiff1d(ids, self.grid.left_out)
-        self.far = np.union1d(far, self.grid.left_out)
+        inside[self.grid.left_out] = False
+        self.in_grid = np.flatnonzero(inside)
+        self.far = np.flatnonzero(~inside)
         self.direct = self._direct(self.in_grid)
 
     def _direct(self, ids: np.ndarray) -> tuple[Batch, int] | None:
