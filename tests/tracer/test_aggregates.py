@@ -176,6 +176,7 @@ def test_nearest_hits_equal_testing_every_object(brute, seed):
 def test_shared_origins_like_primary_rays(brute):
     objects = random_objects(4)
     fast, slow = Aggregate(objects, eye=(0, -0.35, -1)), brute(objects)
+    assert fast.eye_map is not None  # rays from the eye are answered by direction bins
     rng = np.random.default_rng(4)
     d = unit(rng.uniform(-1, 1, 30000), rng.uniform(-0.6, 0.6, 30000), np.ones(30000))
     assert_same_nearest(fast, slow, (0.0, -0.35, -1.0), d)

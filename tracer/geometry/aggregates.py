@@ -15,6 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..errors import error_at
+from .directions import DirectionMap
 from .grid import UniformGrid, reduce_nearest
 from .shape import Batch, Shape, gather
 
@@ -82,6 +83,7 @@ class Aggregate:
         self.count = len(objects)
         self.grid: UniformGrid | None = None
         self.direct: tuple[Batch, int] | None = None
+        self.eye_map: DirectionMap | None = None
         #: Objects whose prim values mean something (passed to their normals()).
         self.prim_objects: set[int] = set()
         self.objects = list(objects)
@@ -110,6 +112,9 @@ class Aggregate:
         self.in_grid = np.flatnonzero(inside)
         self.far = np.flatnonzero(~inside)
         self.direct = self._direct(self.in_grid)
+        keep = np.isin(ids, self.in_grid)
+        eye_map = DirectionMap(eye, lo[keep] - pad, hi[keep] + pad, ids[keep])
+        self.eye_map = eye_map if eye_map.usable else None
 
     def _direct(self, ids: np.ndarray) -> tuple[Batch, int] | None:
         """Return (batch, offset) if the grid's prims are one batch's, at ids - offset."""
@@ -190,7 +195,10 @@ class Aggregate:
         bsub = np.zeros(n, dtype=np.intp)
         away = self._far_origins(o, n)
         test = lambda rays, ids: self._test(o, d, rays, ids)  # noqa: E731
-        self.grid.nearest(o, d, test, best, bid, bsub, skip=away)
+        if self.eye_map is not None and _same_point(o, self.eye_map.point):
+            self.eye_map.nearest(d, test, best, bid, bsub)  # a pinhole camera's rays
+        else:
+            self.grid.nearest(o, d, test, best, bid, bsub, skip=away)
         if away is not None:
             rays = self._may_reach(o, d, np.flatnonzero(away))
             for ids in _chunks(self.in_grid, rays):
@@ -273,6 +281,10 @@ class Aggregate:
         dist = np.sqrt(oc[0] ** 2 + oc[1] ** 2 + oc[2] ** 2)
         radius = self.grid.size / 2 + 1e-6 * (dist + self.reach)
         return rays[(miss2 <= radius * radius) & (along <= radius)]
+
+
+def _same_point(o, point: tuple) -> bool:
+    return not isinstance(o[0], np.ndarray) and tuple(float(c) for c in o) == point
 
 
 def _chunks(ids: np.ndarray, rays: np.ndarray):
