@@ -56,12 +56,17 @@ def _batches(objects: list) -> list[tuple[Batch, np.ndarray, np.ndarray]]:
 
     A class's batch holds many objects (prim value 0); a shape's own primitives() one object.
     """
+    types = list(map(type, objects))
     by_class: dict[type, list[int]] = {}
-    for k, obj in enumerate(objects):
-        by_class.setdefault(type(obj), []).append(k)
+    if len(set(types)) == 1:
+        by_class[types[0]] = list(range(len(objects)))
+    else:
+        for k, cls in enumerate(types):
+            by_class.setdefault(cls, []).append(k)
     out = []
     for cls, ks in by_class.items():
-        batch = cls.batch([objects[k] for k in ks]) if issubclass(cls, Shape) else None
+        same = len(ks) == len(objects)
+        batch = cls.batch(objects if same else [objects[k] for k in ks])  # type: ignore[attr-defined]
         if batch is not None:
             out.append((batch, np.array(ks, dtype=np.intp), np.zeros(len(ks), dtype=np.intp)))
             continue

@@ -28,25 +28,30 @@ SLACK = 1e-9
 
 
 def _face_rects(rel_lo: np.ndarray, rel_hi: np.ndarray, axis: int, sign: float):
-    """Return (ok, u0, u1, v0, v1) of each box's patch on face ``sign * axis``."""
+    """Return (rows, u0, u1, v0, v1): the boxes with directions on face ``sign * axis``.
+
+    A box has directions on a face only where its points satisfy along >= |other|; a box in
+    front of the face's plane through P covers the rectangle of its corners' projections.
+    """
     b, c = [a for a in range(3) if a != axis]
-    near = rel_lo[:, axis] * sign if sign > 0 else -rel_hi[:, axis]
-    far = rel_hi[:, axis] * sign if sign > 0 else -rel_lo[:, axis]
-    # A box has directions on this face only where its points satisfy along >= |other|.
-    gaps = [np.maximum(np.maximum(rel_lo[:, k], -rel_hi[:, k]), 0.0) for k in (b, c)]
-    ok = (far > 0) & (far * (1 + SLACK) >= np.maximum(*gaps))
+    far = rel_hi[:, axis] if sign > 0 else -rel_lo[:, axis]
+    gap_b = np.maximum(np.maximum(rel_lo[:, b], -rel_hi[:, b]), 0.0)
+    gap_c = np.maximum(np.maximum(rel_lo[:, c], -rel_hi[:, c]), 0.0)
+    rows = np.flatnonzero((far > 0) & (far * (1 + SLACK) >= np.maximum(gap_b, gap_c)))
+    far = far[rows]
+    near = rel_lo[rows, axis] if sign > 0 else -rel_hi[rows, axis]
     front = near > 0
     out = []
     for k in (b, c):
-        lo_k, hi_k = rel_lo[:, k], rel_hi[:, k]
+        lo_k, hi_k = rel_lo[rows, k], rel_hi[rows, k]
         with np.errstate(divide="ignore", invalid="ignore"):
-            q = np.stack([lo_k / near, lo_k / far, hi_k / near, hi_k / far])
-        u0 = np.where(front, q.min(axis=0), -1.0)
-        u1 = np.where(front, q.max(axis=0), 1.0)
+            a0, a1, b0, b1 = lo_k / near, lo_k / far, hi_k / near, hi_k / far
+        u0 = np.where(front, np.minimum(np.minimum(a0, a1), np.minimum(b0, b1)), -1.0)
+        u1 = np.where(front, np.maximum(np.maximum(a0, a1), np.maximum(b0, b1)), 1.0)
         out += [u0 - SLACK * (1 + np.abs(u0)), u1 + SLACK * (1 + np.abs(u1))]
     u0, u1, v0, v1 = out
-    ok &= (u1 >= -1) & (u0 <= 1) & (v1 >= -1) & (v0 <= 1)
-    return ok, u0, u1, v0, v1
+    keep = (u1 >= -1) & (u0 <= 1) & (v1 >= -1) & (v0 <= 1)
+    return rows[keep], u0[keep], u1[keep], v0[keep], v1[keep]
 
 
 class DirectionMap:
@@ -62,18 +67,28 @@ class DirectionMap:
         dist = np.maximum(np.linalg.norm((rel_lo + rel_hi) / 2, axis=1), 1e-300)
         size = np.median(np.linalg.norm(rel_hi - rel_lo, axis=1) / dist)
         self.res = int(np.clip(np.ceil(2 / max(size / np.sqrt(BINS_PER_PRIM), 1e-12)), 1, MAX_RES))
-        order = np.argsort(lb, kind="stable")  # nearest boxes first within every bin
-        keys, owners = self._entries(rel_lo[order], rel_hi[order])
+        keys, owners = self._entries(rel_lo, rel_hi)
         self.usable = 0 < keys.size <= MAX_ENTRIES_PER_PRIM * max(1, len(ids))
         if not self.usable:
             return
-        sort = np.argsort(keys, kind="stable")
-        keys, owners = keys[sort], order[owners[sort]]
-        self.keys, first = np.unique(keys, return_index=True)
-        self.start = first
-        self.count = np.diff(np.append(first, keys.size))
+        order = np.argsort(lb)  # nearest boxes first within every bin
+        rank = np.empty_like(order)
+        rank[order] = np.arange(order.size)
+        keys *= order.size
+        keys += rank[owners]
+        keys.sort()
+        owners = order[keys % order.size]
+        keys //= order.size
+        first = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
+        index = np.int32 if keys.size < 2**31 else np.int64
+        self.keys: np.ndarray = keys[first].astype(index)  # res <= 1024: 6 * res * res keys fit
+        self.start: np.ndarray = first.astype(index)
+        self.count: np.ndarray = np.diff(np.append(first, keys.size)).astype(index)
         self.ids = ids[owners].astype(np.int32 if len(ids) < 2**31 else np.int64)
-        self.lb = np.append(lb[owners], np.inf)  # the box distance of each entry (then inf)
+        # The box distance of each entry (then inf), rounded down to float32: compact.
+        near = lb[owners].astype(np.float32)
+        near = np.where(near > lb[owners], np.nextafter(near, np.float32(-np.inf)), near)
+        self.lb: np.ndarray = np.append(near, np.float32(np.inf))
 
     def _entries(self, rel_lo: np.ndarray, rel_hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Return the bin key and owner (row) of every (primitive, bin) entry."""
@@ -81,10 +96,9 @@ class DirectionMap:
         keys, owners = [], []
         for face in range(6):
             axis, sign = face // 2, (1.0, -1.0)[face % 2]
-            ok, u0, u1, v0, v1 = _face_rects(rel_lo, rel_hi, axis, sign)
-            rows = np.flatnonzero(ok)
+            rows, u0, u1, v0, v1 = _face_rects(rel_lo, rel_hi, axis, sign)
             iu0, iu1, iv0, iv1 = (
-                np.clip(np.floor((x[rows] + 1) * (res / 2)), 0, res - 1).astype(np.int64)
+                np.clip(np.floor((x + 1) * (res / 2)), 0, res - 1).astype(np.int64)
                 for x in (u0, u1, v0, v1)
             )
             nu, nv = iu1 - iu0 + 1, iv1 - iv0 + 1
@@ -121,7 +135,7 @@ class DirectionMap:
     def nearest(self, d, test, best, bid, bsub) -> None:
         """Lower (best, bid, bsub) to the nearest hit of rays from the map's point."""
         key = self.bins(d)
-        slot = np.searchsorted(self.keys, key)
+        slot = np.searchsorted(self.keys, key.astype(self.keys.dtype))
         slot[slot == self.keys.size] = 0
         found = self.keys[slot] == key
         r = np.flatnonzero(found)

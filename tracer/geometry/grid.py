@@ -63,13 +63,16 @@ class UniformGrid:
         cell += i0[owner, 1] + k % sy
         cell *= nz
         cell += i0[owner, 2] + dz
-        order = np.argsort(cell, kind="stable")  # ids ascend within a cell (owner ascends)
         counts = np.bincount(cell, minlength=nx * ny * nz)
+        cell *= len(ids)
+        cell += owner
+        cell.sort()  # by cell, then owner: ids ascend within a cell
+        owner = cell % len(ids)
         index = np.int32 if total < 2**31 else np.int64
         self.cell_start = np.zeros(nx * ny * nz + 1, dtype=index)
         np.cumsum(counts, out=self.cell_start[1:])
         self.cell_count = counts.astype(index)
-        self.cell_ids = ids[owner[order]].astype(index)
+        self.cell_ids = ids[owner].astype(index)
         self.entries = total
         self.cells = nx * ny * nz
 
