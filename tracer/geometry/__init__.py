@@ -1,4 +1,4 @@
-"""Geometry: the shape interface, the primitives, and (later) the acceleration structure."""
+"""Geometry: the shape interface, the primitives, and the acceleration structure (aggregates)."""
 
 from .plane import Plane
 from .shape import Shape, prepare_all

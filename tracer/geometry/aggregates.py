@@ -12,6 +12,8 @@ Global primitive ids are ordered by (object, prim): ties between ids are ties in
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 
 from ..errors import error_at
@@ -51,8 +53,17 @@ class ShapeBatch(Batch):
         return res
 
 
-def _batches(objects: list) -> list[tuple[Batch, np.ndarray, np.ndarray]]:
-    """Return (batch, object index per prim, prim value per prim) covering every object.
+class _Group(NamedTuple):
+    """A batch and, per primitive, its object and prim value; own: a shape's primitives()."""
+
+    batch: Batch
+    objects: np.ndarray
+    prims: np.ndarray
+    own: bool = False
+
+
+def _batches(objects: list) -> list[_Group]:
+    """Return groups covering every object, in batches where the shapes offer them.
 
     A class's batch holds many objects (prim value 0); a shape's own primitives() one object.
     """
@@ -68,16 +79,14 @@ def _batches(objects: list) -> list[tuple[Batch, np.ndarray, np.ndarray]]:
         same = len(ks) == len(objects)
         batch = cls.batch(objects if same else [objects[k] for k in ks])  # type: ignore[attr-defined]
         if batch is not None:
-            out.append((batch, np.array(ks, dtype=np.intp), np.zeros(len(ks), dtype=np.intp)))
+            out.append(_Group(batch, np.array(ks, dtype=np.intp), np.zeros(len(ks), np.intp)))
             continue
         for k in ks:
             own = objects[k].primitives()
             if own is not None:
-                sub = np.arange(len(own))
-                sub[0] = -1  # marks a shape's own primitives (prim values mean something)
-                out.append((own, np.full(len(own), k, dtype=np.intp), sub))
+                out.append(_Group(own, np.full(len(own), k), np.arange(len(own)), own=True))
             else:
-                out.append((ShapeBatch(objects[k]), np.array([k]), np.zeros(1, dtype=np.intp)))
+                out.append(_Group(ShapeBatch(objects[k]), np.array([k]), np.zeros(1, np.intp)))
     return out
 
 
@@ -89,35 +98,33 @@ class Aggregate:
         self.grid: UniformGrid | None = None
         self.direct: tuple[Batch, int] | None = None
         self.eye_map: DirectionMap | None = None
-        #: Objects whose prim values mean something (passed to their normals()).
-        self.prim_objects: set[int] = set()
         self.objects = list(objects)
         groups = _batches(self.objects)
-        self.groups = [g for g, _, _ in groups]
-        self.group_objects = [objs.astype(np.int32) for _, objs, _ in groups]
-        for _batch, objs, subs in groups:
-            if subs[0] == -1:
-                subs[0] = 0
-                self.prim_objects.add(int(objs[0]))  # a shape's own primitives
+        self.groups = [g.batch for g in groups]
+        self.group_objects = [g.objects.astype(np.int32) for g in groups]
+        #: Objects whose prim values mean something (passed to their normals()).
+        self.prim_objects = {int(g.objects[0]) for g in groups if g.own}
         lo, hi = self._table(groups)
         inside = np.isfinite(lo).all(axis=1) & np.isfinite(hi).all(axis=1)
         inside[inside] = ~_huge(lo[inside], hi[inside])
-        if int(inside.sum()) < MIN_PRIMS:
-            return
-        self.objects = []  # rendering needs only the batches now
+        if int(inside.sum()) >= MIN_PRIMS:
+            self._structure(lo, hi, inside, eye)
+            self.objects = []  # rendering needs only the batches now
+
+    def _structure(self, lo: np.ndarray, hi: np.ndarray, inside: np.ndarray, eye) -> None:
+        """File the bounded prims in a grid (and by direction from the eye); keep the rest."""
         ids = np.flatnonzero(inside)
         lo, hi = lo[ids], hi[ids]
-        centre = (lo.min(axis=0) + hi.max(axis=0)) / 2
+        self.centre = (lo.min(axis=0) + hi.max(axis=0)) / 2
         size = float(np.linalg.norm(hi.max(axis=0) - lo.min(axis=0)))
-        self.reach = max(size, float(np.linalg.norm(np.subtract(eye, centre))), 1e-300)
+        self.reach = max(size, float(np.linalg.norm(np.subtract(eye, self.centre))), 1e-300)
         pad = PAD * self.reach
         self.grid = UniformGrid(lo - pad, hi + pad, ids)
-        self.centre = centre
         inside[self.grid.left_out] = False
         self.in_grid = np.flatnonzero(inside)
         self.far = np.flatnonzero(~inside)
         self.direct = self._direct(self.in_grid)
-        keep = np.isin(ids, self.in_grid)
+        keep = inside[ids]
         eye_map = DirectionMap(eye, lo[keep] - pad, hi[keep] + pad, ids[keep])
         self.eye_map = eye_map if eye_map.usable else None
 
@@ -134,12 +141,12 @@ class Aggregate:
 
     def _table(self, groups) -> tuple[np.ndarray, np.ndarray]:
         """Order every prim by (object, prim); keep how to reach its batch. Return the boxes."""
-        lo = np.concatenate([b.lo for b, _, _ in groups]).reshape(-1, 3)
-        hi = np.concatenate([b.hi for b, _, _ in groups]).reshape(-1, 3)
-        group = np.concatenate([np.full(len(o), k) for k, (_, o, _) in enumerate(groups)])
-        local = np.concatenate([np.arange(len(o)) for _, o, _ in groups])
-        obj = np.concatenate([o for _, o, _ in groups])
-        sub = np.concatenate([s for _, _, s in groups])
+        lo = np.concatenate([g.batch.lo for g in groups]).reshape(-1, 3)
+        hi = np.concatenate([g.batch.hi for g in groups]).reshape(-1, 3)
+        group = np.concatenate([np.full(len(g.objects), k) for k, g in enumerate(groups)])
+        local = np.concatenate([np.arange(len(g.objects)) for g in groups])
+        obj = np.concatenate([g.objects for g in groups])
+        sub = np.concatenate([g.prims for g in groups])
         order = np.lexsort((sub, obj))
         ident = np.arange(len(order))
         self.g_group = None if len(groups) == 1 else group[order]
