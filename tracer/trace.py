@@ -18,7 +18,7 @@ import numpy as np
 
 from .arrays import dot, unit
 from .geometry.aggregates import Aggregate
-from .geometry.shape import Shape
+from .geometry.shape import Batch, Shape
 from .geometry.sphere import Sphere, SphereBatch
 from .scene import Scene
 from .shading.materials import Material, fill_colors
@@ -111,10 +111,26 @@ class SceneArrays:
                 self.shapes[k] = obj
         self.is_other = np.zeros(n, dtype=bool)
         self.is_other[list(self.shapes)] = True
+        self._batch_normals(n)
         self.has_multi = np.zeros(n, dtype=bool)
         self.has_multi[list(self.multi)] = True
         for k in self.multi:
             self.shapes[k] = objects[k]
+
+    def _batch_normals(self, n: int) -> None:
+        """Let class batches that define normals(p, d, prims) answer for all their shapes."""
+        agg = self.aggregate
+        self.normal_groups: list[Batch] = []
+        self.obj_group = np.full(n, -1, dtype=np.int32)
+        self.obj_local = np.zeros(n, dtype=np.int32)
+        for batch, objs in zip(agg.groups, agg.group_objects, strict=True):
+            own = len(objs) and int(objs[0]) in agg.prim_objects
+            if isinstance(batch, SphereBatch) or own or not hasattr(batch, "normals"):
+                continue
+            self.obj_group[objs] = len(self.normal_groups)
+            self.obj_local[objs] = np.arange(len(objs))
+            self.is_other[objs] = False
+            self.normal_groups.append(batch)
 
     def fingerprint_bytes(self) -> bytes:
         """Return a digest of the geometry and materials (to compare two loads of a scene)."""
@@ -216,6 +232,13 @@ def _shade(sa: SceneArrays, p, n, mat, oc, shadows: bool):
 def _normals(sa: SceneArrays, p, d, hit, prim):
     cx, cy, cz = (sa.centers[a][hit] for a in range(3))
     n = unit(p[0] - cx, p[1] - cy, p[2] - cz)
+    for g, batch in enumerate(sa.normal_groups):
+        sel = np.flatnonzero(sa.obj_group[hit] == g)
+        if sel.size:
+            prims = sa.obj_local[hit[sel]]
+            nk = batch.normals(_take(p, sel), _take(d, sel), prims)  # type: ignore[attr-defined]
+            for axis in range(3):
+                n[axis][sel] = nk[axis]
     if sa.shapes:
         for k, sel in _by_object(hit, sa.is_other):
             obj = sa.shapes[k]

@@ -41,6 +41,24 @@ class Ball(Shape):
         return (x - r, y - r, z - r), (x + r, y + r, z + r)
 
 
+class BallBatch(Batch):
+    """Many Balls at once, normals included (what a solids class batch would offer)."""
+
+    def __init__(self, balls) -> None:
+        self.c = np.array([b.c for b in balls], dtype=np.float64)
+        self.r = np.array([b.r for b in balls], dtype=np.float64)
+        self.lo, self.hi = self.c - self.r[:, None], self.c + self.r[:, None]
+
+    def intersect_pairs(self, o, d, rays, prims):
+        c, r = self.c[prims], self.r[prims]
+        ox, oy, oz = gather(o, rays)
+        return _near_root(ox - c[..., 0], oy - c[..., 1], oz - c[..., 2], gather(d, rays), r * r)
+
+    def normals(self, p, d, prims):
+        c = self.c[prims]
+        return unit(p[0] - c[:, 0], p[1] - c[:, 1], p[2] - c[:, 2])
+
+
 class Pair(Shape):
     """Two balls as one object (a CSG union): prim says which, each with its own material."""
 
@@ -322,3 +340,35 @@ def test_the_structure_is_built_once_per_load(monkeypatch, crowd):
         render_rows(copy, settings, y, y + 6)
     assert len(built) == 1
     assert copy.fingerprint() == loaded.fingerprint()
+
+
+def render_objects(objects, width=64, height=36):
+    from tracer import Light, PurayCamera
+    from tracer.render import LoadedScene, render_rows
+    from tracer.scene import Scene
+    from tracer.settings import RenderSettings
+    from tracer.trace import SceneArrays
+
+    camera = PurayCamera(Vector(0, -0.35, -1))
+    camera.prepare()
+    light = Light(Point(1.5, -0.5, -10))
+    light._pos, light._rgb = (1.5, -0.5, -10.0), (1.0, 1.0, 1.0)
+    scene = Scene("balls.py", width, height, camera, objects, [light])
+    loaded = LoadedScene(("balls",), scene, SceneArrays(scene))
+    return loaded, render_rows(loaded, RenderSettings(shadows=True), 0, height)
+
+
+def test_a_class_batch_answers_for_its_shapes_as_they_would(monkeypatch):
+    rng = np.random.default_rng(9)
+    shift = np.array([0, -0.3, 3])
+    balls = [Ball(tuple(rng.uniform(-1.5, 1.5, 3) + shift), 0.15) for _ in range(200)]
+    objects = [Sphere(Point(0, 10000.5, 1), 10000.0), *balls]
+    prepare_all(objects)
+    monkeypatch.setattr(Ball, "batch", classmethod(lambda cls, shapes: BallBatch(shapes)))
+    batched, image = render_objects(objects)
+    assert batched.kernel.normal_groups  # normals came from the batch
+    monkeypatch.undo()
+    single, alone = render_objects(objects)
+    assert not single.kernel.normal_groups
+    np.testing.assert_array_equal(image, alone)
+    assert len(np.unique(image.reshape(-1, 3), axis=0)) > 50

@@ -2,12 +2,16 @@
 
 The objects become primitives with boxes (Shape.bounds, a class's batch, a mesh's
 primitives). A handful of them: every object is tested against every ray, as Puray does. Many:
-the bounded ones go in a uniform grid (grid.py), and the unbounded or huge ones (planes,
-Puray's 10000-radius ground sphere) are tested beside it for every ray. Either way a ray gets
-the same distance from the same arithmetic and ties go to the earlier object (then the lower
-prim), so pictures are identical to testing everything.
+the bounded ones go in a uniform grid (grid.py) that every ray can walk, and in direction
+bins around the camera (directions.py) that answer primary rays without a walk; unbounded or
+huge ones (planes, Puray's 10000-radius ground sphere) are tested beside them for every ray.
+Either way a ray gets the same distance from the same arithmetic and ties go to the earlier
+object (then the lower prim), so pictures are identical to testing everything.
 
 Global primitive ids are ordered by (object, prim): ties between ids are ties in that order.
+Boxes are padded by PAD of the scene's reach (its size, or the camera's distance if larger):
+float64 hit tests stray from a shape's true surface by well under that for rays starting
+within FAR_ORIGIN reaches; rays from farther away are tested against every primitive.
 """
 
 from __future__ import annotations

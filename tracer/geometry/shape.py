@@ -11,8 +11,8 @@ rays share the camera origin); ``d`` holds unit directions. A shape implements:
   ``intersect`` returns one.
 - ``bounds() -> ((x0, y0, z0), (x1, y1, z1))``: a world-space box holding every hit the shape
   can report (+-inf where unbounded; the default is everything). The acceleration structure
-  files shapes by it: a shape reports no hit outside it (beyond rounding: hits may stray by
-  1e-8 of the distance from the ray origin, as float64 sphere and triangle tests do).
+  files shapes by it: a shape reports no hit outside it (beyond rounding: a hit may stray
+  by a millionth of its distance from the ray origin, as float64 sphere tests do).
 - ``materials() -> list[Material]`` (default ``[self.material]``) and
   ``material_ids(prim) -> intp array`` (default zeros): several materials in one shape, as a
   CSG cut shows the cutter's material. The kernel keeps one table of every material.
@@ -48,6 +48,9 @@ class Batch:
     ``intersect`` (the distances must be bit-identical), and returns ``(t, ok)`` like
     ``intersect``. ``rays`` may be None: then ``o`` and ``d`` line up with ``prims``
     already, or ``prims`` is one index tested against every ray.
+
+    A class's batch (one primitive per shape) may also define ``normals(p, d, prims)``: the
+    kernel then asks it once for the hits on all its shapes instead of shape by shape.
     """
 
     lo: np.ndarray
