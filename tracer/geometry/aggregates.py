@@ -317,8 +317,8 @@ def _huge(lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
     if len(lo) == 0:
         return np.zeros(0, dtype=bool)
     centres = (lo + hi) / 2
-    q = (0.01, 0.99) if len(lo) >= 100 else (0.0, 1.0)
-    core_lo, core_hi = np.quantile(centres, q, axis=0)
+    q = (0.01, 0.99) if len(lo) >= 100 else (0.1, 0.9)  # a few far centres do not count
+    core_lo, core_hi = np.quantile(centres, q, axis=0, method="inverted_cdf")
     sizes = np.linalg.norm(hi - lo, axis=1)
     core = max(float(np.linalg.norm(core_hi - core_lo)), float(np.median(sizes)))
     return sizes > HUGE * core
