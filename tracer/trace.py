@@ -37,7 +37,7 @@ class SceneArrays:
         objects = scene.objects
         self.camera = scene.camera.position
         self.lights = [(light._pos, light._rgb) for light in scene.lights]
-        self.aggregate = Aggregate(objects, self.camera)
+        self.aggregate = Aggregate(objects, self.camera, [pos for pos, _ in self.lights])
         self._material_table(objects)
         self._geometry(objects)
 
@@ -191,8 +191,8 @@ def nearest(sa: SceneArrays, o, d):
     return sa.aggregate.nearest(o, d)
 
 
-def _occluded(sa: SceneArrays, p, L, dist):
-    return sa.aggregate.occluded(p, L, dist)
+def _occluded(sa: SceneArrays, p, L, dist, light):
+    return sa.aggregate.occluded(p, L, dist, toward=light)
 
 
 def _shade(sa: SceneArrays, p, n, mat, oc, shadows: bool):
@@ -217,7 +217,7 @@ def _shade(sa: SceneArrays, p, n, mat, oc, shadows: bool):
         np.power(ks, k, out=ks)
         if shadows:
             q = tuple(pc + nc * MIN_DISPLACE for pc, nc in zip(p, n, strict=True))
-            dark = _occluded(sa, q, (Lx, Ly, Lz), dist)
+            dark = _occluded(sa, q, (Lx, Ly, Lz), dist, (lx, ly, lz))
             kd[dark] = 0.0
             ks[dark] = 0.0
         for c in range(3):

@@ -163,7 +163,7 @@ def brute(monkeypatch):
     def build(objects, eye=(0.0, 0.0, 0.0)):
         with monkeypatch.context() as m:
             m.setattr(aggregates, "MIN_PRIMS", 10**9)
-            return Aggregate(objects, eye)
+            return Aggregate(objects, eye)  # no structure: every object, in order
 
     return build
 
@@ -221,6 +221,24 @@ def test_any_hit_equals_testing_every_object(brute, seed):
     dist[::5] = np.inf
     blocked = fast.occluded(o, d, dist)
     np.testing.assert_array_equal(blocked, slow.occluded(o, d, dist))
+    assert 0.05 < blocked.mean() < 0.95
+
+
+@pytest.mark.parametrize("seed", [10, 11])
+def test_shadow_rays_toward_a_light_equal_testing_every_object(brute, seed):
+    light = (1.5, -3.0, -2.0)
+    objects = random_objects(seed)
+    fast, slow = Aggregate(objects, lights=[light]), brute(objects)
+    assert light in fast.light_maps
+    rng = np.random.default_rng(seed)
+    n = 20000
+    p = (rng.uniform(-2, 2, n), rng.uniform(-1, 0.5, n), rng.uniform(1, 5, n))
+    lx, ly, lz = (light[a] - p[a] for a in range(3))
+    dist = np.sqrt(lx * lx + ly * ly + lz * lz)
+    d = unit(lx, ly, lz)
+    q = tuple(a + rng.normal(0, 1e-4, n) for a in p)  # the kernel's offset along the normal
+    blocked = fast.occluded(q, d, dist, toward=light)
+    np.testing.assert_array_equal(blocked, slow.occluded(q, d, dist))
     assert 0.05 < blocked.mean() < 0.95
 
 

@@ -29,6 +29,9 @@ from .shape import Batch, Shape, gather
 MIN_PRIMS = 16
 #: Boxes are padded by this fraction of the scene's reach (covers float64 rounding of hits).
 PAD = 1e-4
+#: Extra padding of the boxes binned by direction from a light (shadow rays start off the
+#: surface, so they pass near the light, not through it; farther ones walk the grid).
+LIGHT_PAD = 1e-3
 #: Rays starting farther than this many reaches from the grid are tested one by one.
 FAR_ORIGIN = 30.0
 #: A primitive bigger than this many scene cores is tested beside the grid.
@@ -97,11 +100,12 @@ def _batches(objects: list) -> list[_Group]:
 class Aggregate:
     """Every object of a scene, ready for nearest-hit and any-hit queries on many rays."""
 
-    def __init__(self, objects: list, eye=(0.0, 0.0, 0.0)) -> None:
+    def __init__(self, objects: list, eye=(0.0, 0.0, 0.0), lights=()) -> None:
         self.count = len(objects)
         self.grid: UniformGrid | None = None
         self.direct: tuple[Batch, int] | None = None
         self.eye_map: DirectionMap | None = None
+        self.light_maps: dict[tuple, DirectionMap] = {}
         self.objects = list(objects)
         groups = _batches(self.objects)
         self.groups = [g.batch for g in groups]
@@ -112,10 +116,10 @@ class Aggregate:
         inside = np.isfinite(lo).all(axis=1) & np.isfinite(hi).all(axis=1)
         inside[inside] = ~_huge(lo[inside], hi[inside])
         if int(inside.sum()) >= MIN_PRIMS:
-            self._structure(lo, hi, inside, eye)
+            self._structure(lo, hi, inside, eye, lights)
             self.objects = []  # rendering needs only the batches now
 
-    def _structure(self, lo: np.ndarray, hi: np.ndarray, inside: np.ndarray, eye) -> None:
+    def _structure(self, lo: np.ndarray, hi: np.ndarray, inside: np.ndarray, eye, lights) -> None:
         """File the bounded prims in a grid (and by direction from the eye); keep the rest."""
         ids = np.flatnonzero(inside)
         lo, hi = lo[ids], hi[ids]
@@ -129,8 +133,15 @@ class Aggregate:
         self.far = np.flatnonzero(~inside)
         self.direct = self._direct(self.in_grid)
         keep = inside[ids]
-        eye_map = DirectionMap(eye, lo[keep] - pad, hi[keep] + pad, ids[keep])
+        lo, hi, ids = lo[keep] - pad, hi[keep] + pad, ids[keep]
+        eye_map = DirectionMap(eye, lo, hi, ids)
         self.eye_map = eye_map if eye_map.usable else None
+        # Shadow rays head for a light but start a little off the surface: wider padding.
+        self.light_pad = LIGHT_PAD * self.reach
+        for light in lights:
+            light_map = DirectionMap(light, lo - self.light_pad, hi + self.light_pad, ids)
+            if light_map.usable:
+                self.light_maps[light_map.point] = light_map
 
     def _direct(self, ids: np.ndarray) -> tuple[Batch, int] | None:
         """Return (batch, offset) if the grid's prims are one batch's, at ids - offset."""
@@ -229,8 +240,11 @@ class Aggregate:
             bsub[ok] = sub[ok] if isinstance(sub, np.ndarray) else (sub or 0)
         return best, self.object_of(bid), bsub
 
-    def occluded(self, o, d, dist: np.ndarray) -> np.ndarray:
-        """Return a mask of the rays with a hit nearer than ``dist`` (any object will do)."""
+    def occluded(self, o, d, dist: np.ndarray, toward=None) -> np.ndarray:
+        """Return a mask of the rays with a hit nearer than ``dist`` (any object will do).
+
+        ``toward``: the point the rays head for (a light), when they do.
+        """
         n = dist.shape[0]
         blocked = np.zeros(n, dtype=bool)
         if self.grid is None:
@@ -246,6 +260,11 @@ class Aggregate:
         away = self._far_origins(o, n)
         skip = blocked if away is None else blocked | away
         test = lambda rays, ids: self._test(o, d, rays, ids)  # noqa: E731
+        light_map = None if toward is None else self.light_maps.get(tuple(map(float, toward)))
+        if light_map is not None:
+            near = self._passes_near(o, d, dist, light_map.point) & ~skip
+            light_map.any_hit(o, d, dist, test, blocked, np.flatnonzero(near))
+            skip = skip | near
         self.grid.any_hit(o, d, dist, test, blocked, skip=skip)
         if away is not None:
             rays = self._may_reach(o, d, np.flatnonzero(away & ~blocked))
@@ -254,6 +273,12 @@ class Aggregate:
                 t, ok, _sub = test(pair_rays, np.tile(ids, rays.size))
                 blocked[pair_rays[ok & (t < dist[pair_rays])]] = True
         return blocked
+
+    def _passes_near(self, o, d, dist, point) -> np.ndarray:
+        """Return a mask of the rays o + t d, t <= dist, that end within light_pad of point."""
+        miss = [o[a] + dist * d[a] - point[a] for a in range(3)]
+        gap = miss[0] * miss[0] + miss[1] * miss[1] + miss[2] * miss[2]
+        return np.asarray(gap < (self.light_pad / 2) ** 2)
 
     def _nearest_each(self, o, d):
         """Test every object against every ray in order (a handful of objects)."""

@@ -155,3 +155,28 @@ class DirectionMap:
             going = (pos < end) & ~(best[r] < self.lb[pos])
             keep = np.flatnonzero(going)
             r, pos, end = r[keep], pos[keep], end[keep]
+
+    def any_hit(self, o, d, dist, test, blocked, rays: np.ndarray) -> None:
+        """Set ``blocked`` for rays ``rays`` (o + t d, t < dist) that meet a primitive.
+
+        The rays head for the map's point (a light) and pass within the map's padding of
+        it: a primitive that blocks one is listed in the bin of the direction from the point
+        to the ray's origin, no farther from the point than that origin.
+        """
+        u = tuple(o[a][rays] - self.point[a] for a in range(3))
+        limit = np.sqrt(u[0] * u[0] + u[1] * u[1] + u[2] * u[2]) * (1 + SLACK) + SLACK
+        key = self.bins(u)
+        slot = np.searchsorted(self.keys, key.astype(self.keys.dtype))
+        slot[slot == self.keys.size] = 0
+        keep = np.flatnonzero(self.keys[slot] == key)
+        r, slot, limit = rays[keep], slot[keep], limit[keep]
+        pos = self.start[slot].astype(np.int64)
+        end = pos + self.count[slot]
+        while r.size:
+            t, ok, _sub = test(r, self.ids[pos])
+            ok &= t < dist[r]
+            blocked[r[ok]] = True
+            pos += 1
+            going = ~ok & (pos < end) & (self.lb[pos] <= limit)
+            keep = np.flatnonzero(going)
+            r, pos, end, limit = r[keep], pos[keep], end[keep], limit[keep]
