@@ -46,8 +46,9 @@ class Batch:
     ``Shape.bounds``). ``intersect_pairs(o, d, rays, prims)`` tests ray ``rays[i]`` against
     primitive ``prims[i]`` for every i, with the SAME arithmetic as the shape's
     ``intersect`` (the distances must be bit-identical), and returns ``(t, ok)`` like
-    ``intersect``. ``rays`` may be None: then ``o`` and ``d`` line up with ``prims``
-    already, or ``prims`` is one index tested against every ray.
+    ``intersect`` (or ``(t, ok, prim)`` to report a prim per pair; a shape's own
+    primitives() report their index by default). ``rays`` may be None: then ``o`` and ``d``
+    line up with ``prims`` already, or ``prims`` is one index tested against every ray.
 
     A class's batch (one primitive per shape) may also define ``normals(p, d, prims)``: the
     kernel then asks it once for the hits on all its shapes instead of shape by shape.
