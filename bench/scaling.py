@@ -73,7 +73,7 @@ def render_time(source: SceneSource, settings: RenderSettings, runs: int) -> tup
     SceneArrays(loaded.scene)
     build = time.perf_counter() - start
     height = settings.height or loaded.scene.height
-    render_rows(loaded, settings, 0, height)  # warm up: allocator, caches
+    render_rows(loaded, settings, 0, height)  # warm up: allocator, caches, page faults
     times = []
     for _ in range(runs):
         start = time.perf_counter()
@@ -114,16 +114,21 @@ def main() -> None:
         sizes = (1_000, 10_000, 100_000) if args.big else (1_000, 10_000)
         for n in sizes:
             cases.append((f"random {n:,}", scene_file(folder, f"rnd{n}", RANDOM.format(n=n)), n))
-        _, base = render_time(cases[0][1], settings, args.runs)
-        base_small = brute(cases[0][1], small, 5)
-        print(f"{args.width}x{args.height} depth 5, shadows {args.shadows}: twoballs {base:.3f} s")
+        twoballs = cases[0][1]
+        print(f"{args.width}x{args.height} depth 5, shadows {args.shadows}")
+        print("ratio: to twoballs timed just before, best of --runs each (others share the CPU)")
         print(f"brute: every object tested, at {bw}x{bh}, ratio to twoballs at that size")
-        print(f"{'scene':<16}{'objects':>9}{'build s':>9}{'render s':>10}{'ratio':>8}{'brute':>9}")
-        for name, source, n in cases:
+        head = f"{'scene':<16}{'objects':>9}{'build s':>9}{'render s':>10}{'twoballs':>10}"
+        print(f"{head}{'ratio':>8}{'brute':>9}")
+        for name, source, n in cases[1:]:
+            base = render_time(twoballs, settings, args.runs)[1]
             build, t = render_time(source, settings, args.runs)
-            affordable = n <= 10_000 and name != "twoballs"
-            slow = f"{brute(source, small, 1) / base_small:8.0f}x" if affordable else "       -"
-            print(f"{name:<16}{n:>9,}{build:>9.3f}{t:>10.3f}{t / base:>7.1f}x{slow}")
+            slow = "       -"
+            if n <= 10_000:
+                base_small = brute(twoballs, small, args.runs)
+                slow = f"{brute(source, small, 1) / base_small:8.0f}x"
+            row = f"{name:<16}{n:>9,}{build:>9.3f}{t:>10.3f}{base:>10.3f}"
+            print(f"{row}{t / base:>7.1f}x{slow}", flush=True)
 
 
 if __name__ == "__main__":
