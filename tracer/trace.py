@@ -37,7 +37,8 @@ class SceneArrays:
         objects = scene.objects
         self.camera = scene.camera.position
         self.lights = [(light._pos, light._rgb) for light in scene.lights]
-        self.aggregate = Aggregate(objects, self.camera, [pos for pos, _ in self.lights])
+        lights = [pos for pos, _ in self.lights]
+        self.aggregate = Aggregate(objects, self.camera, lights, MIN_DISPLACE)
         self._material_table(objects)
         self._geometry(objects)
 

@@ -26,9 +26,12 @@ from .primitives import Primitives
 MIN_PRIMS = 16
 #: Boxes are padded by this fraction of the scene's reach (covers float64 rounding of hits).
 PAD = 1e-4
-#: Extra padding of the boxes binned by direction from a light (shadow rays start off the
-#: surface, so they pass near the light, not through it; farther ones walk the grid).
-LIGHT_PAD = 1e-3
+#: Shadow rays start this many times their offset from the surface (shadow_offset) away
+#: from a ray to the light at most: the padding of the boxes binned by direction from a
+#: light is twice that (rays that pass farther from the light walk the grid).
+LIGHT_SLACK = 2.0
+#: Scenes with more bounded prims than this bin them by direction from the camera only.
+MAX_LIGHT_MAP = 200_000
 #: Rays starting farther than this many reaches from the grid are tested one by one.
 FAR_ORIGIN = 30.0
 #: A primitive bigger than this many scene cores is tested beside the grid.
@@ -40,7 +43,7 @@ PAIRS = 1 << 20
 class Aggregate:
     """Every object of a scene, ready for nearest-hit and any-hit queries on many rays."""
 
-    def __init__(self, objects: list, eye=(0.0, 0.0, 0.0), lights=()) -> None:
+    def __init__(self, objects: list, eye=(0.0, 0.0, 0.0), lights=(), shadow_offset=1e-4):
         self.count = len(objects)
         self.grid: UniformGrid | None = None
         self.eye_map: DirectionMap | None = None
@@ -55,10 +58,10 @@ class Aggregate:
         inside = np.isfinite(lo).all(axis=1) & np.isfinite(hi).all(axis=1)
         inside[inside] = ~_huge(lo[inside], hi[inside])
         if int(inside.sum()) >= MIN_PRIMS:
-            self._structure(lo, hi, inside, eye, lights)
+            self._structure(lo, hi, inside, eye, lights, shadow_offset)
             self.objects = []  # rendering needs only the batches now
 
-    def _structure(self, lo: np.ndarray, hi: np.ndarray, inside: np.ndarray, eye, lights) -> None:
+    def _structure(self, lo, hi, inside, eye, lights, shadow_offset: float) -> None:
         """File the bounded prims in a grid (and by direction from the eye); keep the rest."""
         ids = np.flatnonzero(inside)
         lo, hi = lo[ids], hi[ids]
@@ -76,8 +79,8 @@ class Aggregate:
         eye_map = DirectionMap(eye, lo, hi, ids)
         self.eye_map = eye_map if eye_map.usable else None
         # Shadow rays head for a light but start a little off the surface: wider padding.
-        self.light_pad = LIGHT_PAD * self.reach
-        for light in lights:
+        self.light_pad = 2 * LIGHT_SLACK * shadow_offset
+        for light in lights if len(ids) <= MAX_LIGHT_MAP else ():
             light_map = DirectionMap(light, lo - self.light_pad, hi + self.light_pad, ids)
             if light_map.usable:
                 self.light_maps[light_map.point] = light_map
@@ -145,7 +148,10 @@ class Aggregate:
         return blocked
 
     def _passes_near(self, o, d, dist, point) -> np.ndarray:
-        """Return a mask of the rays o + t d, t <= dist, that end within light_pad of point."""
+        """Return a mask of the rays o + t d, t <= dist, that end within half light_pad of point.
+
+        Such a ray stays that close to the segment from its origin to the point all along.
+        """
         miss = [o[a] + dist * d[a] - point[a] for a in range(3)]
         gap = miss[0] * miss[0] + miss[1] * miss[1] + miss[2] * miss[2]
         return np.asarray(gap < (self.light_pad / 2) ** 2)
