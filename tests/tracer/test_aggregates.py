@@ -200,11 +200,13 @@ def test_shared_origins_like_primary_rays(brute):
     assert_same_nearest(fast, slow, (0.0, -0.35, -1.0), d)
 
 
-def test_rays_from_far_away_are_exact(brute):
+@pytest.mark.parametrize("scale", [1e2, 1e4])  # the far grid's rays; beyond it, one by one
+def test_rays_from_far_away_are_exact(brute, scale):
     objects = random_objects(5)
     fast, slow = Aggregate(objects), brute(objects)
+    assert fast.far_grid is not None  # the plane's far hit points start rays far away
     o, d = random_rays(5, 4000)
-    far = tuple(a * 1e4 for a in o)  # beyond FAR_ORIGIN reaches: tested one by one
+    far = tuple(a * scale for a in o)
     target = np.random.default_rng(5).uniform(-1, 1, (3, 4000)) + np.array([[0], [0], [3]])
     aim = unit(*(target - np.array(far)))
     mixed_o = tuple(np.concatenate((a, b)) for a, b in zip(far, o, strict=True))
@@ -344,19 +346,21 @@ def test_the_structure_is_built_once_per_load(monkeypatch, crowd):
     built = []
     init = grid.UniformGrid.__init__
 
-    def counting(self, *args):
+    def counting(self, *args, **kwargs):
         built.append(1)
-        init(self, *args)
+        init(self, *args, **kwargs)
 
     monkeypatch.setattr(grid.UniformGrid, "__init__", counting)
     settings = RenderSettings(shadows=True)
     loaded = load(crowd, settings)
+    assert built  # the grid (and the far grid: the scene has a plane)
+    at_load = len(built)
     for y in range(0, 54, 6):  # nine blocks of rows
         render_rows(loaded, settings, y, y + 6)
     copy = restore(snapshot(loaded))  # what another worker process receives
     for y in range(0, 54, 6):
         render_rows(copy, settings, y, y + 6)
-    assert len(built) == 1
+    assert len(built) == at_load
     assert copy.fingerprint() == loaded.fingerprint()
 
 

@@ -32,7 +32,13 @@ PAD = 1e-4
 LIGHT_SLACK = 2.0
 #: Scenes with more bounded prims than this bin them by direction from the camera only.
 MAX_LIGHT_MAP = 200_000
-#: Rays starting farther than this many reaches from the grid are tested one by one.
+#: Scenes with unbounded shapes (a floor plane) have hit points far away: a second grid with
+#: FAR_PAD padding serves rays from up to FAR_GRID_ORIGIN reaches away, if it stays small.
+FAR_PAD = 1e-2
+FAR_GRID_ORIGIN = 3000.0
+FAR_GRID_ENTRIES = 256
+#: Rays starting farther than this many reaches from the grid walk the far grid, or else
+#: are tested against every primitive.
 FAR_ORIGIN = 30.0
 #: A primitive bigger than this many scene cores is tested beside the grid.
 HUGE = 4.0
@@ -46,6 +52,7 @@ class Aggregate:
     def __init__(self, objects: list, eye=(0.0, 0.0, 0.0), lights=(), shadow_offset=1e-4):
         self.count = len(objects)
         self.grid: UniformGrid | None = None
+        self.far_grid: UniformGrid | None = None
         self.eye_map: DirectionMap | None = None
         self.light_maps: dict[tuple, DirectionMap] = {}
         self.objects = list(objects)
@@ -58,10 +65,12 @@ class Aggregate:
         inside = np.isfinite(lo).all(axis=1) & np.isfinite(hi).all(axis=1)
         inside[inside] = ~_huge(lo[inside], hi[inside])
         if int(inside.sum()) >= MIN_PRIMS:
-            self._structure(lo, hi, inside, eye, lights, shadow_offset)
+            unbounded = not inside.all() and not np.isfinite(lo[~inside]).all()
+            unbounded |= not inside.all() and not np.isfinite(hi[~inside]).all()
+            self._structure(lo, hi, inside, eye, lights, shadow_offset, unbounded)
             self.objects = []  # rendering needs only the batches now
 
-    def _structure(self, lo, hi, inside, eye, lights, shadow_offset: float) -> None:
+    def _structure(self, lo, hi, inside, eye, lights, shadow_offset: float, unbounded) -> None:
         """File the bounded prims in a grid (and by direction from the eye); keep the rest."""
         ids = np.flatnonzero(inside)
         lo, hi = lo[ids], hi[ids]
@@ -70,6 +79,7 @@ class Aggregate:
         self.reach = max(size, float(np.linalg.norm(np.subtract(eye, self.centre))), 1e-300)
         pad = PAD * self.reach
         self.grid = UniformGrid(lo - pad, hi + pad, ids)
+        self.far_grid = self._far_grid(lo, hi, ids) if unbounded else None
         inside[self.grid.left_out] = False
         self.in_grid = np.flatnonzero(inside)
         self.far = np.flatnonzero(~inside)
@@ -99,6 +109,9 @@ class Aggregate:
             self.eye_map.nearest(d, test, best, bid, bsub)  # a pinhole camera's rays
         else:
             self.grid.nearest(o, d, test, best, bid, bsub, skip=away)
+        away = self._walk_far_grid(
+            o, d, away, n, lambda g, skip: g.nearest(o, d, test, best, bid, bsub, skip=skip)
+        )
         if away is not None:
             rays = self._may_reach(o, d, np.flatnonzero(away))
             for ids in _chunks(self.in_grid, rays):
@@ -139,6 +152,9 @@ class Aggregate:
             light_map.any_hit(o, d, dist, test, blocked, np.flatnonzero(near))
             skip = skip | near
         self.grid.any_hit(o, d, dist, test, blocked, skip=skip)
+        away = self._walk_far_grid(
+            o, d, away, n, lambda g, skip: g.any_hit(o, d, dist, test, blocked, skip=skip | blocked)
+        )
         if away is not None:
             rays = self._may_reach(o, d, np.flatnonzero(away & ~blocked))
             for ids in _chunks(self.in_grid, rays):
@@ -146,6 +162,21 @@ class Aggregate:
                 t, ok, _sub = test(pair_rays, np.tile(ids, rays.size))
                 blocked[pair_rays[ok & (t < dist[pair_rays])]] = True
         return blocked
+
+    def _far_grid(self, lo, hi, ids) -> UniformGrid | None:
+        """Return a grid padded for rays from far away (hit points on a plane), if small."""
+        pad = FAR_PAD * self.reach
+        most = min(FAR_GRID_ENTRIES * len(ids), 1 << 24)
+        far_grid = UniformGrid(lo - pad, hi + pad, ids, max_entries=most)
+        return None if far_grid.left_out.size or far_grid.entries > most else far_grid
+
+    def _walk_far_grid(self, o, d, away, n: int, walk):
+        """Let rays from far away walk the far grid; return the mask of those still left."""
+        if away is None or self.far_grid is None:
+            return away
+        beyond = self._far_origins(o, n, FAR_GRID_ORIGIN)
+        walk(self.far_grid, ~away if beyond is None else ~away | beyond)
+        return beyond
 
     def _passes_near(self, o, d, dist, point) -> np.ndarray:
         """Return a mask of the rays o + t d, t <= dist, that end within half light_pad of point.
@@ -175,16 +206,16 @@ class Aggregate:
                 prim[ok] = 0
         return best, hit, prim
 
-    def _far_origins(self, o, n: int) -> np.ndarray | None:
+    def _far_origins(self, o, n: int, reaches: float = FAR_ORIGIN) -> np.ndarray | None:
         """Return a mask of rays starting too far from the grid for its padding, or None."""
         if not isinstance(o[0], np.ndarray):
-            far = float(np.linalg.norm(np.subtract(o, self.centre))) > FAR_ORIGIN * self.reach
+            far = float(np.linalg.norm(np.subtract(o, self.centre))) > reaches * self.reach
             return np.ones(n, dtype=bool) if far else None
         x, y, z = (o[a] - self.centre[a] for a in range(3))
         r2 = x * x
         r2 += y * y
         r2 += z * z
-        far = r2 > (FAR_ORIGIN * self.reach) ** 2
+        far = r2 > (reaches * self.reach) ** 2
         return far if far.any() else None
 
     def _may_reach(self, o, d, rays: np.ndarray) -> np.ndarray:

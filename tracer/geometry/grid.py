@@ -27,7 +27,7 @@ TOL = 1e-9
 class UniformGrid:
     """Primitives (global ids) filed in the cells their boxes overlap."""
 
-    def __init__(self, lo: np.ndarray, hi: np.ndarray, ids: np.ndarray) -> None:
+    def __init__(self, lo: np.ndarray, hi: np.ndarray, ids: np.ndarray, max_entries=None) -> None:
         self.lo = lo.min(axis=0)
         self.hi = hi.max(axis=0)
         ext = self.hi - self.lo
@@ -42,7 +42,9 @@ class UniformGrid:
         cnt = span.prod(axis=1)
         fits = cnt <= MAX_SPAN
         self.left_out = ids[~fits]
-        self._file(i0[fits], span[fits], cnt[fits], ids[fits])
+        self.entries = int(cnt[fits].sum())
+        if max_entries is None or self.entries <= max_entries:  # else: unusable, unfiled
+            self._file(i0[fits], span[fits], cnt[fits], ids[fits])
 
     def _spans(self, lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         top = self.res - 1
@@ -73,7 +75,6 @@ class UniformGrid:
         np.cumsum(counts, out=self.cell_start[1:])
         self.cell_count = counts.astype(index)
         self.cell_ids = ids[owner].astype(index)
-        self.entries = total
         self.cells = nx * ny * nz
 
     def nearest(self, o, d, test, best, bid, bsub, skip=None) -> None:
