@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 import os
@@ -66,8 +67,9 @@ class WorkerDied(Exception):
     """A render worker process ended while it had work (killed, crashed, os._exit)."""
 
 
+@functools.lru_cache(maxsize=1024)
 def _is_internal(filename: str) -> bool:
-    path = os.path.abspath(filename)
+    path = os.path.abspath(filename)  # cached: every Sphere() a scene builds asks
     return (
         path.startswith(_PACKAGE_DIR + os.sep)
         or filename.startswith("<frozen")

@@ -28,7 +28,6 @@ from .trace import (
     MIN_DISPLACE,
     SceneArrays,
     _colors,
-    _material_ids,
     _normals,
     _reflect,
     _shade,
@@ -54,7 +53,8 @@ class Made:
     @classmethod
     def of(cls, thing: object) -> Made:
         site = getattr(thing, "_site", None) or (None, 0)
-        return cls(type(thing).__name__, site[0], int(site[1]))
+        name = "object" if isinstance(thing, _Unnamed) else type(thing).__name__
+        return cls(name, site[0], int(site[1]))
 
 
 @dataclass(frozen=True)
@@ -191,7 +191,7 @@ class _Recorder:
             return color
         p = tuple(oc + dc * t for oc, dc in zip(o, d, strict=True))
         n = _normals(sa, p, d, hit, prim)
-        mid = _material_ids(sa, hit, prim)
+        mid = sa.material_of(hit, prim)
         oc = _colors(sa, p, mid)
         terms: list = []
         local = _shade(sa, p, n, mid, oc, self.settings.shadows, terms)
@@ -207,9 +207,15 @@ class _Recorder:
         bounce.color = _rgb(color)
         return color
 
+    def _object(self, k: int) -> object:
+        """Return OBJECTS[k] (a snapshot of a huge scene leaves its objects out: then a stand-in
+        that names only the kind of shape)."""
+        objects = self.scene.objects
+        return objects[k] if k < len(objects) else _Unnamed()
+
     def _record_hit(self, bounce: Bounce, k: int, mk: int, t, p, n, oc, local, terms) -> None:
         """Record object ``k`` hit with material ``mk`` (index in the kernel's table)."""
-        sa, obj = self.sa, self.sa.objects[k]
+        sa, obj = self.sa, self._object(k)
         m = sa.materials[mk]
         bounce.object = ObjectHit(**asdict(Made.of(obj)), index=k)
         bounce.material = MaterialUsed(
@@ -255,7 +261,7 @@ class _Recorder:
         k = int(hit[0])
         if k < 0:
             return None
-        return ObjectHit(**asdict(Made.of(sa.objects[k])), index=k)
+        return ObjectHit(**asdict(Made.of(self._object(k))), index=k)
 
 
 def _xyz(v) -> XYZ:
@@ -270,3 +276,9 @@ def _first(arrays) -> tuple[float, float, float]:
 
 def _rgb(c: np.ndarray) -> RGB:
     return (float(c[0, 0]), float(c[1, 0]), float(c[2, 0]))
+
+
+class _Unnamed:
+    """An object of a huge scene whose snapshot travelled without its Python objects."""
+
+    _site = None

@@ -11,6 +11,7 @@ outside files.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import hashlib
 import pickle
 import threading
@@ -28,6 +29,9 @@ from .trace import SceneArrays, trace
 #: Rays traced per numpy pass. With the worker's allocator tuning (worker.tune_allocator)
 #: 32k rays ran 10% faster than 16k and as fast as 64k on twoballs at 960x540.
 CHUNK_RAYS = 32 * 1024
+
+#: Scenes with more objects travel to other workers without their Python objects.
+SNAPSHOT_OBJECTS = 20_000
 
 #: Loaded scenes a process keeps (the live window alternates between a few versions).
 CACHE_SIZE = 4
@@ -51,6 +55,14 @@ class LoadedScene:
     @property
     def path(self) -> str:
         return self.scene.path
+
+    def __getstate__(self) -> dict:
+        # The kernel holds what rendering needs. A snapshot of a huge scene leaves the scene's
+        # objects out (a million spheres would be a million Python objects to pickle and
+        # rebuild); smaller ones keep them, so that a pick names every object's line.
+        if len(self.scene.objects) <= SNAPSHOT_OBJECTS:
+            return dict(vars(self))
+        return {**vars(self), "scene": dataclasses.replace(self.scene, objects=[])}
 
     def fingerprint(self) -> str:
         """Return a hash of what the picture depends on: camera, lights, geometry, materials.

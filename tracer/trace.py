@@ -17,69 +17,167 @@ import hashlib
 import numpy as np
 
 from .arrays import dot, unit
-from .geometry import Sphere
+from .geometry.aggregates import Aggregate
+from .geometry.shape import Batch, Shape
+from .geometry.sphere import Sphere, SphereBatch
 from .scene import Scene
 from .shading.background import background_colors
-from .shading.materials import Material, fill_colors, is_plain
+from .shading.materials import fill_colors, is_plain
 
 MIN_DISPLACE = 0.0001
 
 
 class SceneArrays:
-    """Per-object and per-light constants of a scene, as small numpy arrays."""
+    """A scene's constants as numpy arrays (materials, lights, sphere centres) and its aggregate.
+
+    Built once per loaded scene and shipped to other processes: it holds no per-sphere
+    Python objects, only arrays and the shapes that have no batch.
+    """
 
     def __init__(self, scene: Scene) -> None:
-        self.objects = scene.objects
+        objects = scene.objects
         self.camera = scene.camera.position
-        # One table of materials; a shape with several (CSG) maps its hits to its own range.
-        self.materials: list[Material] = []
-        base = []
-        for obj in self.objects:
-            base.append(len(self.materials))
-            self.materials.extend(_materials_of(obj))
-        self.mat_base = np.array(base, dtype=np.intp)
-        self.multi = [k for k, obj in enumerate(self.objects) if len(_materials_of(obj)) > 1]
-        mats = self.materials
-        self.ambient = np.array([m.ambient for m in mats], dtype=np.float64)
-        self.diffuse = np.array([m.diffuse for m in mats], dtype=np.float64)
-        self.specular = np.array([m.specular for m in mats], dtype=np.float64)
-        self.reflection = np.array([m.reflection for m in mats], dtype=np.float64)
-        self.spec_k = np.array([float(getattr(m, "specular_k", 50)) for m in mats])
-        self.one_spec_k = float(self.spec_k[0]) if len(set(self.spec_k.tolist())) == 1 else None
         self.lights = [(light._pos, light._rgb) for light in scene.lights]
-        # Spheres' normals come from one gather of their centres; other shapes are asked.
-        is_sphere = [isinstance(obj, Sphere) for obj in self.objects]
-        self.others = [k for k, yes in enumerate(is_sphere) if not yes]
-        centers = [
-            obj._c if yes else (0.0, 0.0, 0.0)
-            for obj, yes in zip(self.objects, is_sphere, strict=True)
-        ]
-        self.centers = np.array(centers, dtype=np.float64).reshape(-1, 3).T.copy()
-        # Plain colours come from one gather too; patterned materials are asked per material.
-        plain = [is_plain(m) for m in mats]
-        self.patterned = [k for k, yes in enumerate(plain) if not yes]
-        table = [
+        lights = [pos for pos, _ in self.lights]
+        self.aggregate = Aggregate(objects, self.camera, lights, MIN_DISPLACE)
+        self._material_table(objects)
+        self._geometry(objects)
+
+    def _material_table(self, objects: list) -> None:
+        """Give every material one id; per object the id of its (first) material."""
+        types = set(map(type, objects))
+        plain_types = {t for t in types if _one_material(t)}
+        mats = [obj.material for obj in objects]
+        keys = np.fromiter(map(id, mats), dtype=np.uint64, count=len(mats))
+        _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+        order = np.argsort(first)  # ids in order of first use: the same in every process
+        rank = np.empty_like(order)
+        rank[order] = np.arange(order.size)
+        table = [mats[k] for k in first[order].tolist()]
+        self.obj_mat = rank[inverse].astype(np.int32)
+        self.multi: dict[int, np.ndarray] = {}  # object -> ids of its materials()
+        index = {id(m): k for k, m in enumerate(table)}
+        for k, obj in enumerate(objects if len(plain_types) < len(types) else ()):
+            if type(obj) not in plain_types:
+                for m in obj.materials():
+                    if id(m) not in index:
+                        index[id(m)] = len(table)
+                        table.append(m)
+                self.multi[k] = np.array([index[id(m)] for m in obj.materials()], dtype=np.int32)
+                self.obj_mat[k] = self.multi[k][0]
+        self.materials = table
+        self.mat_identity = np.array_equal(self.obj_mat, np.arange(len(objects)))
+        self.ambient = np.array([m.ambient for m in table], dtype=np.float64)
+        self.diffuse = np.array([m.diffuse for m in table], dtype=np.float64)
+        self.specular = np.array([m.specular for m in table], dtype=np.float64)
+        self.reflection = np.array([m.reflection for m in table], dtype=np.float64)
+        self.spec_k = np.array([float(getattr(m, "specular_k", 50)) for m in table])
+        self.one_spec_k = float(self.spec_k[0]) if len(set(self.spec_k.tolist())) == 1 else None
+        # Plain colours come from one gather; patterned materials are asked per material.
+        flat = [is_plain(m) for m in table]
+        self.patterned = [k for k, yes in enumerate(flat) if not yes]
+        rgb = [
             (m.color.x, m.color.y, m.color.z) if yes else (0, 0, 0)
-            for m, yes in zip(mats, plain, strict=True)
+            for m, yes in zip(table, flat, strict=True)
         ]
-        self.colors = np.array(table, dtype=np.float64).reshape(-1, 3).T.copy()
+        self.colors = np.array(rgb, dtype=np.float64).reshape(-1, 3).T.copy()
+
+    def _geometry(self, objects: list) -> None:
+        """Keep sphere centres for normals by one gather; keep the other shapes themselves."""
+        n = len(objects)
+        agg = self.aggregate
+        spheres = [
+            (b, objs)
+            for b, objs in zip(agg.groups, agg.group_objects, strict=True)
+            if isinstance(b, SphereBatch)
+        ]
+        is_sphere = np.zeros(n, dtype=bool)
+        if len(spheres) == 1 and len(spheres[0][1]) == n:
+            self.centers = spheres[0][0].c3  # objects are the batch's spheres, in order
+            is_sphere[:] = True
+        else:
+            self.centers = np.zeros((3, n))
+            for batch, objs in spheres:
+                self.centers[:, objs] = batch.c3
+                is_sphere[objs] = True
+        self.shapes: dict[int, Shape] = {}
+        for k in np.flatnonzero(~is_sphere).tolist():
+            obj = objects[k]
+            if isinstance(obj, Sphere):
+                self.centers[:, k] = obj._c
+            else:
+                self.shapes[k] = obj
+        self.is_other = np.zeros(n, dtype=bool)
+        self.is_other[list(self.shapes)] = True
+        self._batch_normals(n)
+        self.has_multi = np.zeros(n, dtype=bool)
+        self.has_multi[list(self.multi)] = True
+        for k in self.multi:
+            self.shapes[k] = objects[k]
+
+    def _batch_normals(self, n: int) -> None:
+        """Let class batches that define normals(p, d, prims) answer for all their shapes."""
+        agg = self.aggregate
+        self.normal_groups: list[Batch] = []
+        self.obj_group = np.full(n, -1, dtype=np.int32)
+        self.obj_local = np.zeros(n, dtype=np.int32)
+        for batch, objs in zip(agg.groups, agg.group_objects, strict=True):
+            own = len(objs) and int(objs[0]) in agg.prim_objects
+            if isinstance(batch, SphereBatch) or own or not hasattr(batch, "normals"):
+                continue
+            self.obj_group[objs] = len(self.normal_groups)
+            self.obj_local[objs] = np.arange(len(objs))
+            self.is_other[objs] = False
+            self.normal_groups.append(batch)
 
     def fingerprint_bytes(self) -> bytes:
         """Return a digest of the geometry and materials (to compare two loads of a scene)."""
         h = hashlib.sha256()
         for a in (self.ambient, self.diffuse, self.specular, self.reflection, self.colors):
             h.update(a.tobytes())
-        for obj in self.objects:
+        h.update(self.obj_mat.tobytes())
+        h.update(self.centers.tobytes())
+        for batch in self.aggregate.groups:
+            if isinstance(batch, SphereBatch):
+                h.update(batch.r2.tobytes())
+        for k, obj in sorted(self.shapes.items()):
             state = sorted(
                 (k, v) for k, v in vars(obj).items() if k.startswith("_") and k != "_site"
             )
-            h.update(f"{type(obj).__qualname__}{state!r}".encode())
+            h.update(f"{k}{type(obj).__qualname__}{state!r}".encode())
         return h.digest()
 
+    def material_of(self, hit: np.ndarray, prim: np.ndarray | None) -> np.ndarray:
+        """Return the material id of every hit (objects, prims)."""
+        mat = hit if self.mat_identity else self.obj_mat[hit]
+        if self.multi:
+            for k, sel in _by_object(hit, self.has_multi):
+                local = self.shapes[k].material_ids(_zero_prims(prim, sel))
+                if mat is hit:
+                    mat = hit.copy()
+                mat[sel] = self.multi[k][local]
+        return mat
 
-def _materials_of(obj) -> list:
-    materials = getattr(obj, "materials", None)
-    return list(materials()) if materials is not None else [obj.material]
+
+def _one_material(cls: type) -> bool:
+    return getattr(cls, "materials", None) is Shape.materials
+
+
+def _zero_prims(prim, sel):
+    return np.zeros(sel.size, dtype=np.intp) if prim is None else prim[sel]
+
+
+def _by_object(hit: np.ndarray, chosen: np.ndarray):
+    """Yield (object, positions of its hits) for the hit objects flagged in ``chosen``."""
+    sel = np.flatnonzero(chosen[hit])
+    if sel.size == 0:
+        return
+    objs = hit[sel]
+    order = np.argsort(objs, kind="stable")
+    objs, sel = objs[order], sel[order]
+    cuts = np.flatnonzero(np.diff(objs)) + 1
+    for part in np.split(np.arange(sel.size), cuts):
+        yield int(objs[part[0]]), sel[part]
 
 
 def _take(o, idx):
@@ -87,53 +185,24 @@ def _take(o, idx):
 
 
 def nearest(sa: SceneArrays, o, d):
-    """Return (distance, object index or -1, sub-primitive or None) of every ray's nearest hit."""
-    best = np.full(d[0].shape, np.inf)
-    hit = np.full(d[0].shape, -1, dtype=np.intp)
-    prim = None
-    for k, obj in enumerate(sa.objects):
-        t, ok, *rest = obj.intersect(o, d)
-        ok &= t < best  # strictly closer: ties go to the earlier object
-        np.copyto(best, t, where=ok)
-        hit[ok] = k
-        if rest:
-            if prim is None:
-                prim = np.zeros(d[0].shape, dtype=np.intp)
-            np.copyto(prim, rest[0], where=ok)
-    return best, hit, prim
+    """Return (distance, object index or -1, prim or None) of the nearest hit of every ray."""
+    return sa.aggregate.nearest(o, d)
 
 
-def _material_ids(sa: SceneArrays, hit, prim):
-    """Return each hit's index into the scene's material table."""
-    if not sa.multi and len(sa.materials) == len(sa.objects):
-        return hit  # one material per object: the table is the object list
-    mid = sa.mat_base[hit]
-    for k in sa.multi:
-        sel = np.flatnonzero(hit == k)
-        if sel.size:
-            mid[sel] += sa.objects[k].material_ids(prim[sel])
-    return mid
+def _occluded(sa: SceneArrays, p, L, dist, light):
+    return sa.aggregate.occluded(p, L, dist, toward=light)
 
 
-def _occluded(sa: SceneArrays, p, L, dist):
-    blocked = np.zeros(dist.shape, dtype=bool)
-    for obj in sa.objects:
-        t, ok, *_ = obj.intersect(p, L)
-        ok &= t < dist
-        blocked |= ok
-    return blocked
-
-
-def _shade(sa: SceneArrays, p, n, hit, oc, shadows: bool, terms: list | None = None):
+def _shade(sa: SceneArrays, p, n, mat, oc, shadows: bool, terms: list | None = None):
     """Puray's Phong: ambient + per light Lambert diffuse and Blinn-Phong specular. (3, m).
 
     ``terms`` (the pick's recording path) receives (kd, ks, dark or None) for every light.
     """
-    col = np.empty((3, len(hit)))
-    col[:] = sa.ambient[hit]  # white * ambient
-    diffuse, spec = sa.diffuse[hit], sa.specular[hit]
+    col = np.empty((3, len(mat)))
+    col[:] = sa.ambient[mat]  # white * ambient
+    diffuse, spec = sa.diffuse[mat], sa.specular[mat]
     ocd = [oc[c] * diffuse for c in range(3)]
-    k = sa.one_spec_k if sa.one_spec_k is not None else sa.spec_k[hit]
+    k = sa.one_spec_k if sa.one_spec_k is not None else sa.spec_k[mat]
     px, py, pz = p
     cx, cy, cz = sa.camera
     tcx, tcy, tcz = cx - px, cy - py, cz - pz
@@ -149,7 +218,7 @@ def _shade(sa: SceneArrays, p, n, hit, oc, shadows: bool, terms: list | None = N
         np.power(ks, k, out=ks)
         if shadows:
             q = tuple(pc + nc * MIN_DISPLACE for pc, nc in zip(p, n, strict=True))
-            dark = _occluded(sa, q, (Lx, Ly, Lz), dist)
+            dark = _occluded(sa, q, (Lx, Ly, Lz), dist, (lx, ly, lz))
             kd[dark] = 0.0
             ks[dark] = 0.0
         if terms is not None:
@@ -166,26 +235,35 @@ def _shade(sa: SceneArrays, p, n, hit, oc, shadows: bool, terms: list | None = N
 def _normals(sa: SceneArrays, p, d, hit, prim):
     cx, cy, cz = (sa.centers[a][hit] for a in range(3))
     n = unit(p[0] - cx, p[1] - cy, p[2] - cz)
-    for k in sa.others:
-        sel = np.flatnonzero(hit == k)
+    for g, batch in enumerate(sa.normal_groups):
+        sel = np.flatnonzero(sa.obj_group[hit] == g)
         if sel.size:
-            pk = None if prim is None else prim[sel]
-            nk = sa.objects[k].normals(_take(p, sel), _take(d, sel), pk)
+            prims = sa.obj_local[hit[sel]]
+            nk = batch.normals(_take(p, sel), _take(d, sel), prims)  # type: ignore[attr-defined]
+            for axis in range(3):
+                n[axis][sel] = nk[axis]
+    if sa.shapes:
+        for k, sel in _by_object(hit, sa.is_other):
+            obj = sa.shapes[k]
+            if prim is not None and k in sa.aggregate.prim_objects:
+                nk = obj.normals(_take(p, sel), _take(d, sel), prim[sel])
+            else:
+                nk = obj.normals(_take(p, sel), _take(d, sel))
             for axis in range(3):
                 n[axis][sel] = nk[axis]
     return n
 
 
-def _colors(sa: SceneArrays, p, hit):
-    oc = np.empty((3, len(hit)))
+def _colors(sa: SceneArrays, p, mat):
+    oc = np.empty((3, len(mat)))
     for c in range(3):
-        np.take(sa.colors[c], hit, out=oc[c])
-    for k in sa.patterned:
-        material = sa.materials[k]
+        np.take(sa.colors[c], mat, out=oc[c])
+    for m in sa.patterned:
+        material = sa.materials[m]
         if len(sa.materials) == 1:
             fill_colors(material, p, oc)
             continue
-        sel = np.flatnonzero(hit == k)
+        sel = np.flatnonzero(mat == m)
         if sel.size:
             part = np.empty((3, sel.size))
             fill_colors(material, _take(p, sel), part)
@@ -246,9 +324,9 @@ def trace(
             break
         p = tuple(oc + dc * t for oc, dc in zip(o, d, strict=True))
         n = _normals(sa, p, d, hit, prim)
-        mid = _material_ids(sa, hit, prim)
-        local = _shade(sa, p, n, mid, _colors(sa, p, mid), shadows)
-        refl = sa.reflection[mid]
+        mat = sa.material_of(hit, prim)
+        local = _shade(sa, p, n, mat, _colors(sa, p, mat), shadows)
+        refl = sa.reflection[mat]
         go = np.flatnonzero(refl) if depth < max_depth else idx[:0]
         levels.append((count, idx, local, refl, go, missed))
         if go.size == 0:

@@ -1,4 +1,5 @@
-"""Geometry: the shape interface, the primitives, CSG, meshes and transforms."""
+"""Geometry: the shape interface, the primitives, CSG, meshes, transforms and the
+acceleration structure (aggregates)."""
 
 from .box import Box
 from .cone import Cone

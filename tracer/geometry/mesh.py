@@ -18,7 +18,7 @@ from ..shading.materials import Material
 from .bvh import BVH
 from .intervals import Intervals, from_crossings
 from .obj import parse_obj
-from .shape import Shape, Triple, as_arrays, state_repr
+from .shape import Batch, Shape, Triple, as_arrays, state_repr
 from .triangles import TriangleArrays, hit_pairs
 
 
@@ -170,14 +170,17 @@ class Mesh(Shape):
         return TriangleBatch(self._tris)
 
 
-class TriangleBatch:
-    """Per-triangle bounds and the exact pair test (COMMON.md contract item 5)."""
+class TriangleBatch(Batch):
+    """Per-triangle bounds and the exact pair test, for the acceleration structure."""
 
     def __init__(self, tris: TriangleArrays) -> None:
         self.tris = tris
         self.lo, self.hi = tris.lo, tris.hi
 
     def intersect_pairs(self, o, d, rays, prims):
+        if rays is None:  # the rays line up with prims already, or prims is one triangle
+            rays = np.arange(len(d[0]))
+            prims = np.broadcast_to(prims, rays.shape)
         t, ok, _u, _v = hit_pairs(self.tris, o, d, rays, prims)
         return t, ok
 

@@ -13,7 +13,10 @@ from .shape import Shape, Triple
 
 
 class Plane(Shape):
-    """An infinite plane through ``point``; its normal faces the side the ray comes from."""
+    """An infinite plane through ``point``; its normal faces the side the ray comes from.
+
+    Unbounded (the default ``bounds()``): the acceleration structure tests it beside itself.
+    """
 
     def __init__(self, point: Vector, normal: Vector, material: Material | None = None) -> None:
         super().__init__(material)

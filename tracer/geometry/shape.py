@@ -1,10 +1,29 @@
 """The shape interface: every primitive intersects many rays at once (structure of arrays).
 
-A shape implements ``intersect(o, d) -> (t, hit)`` or ``(t, hit, prim)`` (distance along unit
-rays, a boolean mask of the rays that hit at t > 0, and which sub-primitive each ray hit: a
-box's face, a mesh's triangle, a CSG node's surface) and ``normals(p, d, prim=None) -> n``
-(unit normals at hit points). ``o``, ``d`` and ``p`` are triples of arrays (or floats: primary
-rays share the camera origin), float64. ``bounds()`` gives the world-space box around it.
+``o``, ``d`` and ``p`` are triples of float64 arrays (``o`` may be a triple of floats: primary
+rays share the camera origin); ``d`` holds unit directions. A shape implements:
+
+- ``intersect(o, d) -> (t, hit)`` or ``(t, hit, prim)``: distances along the rays, a boolean
+  mask of the rays that hit at ``t > 0``, and optionally an intp array naming the
+  sub-primitive hit (a triangle of a mesh, a leaf of a CSG node), meaningful where ``hit``.
+- ``normals(p, d[, prim]) -> (nx, ny, nz)``: unit normals at hit points ``p`` of rays ``d``;
+  ``prim`` (the values ``intersect`` returned for these hits) is passed only by shapes whose
+  ``intersect`` returns one.
+- ``bounds() -> ((x0, y0, z0), (x1, y1, z1))``: a world-space box holding every hit the shape
+  can report (+-inf where unbounded; the default is everything). The acceleration structure
+  files shapes by it: a shape reports no hit outside it (beyond rounding: a hit may stray
+  by a millionth of its distance from the ray origin, as float64 sphere tests do).
+- ``materials() -> list[Material]`` (default ``[self.material]``) and
+  ``material_ids(prim) -> intp array`` (default zeros): several materials in one shape, as a
+  CSG cut shows the cutter's material. The kernel keeps one table of every material.
+
+Many shapes, fast: the acceleration structure (geometry/aggregates.py) takes shapes in
+:class:`Batch` es. A Shape class may define a classmethod ``batch(shapes) -> Batch`` holding
+many instances (Sphere does), and a shape made of many primitives may define
+``primitives() -> Batch`` (a mesh's triangles: many primitives, one OBJECTS entry, ``prim`` =
+the triangle's index in the batch). A shape with neither still works: its bounds go in the
+structure and its own ``intersect`` runs on the rays that may hit it.
+Ties between equal distances go to the earlier object in OBJECTS, then to the lower prim.
 
 Every shape can be moved: ``.translated``, ``.rotated`` and ``.scaled`` return new shapes.
 """
@@ -17,9 +36,42 @@ from ..errors import SceneError, caller_site
 from ..shading.materials import Material
 
 Triple = tuple  # (x, y, z): arrays or floats
-Bounds = tuple  # ((x0, y0, z0), (x1, y1, z1))
+Bounds = tuple[tuple[float, float, float], tuple[float, float, float]]
 
 INF = float("inf")
+INF_BOX: Bounds = ((-INF, -INF, -INF), (INF, INF, INF))
+
+
+class Batch:
+    """Many primitives for the acceleration structure: their boxes and an exact pair test.
+
+    ``lo`` and ``hi`` are (m, 3) float64 arrays of per-primitive bounds (see
+    ``Shape.bounds``). ``intersect_pairs(o, d, rays, prims)`` tests ray ``rays[i]`` against
+    primitive ``prims[i]`` for every i, with the SAME arithmetic as the shape's
+    ``intersect`` (the distances must be bit-identical), and returns ``(t, ok)`` like
+    ``intersect`` (or ``(t, ok, prim)`` to report a prim per pair; a shape's own
+    primitives() report their index by default). ``rays`` may be None: then ``o`` and ``d``
+    line up with ``prims`` already, or ``prims`` is one index tested against every ray.
+
+    A class's batch (one primitive per shape) may also define ``normals(p, d, prims)``: the
+    kernel then asks it once for the hits on all its shapes instead of shape by shape.
+    """
+
+    lo: np.ndarray
+    hi: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.lo)
+
+    def intersect_pairs(self, o: Triple, d: Triple, rays, prims) -> tuple:
+        raise NotImplementedError
+
+
+def gather(v: Triple, rays) -> Triple:
+    """Return the rays' components of a triple (floats stay floats; None keeps all rays)."""
+    if rays is None:
+        return v
+    return tuple(a[rays] if isinstance(a, np.ndarray) else a for a in v)
 
 
 class Shape:
@@ -34,15 +86,32 @@ class Shape:
     def prepare(self) -> None:
         """Validate the user's numbers and cache them as floats (raises SceneError)."""
 
-    def bounds(self) -> Bounds:
-        """Return the world-space box around the shape (infinite when unknown)."""
-        return (-INF, -INF, -INF), (INF, INF, INF)
-
     def intersect(self, o: Triple, d: Triple) -> tuple:
         raise NotImplementedError
 
     def normals(self, p: Triple, d: Triple, prim=None) -> Triple:
         raise NotImplementedError
+
+    def bounds(self) -> Bounds:
+        """Return the world-space box holding the shape (default: unbounded)."""
+        return INF_BOX
+
+    def materials(self) -> list[Material]:
+        """Return every material this shape shows (material_ids index this list)."""
+        return [self.material]
+
+    def material_ids(self, prim: np.ndarray) -> np.ndarray:
+        """Return, per hit, the index into materials() of the material hit."""
+        return np.zeros(np.shape(prim), dtype=np.intp)
+
+    @classmethod
+    def batch(cls, shapes: list) -> Batch | None:
+        """Return a Batch of many instances of this class, or None (no batch: one by one)."""
+        return None
+
+    def primitives(self) -> Batch | None:
+        """Return a Batch of this shape's own primitives (a mesh's triangles), or None."""
+        return None
 
     def translated(self, dx: float, dy: float, dz: float) -> Shape:
         """Return this shape moved by (dx, dy, dz)."""
@@ -76,11 +145,36 @@ def state_repr(obj) -> str:
 
 
 def prepare_all(objects) -> None:
-    """Validate every object of a scene."""
-    for obj in objects:
+    """Validate every object of a scene (plain spheres all at once, the rest one by one).
+
+    The error raised is the one of the first bad object in OBJECTS, as if checked in order.
+    """
+    from .sphere import Sphere, prepare_spheres
+
+    spheres, positions = [], []
+    first_error: tuple[int, SceneError] | None = None
+    for k, obj in enumerate(objects):
         if not isinstance(obj, Shape):
-            raise SceneError(f"OBJECTS holds {obj!r}, which is not a shape (Sphere, Plane, ...)")
-        obj.prepare()
+            error = SceneError(f"OBJECTS holds {obj!r}, which is not a shape (Sphere, Plane, ...)")
+            first_error = first_error or (k, error)
+            break
+        if type(obj) is Sphere:
+            spheres.append(obj)
+            positions.append(k)
+            continue
+        try:
+            obj.prepare()
+        except SceneError as exc:
+            first_error = (k, exc)
+            break
+    try:
+        prepare_spheres(spheres)
+    except SceneError as exc:
+        bad = positions[getattr(exc, "index", 0)]
+        if first_error is None or bad < first_error[0]:
+            raise
+    if first_error is not None:
+        raise first_error[1]
 
 
 def as_arrays(o: Triple, d: Triple) -> tuple[Triple, Triple]:

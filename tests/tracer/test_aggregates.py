@@ -1,0 +1,396 @@
+"""The acceleration structure answers exactly as testing every object does, ray by ray.
+
+Random scenes (fixed seeds) with exact duplicates, nested and touching spheres, planes, a
+huge ground sphere and shapes that only have bounds()+intersect()+normals(); random rays from
+inside, outside and far away. Distances must be bit-identical, hit objects and prims equal.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from tracer import Color, Material, Plane, Point, Sphere, Vector
+from tracer.arrays import unit
+from tracer.geometry import aggregates, prepare_all
+from tracer.geometry.aggregates import Aggregate
+from tracer.geometry.shape import Batch, Shape, gather
+from tracer.geometry.sphere import _near_root
+
+
+class Ball(Shape):
+    """A sphere the structure knows only through bounds(), intersect() and normals()."""
+
+    def __init__(self, center, radius, material=None) -> None:
+        super().__init__(material)
+        self.c, self.r = center, radius
+
+    def intersect(self, o, d):
+        x, y, z = self.c
+        return _near_root(o[0] - x, o[1] - y, o[2] - z, d, self.r * self.r)
+
+    def normals(self, p, d, prim=None):
+        x, y, z = self.c
+        return unit(p[0] - x, p[1] - y, p[2] - z)
+
+    def bounds(self):
+        x, y, z = self.c
+        r = self.r
+        return (x - r, y - r, z - r), (x + r, y + r, z + r)
+
+
+class BallBatch(Batch):
+    """Many Balls at once, normals included (what a solids class batch would offer)."""
+
+    def __init__(self, balls) -> None:
+        self.c = np.array([b.c for b in balls], dtype=np.float64)
+        self.r = np.array([b.r for b in balls], dtype=np.float64)
+        self.lo, self.hi = self.c - self.r[:, None], self.c + self.r[:, None]
+
+    def intersect_pairs(self, o, d, rays, prims):
+        c, r = self.c[prims], self.r[prims]
+        ox, oy, oz = gather(o, rays)
+        return _near_root(ox - c[..., 0], oy - c[..., 1], oz - c[..., 2], gather(d, rays), r * r)
+
+    def normals(self, p, d, prims):
+        c = self.c[prims]
+        return unit(p[0] - c[:, 0], p[1] - c[:, 1], p[2] - c[:, 2])
+
+
+class Pair(Shape):
+    """Two balls as one object (a CSG union): prim says which, each with its own material."""
+
+    def __init__(self, a, b, ra, material, other) -> None:
+        super().__init__(material)
+        self.parts = [Ball(a, ra), Ball(b, ra * 0.7)]
+        self.other = other
+
+    def intersect(self, o, d):
+        (t0, h0), (t1, h1) = (p.intersect(o, d) for p in self.parts)
+        second = h1 & (~h0 | (t1 < t0))
+        return np.where(second, t1, t0), h0 | h1, second.astype(np.intp)
+
+    def normals(self, p, d, prim=None):
+        n0, n1 = self.parts[0].normals(p, d), self.parts[1].normals(p, d)
+        return tuple(np.where(prim == 1, b, a) for a, b in zip(n0, n1, strict=True))
+
+    def bounds(self):
+        boxes = np.array([p.bounds() for p in self.parts])
+        return tuple(boxes[:, 0].min(axis=0)), tuple(boxes[:, 1].max(axis=0))
+
+    def materials(self):
+        return [self.material, self.other]
+
+    def material_ids(self, prim):
+        return np.asarray(prim, dtype=np.intp)
+
+
+class CloudBatch(Batch):
+    def __init__(self, centers, r) -> None:
+        self.c, self.r = centers, r
+        self.lo, self.hi = centers - r, centers + r
+
+    def intersect_pairs(self, o, d, rays, prims):
+        c = self.c[prims]
+        ox, oy, oz = gather(o, rays)
+        return _near_root(
+            ox - c[..., 0], oy - c[..., 1], oz - c[..., 2], gather(d, rays), self.r**2
+        )
+
+
+class Cloud(Shape):
+    """Many small balls as one object, like a mesh's triangles: prim is the ball's index."""
+
+    def __init__(self, centers, r, material=None) -> None:
+        super().__init__(material)
+        self.c, self.r = np.asarray(centers, dtype=np.float64), r
+
+    def primitives(self):
+        return CloudBatch(self.c, self.r)
+
+    def intersect(self, o, d):
+        n = d[0].shape[0]
+        best, prim = np.full(n, np.inf), np.zeros(n, dtype=np.intp)
+        for k in range(len(self.c)):
+            t, ok = CloudBatch(self.c[k : k + 1], self.r).intersect_pairs(o, d, None, 0)
+            ok &= t < best
+            best[ok], prim[ok] = t[ok], k
+        return best, best < np.inf, prim
+
+    def normals(self, p, d, prim=None):
+        c = self.c[prim]
+        return unit(p[0] - c[:, 0], p[1] - c[:, 1], p[2] - c[:, 2])
+
+    def bounds(self):
+        return tuple(self.c.min(axis=0) - self.r), tuple(self.c.max(axis=0) + self.r)
+
+
+def random_objects(seed: int, n: int = 300) -> list:
+    rng = np.random.default_rng(seed)
+    mats = [Material(Color(*rng.random(3))) for _ in range(4)]
+    objs: list = [Sphere(Point(0, 10000.5, 1), 10000.0)]  # Puray's ground: huge, beside
+    for k in range(n):
+        c = Point(*(rng.uniform(-2, 2, 3) * (1, 0.5, 1) + (0, 0, 3)))
+        r = float(rng.choice([0.05, 0.1, 0.3]))
+        objs.append(Sphere(c, r, mats[k % 4]))
+        if k % 7 == 0:
+            objs.append(Sphere(Point(c.x, c.y, c.z), r, mats[(k + 1) % 4]))  # duplicate
+        if k % 11 == 0:
+            objs.append(Sphere(Point(c.x + 2 * r, c.y, c.z), r))  # touching
+            objs.append(Sphere(c, r / 2))  # nested
+        if k % 13 == 0:
+            objs.append(Ball((c.x, c.y - 0.2, c.z), r))
+            objs.append(Ball((c.x, c.y - 0.2, c.z), r))  # coincident with the one before
+        if k % 29 == 0:
+            objs.append(Pair((c.x, c.y, c.z + 0.5), (c.x, c.y, c.z + 0.6), r, mats[0], mats[1]))
+    objs.append(Plane(Point(0, 0.5, 0), Vector(0, -1, 0)))
+    objs.append(Cloud(rng.uniform(-1, 1, (40, 3)) + np.array([0, -1, 4]), 0.08))
+    prepare_all(objs)
+    return objs
+
+
+def random_rays(seed: int, n: int = 20000, scale: float = 4.0):
+    rng = np.random.default_rng(seed)
+    o = tuple(rng.uniform(-scale, scale, n) + shift for shift in (0, 0, 2))
+    d = unit(*rng.normal(size=(3, n)))
+    return o, d
+
+
+@pytest.fixture
+def brute(monkeypatch):
+    def build(objects, eye=(0.0, 0.0, 0.0)):
+        with monkeypatch.context() as m:
+            m.setattr(aggregates, "MIN_PRIMS", 10**9)
+            return Aggregate(objects, eye)  # no structure: every object, in order
+
+    return build
+
+
+def assert_same_nearest(fast: Aggregate, slow: Aggregate, o, d) -> None:
+    t1, k1, p1 = fast.nearest(o, d)
+    t2, k2, p2 = slow.nearest(o, d)
+    np.testing.assert_array_equal(t1, t2)  # bit-identical distances, inf where none
+    np.testing.assert_array_equal(k1, k2)
+    hit = k2 >= 0
+    assert 0.05 < hit.mean() < 0.98  # the rays meet the scene, not all the same way
+    p1 = np.zeros_like(k1) if p1 is None else p1
+    p2 = np.zeros_like(k2) if p2 is None else p2
+    np.testing.assert_array_equal(p1[hit], p2[hit])
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_nearest_hits_equal_testing_every_object(brute, seed):
+    objects = random_objects(seed)
+    fast, slow = Aggregate(objects), brute(objects)
+    assert fast.grid is not None
+    assert slow.grid is None
+    assert 0 in fast.far.tolist()  # the ground sphere is tested beside the grid
+    o, d = random_rays(seed)
+    assert_same_nearest(fast, slow, o, d)
+
+
+def test_shared_origins_like_primary_rays(brute):
+    objects = random_objects(4)
+    fast, slow = Aggregate(objects, eye=(0, -0.35, -1)), brute(objects)
+    assert fast.eye_map is not None  # rays from the eye are answered by direction bins
+    rng = np.random.default_rng(4)
+    d = unit(rng.uniform(-1, 1, 30000), rng.uniform(-0.6, 0.6, 30000), np.ones(30000))
+    assert_same_nearest(fast, slow, (0.0, -0.35, -1.0), d)
+
+
+@pytest.mark.parametrize("scale", [1e2, 1e4])  # the far grid's rays; beyond it, one by one
+def test_rays_from_far_away_are_exact(brute, scale):
+    objects = random_objects(5)
+    fast, slow = Aggregate(objects), brute(objects)
+    assert fast.far_grid is not None  # the plane's far hit points start rays far away
+    o, d = random_rays(5, 4000)
+    far = tuple(a * scale for a in o)
+    target = np.random.default_rng(5).uniform(-1, 1, (3, 4000)) + np.array([[0], [0], [3]])
+    aim = unit(*(target - np.array(far)))
+    mixed_o = tuple(np.concatenate((a, b)) for a, b in zip(far, o, strict=True))
+    mixed_d = tuple(np.concatenate((a, b)) for a, b in zip(aim, d, strict=True))
+    assert_same_nearest(fast, slow, mixed_o, mixed_d)
+
+
+@pytest.mark.parametrize("seed", [6, 7])
+def test_any_hit_equals_testing_every_object(brute, seed):
+    objects = random_objects(seed)
+    fast, slow = Aggregate(objects), brute(objects)
+    o, d = random_rays(seed)
+    dist = np.random.default_rng(seed).uniform(0, 6, d[0].size)
+    dist[::5] = np.inf
+    blocked = fast.occluded(o, d, dist)
+    np.testing.assert_array_equal(blocked, slow.occluded(o, d, dist))
+    assert 0.05 < blocked.mean() < 0.95
+
+
+@pytest.mark.parametrize("seed", [10, 11])
+def test_shadow_rays_toward_a_light_equal_testing_every_object(brute, seed):
+    light = (1.5, -3.0, -2.0)
+    objects = random_objects(seed)
+    fast, slow = Aggregate(objects, lights=[light]), brute(objects)
+    assert light in fast.light_maps
+    rng = np.random.default_rng(seed)
+    n = 20000
+    p = (rng.uniform(-2, 2, n), rng.uniform(-1, 0.5, n), rng.uniform(1, 5, n))
+    lx, ly, lz = (light[a] - p[a] for a in range(3))
+    dist = np.sqrt(lx * lx + ly * ly + lz * lz)
+    d = unit(lx, ly, lz)
+    q = tuple(a + rng.normal(0, 1e-4, n) for a in p)  # the kernel's offset along the normal
+    blocked = fast.occluded(q, d, dist, toward=light)
+    np.testing.assert_array_equal(blocked, slow.occluded(q, d, dist))
+    assert 0.05 < blocked.mean() < 0.95
+
+
+def test_lattice_with_axis_aligned_rays_and_exact_ties(brute):
+    # Rays along the axes through touching balls: hits on cell boundaries, equal distances.
+    objects = [
+        Sphere(Point(i * 0.5, j * 0.5, k * 0.5), 0.25)
+        for i in range(8)
+        for j in range(8)
+        for k in range(8)
+    ]
+    objects += [Sphere(Point(1.0, 1.0, 1.0), 0.25), Ball((1.5, 1.0, 1.0), 0.25)]  # duplicates
+    prepare_all(objects)
+    fast, slow = Aggregate(objects), brute(objects)
+    g = np.repeat(np.arange(-1, 9) * 0.25, 10)
+    h = np.tile(np.arange(-1, 9) * 0.25, 10)
+    zero, one = np.zeros(g.size), np.ones(g.size)
+    for o, d in [
+        ((g, h, -one), (zero.copy(), zero.copy(), one.copy())),
+        ((-one, g, h), (one.copy(), zero.copy(), zero.copy())),
+        ((g, 5 * one, h), (zero.copy(), -one.copy(), zero.copy())),
+    ]:
+        assert_same_nearest(fast, slow, o, d)
+
+
+def test_one_object_with_many_primitives_plugs_in(brute):
+    rng = np.random.default_rng(8)
+    cloud = Cloud(rng.uniform(-1, 1, (500, 3)) + np.array([0, 0, 3]), 0.05)
+    objects = [Plane(Point(0, 1, 0), Vector(0, -1, 0)), cloud]
+    prepare_all(objects)
+    fast, slow = Aggregate(objects), brute(objects)
+    assert fast.grid is not None
+    assert fast.prim_objects == {1}
+    o, d = random_rays(8, 5000, scale=1.5)
+    assert_same_nearest(fast, slow, o, d)
+
+
+def test_a_lone_small_scene_keeps_the_plain_loop():
+    objects = [Sphere(Point(0, 10000.5, 1), 10000.0), Sphere(Point(0, 0, 1), 0.6)]
+    prepare_all(objects)
+    assert Aggregate(objects).grid is None
+
+
+def test_unbounded_shapes_go_beside_the_grid():
+    objects = [Sphere(Point(k, 0, 3), 0.3) for k in range(40)]
+    objects.insert(10, Plane(Point(0, 1, 0), Vector(0, -1, 0)))
+    prepare_all(objects)
+    agg = Aggregate(objects)
+    assert agg.far.tolist() == [10]
+    assert math.isinf(Shape(None).bounds()[1][0])
+
+
+SCENE = """\
+import random
+from tracer import *
+WIDTH, HEIGHT = 96, 54
+CAMERA = Vector(0, -0.35, -1)
+rng = random.Random(3)
+mats = [Material(Color(rng.random(), rng.random(), rng.random())) for _ in range(5)]
+mats.append(ChequeredMaterial(reflection=0.6))
+OBJECTS = [Sphere(Point(0, 10000.5, 1), 10000.0, ChequeredMaterial(ambient=0.2, reflection=0.2))]
+for i in range(300):
+    c = Point(rng.uniform(-2, 2), rng.uniform(-1.5, 0.4), rng.uniform(1, 5))
+    r = rng.uniform(0.05, 0.3)
+    OBJECTS.append(Sphere(c, r, rng.choice(mats)))
+    if i % 10 == 0:
+        OBJECTS.append(Sphere(Point(c.x, c.y, c.z), r, rng.choice(mats)))
+OBJECTS.append(Plane(Point(0, 0, 9), Vector(0, 0, -1), Material(Color(0.2, 0.3, 0.4))))
+LIGHTS = [Light(Point(1.5, -0.5, -10)), Light(Point(-0.5, -10.5, 0), Color(0.9, 0.9, 0.9))]
+"""
+
+
+@pytest.fixture
+def crowd(tmp_path):
+    from tracer.scene import SceneSource
+
+    path = tmp_path / "crowd.py"
+    path.write_text(SCENE)
+    return SceneSource.from_path(path)
+
+
+@pytest.mark.parametrize("shadows", [False, True], ids=["plain", "shadows"])
+def test_pictures_equal_testing_every_object(monkeypatch, crowd, shadows):
+    from tracer.render import load, render_rows
+    from tracer.settings import RenderSettings
+
+    settings = RenderSettings(shadows=shadows, samples=2)
+    fast = load(crowd, settings)
+    assert fast.kernel.aggregate.grid is not None
+    monkeypatch.setattr(aggregates, "MIN_PRIMS", 10**9)
+    slow = load(crowd, settings)
+    assert slow.kernel.aggregate.grid is None
+    image = render_rows(fast, settings, 0, 54)
+    np.testing.assert_array_equal(image, render_rows(slow, settings, 0, 54))
+    assert len(np.unique(image.reshape(-1, 3), axis=0)) > 100  # reflections, shadows, balls
+
+
+def test_the_structure_is_built_once_per_load(monkeypatch, crowd):
+    from tracer.geometry import grid
+    from tracer.render import load, render_rows, restore, snapshot
+    from tracer.settings import RenderSettings
+
+    built = []
+    init = grid.UniformGrid.__init__
+
+    def counting(self, *args, **kwargs):
+        built.append(1)
+        init(self, *args, **kwargs)
+
+    monkeypatch.setattr(grid.UniformGrid, "__init__", counting)
+    settings = RenderSettings(shadows=True)
+    loaded = load(crowd, settings)
+    assert built  # the grid (and the far grid: the scene has a plane)
+    at_load = len(built)
+    for y in range(0, 54, 6):  # nine blocks of rows
+        render_rows(loaded, settings, y, y + 6)
+    copy = restore(snapshot(loaded))  # what another worker process receives
+    for y in range(0, 54, 6):
+        render_rows(copy, settings, y, y + 6)
+    assert len(built) == at_load
+    assert copy.fingerprint() == loaded.fingerprint()
+
+
+def render_objects(objects, width=64, height=36):
+    from tracer import Light, PurayCamera
+    from tracer.render import LoadedScene, render_rows
+    from tracer.scene import Scene
+    from tracer.settings import RenderSettings
+    from tracer.trace import SceneArrays
+
+    camera = PurayCamera(Vector(0, -0.35, -1))
+    camera.prepare()
+    light = Light(Point(1.5, -0.5, -10))
+    light._pos, light._rgb = (1.5, -0.5, -10.0), (1.0, 1.0, 1.0)
+    scene = Scene("balls.py", width, height, camera, objects, [light])
+    loaded = LoadedScene(("balls",), scene, SceneArrays(scene))
+    return loaded, render_rows(loaded, RenderSettings(shadows=True), 0, height)
+
+
+def test_a_class_batch_answers_for_its_shapes_as_they_would(monkeypatch):
+    rng = np.random.default_rng(9)
+    shift = np.array([0, -0.3, 3])
+    balls = [Ball(tuple(rng.uniform(-1.5, 1.5, 3) + shift), 0.15) for _ in range(200)]
+    objects = [Sphere(Point(0, 10000.5, 1), 10000.0), *balls]
+    prepare_all(objects)
+    monkeypatch.setattr(Ball, "batch", classmethod(lambda cls, shapes: BallBatch(shapes)))
+    batched, image = render_objects(objects)
+    assert batched.kernel.normal_groups  # normals came from the batch
+    monkeypatch.undo()
+    single, alone = render_objects(objects)
+    assert not single.kernel.normal_groups
+    np.testing.assert_array_equal(image, alone)
+    assert len(np.unique(image.reshape(-1, 3), axis=0)) > 50
