@@ -4,7 +4,8 @@
 
 Times warm renders on 1 and 2 worker processes and ../shared/bench/ref.c (2 OpenMP threads,
 whole process) in the same run; prints Mpixel/s and our-time / C-time ratios. The last line
-is the 2-worker ratio. Also times the whole `puray render` command once it exists.
+is the 2-worker ratio. Also times the whole `puray render` command beside the floor every numpy
+program pays (`python -c "import numpy, PIL.Image"`).
 """
 
 from __future__ import annotations
@@ -65,6 +66,16 @@ def time_workers(processes: int, settings: RenderSettings, runs: int) -> float:
     return statistics.median(times[2:])
 
 
+def time_floor(runs: int) -> float:
+    """Return the start-up any numpy program pays: python -c "import numpy, PIL.Image"."""
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-c", "import numpy, PIL.Image"], check=True)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
 def time_cli(width: int, height: int, runs: int, tmp: Path) -> float | None:
     cli = ROOT / "tracer" / "cli.py"
     if not cli.exists():
@@ -92,13 +103,18 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmpdir:
         tmp = Path(tmpdir)
         c = time_c(w, h, args.runs, tmp)
+        floor = time_floor(max(3, args.runs // 2))
         cli = time_cli(w, h, max(3, args.runs // 2), tmp)
         ours = {n: time_workers(n, settings, args.runs) for n in (1, 2)}
     print(f"twoballs {w}x{h}, depth 5, median of {args.runs} runs")
     if c is not None:
         print(f"ref.c (2 threads, whole process): {c * 1e3:7.1f} ms  {mpix / c:6.2f} Mpix/s")
+    print(f"python -c 'import numpy, PIL':    {floor * 1e3:7.1f} ms  (the floor)")
     if cli is not None:
-        print(f"puray render (whole process):     {cli * 1e3:7.1f} ms  {mpix / cli:6.2f} Mpix/s")
+        print(
+            f"puray render (whole process):     {cli * 1e3:7.1f} ms  {mpix / cli:6.2f} Mpix/s"
+            f"  {cli / floor:5.2f}x the floor"
+        )
     for n, t in ours.items():
         ratio = f"  {t / c:5.2f}x ref.c" if c else ""
         print(
