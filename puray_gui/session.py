@@ -15,7 +15,8 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from tracer.errors import WorkerDied
+from tracer.animation.frames import in_frame
+from tracer.errors import SceneError, WorkerDied
 from tracer.scene import SceneSource
 from tracer.settings import RenderSettings
 from tracer.workers.service import JobFailed, JobFinished, JobStarted, RowsReady
@@ -47,6 +48,7 @@ class RenderSession(QObject):
     render_stopped = Signal()  # the user stopped the render; the pixels so far stay
     stale_changed = Signal(bool)  # the frame shows an older scene than the one on disk
     data_files_read = Signal(tuple)  # data files (OBJ, images) the scene read while loading
+    frames_known = Signal(int, float)  # the scene's FRAMES and FPS, from each load
 
     def __init__(
         self,
@@ -77,6 +79,8 @@ class RenderSession(QObject):
         self._retried = False
         self._closers: list[threading.Thread] = []
         self._scene_sizes: dict[str, tuple[int, int]] = {}  # the scenes' own, from renders
+        self.frame_number = 0  # which frame of an animated scene the preview shows
+        self.frames, self.fps = 1, 24.0  # the scene's FRAMES and FPS (from its last load)
         self._timer = QTimer(self, interval=DRAIN_MS)
         self._timer.timeout.connect(self._on_drain_timeout)
 
@@ -113,6 +117,9 @@ class RenderSession(QObject):
 
     def render(self, source: SceneSource) -> None:
         """Render a new version of the scene, cancelling the running render at once."""
+        if self.source is not None and source.path != self.source.path:
+            self.frame_number, self.frames, self.fps = 0, 1, 24.0  # another scene: its frame 0
+            self.frames_known.emit(1, 24.0)
         self.source = source
         self._retried = False
         self._submit()
@@ -122,6 +129,25 @@ class RenderSession(QObject):
         if self.source is not None:
             self._retried = False
             self._submit()
+
+    def render_frame(self, number: int) -> None:
+        """Render frame ``number`` of an animated scene as the preview."""
+        self.frame_number = number
+        self.rerender()
+
+    def show_frame(self, number: int, pixels) -> None:
+        """Show frame ``number`` from ``pixels`` rendered earlier with the preview settings."""
+        self.cancel()
+        self.frame_number = number
+        self.settings = self.options.preview_settings().with_(frame=number)
+        self.stopped = False
+        height, width = pixels.shape[:2]
+        resized = (width, height) != self.frame.size
+        self.frame.start(width, height)
+        self.frame.put_rows(0, height, pixels.tobytes())
+        if resized:
+            self.frame_resized.emit(width, height)
+        self.frame_updated.emit()
 
     def set_options(self, options: RenderOptions, rerender: bool = True) -> None:
         """Apply new options and re-render (a new worker pool if the worker count changed)."""
@@ -189,7 +215,7 @@ class RenderSession(QObject):
         assert self.source is not None
         if self.job is not None:
             self.service.cancel(self.job)
-        self.settings = self.options.preview_settings()
+        self.settings = self.options.preview_settings().with_(frame=self.frame_number)
         self.job = self.service.submit(self.source, self.settings, coarse=COARSE)
         self.running = True
         self.stopped = False
@@ -271,15 +297,24 @@ class RenderSession(QObject):
             self.frame_resized.emit(event.width, event.height)
         if event.files:
             self.data_files_read.emit(tuple(event.files))
+        self.frames, self.fps = event.frames, event.fps
+        self.frames_known.emit(event.frames, event.fps)
 
     def _on_job_failed(self, event: JobFailed) -> None:
         self.running = False
         self.job = None
-        if isinstance(event.error, WorkerDied) and not self._retried:
+        error = event.error
+        if isinstance(error, WorkerDied) and not self._retried:
             self._retried = True  # a worker was killed from outside: try once more
             self._submit()
             return
-        self._set_error(event.error)
+        if self.frame_number and _past_the_end(error):
+            self.frame_number = 0  # the saved scene has fewer frames: show its first
+            self._submit()
+            return
+        if self.frame_number or self.frames > 1:
+            error = in_frame(error, self.frame_number, self.frames)
+        self._set_error(error)
 
     def _set_error(self, error: Exception) -> None:
         self.error = error
@@ -292,3 +327,8 @@ class RenderSession(QObject):
         if stale != self.stale:
             self.stale = stale
             self.stale_changed.emit(stale)
+
+
+def _past_the_end(error: Exception) -> bool:
+    """Tell whether ``error`` says the frame asked for is past the scene's last frame."""
+    return isinstance(error, SceneError) and error.message.startswith("there is no frame ")

@@ -16,6 +16,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QMessageBox, QVBoxLayout, QWidget
 
+from ..animation_export import AnimationExporter
 from ..document import SceneDocument
 from ..editor import EDITOR_ENV, EDITOR_HINT, open_in_editor
 from ..exporter import Exporter
@@ -24,6 +25,8 @@ from ..options import RenderOptions
 from ..prefs import Prefs
 from ..resources import ICON, resource
 from ..session import RenderSession
+from ..timeline import Timeline
+from .qt_animation_export import QtAnimationExportFlow
 from .qt_cluster_panel import QtClusterPanel
 from .qt_error_panel import QtErrorPanel
 from .qt_export import QtExportFlow
@@ -32,6 +35,7 @@ from .qt_geometry import fit_window, place_window
 from .qt_recent_menu import QtRecentMenu
 from .qt_settings_panel import QtSettingsPanel
 from .qt_status_bar import QtStatusBar
+from .qt_timeline import QtTimeline
 from .qt_viewport import QtViewport
 
 APP_NAME = "Puray Live"
@@ -53,6 +57,8 @@ class QtMainWindow(QMainWindow):
         self._size_scene: str | None = None  # the scene whose resolution the options hold
         self._fitted = False  # fitted to the screen once shown
         self.viewport = QtViewport(session)
+        self.timeline = Timeline(session, parent=self)
+        self.timeline_bar = QtTimeline(self.timeline, keys_on=self.viewport)
         self.error_panel = QtErrorPanel()
         self.settings_panel = QtSettingsPanel(session.options)
         self.cluster_panel = QtClusterPanel(prefs.scheduler())
@@ -60,6 +66,8 @@ class QtMainWindow(QMainWindow):
         exporter.scheduler = prefs.scheduler()
         self.status = QtStatusBar(session)
         self.export_flow = QtExportFlow(exporter, prefs, self)
+        self.animation_exporter = AnimationExporter(session, self)
+        self.animation_flow = QtAnimationExportFlow(self.animation_exporter, prefs, self)
         self._arrange()
         self._build_menus()
         self._wire()
@@ -74,6 +82,7 @@ class QtMainWindow(QMainWindow):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.viewport, 1)
+        layout.addWidget(self.timeline_bar)
         layout.addWidget(self.error_panel)
         self.setCentralWidget(central)
         dock = QDockWidget("Render settings", self)
@@ -110,6 +119,10 @@ class QtMainWindow(QMainWindow):
         self.export_action = self._action(
             file, "&Export PNG...", self._on_export_triggered, "Ctrl+E"
         )
+        self.export_animation_action = self._action(
+            file, "Export &Animation...", self._on_export_animation_triggered, "Ctrl+Shift+A"
+        )
+        self.export_animation_action.setEnabled(False)  # until a scene sets FRAMES > 1
         file.addSeparator()
         self._action(file, "&Quit", self.close, std.Quit)
         view = bar.addMenu("&View")
@@ -141,6 +154,7 @@ class QtMainWindow(QMainWindow):
         self.recent_menu.scene_chosen.connect(self.open_scene)
         self.recent_menu.scene_missing.connect(self._on_recent_scene_missing)
         s.render_stopped.connect(self._on_render_stopped)
+        self.timeline.changed.connect(self._on_timeline_changed)
 
     # -- files ----------------------------------------------------------------------------
 
@@ -220,6 +234,9 @@ class QtMainWindow(QMainWindow):
     def _on_export_triggered(self) -> None:
         self.export_flow.start()
 
+    def _on_export_animation_triggered(self) -> None:
+        self.animation_flow.start()
+
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if self._dropped_scene(event) is not None:
             event.acceptProposedAction()
@@ -267,6 +284,9 @@ class QtMainWindow(QMainWindow):
 
     def _on_render_started(self, job: int) -> None:
         self._show_scene_size()
+
+    def _on_timeline_changed(self, frames: int, fps: float) -> None:
+        self.export_animation_action.setEnabled(frames > 1)
 
     def _on_render_stopped(self) -> None:
         self.say("Render stopped: the pixels rendered so far stay; F5 renders again")
