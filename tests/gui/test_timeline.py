@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
+from PIL import Image
 from PySide6.QtCore import Qt
 
 from puray_gui.frame_cache import FrameCache
@@ -181,3 +184,34 @@ def test_the_cache_is_bounded_and_keeps_the_frames_about_to_play():
     assert list(cache.next_missing(7, 8)) == [1, 2, 3, 4, 6]
     assert cache.use(("b",))
     assert cache.frames == {}
+
+
+def test_export_png_writes_the_frame_under_the_play_head(qtbot, make_live, tmp_path):
+    path = tmp_path / "moving.py"
+    path.write_text(animated())
+    live = make_live(path, RenderOptions(preview_scale=50))
+    with qtbot.waitSignal(live.session.render_finished, timeout=WAIT_MS):
+        live.window.timeline.seek(4)
+    out = tmp_path / "four.png"
+    with qtbot.waitSignal(live.exporter.finished, timeout=WAIT_MS):
+        live.window.export_flow.start(str(out))
+    live.exporter.wait()
+    with Image.open(out) as image:
+        np.testing.assert_array_equal(np.asarray(image.convert("RGB")), frame_of(path, 4))
+        assert json.loads(image.text["Settings"])["frame"] == 4
+
+
+def test_a_save_with_fewer_frames_than_the_play_head_shows_frame_0(qtbot, make_live, tmp_path):
+    path = tmp_path / "moving.py"
+    path.write_text(animated(frames=6))
+    live = make_live(path)
+    timeline = live.window.timeline
+    _all_cached(qtbot, live)
+    timeline.seek(5)
+    with qtbot.waitSignal(timeline.changed, timeout=WAIT_MS):
+        SAVE_STYLES["temp_then_rename"](path, animated(frames=3))
+    qtbot.waitUntil(lambda: not live.session.running, timeout=WAIT_MS)
+    assert (timeline.frames, timeline.current) == (3, 0)
+    assert live.session.error is None
+    assert live.window.timeline_bar.label.text() == "frame 0 / 3"
+    np.testing.assert_array_equal(live.session.frame.pixels, frame_of(path, 0))
