@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QSizePolicy,
     QSlider,
     QStyle,
+    QStyleOptionSlider,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -27,26 +28,47 @@ TRACK = QColor(0, 0, 0, 40)
 
 
 class QtCacheStrip(QWidget):
-    """A thin bar under the slider: frames cached (solid) and rendering ahead (pale)."""
+    """A thin bar under the slider: frames cached (solid) and rendering ahead (pale).
 
-    def __init__(self, timeline: Timeline, parent: QWidget | None = None) -> None:
+    Each frame's mark sits under the slider handle's centre at that frame.
+    """
+
+    def __init__(self, timeline: Timeline, slider: QSlider, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.timeline = timeline
+        self.timeline, self.slider = timeline, slider
         self.setFixedHeight(4)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         timeline.cached_changed.connect(self.update)
         timeline.frame_changed.connect(self.update)
 
+    def _span(self) -> tuple[float, float]:
+        """Return the x of frame 0's handle centre and the distance from one frame to the next."""
+        option = QStyleOptionSlider()
+        self.slider.initStyleOption(option)
+        style, control = self.slider.style(), QStyle.ComplexControl.CC_Slider
+        groove = style.subControlRect(
+            control, option, QStyle.SubControl.SC_SliderGroove, self.slider
+        )
+        handle = style.subControlRect(
+            control, option, QStyle.SubControl.SC_SliderHandle, self.slider
+        )
+        left = self.slider.x() - self.x() + groove.x() + handle.width() / 2
+        span = max(1, groove.width() - handle.width())
+        return left, span / max(1, self.timeline.frames - 1)
+
     def paintEvent(self, event) -> None:
         painter = QPainter(self)
-        painter.fillRect(self.rect(), TRACK)
         count = max(1, self.timeline.frames)
-        step = self.width() / count
+        left, step = self._span()
+        painter.fillRect(QRectF(left - step / 2, 0, step * count, self.height()), TRACK)
         for number in self.timeline.rendering_ahead:
-            painter.fillRect(QRectF(number * step, 0, step, self.height()), RENDERING)
+            painter.fillRect(
+                QRectF(left + (number - 0.5) * step, 0, step, self.height()), RENDERING
+            )
         for number in self.timeline.cache.frames:
             if number < count:
-                painter.fillRect(QRectF(number * step, 0, step, self.height()), CACHED)
+                box = QRectF(left + (number - 0.5) * step, 0, step, self.height())
+                painter.fillRect(box, CACHED)
         painter.end()
 
 
@@ -78,7 +100,7 @@ class QtTimeline(QWidget):
         self.label = QLabel()
         self.label.setMinimumWidth(self.label.fontMetrics().horizontalAdvance("frame 8888 / 8888"))
         self.label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        self.strip = QtCacheStrip(timeline)
+        self.strip = QtCacheStrip(timeline, self.slider)
         self._arrange()
         self._show_playing(False)
         timeline.changed.connect(self._on_timeline_changed)
