@@ -57,7 +57,7 @@ class Timeline(QObject):
         session.render_started.connect(self._on_render_started)
         session.render_finished.connect(self._on_render_finished)
         session.render_failed.connect(self._on_render_failed)
-        session.render_stopped.connect(self.pause)
+        session.render_stopped.connect(self._on_render_stopped)
 
     # -- public API -----------------------------------------------------------------------
 
@@ -165,9 +165,9 @@ class Timeline(QObject):
 
     def _on_render_started(self, job: int) -> None:
         self._cancel_ahead()  # never let frames ahead delay the preview
+        self._failed.clear()  # a new render: frames that failed ahead may be tried again
         version = self._version()
         if version is not None and self.cache.use(version):
-            self._failed.clear()
             self.cached_changed.emit()
 
     def _on_render_finished(self, seconds: float) -> None:
@@ -181,6 +181,12 @@ class Timeline(QObject):
     def _on_render_failed(self, error: Exception) -> None:
         self.pause()
         self._cancel_ahead()
+
+    def _on_render_stopped(self) -> None:
+        """Esc stops everything: playing and the frames rendering ahead."""
+        self.pause()
+        self._cancel_ahead()
+        self.cached_changed.emit()
 
     # -- rendering ahead ------------------------------------------------------------------
 

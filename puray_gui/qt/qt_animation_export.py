@@ -58,6 +58,7 @@ class QtAnimationExportFlow(QObject):
         total = self.exporter.total
         self.dialog = QProgressDialog(self.describe(0), "Cancel", 0, 100 * total, self.window)
         self.dialog.setWindowTitle(TITLE)
+        self.dialog.setMinimumWidth(380)  # the label changes every frame: keep the box still
         self.dialog.setWindowModality(Qt.WindowModality.NonModal)
         self.dialog.setMinimumDuration(300)
         self.dialog.setAutoClose(False)
