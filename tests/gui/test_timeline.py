@@ -141,6 +141,8 @@ def test_a_save_while_playing_renders_the_play_head_first(
     qtbot.wait(150)
     SAVE_STYLES["temp_then_rename"](path, animated(fps=20, colour="#00FF00"))
     qtbot.waitUntil(lambda: session.source.digest != old_digest, timeout=WAIT_MS)
+    shown: list = []
+    timeline.frame_changed.connect(shown.append)
     assert all(k != old_digest for k in timeline.cache.version)  # the old frames are gone
     qtbot.waitUntil(lambda: len(timeline.cache.frames) == 6, timeout=WAIT_MS)
     timeline.pause()
@@ -151,7 +153,7 @@ def test_a_save_while_playing_renders_the_play_head_first(
     assert following == [(head + k) % 6 for k in range(1, 6)]  # then the ones after it
     for k in range(6):
         np.testing.assert_array_equal(timeline.cache.get(k), frame_of(path, k))
-    assert timeline.current != head or len(new) == 6  # playing went on
+    assert len(set(shown)) > 2  # playing went on, as fast as the new frames arrived
 
 
 def test_an_error_in_one_frame_names_it(qtbot, make_live, tmp_path):
