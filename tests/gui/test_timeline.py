@@ -83,6 +83,14 @@ def test_scrubbing_to_a_cached_frame_shows_it_without_a_render(
     qtbot.keyClick(live.window.viewport, Qt.Key.Key_End)
     assert bar.label.text() == "frame 5 / 6"
     np.testing.assert_array_equal(live.session.frame.pixels, frame_of(path, 5))
+    qtbot.keyClick(live.window.viewport, Qt.Key.Key_Right)  # the last frame: stays
+    qtbot.keyClick(live.window.viewport, Qt.Key.Key_Home)
+    qtbot.keyClick(live.window.viewport, Qt.Key.Key_Period)
+    qtbot.keyClick(live.window.viewport, Qt.Key.Key_Period)
+    qtbot.keyClick(live.window.viewport, Qt.Key.Key_Comma)
+    assert bar.label.text() == "frame 1 / 6"
+    assert bar.slider.value() == 1
+    np.testing.assert_array_equal(live.session.frame.pixels, frame_of(path, 1))
     qtbot.wait(200)
     assert calls == []  # every frame came from the cache
     assert not live.session.running
