@@ -1,7 +1,8 @@
 """Export every frame of the animated scene to GIF/APNG/WebP/MP4 at full size, never blocking.
 
-The frames render as side jobs of the session's service (a few in flight, handed to the
-writer in frame order), exactly as ``puray render`` renders them, and go to the writers of
+The frames render as side jobs of the session's service, or on the Dask scheduler chosen for
+exports (a few in flight, handed to the writer in frame order), exactly as ``puray render``
+renders them, and go to the writers of
 :mod:`tracer.animation.writers`: nothing is written unless every frame rendered, and the file
 appears in one step. The final encoding (a GIF's palette, say) runs on a thread.
 """
@@ -23,6 +24,7 @@ from tracer.scene import SceneSource
 from tracer.settings import RenderSettings
 from tracer.workers.events import JobFailed, JobFinished, JobStarted, RowsReady
 
+from .cluster_link import ClusterLink
 from .session import RenderSession
 
 #: File types the window exports, as (name filter, suffix).
@@ -50,10 +52,22 @@ class AnimationExporter(QObject):
     finished = Signal(str)  # path written
     failed = Signal(str)  # why nothing was written (naming the frame)
     cancelled = Signal()
+    noticed = Signal(str)  # where the frames render, when not on the local workers
 
-    def __init__(self, session: RenderSession, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        session: RenderSession,
+        parent: QObject | None = None,
+        cluster: ClusterLink | None = None,
+    ) -> None:
         super().__init__(parent)
         self.session = session
+        self.scheduler = ""  # a Dask scheduler to render on ("": the local workers)
+        self.cluster = cluster if cluster is not None else ClusterLink(self)
+        self.cluster.connected.connect(self._on_cluster_connected)
+        self.cluster.unavailable.connect(self._on_cluster_unavailable)
+        self._waiting_for: str | None = None  # the scheduler the export waits to connect to
+        self._on_cluster = False
         self.path = ""
         self.total = 0
         self._writer: Writer | None = None
@@ -89,7 +103,12 @@ class AnimationExporter(QObject):
         self._jobs.clear()
         self._order.clear()
         self._started = time.perf_counter()
-        self._submit_more()
+        self._on_cluster = False
+        if self.scheduler:
+            self._waiting_for = self.scheduler
+            self.cluster.connect_to(self.scheduler)  # -> _on_cluster_connected / _unavailable
+        else:
+            self._submit_more()
 
     def cancel(self) -> None:
         """Stop rendering; nothing is written (an encoding already under way completes)."""
@@ -119,22 +138,47 @@ class AnimationExporter(QObject):
             "Frames": f"0 to {self.total - 1} of {self.total}",
         }
 
+    def _on_cluster_connected(self, spec: str, service) -> None:
+        if spec != self._waiting_for or self._writer is None:
+            return  # cancelled, or an older request
+        self._waiting_for, self._on_cluster = None, True
+        self.noticed.emit(f"Rendering on the Dask cluster {spec}")
+        self._submit_more()
+
+    def _on_cluster_unavailable(self, spec: str, why: str) -> None:
+        if spec != self._waiting_for or self._writer is None:
+            return
+        self._waiting_for = None
+        self.noticed.emit(f"{why}: exporting with the local workers instead")
+        self._submit_more()
+
     def _ahead(self) -> int:
-        return getattr(self.session.service, "processes", 1) + 1
+        service = self.cluster.service if self._on_cluster else self.session.service
+        try:
+            return int(service.processes) + 1
+        except (AttributeError, TypeError, ValueError):
+            return 2
 
     def _submit_more(self) -> None:
         assert self._source is not None
         while len(self._order) < self._ahead() and self._next < self.total:
             frame = _Frame(self._next)
             settings = self._settings.with_(frame=self._next)
-            job = self.session.submit_side_job(self._source, settings, self._on_event)
+            if self._on_cluster:
+                job = self.cluster.submit(self._source, settings, self._on_event)
+            else:
+                job = self.session.submit_side_job(self._source, settings, self._on_event)
             self._jobs[job] = frame
             self._order.append(frame)
             self._next += 1
 
     def _stop(self) -> None:
+        self._waiting_for = None
         for job in list(self._jobs):
-            self.session.cancel_side_job(job)
+            if self._on_cluster:
+                self.cluster.cancel(job)
+            else:
+                self.session.cancel_side_job(job)
         self._jobs.clear()
         self._order.clear()
         if self._writer is not None:

@@ -27,6 +27,9 @@ class QtAnimationExportFlow(QObject):
         exporter.writing.connect(self._on_exporter_writing)
         exporter.finished.connect(self._on_exporter_finished)
         exporter.failed.connect(self._on_exporter_failed)
+        exporter.noticed.connect(self._on_exporter_noticed)
+        self.notice = ""  # where the frames render, shown under the progress
+        self._frame = 0  # the frame being rendered
 
     def ask_path(self) -> str:
         """Ask where to save (GIF by default), in the scene's folder; replacing is confirmed."""
@@ -41,7 +44,8 @@ class QtAnimationExportFlow(QObject):
     def describe(self, frame: int) -> str:
         """Return the progress text, e.g. 'Rendering virus.gif: frame 12 of 48'."""
         name = os.path.basename(self.exporter.path)
-        return f"Rendering {name}: frame {frame} of {self.exporter.total}"
+        text = f"Rendering {name}: frame {frame} of {self.exporter.total}"
+        return f"{text}\n{self.notice}" if self.notice else text
 
     def start(self, path: str | None = None) -> None:
         """Export to ``path`` (asking for one when None)."""
@@ -52,6 +56,7 @@ class QtAnimationExportFlow(QObject):
         if not path:
             return
         self.prefs.set_folder("export", path)
+        self.notice, self._frame = "", 0
         self.exporter.export(path)
         if not self.exporter.busy:
             return  # refused before rendering: the failure is shown
@@ -85,8 +90,15 @@ class QtAnimationExportFlow(QObject):
 
     def _on_exporter_progressed(self, done: float, frame: int) -> None:
         if self.dialog is not None:
+            self._frame = frame
             self.dialog.setValue(round(100 * done))
             self.dialog.setLabelText(self.describe(frame))
+
+    def _on_exporter_noticed(self, text: str) -> None:
+        self.notice = text
+        self._say(text)
+        if self.dialog is not None:
+            self.dialog.setLabelText(self.describe(self._frame))
 
     def _on_exporter_writing(self) -> None:
         if self.dialog is not None:

@@ -66,7 +66,8 @@ class QtMainWindow(QMainWindow):
         exporter.scheduler = prefs.scheduler()
         self.status = QtStatusBar(session)
         self.export_flow = QtExportFlow(exporter, prefs, self)
-        self.animation_exporter = AnimationExporter(session, self)
+        self.animation_exporter = AnimationExporter(session, self, exporter.cluster)
+        self.animation_exporter.scheduler = exporter.scheduler
         self.animation_flow = QtAnimationExportFlow(self.animation_exporter, prefs, self)
         self._arrange()
         self._build_menus()
@@ -270,6 +271,7 @@ class QtMainWindow(QMainWindow):
     def _on_scheduler_changed(self, spec: str) -> None:
         self.prefs.set_scheduler(spec)
         self.exporter.scheduler = spec
+        self.animation_exporter.scheduler = spec
 
     def _on_options_changed(self, options: RenderOptions) -> None:
         self.prefs.set_options(options)

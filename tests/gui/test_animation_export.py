@@ -162,3 +162,29 @@ def test_replacing_a_file_is_asked_first(qtbot, make_live, tmp_path):
     modals.stop()
     exporter.wait()
     assert len(_frames(out)) == 6
+
+
+def test_export_on_a_local_dask_cluster_equals_the_local_frames(qtbot, make_live, tmp_path):
+    pytest.importorskip("distributed")
+    scene, live = _open(qtbot, make_live, tmp_path)
+    panel = live.window.cluster_panel
+    panel.address.setText("local:2")
+    panel.address.editingFinished.emit()
+    notices: list = []
+    live.window.animation_exporter.noticed.connect(notices.append)
+    out = _export(qtbot, live, scene.parent / "cluster.png")
+    assert notices == ["Rendering on the Dask cluster local:2"]
+    frames = _frames(out)
+    assert len(frames) == 6
+    for k, pixels in enumerate(frames):
+        np.testing.assert_array_equal(pixels, frame_of(scene, k))
+
+
+def test_an_unreachable_scheduler_falls_back_to_the_local_workers(qtbot, make_live, tmp_path):
+    scene, live = _open(qtbot, make_live, tmp_path)
+    panel = live.window.cluster_panel
+    panel.address.setText("tcp://127.0.0.1:9")
+    panel.address.editingFinished.emit()
+    out = _export(qtbot, live, scene.parent / "fallback.webp")
+    assert "exporting with the local workers instead" in live.window.animation_flow.notice
+    assert len(_frames(out)) == 6
