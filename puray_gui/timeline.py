@@ -9,10 +9,11 @@ settings) and start again once it has finished. A cached frame shows at once, wi
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 import numpy as np
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
 from tracer.workers.events import JobFailed, JobFinished, JobStarted, RowsReady
 
@@ -51,8 +52,9 @@ class Timeline(QObject):
         self._due = False  # playing, and the next frame is late: show it when it arrives
         self._ahead: dict[int, _Ahead] = {}  # job id -> frame
         self._failed: set[int] = set()  # frames of this version that failed ahead
-        self._timer = QTimer(self)
+        self._timer = QTimer(self, singleShot=True, timerType=Qt.TimerType.PreciseTimer)
         self._timer.timeout.connect(self._on_play_timeout)
+        self._next_at = 0.0  # when the next frame is due (perf_counter seconds)
         session.frames_known.connect(self._on_frames_known)
         session.render_started.connect(self._on_render_started)
         session.render_finished.connect(self._on_render_finished)
@@ -100,7 +102,7 @@ class Timeline(QObject):
         if not self.animated or self.playing:
             return
         self.playing = True
-        self._timer.start(self._interval_ms())
+        self._schedule(restart=True)
         self.playing_changed.emit(True)
 
     def pause(self) -> None:
@@ -122,14 +124,20 @@ class Timeline(QObject):
 
     # -- playing --------------------------------------------------------------------------
 
-    def _interval_ms(self) -> int:
-        return max(1, round(1000 / self.fps))
+    def _schedule(self, restart: bool = False) -> None:
+        """Time the next frame 1/FPS after this one was due (no drift), or after now."""
+        now, period = time.perf_counter(), 1 / self.fps
+        if restart or self._next_at < now - period:  # late (or starting): from now on
+            self._next_at = now
+        self._next_at += period
+        self._timer.start(max(0, round(1000 * (self._next_at - now))))
 
     def _on_play_timeout(self) -> None:
         following = (self.current + 1) % self.frames
         if following in self.cache:
             self._due = False
             self.seek(following)
+            self._schedule()
         elif following in self._failed:
             self.pause()
             self.seek(following)  # the preview renders it and shows its error
@@ -142,7 +150,7 @@ class Timeline(QObject):
         if self.playing and self._due and following in self.cache:
             self._due = False
             self.seek(following)
-            self._timer.start(self._interval_ms())  # the next one no sooner than 1/FPS
+            self._schedule(restart=True)  # the next one no sooner than 1/FPS
 
     # -- the session ----------------------------------------------------------------------
 
@@ -155,8 +163,6 @@ class Timeline(QObject):
     def _on_frames_known(self, frames: int, fps: float) -> None:
         if (frames, fps) != (self.frames, self.fps):
             self.frames, self.fps = frames, fps
-            if self.playing:
-                self._timer.setInterval(self._interval_ms())
             if not self.animated:
                 self.pause()
                 self._cancel_ahead()

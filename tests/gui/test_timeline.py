@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 
 import numpy as np
 from PIL import Image
@@ -122,13 +123,16 @@ def test_play_advances_and_loops(qtbot, make_live, tmp_path):
     _all_cached(qtbot, live)
     timeline = live.window.timeline
     shown: list = []
+    times: list = []
     live.session.frame_updated.connect(lambda: shown.append(timeline.current))
+    live.session.frame_updated.connect(lambda: times.append(time.perf_counter()))
     qtbot.keyClick(live.window.viewport, Qt.Key.Key_Space)
     assert timeline.playing
     qtbot.waitUntil(lambda: len(shown) >= 9, timeout=WAIT_MS)
     qtbot.keyClick(live.window.viewport, Qt.Key.Key_Space)
     assert not timeline.playing
     assert shown[:9] == [1, 2, 3, 4, 5, 0, 1, 2, 3]
+    assert times[8] - times[0] >= 8 / 50 - 0.01  # at FPS, not as fast as the cache allows
     number = timeline.current
     np.testing.assert_array_equal(live.session.frame.pixels, frame_of(path, number))
 
