@@ -67,7 +67,8 @@ class Exporter(QObject):
             return
         self.path = os.path.abspath(path)
         self._source = session.source
-        self._settings = session.options.full_settings().with_(camera=session.camera)
+        full = session.options.full_settings()
+        self._settings = full.with_(camera=session.camera, frame=session.frame_number)
         if self._preview_is_final():
             pixels = session.frame.pixels.copy()
             self._write(pixels, session.elapsed)

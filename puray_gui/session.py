@@ -15,7 +15,8 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from tracer.errors import WorkerDied
+from tracer.animation.frames import in_frame
+from tracer.errors import SceneError, WorkerDied
 from tracer.scene import SceneSource
 from tracer.settings import RenderSettings
 from tracer.workers.service import JobFailed, JobFinished, JobStarted, PixelPicked, RowsReady
@@ -49,6 +50,7 @@ class RenderSession(QObject):
     render_stopped = Signal()  # the user stopped the render; the pixels so far stay
     stale_changed = Signal(bool)  # the frame shows an older scene than the one on disk
     data_files_read = Signal(tuple)  # data files (OBJ, images) the scene read while loading
+    frames_known = Signal(int, float)  # the scene's FRAMES and FPS, from each load
 
     def __init__(
         self,
@@ -86,6 +88,8 @@ class RenderSession(QObject):
         self.fast = False  # the current render is a quick preview of a moving camera
         self.objects: tuple = ()  # (class, file, line) of each object: what frame.ids mean
         self.shown_source: SceneSource | None = None  # the version whose pixels are on show
+        self.frame_number = 0  # which frame of an animated scene the preview shows
+        self.frames, self.fps = 1, 24.0  # the scene's FRAMES and FPS (from its last load)
         self._timer = QTimer(self, interval=DRAIN_MS)
         self._timer.timeout.connect(self._on_drain_timeout)
 
@@ -122,6 +126,9 @@ class RenderSession(QObject):
 
     def render(self, source: SceneSource) -> None:
         """Render a new version of the scene, cancelling the running render at once."""
+        if self.source is not None and source.path != self.source.path:
+            self.frame_number, self.frames, self.fps = 0, 1, 24.0  # another scene: its frame 0
+            self.frames_known.emit(1, 24.0)
         self.source = source
         self._retried = False
         self.fast = False
@@ -141,6 +148,25 @@ class RenderSession(QObject):
             self._retried = False
             self.fast = fast
             self._submit()
+
+    def render_frame(self, number: int) -> None:
+        """Render frame ``number`` of an animated scene as the preview."""
+        self.frame_number = number
+        self.rerender()
+
+    def show_frame(self, number: int, pixels) -> None:
+        """Show frame ``number`` from ``pixels`` rendered earlier with the preview settings."""
+        self.cancel()
+        self.frame_number = number
+        self.settings = self.options.preview_settings().with_(frame=number)
+        self.stopped = False
+        height, width = pixels.shape[:2]
+        resized = (width, height) != self.frame.size
+        self.frame.start(width, height)
+        self.frame.put_rows(0, height, pixels.tobytes())
+        if resized:
+            self.frame_resized.emit(width, height)
+        self.frame_updated.emit()
 
     def set_options(self, options: RenderOptions, rerender: bool = True) -> None:
         """Apply new options and re-render (a new worker pool if the worker count changed)."""
@@ -224,7 +250,7 @@ class RenderSession(QObject):
         assert self.source is not None
         if self.job is not None:
             self.service.cancel(self.job)
-        self.settings = self.options.preview_settings()
+        self.settings = self.options.preview_settings().with_(frame=self.frame_number)
         if self.camera is not None:
             self.settings = self.settings.with_(camera=self.camera)
         if self.fast:
@@ -317,15 +343,24 @@ class RenderSession(QObject):
             self.data_files_read.emit(tuple(event.files))
         if event.camera is not None:
             self.scene_camera = event.camera
+        self.frames, self.fps = event.frames, event.fps
+        self.frames_known.emit(event.frames, event.fps)
 
     def _on_job_failed(self, event: JobFailed) -> None:
         self.running = False
         self.job = None
-        if isinstance(event.error, WorkerDied) and not self._retried:
+        error = event.error
+        if isinstance(error, WorkerDied) and not self._retried:
             self._retried = True  # a worker was killed from outside: try once more
             self._submit()
             return
-        self._set_error(event.error)
+        if self.frame_number and _past_the_end(error):
+            self.frame_number = 0  # the saved scene has fewer frames: show its first
+            self._submit()
+            return
+        if self.frame_number or self.frames > 1:
+            error = in_frame(error, self.frame_number, self.frames)
+        self._set_error(error)
 
     def _set_error(self, error: Exception) -> None:
         self.error = error
@@ -338,3 +373,8 @@ class RenderSession(QObject):
         if stale != self.stale:
             self.stale = stale
             self.stale_changed.emit(stale)
+
+
+def _past_the_end(error: Exception) -> bool:
+    """Tell whether ``error`` says the frame asked for is past the scene's last frame."""
+    return isinstance(error, SceneError) and error.message.startswith("there is no frame ")

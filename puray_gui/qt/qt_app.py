@@ -54,6 +54,7 @@ class LiveApp:
 
     def close(self) -> None:
         self.exporter.close()
+        self.window.animation_exporter.close()
         self.document.close()
         self.session.close()
         self.prefs.sync()

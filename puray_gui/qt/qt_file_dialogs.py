@@ -11,8 +11,15 @@ import os
 from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QWidget
 
 
-def ask_save_path(parent: QWidget, title: str, start: str, name_filter: str, suffix: str) -> str:
-    """Return the file to write (ending in ``suffix``), or '' if the user cancelled."""
+def ask_save_path(
+    parent: QWidget,
+    title: str,
+    start: str,
+    name_filter: str,
+    suffix: str,
+    others: tuple[str, ...] = (),
+) -> str:
+    """Return the file to write (ending in ``suffix`` or one of ``others``), or '' if cancelled."""
     dialog = QFileDialog(parent, title, os.path.dirname(start), name_filter)
     dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
     dialog.setDefaultSuffix(suffix.lstrip("."))
@@ -21,7 +28,7 @@ def ask_save_path(parent: QWidget, title: str, start: str, name_filter: str, suf
     if dialog.exec() != QDialog.DialogCode.Accepted or not dialog.selectedFiles():
         return ""
     path = dialog.selectedFiles()[0]
-    if not path.lower().endswith(suffix.lower()):
+    if not path.lower().endswith(tuple(s.lower() for s in (suffix, *others))):
         path += suffix
     if os.path.exists(path) and not confirm_replace(parent, path):
         return ""

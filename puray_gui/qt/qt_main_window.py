@@ -16,6 +16,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QMessageBox, QVBoxLayout, QWidget
 
+from ..animation_export import AnimationExporter
 from ..document import SceneDocument
 from ..editor import EDITOR_ENV, EDITOR_HINT, open_in_editor
 from ..exporter import Exporter
@@ -26,6 +27,8 @@ from ..picker import Picker
 from ..prefs import Prefs
 from ..resources import ICON, resource
 from ..session import RenderSession
+from ..timeline import Timeline
+from .qt_animation_export import QtAnimationExportFlow
 from .qt_camera_mode import QtCameraMode
 from .qt_camera_panel import QtCameraPanel
 from .qt_cluster_panel import QtClusterPanel
@@ -40,6 +43,7 @@ from .qt_pick_panel import QtPickPanel, pick_dock
 from .qt_recent_menu import QtRecentMenu
 from .qt_settings_panel import QtSettingsPanel
 from .qt_status_bar import QtStatusBar
+from .qt_timeline import QtTimeline
 from .qt_viewport import QtViewport
 
 APP_NAME = "Puray Live"
@@ -61,6 +65,8 @@ class QtMainWindow(QMainWindow):
         self._size_scene: str | None = None  # the scene whose resolution the options hold
         self._fitted = False  # fitted to the screen once shown
         self.viewport = QtViewport(session)
+        self.timeline = Timeline(session, parent=self)
+        self.timeline_bar = QtTimeline(self.timeline, keys_on=self.viewport)
         self.error_panel = QtErrorPanel()
         self.settings_panel = QtSettingsPanel(session.options)
         self.cluster_panel = QtClusterPanel(prefs.scheduler())
@@ -77,6 +83,9 @@ class QtMainWindow(QMainWindow):
         self.camera_panel = QtCameraPanel(self.camera_mode)
         self.picker = Picker(session, self)
         self.pick_panel = QtPickPanel()
+        self.animation_exporter = AnimationExporter(session, self, exporter.cluster)
+        self.animation_exporter.scheduler = exporter.scheduler
+        self.animation_flow = QtAnimationExportFlow(self.animation_exporter, prefs, self)
         self._arrange()
         self._build_menus()
         self._wire()
@@ -92,6 +101,7 @@ class QtMainWindow(QMainWindow):
         layout.setSpacing(0)
         layout.addWidget(self.viewport, 1)
         layout.addWidget(self.compare_view, 1)  # in the viewport's place while comparing
+        layout.addWidget(self.timeline_bar)
         layout.addWidget(self.error_panel)
         self.setCentralWidget(central)
         dock = QDockWidget("Render settings", self)
@@ -135,6 +145,10 @@ class QtMainWindow(QMainWindow):
         self.export_action = self._action(
             file, "&Export PNG...", self._on_export_triggered, "Ctrl+E"
         )
+        self.export_animation_action = self._action(
+            file, "Export &Animation...", self._on_export_animation_triggered, "Ctrl+Shift+A"
+        )
+        self.export_animation_action.setEnabled(False)  # until a scene sets FRAMES > 1
         file.addSeparator()
         self._action(file, "&Quit", self.close, std.Quit)
         view = bar.addMenu("&View")
@@ -187,6 +201,7 @@ class QtMainWindow(QMainWindow):
         self.camera_mode.camera_changed.connect(self.history_flow.back_to_live)
         self.camera_mode.said.connect(self.say)
         self.history_flow.said.connect(self.say)
+        self.timeline.changed.connect(self._on_timeline_changed)
 
     # -- files ----------------------------------------------------------------------------
 
@@ -266,6 +281,9 @@ class QtMainWindow(QMainWindow):
     def _on_export_triggered(self) -> None:
         self.export_flow.start()
 
+    def _on_export_animation_triggered(self) -> None:
+        self.animation_flow.start()
+
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if self._dropped_scene(event) is not None:
             event.acceptProposedAction()
@@ -299,6 +317,7 @@ class QtMainWindow(QMainWindow):
     def _on_scheduler_changed(self, spec: str) -> None:
         self.prefs.set_scheduler(spec)
         self.exporter.scheduler = spec
+        self.animation_exporter.scheduler = spec
 
     def _on_options_changed(self, options: RenderOptions) -> None:
         self.prefs.set_options(options)
@@ -318,6 +337,9 @@ class QtMainWindow(QMainWindow):
         self.pick_panel.show_waiting(x, y)
         self.pick_dock.show()
         self.pick_dock.raise_()
+
+    def _on_timeline_changed(self, frames: int, fps: float) -> None:
+        self.export_animation_action.setEnabled(frames > 1)
 
     def _on_render_stopped(self) -> None:
         self.say("Render stopped: the pixels rendered so far stay; F5 renders again")

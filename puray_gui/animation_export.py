@@ -1,0 +1,251 @@
+"""Export every frame of the animated scene to GIF/APNG/WebP/MP4 at full size, never blocking.
+
+The frames render as side jobs of the session's service, or on the Dask scheduler chosen for
+exports (a few in flight, handed to the writer in frame order), exactly as ``puray render``
+renders them, and go to the writers of
+:mod:`tracer.animation.writers`: nothing is written unless every frame rendered, and the file
+appears in one step. The final encoding (a GIF's palette, say) runs on a thread.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from dataclasses import dataclass
+
+import numpy as np
+from PySide6.QtCore import QObject, Signal
+
+from tracer.animation.frames import in_frame
+from tracer.animation.video import MissingEncoder
+from tracer.animation.writers import Writer, open_writer
+from tracer.scene import SceneSource
+from tracer.settings import RenderSettings
+from tracer.workers.events import JobFailed, JobFinished, JobStarted, RowsReady
+
+from .cluster_link import ClusterLink
+from .session import RenderSession
+
+#: File types the window exports, as (name filter, suffix).
+FORMATS = (
+    ("GIF (*.gif)", ".gif"),
+    ("Animated PNG (*.png *.apng)", ".png"),
+    ("WebP (*.webp)", ".webp"),
+    ("MP4 video (*.mp4)", ".mp4"),
+)
+
+
+@dataclass
+class _Frame:
+    number: int
+    pixels: np.ndarray | None = None
+    rows: int = 0
+    done: bool = False
+
+
+class AnimationExporter(QObject):
+    """Render frames 0 to FRAMES-1 of the session's scene into one animation file."""
+
+    progressed = Signal(float, int)  # frames done (in part), the frame being rendered
+    writing = Signal()  # every frame rendered; the file is being encoded
+    finished = Signal(str)  # path written
+    failed = Signal(str)  # why nothing was written (naming the frame)
+    cancelled = Signal()
+    noticed = Signal(str)  # where the frames render, when not on the local workers
+
+    def __init__(
+        self,
+        session: RenderSession,
+        parent: QObject | None = None,
+        cluster: ClusterLink | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.scheduler = ""  # a Dask scheduler to render on ("": the local workers)
+        self.cluster = cluster if cluster is not None else ClusterLink(self)
+        self.cluster.connected.connect(self._on_cluster_connected)
+        self.cluster.unavailable.connect(self._on_cluster_unavailable)
+        self._waiting_for: str | None = None  # the scheduler the export waits to connect to
+        self._on_cluster = False
+        self.path = ""
+        self.total = 0
+        self._writer: Writer | None = None
+        self._source: SceneSource | None = None
+        self._settings = RenderSettings()
+        self._jobs: dict[int, _Frame] = {}
+        self._order: list[_Frame] = []  # submitted, not yet handed to the writer, in order
+        self._next = 0  # the next frame to submit
+        self._handed = 0
+        self._started = 0.0
+        self._thread: threading.Thread | None = None
+
+    @property
+    def busy(self) -> bool:
+        encoding = self._thread is not None and self._thread.is_alive()
+        return self._writer is not None or encoding
+
+    def export(self, path: str) -> None:
+        """Start exporting the scene's frames to ``path``; ``finished`` or ``failed`` follows."""
+        session = self.session
+        if session.source is None or session.frames < 2:
+            self.failed.emit("the open scene is not animated (it sets no FRAMES above 1)")
+            return
+        self.path, self.total = os.path.abspath(path), session.frames
+        self._source, self._settings = session.source, session.options.full_settings()
+        try:
+            writer = open_writer(self.path, session.fps)
+            writer.begin(range(self.total), self.total, self._metadata())
+        except (ValueError, MissingEncoder) as exc:
+            self.failed.emit(str(exc))
+            return
+        self._writer, self._next, self._handed = writer, 0, 0
+        self._jobs.clear()
+        self._order.clear()
+        self._started = time.perf_counter()
+        self._on_cluster = False
+        if self.scheduler:
+            self._waiting_for = self.scheduler
+            self.cluster.connect_to(self.scheduler)  # -> _on_cluster_connected / _unavailable
+        else:
+            self._submit_more()
+
+    def cancel(self) -> None:
+        """Stop rendering; nothing is written (an encoding already under way completes)."""
+        if self._writer is None:
+            return
+        self._stop()
+        self.cancelled.emit()
+
+    def close(self) -> None:
+        """Cancel, and wait for a file being encoded."""
+        self.cancel()
+        self.wait()
+
+    def wait(self, timeout: float = 60.0) -> None:
+        """Join the encoding thread (for shutdown and tests)."""
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    def _metadata(self) -> dict[str, object]:
+        assert self._source is not None
+        width, height = self.session.display_size
+        settings = {**self._settings.describe(), "width": width, "height": height}
+        return {
+            "Scene": self._source.path,
+            "Scene SHA-256": self._source.digest,
+            "Settings": {**settings, "frames": f"0:{self.total}", "fps": self.session.fps},
+            "Frames": f"0 to {self.total - 1} of {self.total}",
+        }
+
+    def _on_cluster_connected(self, spec: str, service) -> None:
+        if spec != self._waiting_for or self._writer is None:
+            return  # cancelled, or an older request
+        self._waiting_for, self._on_cluster = None, True
+        self.noticed.emit(f"Rendering on the Dask cluster {spec}")
+        self._submit_more()
+
+    def _on_cluster_unavailable(self, spec: str, why: str) -> None:
+        if spec != self._waiting_for or self._writer is None:
+            return
+        self._waiting_for = None
+        self.noticed.emit(f"{why}: exporting with the local workers instead")
+        self._submit_more()
+
+    def _ahead(self) -> int:
+        service = self.cluster.service if self._on_cluster else self.session.service
+        try:
+            return int(service.processes) + 1
+        except (AttributeError, TypeError, ValueError):
+            return 2
+
+    def _submit_more(self) -> None:
+        assert self._source is not None
+        while len(self._order) < self._ahead() and self._next < self.total:
+            frame = _Frame(self._next)
+            settings = self._settings.with_(frame=self._next)
+            if self._on_cluster:
+                job = self.cluster.submit(self._source, settings, self._on_event)
+            else:
+                job = self.session.submit_side_job(self._source, settings, self._on_event)
+            self._jobs[job] = frame
+            self._order.append(frame)
+            self._next += 1
+
+    def _stop(self) -> None:
+        self._waiting_for = None
+        for job in list(self._jobs):
+            if self._on_cluster:
+                self.cluster.cancel(job)
+            else:
+                self.session.cancel_side_job(job)
+        self._jobs.clear()
+        self._order.clear()
+        if self._writer is not None:
+            self._writer.abort()
+            self._writer = None
+
+    def _on_event(self, event) -> None:
+        frame = self._jobs.get(event.job)
+        if frame is None or self._writer is None:
+            return
+        if isinstance(event, JobStarted):
+            frame.pixels = np.zeros((event.height, event.width, 3), np.uint8)
+        elif isinstance(event, RowsReady) and not event.coarse and frame.pixels is not None:
+            rows = np.frombuffer(event.pixels, np.uint8).reshape(event.y1 - event.y0, -1, 3)
+            frame.pixels[event.y0 : event.y1] = rows
+            frame.rows += event.y1 - event.y0
+        elif isinstance(event, JobFinished):
+            del self._jobs[event.job]
+            frame.done = True
+            self._hand_on()
+        elif isinstance(event, JobFailed):
+            del self._jobs[event.job]
+            self._stop()
+            self.failed.emit(str(in_frame(event.error, frame.number, self.total)))
+            return
+        self._report()
+
+    def _hand_on(self) -> None:
+        """Give the writer every finished frame at the front; finish when all are written."""
+        assert self._writer is not None
+        try:
+            while self._order and self._order[0].done:
+                frame = self._order.pop(0)
+                assert frame.pixels is not None
+                self._writer.add(frame.number, frame.pixels)
+                self._handed += 1
+        except OSError as exc:
+            self._stop()
+            self.failed.emit(f"cannot write {self.path}: {exc.strerror or exc}")
+            return
+        self._submit_more()
+        if self._handed == self.total:
+            self._encode()
+
+    def _report(self) -> None:
+        if self._writer is None:
+            return
+        partial = sum(f.rows / len(f.pixels) for f in self._order if f.pixels is not None)
+        current = self._order[0].number if self._order else self.total - 1
+        self.progressed.emit(self._handed + partial, current)
+
+    def _encode(self) -> None:
+        writer, self._writer = self._writer, None
+        assert writer is not None
+        seconds = time.perf_counter() - self._started
+        self.writing.emit()
+        self._thread = threading.Thread(
+            target=self._commit, args=(writer, seconds), name="puray-export-animation"
+        )
+        self._thread.start()
+
+    def _commit(self, writer: Writer, seconds: float) -> None:
+        """Encode and put the file in place (on a thread; signals reach the GUI thread)."""
+        try:
+            writer.commit({"Render seconds": f"{seconds:.3f}"})
+        except Exception as exc:  # any failure: say it, leave nothing behind
+            writer.abort()
+            self.failed.emit(f"cannot write {self.path}: {getattr(exc, 'strerror', None) or exc}")
+            return
+        self.finished.emit(self.path)
