@@ -394,3 +394,24 @@ def test_a_class_batch_answers_for_its_shapes_as_they_would(monkeypatch):
     assert not single.kernel.normal_groups
     np.testing.assert_array_equal(image, alone)
     assert len(np.unique(image.reshape(-1, 3), axis=0)) > 50
+
+
+def test_shapes_with_prims_and_materials_render_as_without_the_structure(monkeypatch):
+    # Pair reports which ball was hit (prim) and shows a second material there: the grid
+    # must hand prims to normals() and material_ids() just as testing every object does.
+    rng = np.random.default_rng(12)
+    red, blue = Material(Color(1, 0.1, 0.1)), Material(Color(0.1, 0.2, 1), reflection=0.7)
+    objects: list = [Sphere(Point(0, 10000.5, 1), 10000.0)]
+    for _ in range(60):
+        x, y, z = rng.uniform(-1.2, 1.2), rng.uniform(-0.6, 0.3), rng.uniform(1.5, 4)
+        objects.append(Pair((x, y, z), (x + 0.12, y - 0.1, z - 0.1), 0.12, red, blue))
+        objects.append(Sphere(Point(x - 0.3, y, z + 0.3), 0.1))
+    prepare_all(objects)
+    fast, image = render_objects(objects, 96, 54)
+    assert fast.kernel.aggregate.grid is not None
+    monkeypatch.setattr(aggregates, "MIN_PRIMS", 10**9)
+    slow, alone = render_objects(objects, 96, 54)
+    assert slow.kernel.aggregate.grid is None
+    np.testing.assert_array_equal(image, alone)
+    blueish = (image[..., 2] > image[..., 0] + 60).mean()
+    assert 0.01 < blueish < 0.9  # the second material shows

@@ -18,8 +18,9 @@ from .shape import Batch, Shape, gather
 class ShapeBatch(Batch):
     """One shape without a batch: its box, and its own intersect on the rays that may hit it."""
 
-    def __init__(self, shape: Shape) -> None:
+    def __init__(self, shape: Shape, index: int) -> None:
         self.shape = shape
+        self.index = index  # the shape's place in OBJECTS
         try:
             box = np.array(shape.bounds(), dtype=np.float64).reshape(2, 3)
         except (TypeError, ValueError):
@@ -29,10 +30,7 @@ class ShapeBatch(Batch):
         self.returns_prim = False
 
     def intersect_pairs(self, o, d, rays, prims) -> tuple:
-        res = self.shape.intersect(gather(o, rays), gather(d, rays))
-        if len(res) > 2:
-            self.returns_prim = True
-        return res
+        return self.shape.intersect(gather(o, rays), gather(d, rays))
 
 
 class _Group(NamedTuple):
@@ -68,7 +66,7 @@ def _batches(objects: list) -> list[_Group]:
             if own is not None:
                 out.append(_Group(own, np.full(len(own), k), np.arange(len(own)), own=True))
             else:
-                out.append(_Group(ShapeBatch(objects[k]), np.array([k]), np.zeros(1, np.intp)))
+                out.append(_Group(ShapeBatch(objects[k], k), np.array([k]), np.zeros(1, np.intp)))
     return out
 
 
@@ -81,6 +79,9 @@ class Primitives:
         self.group_objects = [g.objects.astype(np.int32) for g in groups]
         #: Objects whose prim values mean something (passed to their normals()).
         self.prim_objects = {int(g.objects[0]) for g in groups if g.own}
+        self.lone = {
+            id(g.batch): int(g.objects[0]) for g in groups if isinstance(g.batch, ShapeBatch)
+        }
         self.direct: tuple[Batch, int] | None = None
         self.lo, self.hi = self._table(groups)  # the build's: dropped by forget_boxes()
 
@@ -127,12 +128,12 @@ class Primitives:
         """Run the exact test of pairs (ray, global prim id): return (t, ok, prim or None)."""
         if self.direct is not None:
             batch, offset = self.direct
-            res = batch.intersect_pairs(o, d, rays, ids - offset if offset else ids)
+            res = self._noted(batch, batch.intersect_pairs(o, d, rays, ids - offset))
             return res[0], res[1], res[2] if len(res) > 2 else None
         local = ids if self.g_local is None else self.g_local[ids]
         sub = None if self.g_sub is None else self.g_sub[ids]
         if self.g_group is None:
-            res = self.groups[0].intersect_pairs(o, d, rays, local)
+            res = self._noted(self.groups[0], self.groups[0].intersect_pairs(o, d, rays, local))
             return res[0], res[1], res[2] if len(res) > 2 else sub
         group = self.g_group[ids]
         order = np.argsort(group, kind="stable")
@@ -140,7 +141,8 @@ class Primitives:
         t = np.empty(len(ids))
         ok = np.empty(len(ids), dtype=bool)
         for sel in np.split(order, cuts):
-            res = self.groups[group[sel[0]]].intersect_pairs(o, d, rays[sel], local[sel])
+            batch = self.groups[group[sel[0]]]
+            res = self._noted(batch, batch.intersect_pairs(o, d, rays[sel], local[sel]))
             t[sel], ok[sel] = res[0], res[1]
             if len(res) > 2:
                 sub = np.zeros(len(ids), dtype=np.intp) if sub is None else sub
@@ -151,10 +153,17 @@ class Primitives:
         """Test one prim against every ray: (t, ok, prim or None)."""
         group = 0 if self.g_group is None else int(self.g_group[gid])
         local = gid if self.g_local is None else int(self.g_local[gid])
-        res = self.groups[group].intersect_pairs(o, d, None, local)
+        res = self._noted(self.groups[group], self.groups[group].intersect_pairs(o, d, None, local))
         if len(res) > 2:
             return res
         return res[0], res[1], None if self.g_sub is None else self.g_sub[gid]
+
+    def _noted(self, batch: Batch, res: tuple) -> tuple:
+        """Remember a lone shape whose intersect returns prims: its normals() want them."""
+        if len(res) > 2 and isinstance(batch, ShapeBatch) and not batch.returns_prim:
+            batch.returns_prim = True
+            self.prim_objects.add(batch.index)
+        return res
 
     def object_of(self, gid: np.ndarray) -> np.ndarray:
         """Return the object index of global prim ids (-1 stays -1)."""
