@@ -357,8 +357,7 @@ def _build(source: SceneSource, ns: dict) -> Scene:
         camera.prepare()
     with _located(source, lines, "OBJECTS"):
         prepare_all(objects)
-        for obj in objects:
-            _check_material(obj)
+        _check_materials(objects)
     with _located(source, lines, "LIGHTS"):
         for light in lights:
             _check_light(light)
@@ -392,10 +391,21 @@ def _site_error(obj, message: str) -> SceneError:
     return SceneError(message, *(site or (None, None)))
 
 
-def _check_material(obj) -> None:
-    get = getattr(obj, "materials", None)  # CSG: every solid's own material
-    for m in get() if get is not None else [obj.material]:
-        _check_one_material(m)
+def _check_materials(objects) -> None:
+    """Check every distinct material once (a million spheres often share a handful)."""
+    seen: set[int] = set()
+    for obj in objects:
+        get = getattr(obj, "materials", None)  # CSG: every solid's own material
+        if get is None:
+            m = obj.material
+            if id(m) not in seen:
+                seen.add(id(m))
+                _check_one_material(m)
+            continue
+        for m in get():
+            if id(m) not in seen:
+                seen.add(id(m))
+                _check_one_material(m)
 
 
 def _check_one_material(m) -> None:

@@ -12,6 +12,9 @@ from ..render import rows_per_block, scene_key
 from ..scene import SceneSource
 from ..settings import RenderSettings
 
+#: Seconds a load may take beyond the scene's own code (checking a million objects and
+#: building their acceleration structure), before its worker counts as hung.
+BUILD_ALLOWANCE = 60.0
 #: Seconds a worker may take to receive a scene another worker loaded (no scene code runs).
 RECEIVE_TIMEOUT = 60.0
 
@@ -85,8 +88,8 @@ class Job:
 
     def limit(self, task: tuple) -> float:
         """Seconds a worker may hold ``task`` (its own deadline fires before this)."""
-        if task[0] in ("load", "adopt"):
-            return self.settings.load_timeout
+        if task[0] in ("load", "adopt"):  # the worker stops the scene's own code itself
+            return self.settings.load_timeout + BUILD_ALLOWANCE
         if task[0] == "scene":
             return max(RECEIVE_TIMEOUT, self.settings.load_timeout)
         return self.settings.block_timeout
