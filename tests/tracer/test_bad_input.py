@@ -10,6 +10,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -262,16 +263,37 @@ def test_a_bad_light_entry_names_the_lights_line(service, tmp_path, capfd):
     check_refused(err, tmp_path, f"{where(scene, text)}: LIGHTS holds 'lamp', which is not a Light")
 
 
+SLOW_BLOCKS = (
+    HEAD
+    + """
+import time
+
+import numpy as np
+
+
+class Slow(Material):
+    def colors_at(self, points):
+        time.sleep(1.0)  # every block of rows takes a second: the kill lands inside one
+        return np.full((len(points), 3), 0.5)
+
+
+OBJECTS = [Sphere(Point(0, 0, 3), 2.0, Slow())]
+LIGHTS = [Light(Point(0, 0, -10))]
+"""
+)
+
+
 @pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs /proc")
 def test_a_worker_killed_from_outside_mid_render(tmp_path):
     scene = tmp_path / "scene.py"
-    scene.write_text((ROOT / "scenes" / "twoballs.py").read_text())
+    scene.write_text(SLOW_BLOCKS)
     out = tmp_path / "out.png"
     cmd = [sys.executable, "-m", "tracer.cli", "render", str(scene), "-o", str(out)]
-    cmd += ["--width", "2000", "--height", "2000", "--samples", "8", "--processes", "2"]
+    cmd += ["--width", "400", "--height", "400", "--processes", "2"]
     proc = subprocess.Popen(cmd, cwd=ROOT, stderr=subprocess.PIPE, text=True)
     try:
-        assert "0% of 2000 rows" in proc.stderr.readline()  # rendering
+        assert "0% of 400 rows" in proc.stderr.readline()  # rendering
+        time.sleep(0.3)  # both workers are inside a block now
         children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children").read_text().split()
         workers = [
             pid

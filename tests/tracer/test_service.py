@@ -129,14 +129,34 @@ def test_scene_that_kills_its_worker_fails_the_job_and_the_service_recovers(tmp_
     assert set(service.worker_pids()) != pids  # a dead worker was replaced
 
 
-def test_worker_killed_mid_render_is_reported_and_replaced(service):
-    assert service.wait_ready()  # both workers busy: the one killed holds rows
-    job = service.submit(TWOBALLS, RenderSettings(width=1920, height=1080, samples=3))
+SLOW_BLOCKS = PURAY_HEADER + textwrap.dedent(
+    """
+    import time
+    import numpy as np
+
+    class Slow(Material):
+        def colors_at(self, points):
+            time.sleep(1.0)  # every block takes a second: a kill lands inside one
+            return np.full((len(points), 3), 0.5)
+
+    WIDTH, HEIGHT = 400, 400
+    CAMERA = Vector(0, 0, -1)
+    OBJECTS = [Sphere(Point(0, 0, 3), 2.0, Slow())]
+    LIGHTS = [Light(Point(0, 0, -10))]
+    """
+)
+
+
+def test_worker_killed_mid_render_is_reported_and_replaced(service, tmp_path):
+    assert service.wait_ready()
+    source = SceneSource.from_path(write_scene(tmp_path, "slow.py", SLOW_BLOCKS))
+    job = service.submit(source, RenderSettings())
     deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:  # wait until rows flow, then kill a worker
+    while time.monotonic() < deadline:  # wait until the scene loaded, then kill a worker
         ev = service.events.get(timeout=10)
-        if ev.job == job and isinstance(ev, RowsReady):
+        if ev.job == job and isinstance(ev, JobStarted):
             break
+    time.sleep(0.3)  # both workers are inside a block now
     os.kill(service.worker_pids()[0], signal.SIGKILL)
     while True:
         ev = service.events.get(timeout=30)
