@@ -1,4 +1,4 @@
-"""Bad textures, backgrounds, lens settings, glass and light radii: one SceneError at the scene's line.
+"""Bad textures, backgrounds, lens, glass and light radii: one SceneError at the scene's line.
 
 Scenes mark their offending line with ``# <-``; the error must name exactly that line.
 """
