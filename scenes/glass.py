@@ -39,7 +39,7 @@ FLOOR = Material(
 )
 CLEAR = Glass(ior=1.5)
 AMBER = Glass(ior=1.5, color=Color.from_hex("#f0b060"))
-SMOKE = Glass(ior=1.6, color=Color.from_hex("#b8d8e8"), absorption=0.9)
+SMOKE = Glass(ior=1.6, color=Color.from_hex("#b8d8e8"), absorption=0.6)
 SLAB = Glass(ior=1.5, color=Color.from_hex("#d8f0e8"), absorption=0.3)
 
 
@@ -56,7 +56,7 @@ OBJECTS = [
     Sphere(on_floor(0.75, 0.05, 0.22), 0.22, Material(Color.from_hex("#d62839"), reflection=0.3)),
     Sphere(on_floor(0.55, 3.2, 0.4), 0.4, Material(Color.from_hex("#e9c46a"), reflection=0.3)),
     # an upright slab, a little turned: the floor and the yellow ball behind it shift sideways
-    Box(Point(-0.6, -0.9, -0.06), Point(0.6, FLOOR_Y, 0.06), SLAB)
+    Box(Point(-0.6, -0.9, -0.06), Point(0.6, FLOOR_Y - 0.002, 0.06), SLAB)  # not in the floor
     .rotated(Vector(0, 1, 0), -12)
     .translated(1.05, 0, 1.4),
 ]
