@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from tests.tracer.helpers import write_scene
 from tracer import RenderSettings, SceneSource
+from tracer.pick import pick
 from tracer.render import cache, render_image
 from tracer.shading.glass import GlassHits, fresnel, refract
 from tracer.trace import MIN_DISPLACE, _normals, nearest
@@ -205,3 +207,23 @@ def test_absorption_darkens_with_the_distance_inside(tmp_path):
     ball = (slice(20, 30), slice(36, 44))
     means = [float(img[ball].mean()) for img in images]
     assert means[0] > means[1] > means[2]
+
+
+GLASS_SCENE = Path(__file__).resolve().parents[2] / "scenes" / "glass.py"
+
+
+def test_the_pick_follows_a_ray_into_a_glass_ball_and_out_again():
+    settings = RenderSettings(width=160, height=90, max_depth=5)
+    p = pick(cache.load(SceneSource.from_path(GLASS_SCENE), settings), settings, 67, 41)
+    ball = p.bounces[0]
+    assert (ball.object.index, ball.material.type) == (1, "Glass")
+    assert ball.fresnel == pytest.approx(0.04, abs=0.02)  # nearly head on: about 4 %
+    inside = [b for b in p.children(0) if b.kind == "refraction"]
+    assert len(inside) == 1
+    assert inside[0].weight == 1 - ball.fresnel
+    assert ball.transmission == pytest.approx((1 - ball.fresnel,) * 3)  # clear: no tint
+    k = p.bounces.index(inside[0])
+    out = [b for b in p.children(k) if b.kind == "refraction"]
+    assert len(out) == 1  # it leaves through the far side
+    assert inside[0].object.index == 1  # the far side of the same ball
+    assert np.dot(inside[0].normal, inside[0].direction) < 0  # normal turned toward the ray
