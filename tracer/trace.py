@@ -6,7 +6,9 @@ left-to-right order, nearest object wins with ties to the earlier one, and the r
 weights would round differently).
 
 Secondary rays are compacted at every bounce: only rays that hit a reflective surface go
-on. Refraction fits the same scheme: one more child ray set per bounce, folded the same way.
+on. Glass (shading/glass.py) adds refraction: one more child ray set per bounce, folded the
+same way (``local + reflection * child_r + transmission * child_t``); scenes without glass
+take the loop as it was. Shadows toward area lights and through glass: shading/shadows.py.
 Colours are (3, n) arrays worked on one channel row at a time: 1-D ops are the fast ones.
 """
 
