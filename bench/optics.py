@@ -1,10 +1,11 @@
-"""Render time of the optics scenes (textures, depth of field) against twoballs, same run.
+"""Render time of the optics scenes (textures, depth of field, glass) against twoballs, same run.
 
     python bench/optics.py [--runs N] [--processes P] [--width W --height H] [--samples S]
 
 Each scene renders warm on the same worker processes (default 2, 960x540, 2x2 samples,
-depth 5, no shadows), the scenes taking turns, median of N runs after a warm-up frame each;
-prints each time and its ratio to twoballs rendered with the same settings. Ratios, not
+depth 5, no shadows; "glass+shadows" is the glass scene with shadows on: soft shadows through
+glass), the scenes taking turns, median of N runs after a warm-up frame each; prints each
+time and its ratio to twoballs rendered with the same settings. Ratios, not
 times, are the figures to quote: the machine is shared.
 """
 
@@ -23,7 +24,7 @@ from tracer.scene import SceneSource  # noqa: E402
 from tracer.settings import RenderSettings  # noqa: E402
 from tracer.workers.service import JobFailed, JobFinished, RenderService  # noqa: E402
 
-SCENES = ["twoballs", "textures", "depth_of_field"]
+SCENES = ["twoballs", "textures", "depth_of_field", "glass", "glass+shadows"]
 
 
 def render_once(service: RenderService, source: SceneSource, settings: RenderSettings) -> float:
@@ -41,13 +42,16 @@ def render_once(service: RenderService, source: SceneSource, settings: RenderSet
 
 def time_scenes(service: RenderService, settings: RenderSettings, runs: int) -> dict:
     """Return each scene's median frame seconds; scenes take turns, so load hits them alike."""
-    sources = {name: SceneSource.from_path(ROOT / "scenes" / f"{name}.py") for name in SCENES}
-    for source in sources.values():  # warm-up: scene load, snapshot, caches
-        render_once(service, source, settings)
+    sources = {
+        name: SceneSource.from_path(ROOT / "scenes" / f"{name.split('+')[0]}.py") for name in SCENES
+    }
+    chosen = {name: settings.with_(shadows=name.endswith("+shadows")) for name in SCENES}
+    for name, source in sources.items():  # warm-up: scene load, snapshot, caches
+        render_once(service, source, chosen[name])
     times: dict[str, list[float]] = {name: [] for name in SCENES}
     for _ in range(runs):
         for name, source in sources.items():
-            times[name].append(render_once(service, source, settings))
+            times[name].append(render_once(service, source, chosen[name]))
     return {name: statistics.median(t) for name, t in times.items()}
 
 

@@ -6,6 +6,8 @@ Scene files import what they need from here (or Puray's module names)::
 
 Textures (``Checker``, ``Noise``, ``Marble``, ``Wood``, ``Voronoi``, ``ImageTexture``) go
 wherever a material takes a colour; ``BACKGROUND = Sky(zenith, horizon)`` colours the misses.
+``Glass(ior, color, absorption)`` refracts; ``Light(position, color, radius)`` casts soft
+shadows.
 """
 
 from .cameras import Camera, LookAtCamera, PurayCamera
@@ -27,6 +29,7 @@ from .geometry import (
 from .scene import Scene, SceneSource, load_scene
 from .settings import RenderSettings
 from .shading.background import Sky
+from .shading.glass import Glass
 from .shading.image_texture import ImageTexture
 from .shading.lights import Light
 from .shading.materials import ChequeredMaterial, Material
@@ -44,6 +47,7 @@ __all__ = [
     "Cylinder",
     "Difference",
     "Disc",
+    "Glass",
     "ImageTexture",
     "Intersection",
     "Light",

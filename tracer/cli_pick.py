@@ -126,7 +126,8 @@ def _bounce_lines(p: Pick, index: int, b: Bounce, shown: Shown) -> list[str]:
     tag = f"[{index}]"
     ray = "camera ray" if b.parent is None else f"{b.kind} ray from [{b.parent}]"
     if b.object is None or b.material is None:
-        return [f"{tag} {ray} hits nothing: black"]
+        seen = "black" if not any(b.color) else f"the background {rgb(b.color)}"
+        return [f"{tag} {ray} hits nothing: {seen}"]
     m = b.material
     lines = [
         f"{tag} {ray} hits {where(b.object, shown)} (OBJECTS[{b.object.index}]) "
@@ -138,10 +139,16 @@ def _bounce_lines(p: Pick, index: int, b: Bounce, shown: Shown) -> list[str]:
         f"{tag}   ambient {rgb(b.ambient)}",
     ]
     lines += [f"{tag}   {light_text(term, shown)}" for term in b.lights]
-    lines.append(f"{tag}   local {rgb(b.local)}")
+    glass = "" if b.fresnel is None else f" (glass: lights x Fresnel reflectance {num(b.fresnel)})"
+    lines.append(f"{tag}   local {rgb(b.local)}{glass}")
     for child in (c for c in range(len(p.bounces)) if p.bounces[c].parent == index):
         c = p.bounces[child]
-        lines.append(f"{tag}   + {num(c.weight)} x {c.kind} [{child}] {rgb(c.color)}")
+        weight = num(c.weight)
+        if c.kind == "refraction" and b.transmission is not None:
+            weight = rgb(b.transmission)  # (1 - R) x the glass's tint
+        lines.append(f"{tag}   + {weight} x {c.kind} [{child}] {rgb(c.color)}")
+    if b.attenuation != 1.0:
+        lines.append(f"{tag}   x {num(b.attenuation)} (absorbed on the way through the glass)")
     if not b.reflected and m.reflection != 0:
         lines.append(f"{tag}   (reflection not traced: depth limit {p.settings['max_depth']})")
     lines.append(f"{tag}   = {rgb(b.color)}")

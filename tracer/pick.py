@@ -9,8 +9,8 @@ material hit and the scene lines that created them, each light's terms, the weig
 
 A :class:`Pick` is plain data (no scene objects): it travels from a worker to the window and
 prints as JSON (:meth:`Pick.to_dict`). Bounces form a flat list; each names its ``parent``
-and ``kind`` ("camera", "reflection"; refraction will add its own kind), so a path that
-branches is a tree in the same list.
+and ``kind`` ("camera", "reflection", "refraction"), so a path that branches (glass: a
+reflected and a refracted ray, weighted by Fresnel) is a tree in the same list.
 """
 
 from __future__ import annotations
@@ -23,7 +23,9 @@ from .arrays import unit
 from .render import LoadedScene, camera_and_kernel, frame_size
 from .sampling import LensSamples
 from .settings import RenderSettings
+from .shading.area_light import LightSamples
 from .shading.background import background_colors
+from .shading.glass import GlassHits
 from .trace import (
     MIN_DISPLACE,
     SceneArrays,
@@ -87,13 +89,14 @@ class LightTerm:
     specular: RGB  # material specular * light colour * highlight
     shadowed: bool | None = None  # None: shadows are off
     blocker: ObjectHit | None = None  # the nearest object between the hit and the light
+    transmitted: RGB | None = None  # the light let through by glass on the way (None: no glass)
 
 
 @dataclass
 class Bounce:
     """One ray of the path: what it hit and the colour it carries back."""
 
-    kind: str  # "camera" or "reflection"
+    kind: str  # "camera", "reflection" or "refraction"
     depth: int
     parent: int | None  # index in Pick.bounces of the bounce this ray left from
     weight: float  # the factor this ray's colour is multiplied by in its parent's
@@ -109,7 +112,10 @@ class Bounce:
     lights: list[LightTerm] = field(default_factory=list)
     local: RGB = (0.0, 0.0, 0.0)  # ambient + every light's diffuse + specular
     reflected: bool = False  # a reflection ray was traced from here (depth limit, weight 0)
-    color: RGB = (0.0, 0.0, 0.0)  # local + reflection * the reflected ray's colour
+    fresnel: float | None = None  # glass: the Fresnel reflectance (weights highlights too)
+    transmission: RGB | None = None  # glass: the refracted ray's weight, (1 - R) * tint
+    attenuation: float = 1.0  # glass hit from inside: Beer-Lambert over the way inside
+    color: RGB = (0.0, 0.0, 0.0)  # local + reflection * reflected + transmission * refracted
 
 
 @dataclass
@@ -151,6 +157,9 @@ def pick(loaded: LoadedScene, settings: RenderSettings, x: int, y: int) -> Pick:
     o, d = camera.rays(np.array([float(x)]), np.array([float(y)]), width, height, **lens)
     bounces: list[Bounce] = []
     recorder = _Recorder(loaded, kernel, settings, bounces)
+    if settings.shadows and kernel.soft:
+        sample = (n // 2) * n + n // 2
+        recorder.samples = LightSamples(np.array([pixel]), sample, n, settings.seed)
     color = recorder.follow(o, d, "camera", 0, None, 1.0)
     c = color * 255
     np.clip(c, 0, 255, out=c)
@@ -174,6 +183,7 @@ class _Recorder:
     def __init__(self, loaded: LoadedScene, kernel, settings: RenderSettings, out: list) -> None:
         self.scene, self.sa = loaded.scene, kernel
         self.settings, self.out = settings, out
+        self.samples: LightSamples | None = None
 
     def follow(self, o, d, kind: str, depth: int, parent: int | None, weight: float):
         """Return the (3, 1) colour seen along ray (o, d); record it and its children."""
@@ -192,19 +202,42 @@ class _Recorder:
         p = tuple(oc + dc * t for oc, dc in zip(o, d, strict=True))
         n = _normals(sa, p, d, hit, prim)
         mid = sa.material_of(hit, prim)
+        glass = None if sa.glass is None else GlassHits(sa.glass, mid, d, n, t)
+        if glass is not None:
+            n = glass.facing_normals(n)
         oc = _colors(sa, p, mid)
         terms: list = []
-        local = _shade(sa, p, n, mid, oc, self.settings.shadows, terms)
-        refl = sa.reflection[mid]
+        samples = None if self.samples is None else self.samples.take(np.zeros(1, int), depth)
+        local = _shade(sa, p, n, mid, oc, self.settings.shadows, terms, samples)
+        refl = sa.reflection[mid] if glass is None else glass.weigh(local, sa.reflection[mid])
         self._record_hit(bounce, int(hit[0]), int(mid[0]), t, p, n, oc, local, terms)
         color = local
-        if refl[0] != 0 and depth < self.settings.max_depth:
+        deeper = depth < self.settings.max_depth
+        if refl[0] != 0 and deeper:
             bounce.reflected = True
             ro, rd = _reflect(p, n, d)
             child = self.follow(ro, rd, "reflection", depth + 1, me, float(refl[0]))
             child *= refl
             color = local + child  # local + reflection * child, as trace folds it
+        if glass is not None:
+            color = self._glass(bounce, glass, p, color, depth, me, deeper)
         bounce.color = _rgb(color)
+        return color
+
+    def _glass(self, bounce: Bounce, glass: GlassHits, p, color, depth: int, me: int, deeper):
+        """Record a glass hit's weights; add the refracted ray's colour as trace folds it."""
+        if glass.rows.size == 0:
+            return color
+        bounce.fresnel = float(glass.r[0])
+        if glass.through.size and deeper:
+            bounce.transmission = _rgb(glass.weight)
+            to, td = glass.refracted(p, MIN_DISPLACE)
+            weight = 1.0 - float(glass.r[0])
+            child = self.follow(to, td, "refraction", depth + 1, me, weight)
+            color = color + child * glass.weight
+        if glass.inside.size:
+            bounce.attenuation = float(glass.att[0])
+            color = color * glass.att
         return color
 
     def _object(self, k: int) -> object:
@@ -232,12 +265,16 @@ class _Recorder:
         bounce.lights = [self._light_term(i, mk, p, n, oc, *term) for i, term in enumerate(terms)]
         bounce.local = _rgb(local)
 
-    def _light_term(self, i: int, k: int, p, n, oc, kd, ks, dark) -> LightTerm:
+    def _light_term(self, i: int, k: int, p, n, oc, kd, ks, dark, trans) -> LightTerm:
         """Return light i's terms as _shade added them (same products, same order)."""
         sa = self.sa
         _pos, rgb = sa.lights[i]
-        diffuse = _first(oc[c] * sa.diffuse[k] * kd for c in range(3))
-        specular = _first(sa.specular[k] * rgb[c] * ks for c in range(3))
+        if trans is None:
+            diffuse = _first(oc[c] * sa.diffuse[k] * kd for c in range(3))
+            specular = _first(sa.specular[k] * rgb[c] * ks for c in range(3))
+        else:
+            diffuse = _first(oc[c] * sa.diffuse[k] * (kd * trans[c]) for c in range(3))
+            specular = _first(sa.specular[k] * rgb[c] * (ks * trans[c]) for c in range(3))
         shadowed = None if dark is None else bool(dark[0])
         return LightTerm(
             light=Made.of(self.scene.lights[i]),
@@ -249,6 +286,7 @@ class _Recorder:
             specular=specular,
             shadowed=shadowed,
             blocker=self._blocker(i, p, n) if shadowed else None,
+            transmitted=None if trans is None else _rgb(trans),
         )
 
     def _blocker(self, i: int, p, n) -> ObjectHit | None:

@@ -24,6 +24,7 @@ from .errors import SceneError, from_exception
 from .sampling import LensSamples
 from .scene import Scene, SceneSource, load_scene
 from .settings import RenderSettings
+from .shading.area_light import LightSamples
 from .trace import SceneArrays, trace
 
 #: Rays traced per numpy pass. With the worker's allocator tuning (worker.tune_allocator)
@@ -181,6 +182,7 @@ def render_rows(
         xs = np.tile(cols, r1 - r0)
         part = acc[:, (r0 - y0) * width : (r1 - y0) * width]
         lens = LensSamples(camera, r0 * width, r1 * width, s, settings.seed)
+        light = LightSamples.of(kernel, settings.shadows, r0 * width, r1 * width, s, settings.seed)
         for iy, oy in enumerate(offsets):
             for ix, ox in enumerate(offsets):
                 sample = lens.at(iy * len(offsets) + ix)
@@ -188,7 +190,11 @@ def render_rows(
                 out = None
                 if flat_ids is not None and (iy, ix) == centre:
                     out = flat_ids[(r0 - y0) * width : (r1 - y0) * width]
-                c = trace(kernel, o, d, settings.max_depth, settings.shadows, scene.background, out)
+                k = iy * len(offsets) + ix
+                at = None if light is None else light.at(k)
+                c = trace(
+                    kernel, o, d, settings.max_depth, settings.shadows, scene.background, out, at
+                )
                 c *= 255
                 np.clip(c, 0, 255, out=c)
                 part += c

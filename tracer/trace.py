@@ -6,7 +6,9 @@ left-to-right order, nearest object wins with ties to the earlier one, and the r
 weights would round differently).
 
 Secondary rays are compacted at every bounce: only rays that hit a reflective surface go
-on. Refraction fits the same scheme: one more child ray set per bounce, folded the same way.
+on. Glass (shading/glass.py) adds refraction: one more child ray set per bounce, folded the
+same way (``local + reflection * child_r + transmission * child_t``); scenes without glass
+take the loop as it was. Shadows toward area lights and through glass: shading/shadows.py.
 Colours are (3, n) arrays worked on one channel row at a time: 1-D ops are the fast ones.
 """
 
@@ -18,11 +20,14 @@ import numpy as np
 
 from .arrays import dot, unit
 from .geometry.aggregates import Aggregate
+from .geometry.glass_sphere import with_both_roots
 from .geometry.shape import Batch, Shape
 from .geometry.sphere import Sphere, SphereBatch
 from .scene import Scene
 from .shading.background import background_colors
+from .shading.glass import Glass, GlassHits, GlassTable
 from .shading.materials import fill_colors, is_plain
+from .shading.shadows import visibility
 
 MIN_DISPLACE = 0.0001
 
@@ -38,9 +43,14 @@ class SceneArrays:
         objects = scene.objects
         self.camera = scene.camera.position
         self.lights = [(light._pos, light._rgb) for light in scene.lights]
+        self.radii = [float(getattr(light, "_radius", 0.0)) for light in scene.lights]
+        self.soft = any(r > 0 for r in self.radii)
         lights = [pos for pos, _ in self.lights]
-        self.aggregate = Aggregate(objects, self.camera, lights, MIN_DISPLACE)
         self._material_table(objects)
+        self.glass = GlassTable.of(self.materials)
+        self.plain_shadows = self.glass is None and not self.soft
+        shapes = objects if self.glass is None else with_both_roots(objects, _is_glass)
+        self.aggregate = Aggregate(shapes, self.camera, lights, MIN_DISPLACE)
         self._geometry(objects)
 
     def _material_table(self, objects: list) -> None:
@@ -136,6 +146,9 @@ class SceneArrays:
         for a in (self.ambient, self.diffuse, self.specular, self.reflection, self.colors):
             h.update(a.tobytes())
         h.update(self.obj_mat.tobytes())
+        if self.glass is not None or self.soft:
+            h.update(repr(self.radii).encode())
+            h.update(b"" if self.glass is None else self.glass.fingerprint())
         h.update(self.centers.tobytes())
         for batch in self.aggregate.groups:
             if isinstance(batch, SphereBatch):
@@ -157,6 +170,10 @@ class SceneArrays:
                     mat = hit.copy()
                 mat[sel] = self.multi[k][local]
         return mat
+
+
+def _is_glass(material: object) -> bool:
+    return isinstance(material, Glass)
 
 
 def _one_material(cls: type) -> bool:
@@ -193,10 +210,11 @@ def _occluded(sa: SceneArrays, p, L, dist, light):
     return sa.aggregate.occluded(p, L, dist, toward=light)
 
 
-def _shade(sa: SceneArrays, p, n, mat, oc, shadows: bool, terms: list | None = None):
+def _shade(sa: SceneArrays, p, n, mat, oc, shadows: bool, terms: list | None = None, samples=None):
     """Puray's Phong: ambient + per light Lambert diffuse and Blinn-Phong specular. (3, m).
 
-    ``terms`` (the pick's recording path) receives (kd, ks, dark or None) for every light.
+    ``terms`` (the pick's recording path) receives (kd, ks, dark or None, transmittance or
+    None) for every light. ``samples``: LightSamples of the rays, for area lights.
     """
     col = np.empty((3, len(mat)))
     col[:] = sa.ambient[mat]  # white * ambient
@@ -206,7 +224,8 @@ def _shade(sa: SceneArrays, p, n, mat, oc, shadows: bool, terms: list | None = N
     px, py, pz = p
     cx, cy, cz = sa.camera
     tcx, tcy, tcz = cx - px, cy - py, cz - pz
-    for (lx, ly, lz), rgb in sa.lights:
+    for i, ((lx, ly, lz), rgb) in enumerate(sa.lights):
+        trans = None
         Lx, Ly, Lz = lx - px, ly - py, lz - pz
         if shadows:
             dist = np.sqrt(dot((Lx, Ly, Lz), (Lx, Ly, Lz)))
@@ -218,16 +237,25 @@ def _shade(sa: SceneArrays, p, n, mat, oc, shadows: bool, terms: list | None = N
         np.power(ks, k, out=ks)
         if shadows:
             q = tuple(pc + nc * MIN_DISPLACE for pc, nc in zip(p, n, strict=True))
-            dark = _occluded(sa, q, (Lx, Ly, Lz), dist, (lx, ly, lz))
+            if sa.plain_shadows:
+                dark = _occluded(sa, q, (Lx, Ly, Lz), dist, (lx, ly, lz))
+            else:  # area lights, glass
+                L = (Lx, Ly, Lz)
+                dark, trans = visibility(sa, i, p, q, L, dist, samples, _normals, MIN_DISPLACE)
             kd[dark] = 0.0
             ks[dark] = 0.0
         if terms is not None:
-            terms.append((kd, ks, dark if shadows else None))
+            terms.append((kd, ks, dark if shadows else None, trans))
         for c in range(3):
             row = col[c]
-            row += ocd[c] * kd
-            term = spec * rgb[c]
-            term *= ks
+            if trans is None:
+                row += ocd[c] * kd
+                term = spec * rgb[c]
+                term *= ks
+            else:  # glass between: its tint and absorption dim the light
+                row += ocd[c] * (kd * trans[c])
+                term = spec * rgb[c]
+                term *= ks * trans[c]
             row += term
     return col
 
@@ -293,6 +321,27 @@ def _or_black(missed, count: int) -> np.ndarray:
     return np.zeros((3, count)) if missed is None else missed
 
 
+def _glass_bounce(sa: SceneArrays, p, n, d, t, mat, shadows: bool, samples, last: bool):
+    """Shade hits of a scene with glass; return (local, refl, go, glass, o, d) of children.
+
+    The next rays are the reflected ones (``go``) then the refracted ones (``glass.through``).
+    """
+    assert sa.glass is not None
+    glass = GlassHits(sa.glass, mat, d, n, t)
+    n = glass.facing_normals(n)
+    local = _shade(sa, p, n, mat, _colors(sa, p, mat), shadows, None, samples)
+    refl = glass.weigh(local, sa.reflection[mat])
+    go = np.flatnonzero(refl)
+    if last:
+        go = go[:0]
+        glass.stop()
+    o_r, d_r = _reflect(_take(p, go), _take(n, go), _take(d, go))
+    o_t, d_t = glass.refracted(p, MIN_DISPLACE)
+    o = tuple(np.concatenate(pair) for pair in zip(o_r, o_t, strict=True))
+    d = tuple(np.concatenate(pair) for pair in zip(d_r, d_t, strict=True))
+    return local, refl, go, glass, o, d
+
+
 def trace(
     sa: SceneArrays,
     o,
@@ -301,12 +350,14 @@ def trace(
     shadows: bool = False,
     background=None,
     ids_out=None,
+    samples=None,
 ) -> np.ndarray:
     """Return the (3, n) colours seen along rays ``o + t d`` with up to ``max_depth`` bounces.
 
     Rays that hit nothing see ``background`` (None: black, Puray's). ``ids_out``: an (n,)
     integer array to receive each ray's first hit (index in OBJECTS, -1 for none): the id
-    buffer the window outlines objects with.
+    buffer the window outlines objects with. ``samples``: the rays' LightSamples (their
+    pixels and sample index), for soft shadows; compacted with the rays at every bounce.
     """
     levels: list[tuple] = []
     for depth in range(max_depth + 1):
@@ -320,23 +371,40 @@ def trace(
             o, d, t, hit = _take(o, idx), _take(d, idx), t[idx], hit[idx]
             prim = None if prim is None else prim[idx]
         if idx.size == 0:
-            levels.append((count, idx, None, None, None, missed))
+            levels.append((count, idx, None, None, None, missed, None))
             break
+        if samples is not None:
+            samples = samples.take(idx, depth)
         p = tuple(oc + dc * t for oc, dc in zip(o, d, strict=True))
         n = _normals(sa, p, d, hit, prim)
         mat = sa.material_of(hit, prim)
-        local = _shade(sa, p, n, mat, _colors(sa, p, mat), shadows)
+        if sa.glass is not None:  # glass: reflected and refracted children
+            last = depth == max_depth
+            local, refl, go, glass, o, d = _glass_bounce(
+                sa, p, n, d, t, mat, shadows, samples, last
+            )
+            levels.append((count, idx, local, refl, go, missed, glass))
+            if go.size + glass.through.size == 0:
+                break
+            if samples is not None:
+                samples = samples.children(go, glass.through)
+            continue
+        local = _shade(sa, p, n, mat, _colors(sa, p, mat), shadows, None, samples)
         refl = sa.reflection[mat]
         go = np.flatnonzero(refl) if depth < max_depth else idx[:0]
-        levels.append((count, idx, local, refl, go, missed))
+        levels.append((count, idx, local, refl, go, missed, None))
         if go.size == 0:
             break
+        if samples is not None:
+            samples = samples.children(go)
         if go.size < idx.size:
             p, n, d = _take(p, go), _take(n, go), _take(d, go)
         o, d = _reflect(p, n, d)
     child = None
-    for count, idx, local, refl, go, missed in reversed(levels):
-        if local is not None and child is not None:
+    for count, idx, local, refl, go, missed, glass in reversed(levels):
+        if glass is not None:
+            glass.fold(local, refl, go, child)
+        elif local is not None and child is not None:
             if go.size == local.shape[1]:
                 child *= refl
                 local += child  # local + reflection * child

@@ -1,4 +1,4 @@
-"""Bad textures, backgrounds and lens settings: one SceneError at the scene's line.
+"""Bad textures, backgrounds, lens, glass and light radii: one SceneError at the scene's line.
 
 Scenes mark their offending line with ``# <-``; the error must name exactly that line.
 """
@@ -135,6 +135,30 @@ CASES = {
         camera("focus_distance=-3"),
         "camera focus_distance must be a number above 0, got -3",
     ),
+    "zero ior": (
+        HEAD + "G = Glass(ior=0)  # <-\nOBJECTS = [Sphere(Point(0, 0, 1), 0.5, G)]\n",
+        "Glass ior must be a number above 0, got 0",
+    ),
+    "negative ior": (
+        HEAD + "G = Glass(-1.5)  # <-\nOBJECTS = [Sphere(Point(0, 0, 1), 0.5, G)]\n",
+        "Glass ior must be a number above 0, got -1.5",
+    ),
+    "ior text": (
+        HEAD + "OBJECTS = [Sphere(Point(0, 0, 1), 0.5, Glass('crown'))]  # <-\n",
+        "Glass ior must be a number above 0, got 'crown'",
+    ),
+    "negative absorption": (
+        HEAD + "G = Glass(absorption=-0.5)  # <-\nOBJECTS = []\n",
+        "Glass absorption must be a number 0 or more, got -0.5",
+    ),
+    "glass colour": (
+        HEAD + "G = Glass(color='green')  # <-\nOBJECTS = []\n",
+        "Glass color must be a Color, got 'green'",
+    ),
+    "negative light radius": (
+        HEAD + "OBJECTS = []\nLIGHTS = [Light(Point(0, -3, 0), Color(1, 1, 1), radius=-1)]  # <-\n",
+        "Light radius must be a number 0 or more, got -1",
+    ),
 }
 
 
@@ -171,7 +195,10 @@ def service():
         yield svc
 
 
-@pytest.mark.parametrize("case", ["not an image", "negative aperture", "BACKGROUND text"])
+@pytest.mark.parametrize(
+    "case",
+    ["not an image", "negative aperture", "BACKGROUND text", "zero ior", "negative light radius"],
+)
 def test_the_cli_reports_them_as_one_line(service, tmp_path, capfd, case):
     text, message = CASES[case]
     scene = write(tmp_path, text)

@@ -39,15 +39,38 @@ def grid(width: int, height: int, count: int, seed: int) -> list[tuple[int, int]
 
 
 def adds_up(bounce) -> bool:
-    """Tell whether ambient + each light's diffuse + specular, in the kernel's order, is local."""
+    """Tell whether ambient + each light's diffuse + specular, in the kernel's order, is local.
+
+    Glass weights the sum (its highlights) by its Fresnel reflectance.
+    """
     for c in range(3):
         total = np.float64(bounce.ambient[c])
         for term in bounce.lights:
             total += term.diffuse[c]
             total += term.specular[c]
+        if bounce.fresnel is not None:
+            total *= bounce.fresnel
         if total != bounce.local[c]:
             return False
     return True
+
+
+def folds(p, index: int, bounce) -> None:
+    """Assert the bounce's colour is local + its children's weighted colours, as trace folds."""
+    children = p.children(index)
+    reflected = [c for c in children if c.kind == "reflection"]
+    refracted = [c for c in children if c.kind == "refraction"]
+    assert len(reflected) == bounce.reflected
+    assert len(refracted) == (bounce.transmission is not None)
+    total = np.float64(bounce.local)
+    for child in reflected:
+        weight = bounce.material.reflection if bounce.fresnel is None else bounce.fresnel
+        assert child.weight == weight
+        total = total + np.float64(child.color) * weight
+    for child in refracted:
+        assert child.weight == 1 - bounce.fresnel
+        total = total + np.float64(child.color) * np.float64(bounce.transmission)
+    assert bounce.color == tuple(total * bounce.attenuation)
 
 
 @pytest.mark.parametrize("shadows", [False, True], ids=["no-shadows", "shadows"])
@@ -64,14 +87,7 @@ def test_a_pick_gives_exactly_the_rendered_pixel(scene, shadows):
                     assert bounce.color == (0.0, 0.0, 0.0)
                 continue
             assert adds_up(bounce), (scene.name, x, y, index)
-            children = p.children(index)
-            assert bool(children) == bounce.reflected
-            if not children:
-                assert bounce.color == bounce.local
-            for child in children:
-                weighted = np.float64(child.color) * bounce.material.reflection
-                assert bounce.color == tuple(np.float64(bounce.local) + weighted)
-                assert child.weight == bounce.material.reflection
+            folds(p, index, bounce)
 
 
 def test_with_anti_aliasing_the_pick_follows_the_centre_sample():

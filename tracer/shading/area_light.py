@@ -1,0 +1,76 @@
+"""Area lights: a light with a radius is a disc facing each shading point, sampled once per
+anti-aliasing sample, so shadows soften into a penumbra as the samples average.
+
+Every sample is a pure function of (pixel, sample index, seed) (sampling.py's counter-based
+hash): the kernel carries each ray's pixel index through its bounces, compacted with the
+rays. Each light and bounce depth has its own stream of strata, so the n x n samples of a
+pixel cover the light's disc evenly at the first hit.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..arrays import unit
+from ..sampling import concentric_disk, strata_order, stratified
+
+#: Streams of light samples: light i at depth k uses LIGHT_STREAM + i * DEPTHS + k (the lens
+#: uses stream 1).
+LIGHT_STREAM = 2
+DEPTHS = 64
+
+
+class LightSamples:
+    """The pixel of every ray of one anti-aliasing sample, for sampling area lights."""
+
+    def __init__(self, pixels: np.ndarray, sample: int, n: int, seed: int, depth: int = 0):
+        self.pixels, self.sample, self.n, self.seed, self.depth = pixels, sample, n, seed, depth
+
+    @classmethod
+    def of(cls, kernel, shadows: bool, first: int, end: int, n: int, seed: int):
+        """Return the samples of pixels ``first..end-1`` if the scene has soft shadows."""
+        if not (shadows and getattr(kernel, "soft", False)):
+            return None
+        return _Pixels(np.arange(first, end, dtype=np.int64), n, seed)
+
+    def take(self, idx: np.ndarray, depth: int) -> LightSamples:
+        """Return the samples of rays ``idx`` (compaction) at bounce ``depth``."""
+        return LightSamples(self.pixels[idx], self.sample, self.n, self.seed, depth)
+
+    def children(self, *parts: np.ndarray) -> LightSamples:
+        """Return the samples of the next bounce's rays: the rays ``parts`` in order."""
+        pixels = np.concatenate([self.pixels[k] for k in parts])
+        return LightSamples(pixels, self.sample, self.n, self.seed, self.depth + 1)
+
+    def points(self, light: int, center, radius: float, p) -> tuple:
+        """Return one point per shading point ``p`` on the light's disc facing it."""
+        stream = LIGHT_STREAM + light * DEPTHS + min(self.depth, DEPTHS - 1)
+        order = strata_order(self.pixels, self.n, self.seed, stream)
+        u, v = stratified(self.pixels, self.sample, self.n, order, self.seed, stream)
+        a, b = concentric_disk(u, v)
+        a *= radius
+        b *= radius
+        w = unit(center[0] - p[0], center[1] - p[1], center[2] - p[2])
+        e1, e2 = _basis(w)
+        return tuple(center[k] + a * e1[k] + b * e2[k] for k in range(3))
+
+
+class _Pixels:
+    """A block's pixels, before a sample index is chosen."""
+
+    def __init__(self, pixels: np.ndarray, n: int, seed: int) -> None:
+        self.pixels, self.n, self.seed = pixels, n, seed
+
+    def at(self, sample: int) -> LightSamples:
+        return LightSamples(self.pixels, sample, self.n, self.seed)
+
+
+def _basis(w):
+    """Return two unit vectors perpendicular to unit vectors ``w`` and to each other."""
+    wx, wy, wz = w
+    use_y = np.abs(wx) > 0.9  # a helper axis not parallel to w: x, or y where w is near x
+    ax, ay = np.where(use_y, 0.0, 1.0), np.where(use_y, 1.0, 0.0)
+    # e1 = unit(a x w) with a = (ax, ay, 0)
+    e1 = unit(ay * wz, -ax * wz, ax * wy - ay * wx)
+    e2 = (wy * e1[2] - wz * e1[1], wz * e1[0] - wx * e1[2], wx * e1[1] - wy * e1[0])
+    return e1, e2
