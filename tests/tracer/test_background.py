@@ -142,5 +142,5 @@ OBJECTS = []
 """
     with pytest.raises(SceneError) as info:
         render_text(tmp_path, EMPTY + own)
-    assert info.value.lineno == EMPTY.count("\n") + 3
+    assert info.value.lineno == EMPTY.count("\n") + 4  # the return that gave the junk
     assert "background colors returned shape (2,), expected (3, 1200)" in info.value.message

@@ -76,13 +76,13 @@ def background_colors(background, d) -> np.ndarray:
     """Return a background's (3, n) colours along directions ``d``, checking user code."""
     n = len(d[0])
     out = np.asarray(background.colors(d[0], d[1], d[2]), dtype=np.float64)
-    site = method_site(background, "colors")
     if out.shape != (3, n):
         try:
             out = np.broadcast_to(out, (3, n))
         except ValueError:
             msg = f"background colors returned shape {out.shape}, expected (3, {n})"
-            raise error_at(site, msg) from None
+            raise error_at(method_site(background, "colors", *d), msg) from None
     if not np.isfinite(out).all():
+        site = method_site(background, "colors", *d)  # only now: it calls colors() again
         raise error_at(site, "background colors returned NaN or inf")
     return out
