@@ -155,7 +155,7 @@ class AnimationExporter(QObject):
     def _ahead(self) -> int:
         service = self.cluster.service if self._on_cluster else self.session.service
         try:
-            return int(service.processes) + 1
+            return int(service.processes) + 1  # type: ignore[union-attr]
         except (AttributeError, TypeError, ValueError):
             return 2
 

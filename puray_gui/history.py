@@ -219,7 +219,7 @@ def source_diff(a: HistoryEntry, b: HistoryEntry) -> str:
     """Return a unified diff from entry ``a`` to entry ``b``: the scene and its modules."""
     texts_a = {a.path: a.text, **{p: t for p, t in a.modules.values()}}
     texts_b = {b.path: b.text, **{p: t for p, t in b.modules.values()}}
-    chunks = []
+    chunks: list[str] = []
     for path in sorted(set(texts_a) | set(texts_b), key=lambda p: (p != b.path, p)):
         name = os.path.basename(path)
         chunks += difflib.unified_diff(

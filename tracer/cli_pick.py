@@ -15,6 +15,7 @@ import json
 import os
 import queue
 import sys
+from typing import Protocol
 
 from .cli_common import Shown, UserError, add_render_options, settings_from, start_method
 from .errors import SceneError
@@ -101,7 +102,13 @@ def rgb(values, digits: int = 6) -> str:
     return triple(values, digits)
 
 
-def where(made: Made, shown: Shown) -> str:
+class Names(Protocol):
+    """Shows file names (the command line's Shown: as typed; the pick panel: base names)."""
+
+    def path(self, path: str) -> str: ...
+
+
+def where(made: Made, shown: Names) -> str:
     """Name a scene-made thing: its class and ``FILE:LINE``."""
     if made.file is None:
         return f"{made.type} (made outside the scene)"
@@ -155,7 +162,7 @@ def _bounce_lines(p: Pick, index: int, b: Bounce, shown: Shown) -> list[str]:
     return lines
 
 
-def light_text(term: LightTerm, shown: Shown, digits: int = 6) -> str:
+def light_text(term: LightTerm, shown: Names, digits: int = 6) -> str:
     """Describe one light's diffuse and specular terms, and what shadows it."""
     text = (
         f"light {term.index} {where(term.light, shown)}: diffuse {rgb(term.diffuse, digits)} "

@@ -218,19 +218,20 @@ class QtCameraMode(QObject):
         return True
 
     def _on_key(self, event: QKeyEvent) -> bool:
-        key, k = event.key(), Qt.Key
+        k = Qt.Key
         moves = {
-            k.Key_Left: ("orbit", KEY_DEGREES, 0.0),
-            k.Key_Right: ("orbit", -KEY_DEGREES, 0.0),
-            k.Key_Up: ("orbit", 0.0, KEY_DEGREES),
-            k.Key_Down: ("orbit", 0.0, -KEY_DEGREES),
-            k.Key_Plus: ("dolly", WHEEL_DOLLY, 0.0),
-            k.Key_Equal: ("dolly", WHEEL_DOLLY, 0.0),
-            k.Key_Minus: ("dolly", 1 / WHEEL_DOLLY, 0.0),
+            k.Key_Left.value: ("orbit", KEY_DEGREES, 0.0),
+            k.Key_Right.value: ("orbit", -KEY_DEGREES, 0.0),
+            k.Key_Up.value: ("orbit", 0.0, KEY_DEGREES),
+            k.Key_Down.value: ("orbit", 0.0, -KEY_DEGREES),
+            k.Key_Plus.value: ("dolly", WHEEL_DOLLY, 0.0),
+            k.Key_Equal.value: ("dolly", WHEEL_DOLLY, 0.0),
+            k.Key_Minus.value: ("dolly", 1 / WHEEL_DOLLY, 0.0),
         }
-        if key not in moves:
+        move = moves.get(int(event.key()))
+        if move is None:
             return False
-        self.move(*moves[key])
+        self.move(*move)
         self._settle.start()
         return True
 

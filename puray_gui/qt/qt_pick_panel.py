@@ -70,10 +70,14 @@ class QtPickPanel(QTreeWidget):
         def walk(item: QTreeWidgetItem, depth: int) -> None:
             lines.append("  " * depth + item.text(0))
             for i in range(item.childCount()):
-                walk(item.child(i), depth + 1)
+                child = item.child(i)
+                if child is not None:
+                    walk(child, depth + 1)
 
         for i in range(self.topLevelItemCount()):
-            walk(self.topLevelItem(i), 0)
+            top = self.topLevelItem(i)
+            if top is not None:
+                walk(top, 0)
         return "\n".join(lines)
 
     def show_waiting(self, x: int, y: int) -> None:
@@ -104,8 +108,9 @@ class QtPickPanel(QTreeWidget):
         self.setCurrentItem(top)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentItem():
-            self._on_item_activated(self.currentItem())
+        item = self.currentItem()
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and item is not None:
+            self._on_item_activated(item)
             return
         super().keyPressEvent(event)
 

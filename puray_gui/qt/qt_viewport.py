@@ -269,6 +269,8 @@ class QtViewport(QWidget):
         frame = self.session.frame
         thickness = max(1, round(2 / max(self.magnification(), 1e-6)))
         key = (self.hovered, id(frame.ids), frame.ids_version, thickness)
+        if self.hovered is None:
+            return
         if self._outline is None or self._outline[0] != key:
             image, keep = outline_image(frame.ids, self.hovered, thickness)
             self._outline = (key, image, keep)
