@@ -111,7 +111,12 @@ def main(argv: list[str] | None = None, service: RenderService | None = None) ->
 
 
 def _render(args: argparse.Namespace, service: RenderService | None) -> int:
-    animated = render_animation(args, service)  # None: a still, rendered below
+    shown = Shown(args.scene)
+    try:
+        source = SceneSource.from_path(args.scene)
+    except SceneError as exc:
+        raise UserError(shown.error(exc)) from None
+    animated = render_animation(args, service, source, shown)  # None: a still, below
     if animated is not None:
         return animated
     settings = settings_from(args)
@@ -120,11 +125,6 @@ def _render(args: argparse.Namespace, service: RenderService | None) -> int:
         check_writable(output)
     except ValueError as exc:
         raise UserError(str(exc)) from None
-    shown = Shown(args.scene)
-    try:
-        source = SceneSource.from_path(args.scene)
-    except SceneError as exc:
-        raise UserError(shown.error(exc)) from None
     progress = Progress(sys.stderr, os.path.basename(args.scene), enabled=not args.quiet)
     running: contextlib.AbstractContextManager = (
         contextlib.nullcontext(service)

@@ -35,12 +35,16 @@ def image_format(path: str | os.PathLike) -> str:
 def check_writable(path: str | os.PathLike) -> None:
     """Raise ValueError unless ``path`` names an image file we could create or replace."""
     image_format(path)
-    path = os.fspath(path)
+    check_folder(os.fspath(path))
+
+
+def check_folder(path: str) -> None:
+    """Raise ValueError unless a file could be created (or replaced) at ``path``."""
     folder = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(folder):
         raise ValueError(f"{path}: the folder {folder} does not exist")
     if os.path.isdir(path):
-        raise ValueError(f"{path}: is a folder, not an image file")
+        raise ValueError(f"{path}: is a folder, not a file")
     if not os.access(folder, os.W_OK | os.X_OK):
         raise ValueError(f"{path}: the folder {folder} is not writable")
 

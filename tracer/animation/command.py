@@ -76,7 +76,9 @@ def _wants_animation(args: argparse.Namespace, kind: str) -> bool:
     return options or kind not in ("png", "ppm")
 
 
-def render_animation(args: argparse.Namespace, service) -> int | None:
+def render_animation(
+    args: argparse.Namespace, service, source: SceneSource, shown: Shown
+) -> int | None:
     """Render what ``args`` asks of an animated scene; None when it is a plain still.
 
     Plans the frames (asking the scene for FRAMES only when it may have some), then renders.
@@ -87,11 +89,6 @@ def render_animation(args: argparse.Namespace, service) -> int | None:
         kind = output_kind(output)
     except ValueError as exc:
         raise UserError(str(exc)) from None
-    shown = Shown(args.scene)
-    try:
-        source = SceneSource.from_path(args.scene)
-    except SceneError as exc:
-        raise UserError(shown.error(exc)) from None
     if not _wants_animation(args, kind) and not might_animate(source):
         return None
     settings = settings_from(args)

@@ -18,7 +18,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from ..image import _create_temp, software
+from ..image import _create_temp, check_folder, software
 
 #: Output endings and what they write.
 KINDS = {
@@ -47,17 +47,6 @@ def output_kind(path: str) -> str:
             "animation .gif, .png/.apng, .webp, .mp4 or a pattern such as frames/f_%04d.png"
         )
     return KINDS[ext]
-
-
-def check_folder(path: str) -> None:
-    """Raise ValueError unless a file could be created at ``path``."""
-    folder = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(folder):
-        raise ValueError(f"{path}: the folder {folder} does not exist")
-    if os.path.isdir(path):
-        raise ValueError(f"{path}: is a folder, not a file")
-    if not os.access(folder, os.W_OK | os.X_OK):
-        raise ValueError(f"{path}: the folder {folder} is not writable")
 
 
 class AtomicFile:
