@@ -12,17 +12,16 @@ from __future__ import annotations
 import os
 import threading
 import time
-from dataclasses import dataclass
 
-import numpy as np
 from PySide6.QtCore import QObject, Signal
 
 from tracer.animation.frames import in_frame
+from tracer.animation.render import Frame
 from tracer.animation.video import MissingEncoder
 from tracer.animation.writers import Writer, open_writer
 from tracer.scene import SceneSource
 from tracer.settings import RenderSettings
-from tracer.workers.events import JobFailed, JobFinished, JobStarted, RowsReady
+from tracer.workers.events import JobFailed, JobFinished
 
 from .cluster_link import ClusterLink
 from .session import RenderSession
@@ -34,14 +33,6 @@ FORMATS = (
     ("WebP (*.webp)", ".webp"),
     ("MP4 video (*.mp4)", ".mp4"),
 )
-
-
-@dataclass
-class _Frame:
-    number: int
-    pixels: np.ndarray | None = None
-    rows: int = 0
-    done: bool = False
 
 
 class AnimationExporter(QObject):
@@ -73,8 +64,8 @@ class AnimationExporter(QObject):
         self._writer: Writer | None = None
         self._source: SceneSource | None = None
         self._settings = RenderSettings()
-        self._jobs: dict[int, _Frame] = {}
-        self._order: list[_Frame] = []  # submitted, not yet handed to the writer, in order
+        self._jobs: dict[int, Frame] = {}
+        self._order: list[Frame] = []  # submitted, not yet handed to the writer, in order
         self._next = 0  # the next frame to submit
         self._handed = 0
         self._started = 0.0
@@ -162,7 +153,7 @@ class AnimationExporter(QObject):
     def _submit_more(self) -> None:
         assert self._source is not None
         while len(self._order) < self._ahead() and self._next < self.total:
-            frame = _Frame(self._next)
+            frame = Frame(self._next)
             settings = self._settings.with_(frame=self._next)
             if self._on_cluster:
                 job = self.cluster.submit(self._source, settings, self._on_event)
@@ -189,13 +180,8 @@ class AnimationExporter(QObject):
         frame = self._jobs.get(event.job)
         if frame is None or self._writer is None:
             return
-        if isinstance(event, JobStarted):
-            frame.pixels = np.zeros((event.height, event.width, 3), np.uint8)
-        elif isinstance(event, RowsReady) and not event.coarse and frame.pixels is not None:
-            rows = np.frombuffer(event.pixels, np.uint8).reshape(event.y1 - event.y0, -1, 3)
-            frame.pixels[event.y0 : event.y1] = rows
-            frame.rows += event.y1 - event.y0
-        elif isinstance(event, JobFinished):
+        frame.take(event)
+        if isinstance(event, JobFinished):
             del self._jobs[event.job]
             frame.done = True
             self._hand_on()

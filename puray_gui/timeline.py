@@ -10,12 +10,13 @@ settings) and start again once it has finished. A cached frame shows at once, wi
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
-from tracer.workers.events import JobFailed, JobFinished, JobStarted, RowsReady
+from tracer.animation.render import Frame
+from tracer.workers.events import JobFailed, JobFinished
 
 from .frame_cache import FrameCache
 from .session import RenderSession
@@ -30,7 +31,10 @@ class _Ahead:
 
     number: int
     version: tuple
-    pixels: np.ndarray | None = None
+    frame: Frame = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.frame = Frame(self.number)
 
 
 class Timeline(QObject):
@@ -230,16 +234,12 @@ class Timeline(QObject):
         ahead = self._ahead.get(event.job)
         if ahead is None:
             return
-        if isinstance(event, JobStarted):
-            ahead.pixels = np.zeros((event.height, event.width, 3), np.uint8)
-        elif isinstance(event, RowsReady) and not event.coarse and ahead.pixels is not None:
-            rows = np.frombuffer(event.pixels, np.uint8).reshape(event.y1 - event.y0, -1, 3)
-            ahead.pixels[event.y0 : event.y1] = rows
-        elif isinstance(event, (JobFinished, JobFailed)):
+        ahead.frame.take(event)
+        if isinstance(event, (JobFinished, JobFailed)):
             del self._ahead[event.job]
             if isinstance(event, JobFailed):
                 self._failed.add(ahead.number)
-            elif ahead.pixels is not None:
-                self._keep(ahead.number, ahead.pixels, ahead.version)
+            elif ahead.frame.pixels is not None:
+                self._keep(ahead.number, ahead.frame.pixels, ahead.version)
             self._show_if_due()
             self._prefetch()

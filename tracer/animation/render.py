@@ -30,11 +30,22 @@ class FrameFailed(Exception):
 
 
 @dataclass
-class _Frame:
+class Frame:
+    """One frame of an animation as its job's events build it up."""
+
     number: int
     pixels: np.ndarray | None = None
     rows: int = 0
     done: bool = False
+
+    def take(self, event) -> None:
+        """Apply its job's JobStarted or (full-size) RowsReady; other events are the caller's."""
+        if isinstance(event, JobStarted):
+            self.pixels = np.zeros((event.height, event.width, 3), np.uint8)
+        elif isinstance(event, RowsReady) and not event.coarse and self.pixels is not None:
+            rows = np.frombuffer(event.pixels, np.uint8).reshape(event.y1 - event.y0, -1, 3)
+            self.pixels[event.y0 : event.y1] = rows
+            self.rows += event.y1 - event.y0
 
     @property
     def fraction(self) -> float:
@@ -50,8 +61,8 @@ class _Run:
     def __init__(self, service, source, settings, frames: range, total: int, ahead: int):
         self.service, self.source, self.settings = service, source, settings
         self.pending, self.total, self.ahead = iter(frames), total, ahead
-        self.jobs: dict[int, _Frame] = {}
-        self.order: list[_Frame] = []  # submitted, not yet handed on, in frame order
+        self.jobs: dict[int, Frame] = {}
+        self.order: list[Frame] = []  # submitted, not yet handed on, in frame order
         self.handed = 0
 
     def submit_more(self) -> None:
@@ -60,7 +71,7 @@ class _Run:
             number = next(self.pending, None)
             if number is None:
                 return
-            frame = _Frame(number)
+            frame = Frame(number)
             job = self.service.submit(self.source, self.settings.with_(frame=number))
             self.jobs[job] = frame
             self.order.append(frame)
@@ -74,13 +85,8 @@ class _Run:
         frame = self.jobs.get(event.job)
         if frame is None:
             return
-        if isinstance(event, JobStarted):
-            frame.pixels = np.zeros((event.height, event.width, 3), np.uint8)
-        elif isinstance(event, RowsReady) and not event.coarse and frame.pixels is not None:
-            rows = np.frombuffer(event.pixels, np.uint8).reshape(event.y1 - event.y0, -1, 3)
-            frame.pixels[event.y0 : event.y1] = rows
-            frame.rows += event.y1 - event.y0
-        elif isinstance(event, JobFinished):
+        frame.take(event)
+        if isinstance(event, JobFinished):
             frame.done = True
             del self.jobs[event.job]
         elif isinstance(event, JobFailed):
