@@ -33,7 +33,7 @@ from .cli_common import (
     started_service,
 )
 from .errors import SceneError
-from .image import check_writable, write_image
+from .image import check_writable, write_image, written_by_us
 from .progress import Progress
 from .scene import SceneSource
 from .workers.service import JobFailed, JobFinished, JobStarted, RenderService, RowsReady
@@ -116,11 +116,16 @@ def _render(args: argparse.Namespace, service: RenderService | None) -> int:
         source = SceneSource.from_path(args.scene)
     except SceneError as exc:
         raise UserError(shown.error(exc)) from None
+    default = os.path.splitext(args.scene)[0] + ".png"  # stills' and animations' alike
+    if args.output is None and os.path.exists(default) and not written_by_us(default):
+        raise UserError(
+            f"{default} exists and was not written by puray: name the output with -o to replace it"
+        )
     animated = render_animation(args, service, source, shown)  # None: a still, below
     if animated is not None:
         return animated
     settings = settings_from(args)
-    output = args.output or os.path.splitext(args.scene)[0] + ".png"
+    output = args.output or default
     try:
         check_writable(output)
     except ValueError as exc:

@@ -49,6 +49,17 @@ def check_folder(path: str) -> None:
         raise ValueError(f"{path}: the folder {folder} is not writable")
 
 
+def written_by_us(path: str | os.PathLike) -> bool:
+    """Tell whether ``path`` is an image this program wrote (its PNG Software text says so)."""
+    from PIL import Image
+
+    try:
+        with Image.open(path) as image:
+            return str(image.info.get("Software", "")).startswith("Puray Live")
+    except (OSError, ValueError):
+        return False
+
+
 def software() -> str:
     """Return the name and version written into image metadata."""
     from importlib.metadata import PackageNotFoundError, version

@@ -337,3 +337,16 @@ def test_the_command_leaves_no_process_behind(tmp_path):
         ["pgrep", "-s", str(proc.pid)], capture_output=True, text=True
     ).stdout.split()
     assert survivors == []  # nothing of its session is left once it has exited
+
+
+def test_the_default_output_never_replaces_a_picture_puray_did_not_write(service, tmp_path, capsys):
+    scene = tmp_path / "holiday.py"
+    scene.write_text(TWOBALLS.read_text())
+    photo = tmp_path / "holiday.png"
+    photo.write_bytes(b"a photo that happens to share the scene's name")
+    assert main(["render", str(scene), "-q", *SMALL], service) == 2
+    assert "holiday.png exists and was not written by puray" in capsys.readouterr().err
+    assert photo.read_bytes() == b"a photo that happens to share the scene's name"
+    photo.unlink()
+    assert main(["render", str(scene), "-q", *SMALL], service) == 0  # ours: re-rendered freely
+    assert main(["render", str(scene), "-q", *SMALL], service) == 0
