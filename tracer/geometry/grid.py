@@ -22,6 +22,10 @@ MAX_RES = 512
 MAX_SPAN = 4096
 #: Relative slack when deciding a ray is done (far above the walk's rounding).
 TOL = 1e-9
+#: Once this few rays still walk (the long tail of rays skimming along a lattice), each
+#: takes AHEAD cells per round: fewer numpy steps, a few more exact tests.
+TAIL = 256
+AHEAD = 16
 
 
 class UniformGrid:
@@ -86,11 +90,15 @@ class UniformGrid:
         """
         walk = _Walk(self, o, d, None, skip)
         while walk.r.size:
-            rays, ids = walk.candidates()
+            few = walk.r.size <= TAIL
+            rays, ids = walk.ahead(AHEAD) if few else walk.candidates()
             if rays.size:
                 t, ok, sub = test(rays, ids)
                 reduce_nearest(rays, t, ok, ids, sub, best, bid, bsub)
-            walk.advance(best)
+            if few:
+                walk.finish_ahead(best)
+            else:
+                walk.advance(best)
 
     def any_hit(self, o, d, dist, test, blocked, skip=None) -> None:
         """Set ``blocked`` for rays with a hit among the filed primitives nearer than ``dist``."""
@@ -154,6 +162,8 @@ class _Walk:
             live &= ~skip
         r = np.flatnonzero(live)
         self.r = r
+        self.tx = np.empty(0)  # ahead(): where the rays entered their current cells
+        self.left = np.zeros(0, dtype=bool)  # ahead(): the rays that left the grid
         near = near[r]
         self.far = far[r]
         strides = (int(grid.res[1] * grid.res[2]), int(grid.res[2]), 1)
@@ -174,9 +184,13 @@ class _Walk:
 
     def candidates(self):
         """Return the pairs (ray, primitive id) of the rays' current cells, grouped by ray."""
+        return self._pairs(self.r, self.cell)
+
+    def _pairs(self, r: np.ndarray, cell: np.ndarray):
+        """Return the pairs (r[i], primitive id) of the cells cell[i], in the order of i."""
         g = self.grid
-        s = g.cell_start[self.cell]
-        c = g.cell_count[self.cell]
+        s = g.cell_start[cell]
+        c = g.cell_count[cell]
         nzr = np.flatnonzero(c)
         cc = c[nzr]
         ends = np.cumsum(cc)
@@ -184,13 +198,54 @@ class _Walk:
         ends -= cc
         pos = np.repeat(s[nzr] - ends, cc)
         pos += np.arange(total, dtype=pos.dtype)
-        return np.repeat(self.r[nzr], cc), g.cell_ids[pos]
+        return np.repeat(r[nzr], cc), g.cell_ids[pos]
 
-    def advance(self, best: np.ndarray | None, blocked: np.ndarray | None = None) -> None:
-        """Step every ray to its next cell; drop the rays that are done or left the grid."""
+    def ahead(self, steps: int):
+        """Return the distinct pairs of each ray's next ``steps`` cells, grouped by ray.
+
+        The rays move past those cells (finish_ahead() then drops those that are done).
+        Testing cells beyond where a ray would have stopped only tests more primitives.
+        """
+        left = np.zeros(self.r.size, dtype=bool)
+        owners, cells = [], []
+        for _ in range(steps):
+            live = np.flatnonzero(~left)
+            if live.size == 0:
+                break
+            owners.append(live)
+            cells.append(self.cell[live])
+            self.tx = self._move()
+            left |= self.tx > self.far
+            left |= self.cell.view(np.uint64) >= np.uint64(self.grid.cells)
+        self.left = left
+        own = np.concatenate(owners)
+        rays, ids = self._pairs(own, np.concatenate(cells))
+        key = np.unique((rays << 32) | ids.astype(np.int64))  # by ray, ids ascending
+        return self.r[key >> 32], (key & 0xFFFFFFFF).astype(ids.dtype)
+
+    def finish_ahead(self, best: np.ndarray) -> None:
+        """Drop the rays that left the grid during ahead() or whose hit lies before their cell."""
+        slack = self.tx * (1 - TOL)
+        slack -= self.grid.size * TOL
+        self._keep(self.left | (best[self.r] < slack))
+
+    def _move(self) -> np.ndarray:
+        """Step every ray to its next cell; return where each left its cell (along the ray)."""
         tnx, tny, tnz = self.tn
         tx = np.minimum(tnx, tny)
         np.minimum(tx, tnz, out=tx)
+        ax = tnx == tx
+        ay = tny == tx
+        ay &= ~ax
+        az = ~(ax | ay)
+        for a, sel in enumerate((ax, ay, az)):
+            np.add(self.cell, self.step[a], out=self.cell, where=sel)
+            np.add(self.tn[a], self.td[a], out=self.tn[a], where=sel)
+        return tx
+
+    def advance(self, best: np.ndarray | None, blocked: np.ndarray | None = None) -> None:
+        """Step every ray to its next cell; drop the rays that are done or left the grid."""
+        tx = self._move()
         done = tx > self.far
         if blocked is None:
             assert best is not None
@@ -200,14 +255,11 @@ class _Walk:
         else:
             done |= blocked[self.r]
             done |= tx > self.tmax[self.r] * (1 + TOL) + self.grid.size * TOL
-        ax = tnx == tx
-        ay = tny == tx
-        ay &= ~ax
-        az = ~(ax | ay)
-        for a, sel in enumerate((ax, ay, az)):
-            np.add(self.cell, self.step[a], out=self.cell, where=sel)
-            np.add(self.tn[a], self.td[a], out=self.tn[a], where=sel)
         done |= self.cell.view(np.uint64) >= np.uint64(self.grid.cells)
+        self._keep(done)
+
+    def _keep(self, done: np.ndarray) -> None:
+        """Drop the rays set in ``done``."""
         if done.any():
             keep = np.flatnonzero(~done)
             self.r, self.cell, self.far = self.r[keep], self.cell[keep], self.far[keep]
