@@ -168,7 +168,7 @@ class _Walk:
         self.far = far[r]
         strides = (int(grid.res[1] * grid.res[2]), int(grid.res[2]), 1)
         self.cell = np.zeros(r.size, dtype=np.int64)
-        self.tn, self.td, self.step = [], [], []
+        tn_, td_, step_ = [], [], []
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             for a in range(3):
                 da = d[a][r]
@@ -178,9 +178,12 @@ class _Walk:
                 tn = (lo[a] + (i + (da > 0)) * grid.h[a] - oa) / da
                 tn[da == 0] = np.inf
                 self.cell += i.astype(np.int64) * strides[a]
-                self.tn.append(tn)
-                self.td.append(np.abs(grid.h[a] / da))
-                self.step.append(np.sign(da).astype(np.int64) * strides[a])
+                tn_.append(tn)
+                td_.append(np.abs(grid.h[a] / da))
+                step_.append(np.sign(da).astype(np.int64) * strides[a])
+        #: Per axis (rows) and ray: distance to the next boundary, between boundaries, and
+        #: the cell stride of a step across one.
+        self.tn, self.td, self.step = np.array(tn_), np.array(td_), np.array(step_)
 
     def candidates(self):
         """Return the pairs (ray, primitive id) of the rays' current cells, grouped by ray."""
@@ -231,16 +234,15 @@ class _Walk:
 
     def _move(self) -> np.ndarray:
         """Step every ray to its next cell; return where each left its cell (along the ray)."""
-        tnx, tny, tnz = self.tn
-        tx = np.minimum(tnx, tny)
-        np.minimum(tx, tnz, out=tx)
-        ax = tnx == tx
-        ay = tny == tx
-        ay &= ~ax
-        az = ~(ax | ay)
-        for a, sel in enumerate((ax, ay, az)):
-            np.add(self.cell, self.step[a], out=self.cell, where=sel)
-            np.add(self.tn[a], self.td[a], out=self.tn[a], where=sel)
+        n = self.cell.size
+        at = self.tn.argmin(axis=0)  # the nearest boundary's axis, x first on ties
+        at *= n
+        at += np.arange(n)
+        tn = self.tn.reshape(-1)
+        assert np.shares_memory(tn, self.tn)
+        tx = tn[at]
+        self.cell += self.step.reshape(-1)[at]
+        tn[at] = tx + self.td.reshape(-1)[at]
         return tx
 
     def advance(self, best: np.ndarray | None, blocked: np.ndarray | None = None) -> None:
@@ -263,5 +265,7 @@ class _Walk:
         if done.any():
             keep = np.flatnonzero(~done)
             self.r, self.cell, self.far = self.r[keep], self.cell[keep], self.far[keep]
-            for arrays in (self.tn, self.td, self.step):
-                arrays[:] = [a[keep] for a in arrays]
+            # C order: _move() updates tn through a flat view.
+            self.tn = np.take(self.tn, keep, axis=1)
+            self.td = np.take(self.td, keep, axis=1)
+            self.step = np.take(self.step, keep, axis=1)
