@@ -14,7 +14,7 @@ import pytest
 
 from tracer import Color, Material, Plane, Point, Sphere, Vector
 from tracer.arrays import unit
-from tracer.geometry import aggregates, prepare_all
+from tracer.geometry import aggregates, grid, prepare_all
 from tracer.geometry.aggregates import Aggregate
 from tracer.geometry.shape import Batch, Shape, gather
 from tracer.geometry.sphere import _near_root
@@ -415,3 +415,37 @@ def test_shapes_with_prims_and_materials_render_as_without_the_structure(monkeyp
     np.testing.assert_array_equal(image, alone)
     blueish = (image[..., 2] > image[..., 0] + 60).mean()
     assert 0.01 < blueish < 0.9  # the second material shows
+
+
+@pytest.mark.parametrize(("seed", "ahead"), [(20, 1), (21, 3), (22, 16)])
+def test_rays_taking_many_cells_a_round_equal_testing_every_object(brute, monkeypatch, seed, ahead):
+    """The tail mode (a few rays, several cells each per round) on every ray, meshes too."""
+    objects = random_objects(seed)
+    fast, slow = Aggregate(objects), brute(objects)
+    rounds = []
+    walk_ahead = grid._Walk.ahead
+
+    def counted(self, steps):
+        rounds.append(self.r.size)
+        return walk_ahead(self, steps)
+
+    monkeypatch.setattr(grid, "TAIL", 10**9)
+    monkeypatch.setattr(grid, "AHEAD", ahead)
+    monkeypatch.setattr(grid._Walk, "ahead", counted)
+    o, d = random_rays(seed)
+    assert_same_nearest(fast, slow, o, d)
+    assert rounds
+    assert rounds[0] > 1000  # every walk went the tail's way
+
+
+def test_rays_skimming_along_a_lattice_equal_testing_every_object(brute):
+    """Rays grazing rows of touching balls: the long tail of a lattice scene."""
+    balls = [Sphere(Point(i * 0.7, 0, j * 0.7), 0.35) for i in range(30) for j in range(30)]
+    balls.append(Sphere(Point(3.5, 0, 3.5), 0.35))  # a duplicate: ties to the earlier one
+    prepare_all(balls)
+    fast, slow = Aggregate(balls), brute(balls)
+    rng = np.random.default_rng(23)
+    n = 20000
+    o = (rng.uniform(-1, 0, n), rng.uniform(-0.4, 0.4, n), rng.uniform(-1, 21, n))
+    d = unit(np.ones(n), rng.normal(0, 0.01, n), rng.normal(0, 0.02, n))
+    assert_same_nearest(fast, slow, o, d)

@@ -22,6 +22,10 @@ MAX_RES = 512
 MAX_SPAN = 4096
 #: Relative slack when deciding a ray is done (far above the walk's rounding).
 TOL = 1e-9
+#: Once this few rays still walk (the long tail of rays skimming along a lattice), each
+#: takes AHEAD cells per round: fewer numpy steps, a few more exact tests.
+TAIL = 256
+AHEAD = 16
 
 
 class UniformGrid:
@@ -86,11 +90,15 @@ class UniformGrid:
         """
         walk = _Walk(self, o, d, None, skip)
         while walk.r.size:
-            rays, ids = walk.candidates()
+            few = walk.r.size <= TAIL
+            rays, ids = walk.ahead(AHEAD) if few else walk.candidates()
             if rays.size:
                 t, ok, sub = test(rays, ids)
                 reduce_nearest(rays, t, ok, ids, sub, best, bid, bsub)
-            walk.advance(best)
+            if few:
+                walk.finish_ahead(best)
+            else:
+                walk.advance(best)
 
     def any_hit(self, o, d, dist, test, blocked, skip=None) -> None:
         """Set ``blocked`` for rays with a hit among the filed primitives nearer than ``dist``."""
@@ -154,11 +162,13 @@ class _Walk:
             live &= ~skip
         r = np.flatnonzero(live)
         self.r = r
+        self.tx = np.empty(0)  # ahead(): where the rays entered their current cells
+        self.left = np.zeros(0, dtype=bool)  # ahead(): the rays that left the grid
         near = near[r]
         self.far = far[r]
         strides = (int(grid.res[1] * grid.res[2]), int(grid.res[2]), 1)
         self.cell = np.zeros(r.size, dtype=np.int64)
-        self.tn, self.td, self.step = [], [], []
+        tn_, td_, step_ = [], [], []
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             for a in range(3):
                 da = d[a][r]
@@ -168,15 +178,22 @@ class _Walk:
                 tn = (lo[a] + (i + (da > 0)) * grid.h[a] - oa) / da
                 tn[da == 0] = np.inf
                 self.cell += i.astype(np.int64) * strides[a]
-                self.tn.append(tn)
-                self.td.append(np.abs(grid.h[a] / da))
-                self.step.append(np.sign(da).astype(np.int64) * strides[a])
+                tn_.append(tn)
+                td_.append(np.abs(grid.h[a] / da))
+                step_.append(np.sign(da).astype(np.int64) * strides[a])
+        #: Per axis (rows) and ray: distance to the next boundary, between boundaries, and
+        #: the cell stride of a step across one.
+        self.tn, self.td, self.step = np.array(tn_), np.array(td_), np.array(step_)
 
     def candidates(self):
         """Return the pairs (ray, primitive id) of the rays' current cells, grouped by ray."""
+        return self._pairs(self.r, self.cell)
+
+    def _pairs(self, r: np.ndarray, cell: np.ndarray):
+        """Return the pairs (r[i], primitive id) of the cells cell[i], in the order of i."""
         g = self.grid
-        s = g.cell_start[self.cell]
-        c = g.cell_count[self.cell]
+        s = g.cell_start[cell]
+        c = g.cell_count[cell]
         nzr = np.flatnonzero(c)
         cc = c[nzr]
         ends = np.cumsum(cc)
@@ -184,13 +201,53 @@ class _Walk:
         ends -= cc
         pos = np.repeat(s[nzr] - ends, cc)
         pos += np.arange(total, dtype=pos.dtype)
-        return np.repeat(self.r[nzr], cc), g.cell_ids[pos]
+        return np.repeat(r[nzr], cc), g.cell_ids[pos]
+
+    def ahead(self, steps: int):
+        """Return the distinct pairs of each ray's next ``steps`` cells, grouped by ray.
+
+        The rays move past those cells (finish_ahead() then drops those that are done).
+        Testing cells beyond where a ray would have stopped only tests more primitives.
+        """
+        left = np.zeros(self.r.size, dtype=bool)
+        owners, cells = [], []
+        for _ in range(steps):
+            live = np.flatnonzero(~left)
+            if live.size == 0:
+                break
+            owners.append(live)
+            cells.append(self.cell[live])
+            self.tx = self._move()
+            left |= self.tx > self.far
+            left |= self.cell.view(np.uint64) >= np.uint64(self.grid.cells)
+        self.left = left
+        own = np.concatenate(owners)
+        rays, ids = self._pairs(own, np.concatenate(cells))
+        key = np.unique((rays << 32) | ids.astype(np.int64))  # by ray, ids ascending
+        return self.r[key >> 32], (key & 0xFFFFFFFF).astype(ids.dtype)
+
+    def finish_ahead(self, best: np.ndarray) -> None:
+        """Drop the rays that left the grid during ahead() or whose hit lies before their cell."""
+        slack = self.tx * (1 - TOL)
+        slack -= self.grid.size * TOL
+        self._keep(self.left | (best[self.r] < slack))
+
+    def _move(self) -> np.ndarray:
+        """Step every ray to its next cell; return where each left its cell (along the ray)."""
+        n = self.cell.size
+        at = self.tn.argmin(axis=0)  # the nearest boundary's axis, x first on ties
+        at *= n
+        at += np.arange(n)
+        tn = self.tn.reshape(-1)
+        assert np.shares_memory(tn, self.tn)
+        tx = tn[at]
+        self.cell += self.step.reshape(-1)[at]
+        tn[at] = tx + self.td.reshape(-1)[at]
+        return tx
 
     def advance(self, best: np.ndarray | None, blocked: np.ndarray | None = None) -> None:
         """Step every ray to its next cell; drop the rays that are done or left the grid."""
-        tnx, tny, tnz = self.tn
-        tx = np.minimum(tnx, tny)
-        np.minimum(tx, tnz, out=tx)
+        tx = self._move()
         done = tx > self.far
         if blocked is None:
             assert best is not None
@@ -200,16 +257,15 @@ class _Walk:
         else:
             done |= blocked[self.r]
             done |= tx > self.tmax[self.r] * (1 + TOL) + self.grid.size * TOL
-        ax = tnx == tx
-        ay = tny == tx
-        ay &= ~ax
-        az = ~(ax | ay)
-        for a, sel in enumerate((ax, ay, az)):
-            np.add(self.cell, self.step[a], out=self.cell, where=sel)
-            np.add(self.tn[a], self.td[a], out=self.tn[a], where=sel)
         done |= self.cell.view(np.uint64) >= np.uint64(self.grid.cells)
+        self._keep(done)
+
+    def _keep(self, done: np.ndarray) -> None:
+        """Drop the rays set in ``done``."""
         if done.any():
             keep = np.flatnonzero(~done)
             self.r, self.cell, self.far = self.r[keep], self.cell[keep], self.far[keep]
-            for arrays in (self.tn, self.td, self.step):
-                arrays[:] = [a[keep] for a in arrays]
+            # C order: _move() updates tn through a flat view.
+            self.tn = np.take(self.tn, keep, axis=1)
+            self.td = np.take(self.td, keep, axis=1)
+            self.step = np.take(self.step, keep, axis=1)
