@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 from ..animation_export import FORMATS, AnimationExporter
 from ..prefs import Prefs
 from .qt_file_dialogs import ask_save_path, start_folder
+from .qt_progress import close_progress, open_progress, say_in_status_bar
 
 TITLE = "Export Animation"
 
@@ -61,27 +62,18 @@ class QtAnimationExportFlow(QObject):
         if not self.exporter.busy:
             return  # refused before rendering: the failure is shown
         total = self.exporter.total
-        self.dialog = QProgressDialog(self.describe(0), "Cancel", 0, 100 * total, self.window)
-        self.dialog.setWindowTitle(TITLE)
+        self.dialog = open_progress(
+            self.window, TITLE, self.describe(0), 100 * total, self._on_dialog_canceled
+        )
         self.dialog.setMinimumWidth(380)  # the label changes every frame: keep the box still
-        self.dialog.setWindowModality(Qt.WindowModality.NonModal)
-        self.dialog.setMinimumDuration(300)
-        self.dialog.setAutoClose(False)
-        self.dialog.setAutoReset(False)
-        self.dialog.canceled.connect(self._on_dialog_canceled)
 
     def _close_dialog(self) -> None:
-        if self.dialog is not None:
-            self.dialog.canceled.disconnect(self._on_dialog_canceled)
-            self.dialog.close()
-            self.dialog.deleteLater()
-            self.dialog = None
+        close_progress(self.dialog, self._on_dialog_canceled)
+        self.dialog = None
 
     def _say(self, text: str) -> None:
         self.message = text
-        status = getattr(self.window, "statusBar", None)
-        if status is not None:
-            status().showMessage(text, 10000)
+        say_in_status_bar(self.window, text, 10000)
 
     def _on_dialog_canceled(self) -> None:
         self.exporter.cancel()

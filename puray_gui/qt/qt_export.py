@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 from ..exporter import Exporter
 from ..prefs import Prefs
 from .qt_file_dialogs import ask_save_path, start_folder
+from .qt_progress import close_progress, open_progress, say_in_status_bar
 
 
 class QtExportFlow(QObject):
@@ -50,27 +51,18 @@ class QtExportFlow(QObject):
         if not path:
             return
         self.prefs.set_folder("export", path)
-        self.dialog = QProgressDialog(self.describe(path), "Cancel", 0, 1000, self.window)
-        self.dialog.setWindowTitle("Export PNG")
-        self.dialog.setWindowModality(Qt.WindowModality.NonModal)
-        self.dialog.setMinimumDuration(300)
-        self.dialog.setAutoClose(False)
-        self.dialog.setAutoReset(False)
-        self.dialog.canceled.connect(self._on_dialog_canceled)
+        self.dialog = open_progress(
+            self.window, "Export PNG", self.describe(path), 1000, self._on_dialog_canceled
+        )
         self.exporter.export(path)
 
     def _close_dialog(self) -> None:
-        if self.dialog is not None:
-            self.dialog.canceled.disconnect(self._on_dialog_canceled)
-            self.dialog.close()
-            self.dialog.deleteLater()
-            self.dialog = None
+        close_progress(self.dialog, self._on_dialog_canceled)
+        self.dialog = None
 
     def _say(self, text: str) -> None:
         self.message = text
-        status = getattr(self.window, "statusBar", None)
-        if status is not None:
-            status().showMessage(text, 8000)
+        say_in_status_bar(self.window, text, 8000)
 
     def _on_dialog_canceled(self) -> None:
         self.exporter.cancel()
