@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..arrays import median
 from .directions import DirectionMap
 from .grid import UniformGrid, reduce_nearest
 from .primitives import Primitives
@@ -252,5 +253,5 @@ def _huge(lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
     q = (0.01, 0.99) if len(lo) >= 100 else (0.1, 0.9)  # a few far centres do not count
     core_lo, core_hi = np.quantile(centres, q, axis=0, method="inverted_cdf")
     sizes = np.linalg.norm(hi - lo, axis=1)
-    core = max(float(np.linalg.norm(core_hi - core_lo)), float(np.median(sizes)))
+    core = max(float(np.linalg.norm(core_hi - core_lo)), median(sizes))
     return sizes > HUGE * core

@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..arrays import median
+
 #: Bins per face side at most, and about how many bins a primitive's patch should cover.
 MAX_RES = 1024
 BINS_PER_PRIM = 4.0
@@ -65,7 +67,7 @@ class DirectionMap:
         lb = np.sqrt((gap * gap).sum(axis=1))  # distance from P to each box
         lb = lb * (1 - SLACK) - SLACK * float(np.abs(p).max() + 1)
         dist = np.maximum(np.linalg.norm((rel_lo + rel_hi) / 2, axis=1), 1e-300)
-        size = np.median(np.linalg.norm(rel_hi - rel_lo, axis=1) / dist)
+        size = median(np.linalg.norm(rel_hi - rel_lo, axis=1) / dist)
         self.res = int(np.clip(np.ceil(2 / max(size / np.sqrt(BINS_PER_PRIM), 1e-12)), 1, MAX_RES))
         keys, owners = self._entries(rel_lo, rel_hi)
         self.usable = 0 < keys.size <= MAX_ENTRIES_PER_PRIM * max(1, len(ids))
