@@ -15,13 +15,15 @@ import json
 import os
 import queue
 import sys
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from .cli_common import Shown, UserError, add_render_options, settings_from, start_method
 from .errors import SceneError
-from .pick import Bounce, LightTerm, Made, Pick
 from .scene import SceneSource
 from .workers.service import JobFailed, PixelPicked, RenderService
+
+if TYPE_CHECKING:  # the picking code itself loads only in the workers
+    from .pick import Bounce, LightTerm, Made, Pick
 
 
 def add_command(commands) -> None:

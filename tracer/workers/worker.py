@@ -36,7 +36,6 @@ import time
 import numpy as np
 
 from ..errors import SceneError, from_exception
-from ..pick import OffFrame, pick
 from ..render import (
     LoadedScene,
     cache,
@@ -162,6 +161,8 @@ def _rows(msg):
 
 
 def _pick(msg):
+    from ..pick import OffFrame, pick  # only picking needs it (its dataclasses cost ~3 ms)
+
     _kind, job, key, settings, x, y = msg
     loaded = cache.get(key)
     if loaded is None:
