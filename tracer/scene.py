@@ -11,13 +11,11 @@ import ast
 import contextlib
 import functools
 import hashlib
-import importlib.abc
 import importlib.util
 import io
 import linecache
 import math
 import os
-import random
 import signal
 import sys
 import threading
@@ -33,6 +31,7 @@ from .animation import frames as animation
 from .cameras import Camera, PurayCamera
 from .errors import SceneError, finite_xyz, from_exception
 from .geometry import prepare_all
+from .seeding import seeded
 from .settings import MAX_SIDE
 from .shading.background import Background, as_background
 from .shading.lights import Light
@@ -164,8 +163,9 @@ class Scene:
     background: Background | None = None
 
 
-class _SourceFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
-    """Serve Puray's module names and the scene's shipped sibling modules."""
+class _SourceFinder:
+    """Serve Puray's module names and the scene's shipped sibling modules (a meta path
+    finder and loader; importlib.abc, their base classes, costs ~4 ms to import)."""
 
     def __init__(self, source: SceneSource) -> None:
         self.source = source
@@ -193,12 +193,6 @@ class _Timeout(BaseException):
     """Raised inside a scene that takes too long to load (a BaseException: scenes can't eat it)."""
 
 
-def seed_everything(seed: int) -> None:
-    """Seed every random source a scene may use, identically in every process."""
-    random.seed(seed)
-    np.random.seed(seed % 2**32)
-
-
 #: Loading swaps sys.modules entries: one load at a time per process (Dask uses threads).
 _LOAD_LOCK = threading.Lock()
 
@@ -212,8 +206,8 @@ def load_scene(source: SceneSource, seed: int = 0, timeout: float = 10.0, frame:
     with _LOAD_LOCK:
 
         def run(frame: int, frames: int) -> dict:
-            seed_everything(seed)  # every frame alike: random layouts stay put
-            return _execute(source, timeout, {"FRAME": frame, "T": frame / frames})
+            with seeded(seed):  # every frame alike: random layouts stay put
+                return _execute(source, timeout, {"FRAME": frame, "T": frame / frames})
 
         namespace, frames = animation.run_frame(source, seed, frame, run)
         scene = _build(source, namespace)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 import sys
 import textwrap
 
@@ -95,6 +96,34 @@ def test_every_load_seeds_random_sources_identically(tmp_path):
     other = load_scene(source, seed=6).objects[0].center
     assert (first.x, first.y) == (again.x, again.y)
     assert (first.x, first.y) != (other.x, other.y)
+
+
+def test_numpy_random_is_seeded_alike_when_the_scene_imports_it_first(tmp_path):
+    """A fresh worker has not imported numpy.random: it is seeded as the scene imports it."""
+    body = PURAY_HEADER + textwrap.dedent(
+        """
+        import numpy as np
+        WIDTH, HEIGHT = 8, 8
+        CAMERA = Vector(0, 0, -1)
+        OBJECTS = [Sphere(Point(0, float(np.random.rand()), 3), 0.1)]
+        LIGHTS = []
+        """
+    )
+    path = write_scene(tmp_path, "rnd.py", body)
+    fresh = textwrap.dedent(
+        f"""
+        import sys
+        from tracer.scene import SceneSource, load_scene
+        assert "numpy.random" not in sys.modules
+        scene = load_scene(SceneSource.from_path({str(path)!r}), seed=5)
+        print(repr(scene.objects[0].center.y), "numpy.random" in sys.modules)
+        """
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", fresh], capture_output=True, text=True, check=True
+    ).stdout.split()
+    here = load_scene(SceneSource.from_path(path), seed=5).objects[0].center.y
+    assert out == [repr(here), "True"]
 
 
 def test_syntax_error_names_file_and_line(tmp_path):
