@@ -11,6 +11,7 @@ program pays (`python -c "import numpy, PIL.Image"`).
 from __future__ import annotations
 
 import argparse
+import compileall
 import os
 import shutil
 import statistics
@@ -66,29 +67,27 @@ def time_workers(processes: int, settings: RenderSettings, runs: int) -> float:
     return statistics.median(times[2:])
 
 
-def time_floor(runs: int) -> float:
-    """Return the start-up any numpy program pays: python -c "import numpy, PIL.Image"."""
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run([sys.executable, "-c", "import numpy, PIL.Image"], check=True)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
-
-
-def time_cli(width: int, height: int, runs: int, tmp: Path) -> float | None:
+def time_start(width: int, height: int, runs: int, tmp: Path) -> tuple[float, float | None]:
+    """Return the medians of the floor every numpy program pays (python -c "import numpy,
+    PIL.Image") and of the whole ``puray render`` command, timed in alternation."""
     cli = ROOT / "tracer" / "cli.py"
-    if not cli.exists():
-        return None
-    times = []
+    # As installed: bytecode present (setup.sh compiles it; PYTHONDONTWRITEBYTECODE would
+    # otherwise make every run compile ~80 modules, which numpy and Pillow never pay).
+    compileall.compile_dir(str(ROOT / "tracer"), quiet=1)
+    render = [sys.executable, "-m", "tracer.cli", "render", str(SCENE), "-o", str(tmp / "c.png")]
+    render += ["--width", str(width), "--height", str(height)]
+    floors, clis = [], []
     for _ in range(runs):
-        out = tmp / "cli.png"
-        cmd = [sys.executable, "-m", "tracer.cli", "render", str(SCENE), "-o", str(out)]
-        cmd += ["--width", str(width), "--height", str(height)]
-        start = time.perf_counter()
-        subprocess.run(cmd, cwd=ROOT, check=True, stderr=subprocess.DEVNULL)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+        floors.append(_run([sys.executable, "-c", "import numpy, PIL.Image"]))
+        if cli.exists():
+            clis.append(_run(render))
+    return statistics.median(floors), statistics.median(clis) if clis else None
+
+
+def _run(cmd: list[str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(cmd, cwd=ROOT, check=True, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - start
 
 
 def main() -> None:
@@ -103,8 +102,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmpdir:
         tmp = Path(tmpdir)
         c = time_c(w, h, args.runs, tmp)
-        floor = time_floor(max(3, args.runs // 2))
-        cli = time_cli(w, h, max(3, args.runs // 2), tmp)
+        floor, cli = time_start(w, h, max(5, args.runs), tmp)
         ours = {n: time_workers(n, settings, args.runs) for n in (1, 2)}
     print(f"twoballs {w}x{h}, depth 5, median of {args.runs} runs")
     if c is not None:
