@@ -239,3 +239,30 @@ def test_spawned_workers_busy_in_scene_code_die_when_the_window_is_killed(tmp_pa
     finally:
         if parent.poll() is None:
             parent.kill()
+
+
+SLOW_ANIMATION = PURAY_HEADER + textwrap.dedent(
+    """
+    FRAMES = 10
+    while True:  # frame 0 never finishes loading
+        pass
+    """
+)
+
+
+@linux_only
+def test_the_animation_probe_dies_with_the_command(tmp_path):
+    """The process that loads frame 0 to learn FRAMES is a worker too: no orphan."""
+    scene = write_scene(tmp_path, "spin_anim.py", SLOW_ANIMATION)
+    out = tmp_path / "spin.gif"
+    cmd = [sys.executable, "-m", "tracer.cli", "render", str(scene), "-o", str(out)]
+    cli = subprocess.Popen([*cmd, "--load-timeout", "60"], cwd=ROOT, stderr=subprocess.DEVNULL)
+    try:
+        probe = _busy_workers(cli.pid, 1)
+        cli.kill()
+        cli.wait(timeout=10)
+        assert not _wait_gone(probe), "the probe outlived the command"
+    finally:
+        if cli.poll() is None:
+            cli.kill()
+    assert not out.exists()

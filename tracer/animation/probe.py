@@ -13,10 +13,12 @@ import sys
 from dataclasses import dataclass
 from multiprocessing.connection import wait
 
+from ..cli_common import start_method
 from ..errors import SceneError, from_exception
 from ..render import load
 from ..scene import SceneSource
 from ..settings import RenderSettings
+from ..workers.worker import die_with_parent
 
 #: Seconds beyond the load timeout before a probe that does not answer is killed.
 GRACE = 5.0
@@ -40,9 +42,10 @@ def might_animate(source: SceneSource) -> bool:
 
 def probe(source: SceneSource, settings: RenderSettings) -> Timeline:
     """Load frame 0 of the scene in a new process; raise SceneError if it cannot load."""
-    ctx = mp.get_context("spawn")
+    ctx = mp.get_context(start_method())  # fork where no Qt is loaded: no imports to repeat
     receiver, sender = ctx.Pipe(duplex=False)
-    process = ctx.Process(target=_main, args=(sender, source, settings), daemon=True)
+    args = (sender, source, settings, os.getpid())
+    process = ctx.Process(target=_main, args=args, daemon=True)
     process.start()
     sender.close()
     try:
@@ -74,9 +77,10 @@ def probe(source: SceneSource, settings: RenderSettings) -> Timeline:
         process.join(timeout=1)
 
 
-def _main(conn, source: SceneSource, settings: RenderSettings) -> None:
+def _main(conn, source: SceneSource, settings: RenderSettings, parent: int) -> None:
     """Load frame 0 and send back its timeline or its error (runs in the probe process)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the parent's to handle
+    die_with_parent(parent)  # however the command ends, scene code stops with it
     sys.stdin = open(os.devnull)  # noqa: SIM115 - a scene's input() must not hang on our stdin
     try:
         scene = load(source, settings.with_(frame=0)).scene  # data files resolve as in a worker
