@@ -12,6 +12,7 @@ import signal
 import sys
 from dataclasses import dataclass
 from multiprocessing.connection import wait
+from typing import Any
 
 from ..cli_common import start_method
 from ..errors import SceneError, from_exception
@@ -42,7 +43,7 @@ def might_animate(source: SceneSource) -> bool:
 
 def probe(source: SceneSource, settings: RenderSettings) -> Timeline:
     """Load frame 0 of the scene in a new process; raise SceneError if it cannot load."""
-    ctx = mp.get_context(start_method())  # fork where no Qt is loaded: no imports to repeat
+    ctx: Any = mp.get_context(start_method())  # fork where no Qt is loaded: no imports to repeat
     receiver, sender = ctx.Pipe(duplex=False)
     args = (sender, source, settings, os.getpid())
     process = ctx.Process(target=_main, args=args, daemon=True)
