@@ -10,7 +10,7 @@ import pytest
 
 from tests.tracer.helpers import PURAY_HEADER, collect, failure, write_scene
 from tracer.errors import SceneError
-from tracer.render import load, restore, snapshot
+from tracer.render import load, render_rows, restore, snapshot
 from tracer.scene import SceneSource
 from tracer.settings import RenderSettings
 from tracer.workers.service import JobStarted, RenderService, RowsReady
@@ -104,6 +104,44 @@ def test_a_snapshot_renders_the_same_pixels_as_its_load(tmp_path, scenes_dir):
         again = restore(data)
         assert again.key == loaded.key
         assert again.fingerprint() == loaded.fingerprint()
+
+
+@pytest.mark.parametrize("name", ["twoballs.py", "showcase.py", "csg_logo.py", "textures.py"])
+def test_snapshots_with_and_without_the_scene_source_render_alike(scenes_dir, name):
+    """Plain pickle (a scene defining no code) and cloudpickle carry the same picture."""
+    settings = RenderSettings(width=48, height=27)
+    source = SceneSource.from_path(scenes_dir / name)
+    loaded = load(source, settings)
+    plain, cloud = snapshot(loaded, source), snapshot(loaded)
+    assert plain is not None
+    assert cloud is not None
+    own = render_rows(loaded, settings, 0, 27)
+    for data in (plain, cloud):
+        assert np.array_equal(render_rows(restore(data), settings, 0, 27), own)
+
+
+def test_a_scene_defining_a_material_class_travels_by_value(tmp_path):
+    body = PURAY_HEADER + textwrap.dedent(
+        """
+        class Striped(Material):
+            def color_at(self, position):
+                return Color(1, 0, 0) if int(position.x * 4) % 2 else Color(0, 0, 1)
+
+        WIDTH, HEIGHT = 32, 32
+        CAMERA = Vector(0, 0, -1)
+        OBJECTS = [Sphere(Point(0, 0, 3), 1.0, Striped(Color(0, 0, 0)))]
+        LIGHTS = [Light(Point(0, 0, -10))]
+        """
+    )
+    source = SceneSource.from_path(write_scene(tmp_path, "striped.py", body))
+    settings = RenderSettings()
+    loaded = load(source, settings)
+    data = snapshot(loaded, source)
+    assert data is not None
+    assert b"cloudpickle" in data
+    own = render_rows(loaded, settings, 0, 32)
+    assert np.array_equal(render_rows(restore(data), settings, 0, 32), own)
+    assert len(np.unique(own.reshape(-1, 3), axis=0)) > 2  # the stripes are drawn
 
 
 def test_a_slow_scene_is_loaded_once_not_once_per_worker(service, tmp_path):

@@ -117,7 +117,7 @@ def _load(msg):
     _kind, job, source, settings, share = msg
     loaded = cache.load(source, settings)
     size = frame_info(loaded, settings)
-    data = snapshot(loaded) if share else None
+    data = snapshot(loaded, source) if share else None
     fingerprint = loaded.fingerprint() if share and data is None else None
     return ("loaded", job, loaded.key, size, data, fingerprint, loaded.files, _objects(loaded))
 
