@@ -19,7 +19,7 @@ from tracer.animation.frames import in_frame
 from tracer.animation.render import Frame
 from tracer.animation.video import MissingEncoder
 from tracer.animation.writers import Writer, open_writer
-from tracer.scene import SceneSource
+from tracer.scene_source import SceneSource
 from tracer.settings import RenderSettings
 from tracer.workers.events import JobFailed, JobFinished
 

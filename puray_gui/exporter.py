@@ -9,7 +9,7 @@ from PySide6.QtCore import QObject, Signal
 
 from tracer.errors import SceneError
 from tracer.image import write_image
-from tracer.scene import SceneSource
+from tracer.scene_source import SceneSource
 from tracer.settings import RenderSettings
 from tracer.workers.service import JobFailed, JobFinished, JobStarted, RowsReady
 

@@ -45,7 +45,7 @@ from .image import (
 )
 from .png import PngEncoder
 from .progress import Progress
-from .scene import SceneSource
+from .scene_source import SceneSource
 from .workers.service import JobFailed, JobFinished, JobStarted, RenderService, RowsReady
 
 EXIT_INTERRUPTED = 130

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from .cli_common import Shown, UserError, add_render_options, settings_from, start_method
 from .errors import SceneError
-from .scene import SceneSource
+from .scene_source import SceneSource
 from .workers.service import JobFailed, PixelPicked, RenderService
 
 if TYPE_CHECKING:  # the picking code itself loads only in the workers

@@ -23,7 +23,7 @@ from .geometry.aggregates import Aggregate
 from .geometry.glass_sphere import with_both_roots
 from .geometry.shape import Batch, Shape
 from .geometry.sphere import Sphere, SphereBatch
-from .scene import Scene
+from .scene_build import Scene
 from .shading.background import background_colors
 from .shading.glass import Glass, GlassHits, GlassTable
 from .shading.materials import fill_colors, is_plain

@@ -18,7 +18,7 @@ from ..cli_common import Shown, UserError, settings_from, started_service
 from ..errors import SceneError
 from ..image import check_writable, write_image
 from ..progress import Progress
-from ..scene import SceneSource
+from ..scene_source import SceneSource
 from ..settings import RenderSettings
 from .frames import in_frame, literal_frames, parse_range
 from .probe import Timeline, might_animate, probe

@@ -17,7 +17,7 @@ from typing import Any
 from ..cli_common import start_method
 from ..errors import SceneError, from_exception
 from ..render import load
-from ..scene import SceneSource
+from ..scene_source import SceneSource
 from ..settings import RenderSettings
 from ..workers.worker import die_with_parent
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..scene import SceneSource
+from ..scene_source import SceneSource
 from ..settings import RenderSettings
 from ..workers.service import JobFailed, JobFinished, JobStarted, RowsReady
 from .frames import in_frame

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 from ..errors import SceneError
 from ..render import cache, frame_info, render_block, restore, rows_per_block, snapshot
-from ..scene import SceneSource
+from ..scene_source import SceneSource
 from ..settings import RenderSettings
 from .events import JobFailed, JobFinished, JobStarted, RowsReady
 from .service import children_ignore_ctrl_c

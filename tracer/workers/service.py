@@ -30,7 +30,7 @@ from multiprocessing.connection import wait
 from typing import Any
 
 from ..render import CACHE_SIZE
-from ..scene import SceneSource
+from ..scene_source import SceneSource
 from ..settings import RenderSettings
 from . import worker as worker_module
 from .events import Event, JobFailed, JobFinished, JobStarted, PixelPicked, RowsReady

@@ -35,6 +35,7 @@ import time
 
 import numpy as np
 
+from ..deadline import Deadline
 from ..errors import SceneError, from_exception
 from ..render import (
     LoadedScene,
@@ -46,7 +47,6 @@ from ..render import (
     restore,
     snapshot,
 )
-from ..scene import Deadline
 from .jobs import rows_text
 
 #: Why a scene that could not be shared and loaded differently twice is refused.

@@ -1,0 +1,171 @@
+"""What a scene file defines, checked: WIDTH, HEIGHT, CAMERA, OBJECTS, LIGHTS (and BACKGROUND).
+
+:func:`build` turns the namespace a scene's code left behind into a :class:`Scene`, or raises
+one SceneError naming the file and the line that assigned the faulty name (or the line that
+created the faulty object).
+"""
+
+from __future__ import annotations
+
+import ast
+import contextlib
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from .cameras import Camera, PurayCamera
+from .errors import SceneError, finite_xyz
+from .geometry import prepare_all
+from .scene_source import SceneSource
+from .settings import MAX_SIDE
+from .shading.background import Background, as_background
+from .shading.lights import Light
+from .shading.textures import is_texture
+
+
+@dataclass
+class Scene:
+    """A loaded, validated scene ready to render."""
+
+    path: str
+    width: int
+    height: int
+    camera: Camera
+    objects: list
+    lights: list
+    rendered_img: str | None = None
+    frame: int = 0  # the FRAME this load ran with
+    frames: int = 1  # the scene's FRAMES (1: a still)
+    fps: float = 24.0  # the scene's FPS
+    #: What rays that hit nothing see; None: black, as in Puray.
+    background: Background | None = None
+
+
+_REQUIRED = ("WIDTH", "HEIGHT", "CAMERA", "OBJECTS", "LIGHTS")
+
+
+def _assignment_lines(text: str) -> dict[str, int]:
+    lines: dict[str, int] = {}
+    for node in ast.parse(text).body:
+        targets = []
+        if isinstance(node, ast.Assign):
+            targets = node.targets
+        elif isinstance(node, (ast.AnnAssign, ast.AugAssign)):
+            targets = [node.target]
+        for target in targets:
+            if isinstance(target, ast.Name):
+                lines[target.id] = node.lineno
+    return lines
+
+
+def build(source: SceneSource, ns: dict) -> Scene:
+    """Return the scene a scene file's namespace ``ns`` defines; raise SceneError if faulty."""
+    lines = _assignment_lines(source.text)
+
+    def fail(name: str, message: str) -> SceneError:
+        return SceneError(message, source.path, lines.get(name))
+
+    missing = [name for name in _REQUIRED if name not in ns]
+    if missing:
+        raise SceneError(
+            f"{', '.join(missing)} {'is' if len(missing) == 1 else 'are'} not defined "
+            "(a scene defines WIDTH, HEIGHT, CAMERA, OBJECTS and LIGHTS)",
+            source.path,
+        )
+    size = {}
+    for name in ("WIDTH", "HEIGHT"):
+        value = ns[name]
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+            raise fail(name, f"{name} must be a whole number of pixels, got {value!r}")
+        if not 1 <= value <= MAX_SIDE:
+            raise fail(name, f"{name} must be from 1 to {MAX_SIDE} pixels, got {value}")
+        size[name] = int(value)
+    camera = ns["CAMERA"]
+    if not isinstance(camera, Camera):
+        camera = PurayCamera(camera, site=(source.path, lines.get("CAMERA", 0)))
+    objects, lights = ns["OBJECTS"], ns["LIGHTS"]
+    for name, value in (("OBJECTS", objects), ("LIGHTS", lights)):
+        if not isinstance(value, (list, tuple)):
+            raise fail(name, f"{name} must be a list, got {type(value).__name__}")
+    with _located(source, lines, "CAMERA"):
+        camera.prepare()
+    with _located(source, lines, "OBJECTS"):
+        prepare_all(objects)
+        _check_materials(objects)
+    with _located(source, lines, "LIGHTS"):
+        for light in lights:
+            _check_light(light)
+    with _located(source, lines, "BACKGROUND"):
+        background = as_background(ns.get("BACKGROUND"))
+    return Scene(
+        source.path,
+        size["WIDTH"],
+        size["HEIGHT"],
+        camera,
+        list(objects),
+        list(lights),
+        ns.get("RENDERED_IMG"),
+        background=background,
+    )
+
+
+@contextlib.contextmanager
+def _located(source: SceneSource, lines: dict[str, int], name: str):
+    """Give errors that know no place of their own the line where ``name`` is assigned."""
+    try:
+        yield
+    except SceneError as exc:
+        if exc.filename is None:
+            raise SceneError(exc.message, source.path, lines.get(name)) from None
+        raise
+
+
+def _site_error(obj, message: str) -> SceneError:
+    site = getattr(obj, "_site", None)
+    return SceneError(message, *(site or (None, None)))
+
+
+def _check_materials(objects) -> None:
+    """Check every distinct material once (a million spheres often share a handful)."""
+    seen: set[int] = set()
+    for obj in objects:
+        get = getattr(obj, "materials", None)  # CSG: every solid's own material
+        if get is None:
+            m = obj.material
+            if id(m) not in seen:
+                seen.add(id(m))
+                _check_one_material(m)
+            continue
+        for m in get():
+            if id(m) not in seen:
+                seen.add(id(m))
+                _check_one_material(m)
+
+
+def _check_one_material(m) -> None:
+    for name in ("ambient", "diffuse", "specular", "reflection"):
+        value = getattr(m, name, None)
+        if not isinstance(value, (int, float)) or not math.isfinite(value):
+            raise _site_error(m, f"material {name} must be a finite number, got {value!r}")
+    for name in ("color", "color1", "color2"):
+        color = getattr(m, name, None)
+        if color is not None and not (_finite_color(color) or is_texture(color)):
+            raise _site_error(m, f"material {name} must be a Color or a texture, got {color!r}")
+
+
+def _finite_color(color) -> bool:
+    try:
+        return all(math.isfinite(float(c)) for c in (color.x, color.y, color.z))
+    except (AttributeError, TypeError, ValueError):
+        return False
+
+
+def _check_light(light) -> None:
+    if not isinstance(light, Light):
+        raise SceneError(f"LIGHTS holds {light!r}, which is not a Light")
+    site = getattr(light, "_site", None)
+    light._pos = finite_xyz(light.position, "Light position", site, "Point")
+    if not _finite_color(light.color):
+        raise _site_error(light, f"Light color must be a Color, got {light.color!r}")
+    light._rgb = (float(light.color.x), float(light.color.y), float(light.color.z))

@@ -1,0 +1,127 @@
+"""A scene as it travels: the scene file's text, its sibling modules' texts and its data files.
+
+Read once where the scene is opened (the window, the command line) and handed to whatever
+process runs it, so that process needs no shared filesystem and never sees a stale module
+cache. Reading runs no scene code.
+"""
+
+from __future__ import annotations
+
+import ast
+import contextlib
+import functools
+import hashlib
+import io
+import os
+import tokenize
+from dataclasses import dataclass, field
+
+from . import _puray
+from .errors import SceneError
+
+
+@dataclass(frozen=True)
+class SceneSource:
+    """A scene file's text, the sibling modules it imports (name -> (path, text)) and the
+    data files it reads (path -> bytes: OBJ models, images), as far as they are known."""
+
+    path: str
+    text: str
+    modules: dict = field(default_factory=dict)
+    data: dict = field(default_factory=dict)
+
+    @functools.cached_property
+    def digest(self) -> str:
+        """A hash of every text, data file and path: the key of one version of the scene."""
+        h = hashlib.sha256(self.path.encode() + b"\0" + self.text.encode())
+        for name in sorted(self.modules):
+            path, text = self.modules[name]
+            h.update(f"\0{name}\0{path}\0".encode() + text.encode())
+        for path in sorted(self.data):
+            h.update(f"\0{path}\0".encode() + hashlib.sha256(self.data[path]).digest())
+        return h.hexdigest()
+
+    @property
+    def files(self) -> list[str]:
+        """Every file this scene is made of (to watch for changes)."""
+        return [self.path, *(p for p, _ in self.modules.values()), *self.data]
+
+    @classmethod
+    def from_path(cls, path: str | os.PathLike, data_files=()) -> SceneSource:
+        """Read a scene, the sibling modules it imports and ``data_files`` it is known to read.
+
+        Raises SceneError if the scene is unreadable; a data file that cannot be read is left
+        out (loading the scene then reports it at the line that reads it).
+        """
+        path = os.path.abspath(os.fspath(path))
+        text = _read(path)
+        modules: dict[str, tuple[str, str]] = {}
+        folder = os.path.dirname(path)
+        pending = [(path, text)]
+        while pending:
+            _file, source = pending.pop()
+            for name in _imported_names(source):
+                sibling = os.path.join(folder, name + ".py")
+                if name in modules or name in _puray.MODULES or not os.path.isfile(sibling):
+                    continue
+                sibling_text = _read(sibling)
+                modules[name] = (sibling, sibling_text)
+                pending.append((sibling, sibling_text))
+        return cls(path, text, modules, _read_data(data_files))
+
+
+def _read_data(paths) -> dict[str, bytes]:
+    data = {}
+    for path in paths:
+        with contextlib.suppress(OSError), open(path, "rb") as f:
+            data[os.path.abspath(path)] = f.read()
+    return data
+
+
+def _read(path: str) -> str:
+    if not os.path.exists(path):
+        raise SceneError("scene file not found", path)
+    if not os.path.isfile(path):
+        raise SceneError("not a file (expected a .py scene file)", path)
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except OSError as exc:
+        raise SceneError(f"cannot read the file: {exc.strerror}", path) from None
+    return decode_source(data, path)
+
+
+_NOT_TEXT = (
+    "not a {encoding} text file (a '# -*- coding: NAME -*-' first line names another encoding)"
+)
+
+
+def decode_source(data: bytes, path: str) -> str:
+    """Decode a Python file the way Python does: a UTF-8 BOM or a PEP 263 coding line."""
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    except SyntaxError as exc:  # an unknown coding, a BOM that contradicts it, bad bytes
+        if "invalid or missing encoding" in exc.msg:
+            raise SceneError(_NOT_TEXT.format(encoding="UTF-8"), path) from None
+        raise SceneError(f"cannot decode the file: {exc.msg}", path, exc.lineno) from None
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError:
+        raise SceneError(_NOT_TEXT.format(encoding=encoding), path) from None
+    # utf-8-sig strips the BOM; newlines as Python reads them (compile takes \n only)
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _imported_names(text: str) -> set[str]:
+    """Top-level module names a source imports (unparsable sources import nothing)."""
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError):
+        return set()
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names.add(node.module.split(".")[0])
+    return names
