@@ -24,6 +24,7 @@ from tracer.settings import RenderSettings
 from tracer.workers.events import JobFailed, JobFinished
 
 from .cluster_link import ClusterLink
+from .export_route import ExportRoute
 from .session import RenderSession
 
 #: File types the window exports, as (name filter, suffix).
@@ -53,12 +54,10 @@ class AnimationExporter(QObject):
     ) -> None:
         super().__init__(parent)
         self.session = session
-        self.scheduler = ""  # a Dask scheduler to render on ("": the local workers)
         self.cluster = cluster if cluster is not None else ClusterLink(self)
-        self.cluster.connected.connect(self._on_cluster_connected)
-        self.cluster.unavailable.connect(self._on_cluster_unavailable)
-        self._waiting_for: str | None = None  # the scheduler the export waits to connect to
-        self._on_cluster = False
+        self.route = ExportRoute(session, self.cluster, self)
+        self.route.ready.connect(self._submit_more)
+        self.route.noticed.connect(self.noticed)
         self.path = ""
         self.total = 0
         self._writer: Writer | None = None
@@ -94,12 +93,7 @@ class AnimationExporter(QObject):
         self._jobs.clear()
         self._order.clear()
         self._started = time.perf_counter()
-        self._on_cluster = False
-        if self.scheduler:
-            self._waiting_for = self.scheduler
-            self.cluster.connect_to(self.scheduler)  # -> _on_cluster_connected / _unavailable
-        else:
-            self._submit_more()
+        self.route.open()  # -> _submit_more
 
     def cancel(self) -> None:
         """Stop rendering; nothing is written (an encoding already under way completes)."""
@@ -129,47 +123,27 @@ class AnimationExporter(QObject):
             "Frames": f"0 to {self.total - 1} of {self.total}",
         }
 
-    def _on_cluster_connected(self, spec: str, service) -> None:
-        if spec != self._waiting_for or self._writer is None:
-            return  # cancelled, or an older request
-        self._waiting_for, self._on_cluster = None, True
-        self.noticed.emit(f"Rendering on the Dask cluster {spec}")
-        self._submit_more()
-
-    def _on_cluster_unavailable(self, spec: str, why: str) -> None:
-        if spec != self._waiting_for or self._writer is None:
-            return
-        self._waiting_for = None
-        self.noticed.emit(f"{why}: exporting with the local workers instead")
-        self._submit_more()
-
     def _ahead(self) -> int:
-        service = self.cluster.service if self._on_cluster else self.session.service
         try:
-            return int(service.processes) + 1  # type: ignore[union-attr]
+            return int(self.route.service.processes) + 1  # type: ignore[union-attr]
         except (AttributeError, TypeError, ValueError):
             return 2
 
     def _submit_more(self) -> None:
-        assert self._source is not None
+        if self._writer is None or self._source is None:
+            return  # cancelled while the route was being prepared
         while len(self._order) < self._ahead() and self._next < self.total:
             frame = Frame(self._next)
             settings = self._settings.with_(frame=self._next)
-            if self._on_cluster:
-                job = self.cluster.submit(self._source, settings, self._on_event)
-            else:
-                job = self.session.submit_side_job(self._source, settings, self._on_event)
+            job = self.route.submit(self._source, settings, self._on_event)
             self._jobs[job] = frame
             self._order.append(frame)
             self._next += 1
 
     def _stop(self) -> None:
-        self._waiting_for = None
+        self.route.close()
         for job in list(self._jobs):
-            if self._on_cluster:
-                self.cluster.cancel(job)
-            else:
-                self.session.cancel_side_job(job)
+            self.route.cancel(job)
         self._jobs.clear()
         self._order.clear()
         if self._writer is not None:

@@ -14,6 +14,7 @@ from tracer.settings import RenderSettings
 from tracer.workers.service import JobFailed, JobFinished, JobStarted, RowsReady
 
 from .cluster_link import ClusterLink
+from .export_route import ExportRoute
 from .framebuffer import FrameBuffer
 from .session import RenderSession
 
@@ -41,12 +42,11 @@ class Exporter(QObject):
     ) -> None:
         super().__init__(parent)
         self.session = session
-        self.scheduler = ""  # a Dask scheduler to export on ("" : the local workers)
         self.cluster = cluster if cluster is not None else ClusterLink(self)
-        self.cluster.connected.connect(self._on_cluster_connected)
-        self.cluster.unavailable.connect(self._on_cluster_unavailable)
-        self._waiting_for: str | None = None  # the scheduler an export waits to connect to
-        self._on_cluster = False
+        self.route = ExportRoute(session, self.cluster, self)
+        self.route.ready.connect(self._on_route_ready)
+        self.route.noticed.connect(self.noticed)
+        self.route.fell_back.connect(self.fell_back)
         self.job: int | None = None
         self.path = ""
         self._frame = FrameBuffer()
@@ -57,7 +57,7 @@ class Exporter(QObject):
     @property
     def busy(self) -> bool:
         writing = self._writer is not None and self._writer.is_alive()
-        return self.job is not None or self._waiting_for is not None or writing
+        return self.job is not None or self.route.waiting or writing
 
     def export(self, path: str) -> None:
         """Start exporting to ``path``; the outcome comes as ``finished`` or ``failed``."""
@@ -74,22 +74,16 @@ class Exporter(QObject):
             self._write(pixels, session.elapsed)
             return
         self._frame = FrameBuffer()
-        if self.scheduler:
-            self._waiting_for = self.scheduler
-            self.cluster.connect_to(self.scheduler)  # -> _on_cluster_connected / _unavailable
-        else:
-            self._submit_locally()
+        self.route.open()  # -> _on_route_ready
 
     def cancel(self) -> None:
         """Stop an export render; nothing is written."""
-        if self.job is None and self._waiting_for is None:
+        if self.job is None and not self.route.waiting:
             return
-        if self.job is not None and self._on_cluster:
-            self.cluster.cancel(self.job)
-        elif self.job is not None:
-            self.session.cancel_side_job(self.job)
+        if self.job is not None:
+            self.route.cancel(self.job)
         self.job = None
-        self._waiting_for = None
+        self.route.close()
         self.cancelled.emit()
 
     def close(self) -> None:
@@ -98,27 +92,10 @@ class Exporter(QObject):
         self.wait()
         self.cluster.close()
 
-    def _submit_locally(self) -> None:
+    def _on_route_ready(self) -> None:
         assert self._source is not None
         assert self._settings is not None
-        self._on_cluster = False
-        self.job = self.session.submit_side_job(self._source, self._settings, self._on_event)
-
-    def _on_cluster_connected(self, spec: str, service) -> None:
-        if spec != self._waiting_for:
-            return  # cancelled, or an older request
-        self._waiting_for = None
-        self._on_cluster = True
-        self.noticed.emit(f"Rendering on the Dask cluster {spec}")
-        self.job = self.cluster.submit(self._source, self._settings, self._on_event)
-
-    def _on_cluster_unavailable(self, spec: str, why: str) -> None:
-        if spec != self._waiting_for:
-            return
-        self._waiting_for = None
-        self.noticed.emit(f"{why}: exporting with the local workers instead")
-        self.fell_back.emit(spec, why)
-        self._submit_locally()
+        self.job = self.route.submit(self._source, self._settings, self._on_event)
 
     def wait(self, timeout: float = 10.0) -> None:
         """Join the PNG writing thread (for shutdown and tests)."""

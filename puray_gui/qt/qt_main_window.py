@@ -71,7 +71,7 @@ class QtMainWindow(QMainWindow):
         self.settings_panel = QtSettingsPanel(session.options)
         self.cluster_panel = QtClusterPanel(prefs.scheduler())
         self.exporter = exporter
-        exporter.scheduler = prefs.scheduler()
+        exporter.route.scheduler = prefs.scheduler()
         self.status = QtStatusBar(session)
         self.export_flow = QtExportFlow(exporter, prefs, self)
         self.history_panel = QtHistoryPanel(RenderHistory())
@@ -84,7 +84,7 @@ class QtMainWindow(QMainWindow):
         self.picker = Picker(session, self)
         self.pick_panel = QtPickPanel()
         self.animation_exporter = AnimationExporter(session, self, exporter.cluster)
-        self.animation_exporter.scheduler = exporter.scheduler
+        self.animation_exporter.route.scheduler = exporter.route.scheduler
         self.animation_flow = QtAnimationExportFlow(self.animation_exporter, prefs, self)
         self._arrange()
         self._build_menus()
@@ -316,8 +316,8 @@ class QtMainWindow(QMainWindow):
 
     def _on_scheduler_changed(self, spec: str) -> None:
         self.prefs.set_scheduler(spec)
-        self.exporter.scheduler = spec
-        self.animation_exporter.scheduler = spec
+        self.exporter.route.scheduler = spec
+        self.animation_exporter.route.scheduler = spec
 
     def _on_options_changed(self, options: RenderOptions) -> None:
         self.prefs.set_options(options)
