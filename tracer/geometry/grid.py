@@ -33,14 +33,16 @@ MOST = 16
 class UniformGrid:
     """Primitives (global ids) filed in the cells their boxes overlap."""
 
-    def __init__(self, lo: np.ndarray, hi: np.ndarray, ids: np.ndarray, max_entries=None) -> None:
+    def __init__(
+        self, lo: np.ndarray, hi: np.ndarray, ids: np.ndarray, max_entries=None, cells_per_prim=None
+    ) -> None:
         self.lo = lo.min(axis=0)
         self.hi = hi.max(axis=0)
         ext = self.hi - self.lo
         self.size = float(np.sqrt(ext @ ext))
         ext = np.maximum(ext, max(float(ext.max()), 1e-300) * 1e-6)
         self.hi = self.lo + ext
-        cells = min(CELLS_PER_PRIM * len(ids), MAX_CELLS)
+        cells = min((cells_per_prim or CELLS_PER_PRIM) * len(ids), MAX_CELLS)
         h = (np.prod(ext) / cells) ** (1 / 3)
         self.res = np.clip(np.ceil(ext / h), 1, MAX_RES).astype(np.int64)
         self.inv_h = self.res / ext
