@@ -21,7 +21,7 @@ from .walk import FULL, LISTS, Walk
 CELLS_PER_PRIM = 4.0
 #: Cells per axis at most, and in all.
 MAX_RES = 512
-MAX_CELLS = 1 << 21
+MAX_CELLS = 1 << 20
 #: A primitive covering more cells than this is left out of the grid (tested beside it).
 MAX_SPAN = 4096
 #: Cells a ray takes in its first round; each later round takes GROWTH times more, up to MOST.
@@ -77,27 +77,37 @@ class UniformGrid:
         base += i0[owner, 1] + ky
         base *= nz
         base += i0[owner, 2] + kz
-        base *= LISTS
-        keys, owners = [base + FULL], [owner]
+        base *= LISTS * len(ids)  # packed: list key * len(ids) + owner
+        base += owner
+        keys = [base + FULL * len(ids)]
         for a, ka in enumerate((kx, ky, kz)):
             for face, edge in ((2 * a, ka == 0), (2 * a + 1, ka == span[owner, a] - 1)):
-                keys.append(base[edge] + face)
-                owners.append(owner[edge])
+                keys.append(base[edge] + face * len(ids))
+        del owner, base, k, at, kx, ky, kz
         key = np.concatenate(keys)
-        key *= len(ids)
-        key += np.concatenate(owners)
+        del keys
         key.sort()  # by list, then owner: ids ascend within a list
         owner = key % len(ids)
         key //= len(ids)
         index = np.int32 if key.size < 2**31 else np.int64
         count = np.bincount(key, minlength=self.empty + 1)
-        self.list_start = np.zeros(self.empty + 1, dtype=index)
-        np.cumsum(count[:-1], out=self.list_start[1:])
         most = int(count.max())
         self.list_count = count.astype(
             np.uint8 if most < 256 else np.uint16 if most < 65536 else index
         )
+        self.list_start = _starts(count, index)
         self.list_ids = ids[owner].astype(index)
+
+    def __getstate__(self) -> dict:
+        """Leave list_start out of a pickle (a worker recomputes it from the counts)."""
+        state = self.__dict__.copy()
+        state.pop("list_start", None)
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        if "list_count" in state:
+            self.list_start = _starts(self.list_count, self.list_ids.dtype)
 
     def nearest(self, o, d, test, best, bid, bsub, skip=None) -> None:
         """Lower (best, bid, bsub) to every ray's nearest hit among the filed primitives.
@@ -128,6 +138,13 @@ class UniformGrid:
                 blocked[rays[ok]] = True
             walk.finish(blocked[walk.r])
             steps = min(int(steps * GROWTH), MOST)
+
+
+def _starts(count: np.ndarray, index) -> np.ndarray:
+    """Return where each list starts in list_ids, from the lists' lengths."""
+    start = np.zeros(count.size, dtype=index)
+    np.cumsum(count[:-1], out=start[1:], dtype=index)
+    return start
 
 
 def reduce_nearest(rays, t, ok, ids, prim, best, bid, bprim) -> None:
