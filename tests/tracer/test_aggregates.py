@@ -454,6 +454,19 @@ def test_every_round_schedule_equals_testing_every_object(
     np.testing.assert_array_equal(fast.occluded(o, d, dist), slow.occluded(o, d, dist))
 
 
+def test_wide_cell_keys_equal_testing_every_object(brute, monkeypatch):
+    """Grids too big for int32 keys walk with int64 keys (forced here on a small grid)."""
+    monkeypatch.setattr(grid, "MARK", 0)
+    objects = random_objects(29)
+    fast, slow = Aggregate(objects), brute(objects)
+    assert fast.grid is not None
+    assert fast.grid.key_type is np.int64
+    o, d = random_rays(29)
+    assert_same_nearest(fast, slow, o, d)
+    dist = np.random.default_rng(29).uniform(0, 6, d[0].size)
+    np.testing.assert_array_equal(fast.occluded(o, d, dist), slow.occluded(o, d, dist))
+
+
 def test_a_ray_tests_each_primitive_once_however_many_cells_it_spans(monkeypatch):
     """Face lists: walking a fine grid, no (ray, primitive) pair comes up twice."""
     monkeypatch.setattr(grid, "CELLS_PER_PRIM", 60.0)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .walk import FULL, LISTS, Walk
+from .walk import FULL, LISTS, MARK, MAX_STEPS, Walk
 
 #: Cells per primitive the grid aims at (more: fewer tests per ray, more steps).
 CELLS_PER_PRIM = 4.0
@@ -49,6 +49,10 @@ class UniformGrid:
         self.h = ext / self.res
         self.cells = int(np.prod(self.res))
         self.empty = self.cells * LISTS  # the key of an empty list
+        # Keys in int32 (half the memory traffic) while a round's drift stays far below.
+        small = self.empty * (MAX_STEPS + 1) < MARK
+        self.key_type = np.int32 if small else np.int64
+        self.mark = MARK if small else 1 << 44
         i0, span = self._spans(lo, hi)
         cnt = span.prod(axis=1)
         fits = cnt <= MAX_SPAN
@@ -117,19 +121,19 @@ class UniformGrid:
         Rays set in ``skip`` are left alone.
         """
         walk = Walk(self, o, d, None, skip)
-        steps = FIRST
+        steps = min(FIRST, MAX_STEPS)
         while walk.r.size:
             rays, ids = walk.round(steps)
             if rays.size:
                 t, ok, sub = test(rays, ids)
                 reduce_nearest(rays, t, ok, ids, sub, best, bid, bsub)
             walk.finish(walk.hit_before_exit(best))
-            steps = min(int(steps * GROWTH), MOST)
+            steps = min(int(steps * GROWTH), MOST, MAX_STEPS)
 
     def any_hit(self, o, d, dist, test, blocked, skip=None) -> None:
         """Set ``blocked`` for rays with a hit among the filed primitives nearer than ``dist``."""
         walk = Walk(self, o, d, dist, skip)
-        steps = FIRST
+        steps = min(FIRST, MAX_STEPS)
         while walk.r.size:
             rays, ids = walk.round(steps)
             if rays.size:
@@ -137,7 +141,7 @@ class UniformGrid:
                 ok &= t < dist[rays]
                 blocked[rays[ok]] = True
             walk.finish(blocked[walk.r])
-            steps = min(int(steps * GROWTH), MOST)
+            steps = min(int(steps * GROWTH), MOST, MAX_STEPS)
 
 
 def _starts(count: np.ndarray, index) -> np.ndarray:

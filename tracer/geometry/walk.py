@@ -27,8 +27,10 @@ LISTS = 7
 FULL = 6
 #: Stands for an infinite distance between boundaries (an axis the ray does not move on).
 HUGE = 1e300
-#: Added to the key of a cell beyond a ray's exit (any key from EMPTY up is empty).
-MARK = 1 << 44
+#: Added to the key of a cell beyond a ray's exit (any key from the grid's empty one up
+#: is empty): far above every key a ray can drift to in a round of at most MAX_STEPS cells.
+MARK = 1 << 30
+MAX_STEPS = 64
 
 
 class Walk:
@@ -55,7 +57,7 @@ class Walk:
         # cell within the hair is covered by the padding of the boxes in the cell before).
         self.far = far[r] * (1 - TOL)
         self.far -= self.slack
-        self.cell = np.zeros(r.size, dtype=np.int64)
+        self.cell = np.zeros(r.size, dtype=grid.key_type)
         self.tn: list[np.ndarray] = []
         self.td: list[np.ndarray] = []
         self.step: list[np.ndarray] = []
@@ -65,6 +67,8 @@ class Walk:
             for a in range(3):
                 self._axis(grid, a, o[a], d[a][r], near, strides[a])
         self.key = self.cell + FULL
+        self.left = np.zeros(r.size, dtype=bool)  # round(): the rays that left the grid
+        self.mark = self.cell.dtype.type(grid.mark)
 
     def _axis(self, grid, a: int, o, da: np.ndarray, near: np.ndarray, stride: int) -> None:
         """Set up the walk along axis ``a``: cell index, next boundary, spacing, stride, face."""
@@ -73,12 +77,12 @@ class Walk:
         np.clip(i, 0, grid.res[a] - 1, out=i)
         tn = (grid.lo[a] + (i + (da > 0)) * grid.h[a] - oa) / da
         tn[da == 0] = np.inf
-        self.cell += i.astype(np.int64) * stride
+        self.cell += i.astype(self.cell.dtype) * stride
         self.tn.append(tn)
         # Finite (a product with a false mask must give 0): that axis is never stepped.
         self.td.append(np.minimum(np.abs(grid.h[a] / da), HUGE))
         down = da < 0
-        self.step.append(np.where(down, -stride, stride))
+        self.step.append(np.where(down, -stride, stride).astype(self.cell.dtype))
         self.face.append((down + 2 * a).astype(np.int8))
 
     def round(self, steps: int) -> tuple[np.ndarray, np.ndarray]:
@@ -86,15 +90,16 @@ class Walk:
 
         The rays move past those cells; finish() then drops those that are done.
         """
-        keys = np.empty((self.r.size, steps), dtype=np.int64)
+        keys = np.empty((self.r.size, steps), dtype=self.key.dtype)
         for s in range(steps):
             keys[:, s] = self.key
             self.exit = self._move()
         # Cells beyond a ray's exit (marked) or outside the grid have the empty list.
         flat = keys.reshape(-1)
-        empty = np.uint64(self.grid.empty)
-        np.minimum(flat.view(np.uint64), empty, out=flat.view(np.uint64))
-        self.left = self.key.view(np.uint64) >= empty
+        unsigned = np.uint32 if flat.dtype == np.int32 else np.uint64
+        empty = unsigned(self.grid.empty)
+        np.minimum(flat.view(unsigned), empty, out=flat.view(unsigned))
+        self.left = np.greater_equal(self.key.view(unsigned), empty)
         return self._pairs(steps, flat)
 
     def _move(self) -> np.ndarray:
@@ -120,7 +125,7 @@ class Walk:
         face = self.face[2] + (self.face[0] - self.face[2]) * ax.view(np.int8)
         face += (self.face[1] - self.face[2]) * ay.view(np.int8)
         self.key = self.cell + face
-        self.key += (tx > self.far) * MARK
+        self.key += (tx > self.far) * self.mark
         return tx
 
     def _pairs(self, steps: int, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
