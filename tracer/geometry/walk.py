@@ -84,49 +84,68 @@ class Walk:
         down = da < 0
         self.step.append(np.where(down, -stride, stride).astype(self.cell.dtype))
         self.face.append((down + 2 * a).astype(np.int8))
+        if a == 2:  # per ray: the z step and face, and how those along x and y differ
+            for rows in (self.step, self.face):
+                rows[:] = [rows[2], rows[0] - rows[2], rows[1] - rows[2]]
 
     def round(self, steps: int) -> tuple[np.ndarray, np.ndarray]:
         """Return the pairs (ray, primitive id) of every ray's next ``steps`` cells, by ray.
 
         The rays move past those cells; finish() then drops those that are done.
         """
-        keys = np.empty((self.r.size, steps), dtype=self.key.dtype)
+        n = self.r.size
+        cells = np.empty((steps + 1, n), dtype=self.cell.dtype)  # the cells entered
+        on_x = np.empty((steps, n), dtype=bool)  # the axis of each step (x, y, else z)
+        on_y = np.empty((steps, n), dtype=bool)
+        gone = np.empty((steps, n), dtype=bool)  # the step left the grid
         for s in range(steps):
-            keys[:, s] = self.key
-            self.exit = self._move()
+            self.exit = self._move(on_x[s], on_y[s], gone[s])
+            cells[s + 1] = self.cell
+        keys = self._keys(cells, on_x, on_y, gone)
         # Cells beyond a ray's exit (marked) or outside the grid have the empty list.
-        flat = keys.reshape(-1)
+        flat = keys.T.ravel()
         unsigned = np.uint32 if flat.dtype == np.int32 else np.uint64
         empty = unsigned(self.grid.empty)
         np.minimum(flat.view(unsigned), empty, out=flat.view(unsigned))
         self.left = np.greater_equal(self.key.view(unsigned), empty)
         return self._pairs(steps, flat)
 
-    def _move(self) -> np.ndarray:
+    def _move(self, on_x: np.ndarray, on_y: np.ndarray, gone: np.ndarray) -> np.ndarray:
         """Step every ray to its next cell; return where each left its cell (along the ray).
 
-        The next cell's key is marked (made too big) where the ray left the grid.
+        Sets the axis of the step and whether it left the grid (or beyond ``far``).
         """
-        (tnx, tny, tnz), (tdx, tdy, tdz), (sx, sy, sz) = self.tn, self.td, self.step
+        (tnx, tny, tnz), (tdx, tdy, tdz) = self.tn, self.td
         tx = np.minimum(tnx, tny)
         np.minimum(tx, tnz, out=tx)
-        ax = tnx == tx  # the nearest boundary's axis: x first on ties, then y
-        ay = tny == tx
-        ay &= ~ax
-        az = ax | ay
-        np.logical_not(az, out=az)
+        np.equal(tnx, tx, out=on_x)  # the nearest boundary's axis: x first on ties, then y
+        np.equal(tny, tx, out=on_y)
+        np.greater(on_y, on_x, out=on_y)
+        on_z = on_x | on_y
+        np.logical_not(on_z, out=on_z)
         # Products with the masks, not masked ufuncs (those are ten times slower).
-        tnx += tdx * ax
-        tny += tdy * ay
-        tnz += tdz * az
-        self.cell += sx * ax
-        self.cell += sy * ay
-        self.cell += sz * az
-        face = self.face[2] + (self.face[0] - self.face[2]) * ax.view(np.int8)
-        face += (self.face[1] - self.face[2]) * ay.view(np.int8)
-        self.key = self.cell + face
-        self.key += (tx > self.far) * self.mark
+        tnx += tdx * on_x
+        tny += tdy * on_y
+        tnz += tdz * on_z
+        step_z, step_xz, step_yz = self.step
+        self.cell += step_z
+        self.cell += step_xz * on_x
+        self.cell += step_yz * on_y
+        np.greater(tx, self.far, out=gone)
         return tx
+
+    def _keys(self, cells, on_x, on_y, gone) -> np.ndarray:
+        """Return the list keys of the cells entered (marked beyond the exit); keep the last."""
+        face_z, face_xz, face_yz = self.face
+        face = face_xz * on_x.view(np.int8)
+        face += face_yz * on_y.view(np.int8)
+        face += face_z
+        keys = cells[1:]
+        keys += face
+        keys += gone * self.mark
+        cells[0] = self.key
+        self.key = keys[-1].copy()
+        return cells[:-1]
 
     def _pairs(self, steps: int, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Return the pairs (ray, primitive id) of the lists ``keys`` (``steps`` a ray), by ray."""
