@@ -14,7 +14,7 @@ import pytest
 
 from tracer import Color, Material, Plane, Point, Sphere, Vector
 from tracer.arrays import unit
-from tracer.geometry import aggregates, grid, prepare_all
+from tracer.geometry import aggregates, grid, prepare_all, walk
 from tracer.geometry.aggregates import Aggregate
 from tracer.geometry.shape import Batch, Shape, gather
 from tracer.geometry.sphere import _near_root
@@ -417,25 +417,77 @@ def test_shapes_with_prims_and_materials_render_as_without_the_structure(monkeyp
     assert 0.01 < blueish < 0.9  # the second material shows
 
 
-@pytest.mark.parametrize(("seed", "ahead"), [(20, 1), (21, 3), (22, 16)])
-def test_rays_taking_many_cells_a_round_equal_testing_every_object(brute, monkeypatch, seed, ahead):
-    """The tail mode (a few rays, several cells each per round) on every ray, meshes too."""
+@pytest.mark.parametrize(
+    ("seed", "schedule", "cells"),
+    [(20, (1, 1, 1), 2.0), (21, (3, 2, 8), 30.0), (22, (64, 1, 64), 2.0), (24, (2, 2, 32), 60.0)],
+)
+def test_every_round_schedule_equals_testing_every_object(
+    brute, monkeypatch, seed, schedule, cells
+):
+    """One cell a round, growing rounds, all cells at once; coarse and fine grids, meshes too.
+
+    Fine grids file a box in many cells: a ray must meet each of them once, through the
+    face it enters by, and never miss one.
+    """
+    first, growth, most = schedule
+    monkeypatch.setattr(grid, "CELLS_PER_PRIM", cells)
+    monkeypatch.setattr(grid, "FIRST", first)
+    monkeypatch.setattr(grid, "GROWTH", growth)
+    monkeypatch.setattr(grid, "MOST", most)
     objects = random_objects(seed)
     fast, slow = Aggregate(objects), brute(objects)
-    rounds = []
-    walk_ahead = grid._Walk.ahead
+    assert fast.grid is not None
+    tested = []
+    walk_round = walk.Walk.round
 
     def counted(self, steps):
-        rounds.append(self.r.size)
-        return walk_ahead(self, steps)
+        rays, ids = walk_round(self, steps)
+        tested.append((steps, self.r.size, rays.size))
+        return rays, ids
 
-    monkeypatch.setattr(grid, "TAIL", 10**9)
-    monkeypatch.setattr(grid, "AHEAD", ahead)
-    monkeypatch.setattr(grid._Walk, "ahead", counted)
+    monkeypatch.setattr(walk.Walk, "round", counted)
     o, d = random_rays(seed)
     assert_same_nearest(fast, slow, o, d)
-    assert rounds
-    assert rounds[0] > 1000  # every walk went the tail's way
+    assert tested[0][0] == first
+    assert max(steps for steps, _, _ in tested) == (most if most > first else first)
+    dist = np.random.default_rng(seed).uniform(0, 6, d[0].size)
+    np.testing.assert_array_equal(fast.occluded(o, d, dist), slow.occluded(o, d, dist))
+
+
+def test_wide_cell_keys_equal_testing_every_object(brute, monkeypatch):
+    """Grids too big for int32 keys walk with int64 keys (forced here on a small grid)."""
+    monkeypatch.setattr(grid, "MARK", 0)
+    objects = random_objects(29)
+    fast, slow = Aggregate(objects), brute(objects)
+    assert fast.grid is not None
+    assert fast.grid.key_type is np.int64
+    o, d = random_rays(29)
+    assert_same_nearest(fast, slow, o, d)
+    dist = np.random.default_rng(29).uniform(0, 6, d[0].size)
+    np.testing.assert_array_equal(fast.occluded(o, d, dist), slow.occluded(o, d, dist))
+
+
+def test_a_ray_tests_each_primitive_once_however_many_cells_it_spans(monkeypatch):
+    """Face lists: walking a fine grid, no (ray, primitive) pair comes up twice."""
+    monkeypatch.setattr(grid, "CELLS_PER_PRIM", 60.0)
+    objects = random_objects(25, 200)
+    fast = Aggregate(objects)
+    assert fast.grid is not None
+    assert fast.grid.res.min() > 10  # boxes span several cells along every axis
+    seen = []
+    walk_round = walk.Walk.round
+
+    def recorded(self, steps):
+        rays, ids = walk_round(self, steps)
+        seen.append((rays.astype(np.int64) << 32) | ids)
+        return rays, ids
+
+    monkeypatch.setattr(walk.Walk, "round", recorded)
+    o, d = random_rays(25)
+    fast.nearest(o, d)
+    pairs = np.concatenate(seen)
+    assert pairs.size > 10000
+    assert np.unique(pairs).size == pairs.size
 
 
 def test_rays_skimming_along_a_lattice_equal_testing_every_object(brute):

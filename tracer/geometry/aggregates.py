@@ -38,6 +38,8 @@ MAX_LIGHT_MAP = 200_000
 FAR_PAD = 1e-2
 FAR_GRID_ORIGIN = 3000.0
 FAR_GRID_ENTRIES = 256
+#: The far grid's boxes are big (FAR_PAD): coarse cells keep it small and quick to build.
+FAR_CELLS_PER_PRIM = 0.5
 #: Rays starting farther than this many reaches from the grid walk the far grid, or else
 #: are tested against every primitive.
 FAR_ORIGIN = 30.0
@@ -104,6 +106,13 @@ class Aggregate:
         best = np.full(n, np.inf)
         bid = np.full(n, -1, dtype=np.intp)
         bsub = np.zeros(n, dtype=np.intp)
+        # Objects beside the grid first (a floor): rays that hit them nearer stop sooner.
+        for gid in self.far:
+            t, ok, sub = self.prims.test_all_rays(o, d, int(gid))
+            ok = ok & ((t < best) | ((t == best) & (bid > gid))) & (t < np.inf)
+            best[ok] = t[ok]
+            bid[ok] = gid
+            bsub[ok] = sub[ok] if isinstance(sub, np.ndarray) else (sub or 0)
         away = self._far_origins(o, n)
         test = lambda rays, ids: self.prims.test(o, d, rays, ids)  # noqa: E731
         if self.eye_map is not None and _same_point(o, self.eye_map.point):
@@ -119,12 +128,6 @@ class Aggregate:
                 pair_rays, pair_ids = np.repeat(rays, ids.size), np.tile(ids, rays.size)
                 t, ok, sub = test(pair_rays, pair_ids)
                 reduce_nearest(pair_rays, t, ok, pair_ids, sub, best, bid, bsub)
-        for gid in self.far:
-            t, ok, sub = self.prims.test_all_rays(o, d, int(gid))
-            ok = ok & ((t < best) | ((t == best) & (bid > gid))) & (t < np.inf)
-            best[ok] = t[ok]
-            bid[ok] = gid
-            bsub[ok] = sub[ok] if isinstance(sub, np.ndarray) else (sub or 0)
         return best, self.prims.object_of(bid), bsub
 
     def occluded(self, o, d, dist: np.ndarray, toward=None) -> np.ndarray:
@@ -168,7 +171,7 @@ class Aggregate:
         """Return a grid padded for rays from far away (hit points on a plane), if small."""
         pad = FAR_PAD * self.reach
         most = min(FAR_GRID_ENTRIES * len(ids), 1 << 24)
-        far_grid = UniformGrid(lo - pad, hi + pad, ids, max_entries=most)
+        far_grid = UniformGrid(lo - pad, hi + pad, ids, most, FAR_CELLS_PER_PRIM)
         return None if far_grid.left_out.size or far_grid.entries > most else far_grid
 
     def _walk_far_grid(self, o, d, away, n: int, walk):

@@ -142,6 +142,8 @@ class DirectionMap:
         found = self.keys[slot] == key
         r = np.flatnonzero(found)
         pos = self.start[slot[r]]
+        r = r[~(best[r] < self.lb[pos])]  # hits found already (a floor) may stop rays at once
+        pos = self.start[slot[r]]
         end = pos + self.count[slot[r]]
         while r.size:
             ids = self.ids[pos]

@@ -128,7 +128,8 @@ class Primitives:
         """Run the exact test of pairs (ray, global prim id): return (t, ok, prim or None)."""
         if self.direct is not None:
             batch, offset = self.direct
-            res = self._noted(batch, batch.intersect_pairs(o, d, rays, ids - offset))
+            local = ids - offset if offset else ids
+            res = self._noted(batch, batch.intersect_pairs(o, d, rays, local))
             return res[0], res[1], res[2] if len(res) > 2 else None
         local = ids if self.g_local is None else self.g_local[ids]
         sub = None if self.g_sub is None else self.g_sub[ids]
