@@ -1,18 +1,20 @@
 """Render cost against object count: the acceleration structure vs testing every object.
 
-    python bench/scaling.py [--width W --height H] [--runs N] [--big] [--brute-size WxH]
+    python bench/scaling.py [--width W --height H] [--runs N] [--big] [--brute-size WxH] [--numpy]
 
 Renders generated scenes in this process (render only: the scene is loaded and its kernel
 arrays built first, depth 5, no shadows unless --shadows) and prints each time as a ratio to
 twoballs in the same run, with the build time of the kernel arrays and structure. The brute
 column renders the same scenes with the structure turned off at a small size (--brute-size,
 ratio to twoballs at that size) where that is affordable. --big adds 100,000 random spheres
-(the brute column is left out where it would take minutes).
+(the brute column is left out where it would take minutes). Grids of many spheres are walked
+compiled where numba is installed; --numpy walks them in numpy (the same pixels).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import tempfile
 import time
@@ -21,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tracer.geometry import aggregates  # noqa: E402
+from tracer.geometry import aggregates, compiled  # noqa: E402
 from tracer.render import load, render_rows  # noqa: E402
 from tracer.scene import SceneSource  # noqa: E402
 from tracer.settings import RenderSettings  # noqa: E402
@@ -99,7 +101,13 @@ def main() -> None:
     parser.add_argument("--shadows", action="store_true")
     parser.add_argument("--big", action="store_true")
     parser.add_argument("--brute-size", default="160x90")
+    parser.add_argument(
+        "--numpy", action="store_true", help="walk grids of spheres in numpy, not compiled"
+    )
     args = parser.parse_args()
+    if args.numpy:
+        os.environ[compiled.OFF] = "1"
+    walk = "numpy" if compiled.sphere_walk_available() is None else "compiled (numba)"
     settings = RenderSettings(width=args.width, height=args.height, shadows=args.shadows)
     bw, bh = (int(v) for v in args.brute_size.split("x"))
     small = RenderSettings(width=bw, height=bh, shadows=args.shadows)
@@ -115,7 +123,7 @@ def main() -> None:
         for n in sizes:
             cases.append((f"random {n:,}", scene_file(folder, f"rnd{n}", RANDOM.format(n=n)), n))
         twoballs = cases[0][1]
-        print(f"{args.width}x{args.height} depth 5, shadows {args.shadows}")
+        print(f"{args.width}x{args.height} depth 5, shadows {args.shadows}, grid walk: {walk}")
         print("ratio: to twoballs timed just before, best of --runs each (others share the CPU)")
         print(f"brute: every object tested, at {bw}x{bh}, ratio to twoballs at that size")
         head = f"{'scene':<16}{'objects':>9}{'build s':>9}{'render s':>10}{'twoballs':>10}"

@@ -32,10 +32,13 @@ fi
 stamp=.venv/.puray-installed
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   .venv/bin/python -m pip install -q --upgrade pip >/dev/null
-  .venv/bin/python -m pip install -q -e ".[test,dev,cluster,video]"
+  .venv/bin/python -m pip install -q -e ".[test,dev,cluster,video,fast]"
   touch "$stamp"
 fi
 # An editable install leaves the sources uncompiled; where bytecode cannot be written
 # (PYTHONDONTWRITEBYTECODE, a read-only checkout) every `puray render` would compile about
 # 80 modules again (~60 ms of its start). Compiling here is quick and a no-op when current.
 .venv/bin/python -m compileall -q -j 0 tracer puray_gui >/dev/null
+# numba compiles the grid walk for many-sphere scenes once per machine (a few seconds); doing it
+# here spares the first such render. Without numba (the "fast" extra) the numpy walk serves.
+.venv/bin/python -m tracer.geometry.compiled

@@ -19,6 +19,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..arrays import median
+from . import compiled
 from .directions import DirectionMap
 from .grid import UniformGrid, reduce_nearest
 from .primitives import Primitives
@@ -81,7 +82,8 @@ class Aggregate:
         size = float(np.linalg.norm(hi.max(axis=0) - lo.min(axis=0)))
         self.reach = max(size, float(np.linalg.norm(np.subtract(eye, self.centre))), 1e-300)
         pad = PAD * self.reach
-        self.grid = UniformGrid(lo - pad, hi + pad, ids)
+        density = compiled.cells_per_prim(self.prims, ids)
+        self.grid = UniformGrid(lo - pad, hi + pad, ids, cells_per_prim=density)
         self.far_grid = self._far_grid(lo, hi, ids) if unbounded else None
         inside[self.grid.left_out] = False
         self.in_grid = np.flatnonzero(inside)
@@ -118,7 +120,11 @@ class Aggregate:
         if self.eye_map is not None and _same_point(o, self.eye_map.point):
             self.eye_map.nearest(d, test, best, bid, bsub)  # a pinhole camera's rays
         else:
-            self.grid.nearest(o, d, test, best, bid, bsub, skip=away)
+            walk = compiled.sphere_walk(self.grid, self.prims)
+            if walk is not None:
+                compiled.nearest(walk, o, d, best, bid, away)
+            else:
+                self.grid.nearest(o, d, test, best, bid, bsub, skip=away)
         away = self._walk_far_grid(
             o, d, away, n, lambda g, skip: g.nearest(o, d, test, best, bid, bsub, skip=skip)
         )
@@ -155,7 +161,11 @@ class Aggregate:
             near = self._passes_near(o, d, dist, light_map.point) & ~skip
             light_map.any_hit(o, d, dist, test, blocked, np.flatnonzero(near))
             skip = skip | near
-        self.grid.any_hit(o, d, dist, test, blocked, skip=skip)
+        walk = compiled.sphere_walk(self.grid, self.prims)
+        if walk is not None:
+            compiled.any_hit(walk, o, d, dist, blocked, skip)
+        else:
+            self.grid.any_hit(o, d, dist, test, blocked, skip=skip)
         away = self._walk_far_grid(
             o, d, away, n, lambda g, skip: g.any_hit(o, d, dist, test, blocked, skip=skip | blocked)
         )

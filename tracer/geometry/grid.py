@@ -106,12 +106,21 @@ class UniformGrid:
         """Leave list_start out of a pickle (a worker recomputes it from the counts)."""
         state = self.__dict__.copy()
         state.pop("list_start", None)
+        state.pop("_bounds", None)
         return state
 
     def __setstate__(self, state: dict) -> None:
         self.__dict__.update(state)
         if "list_count" in state:
             self.list_start = _starts(self.list_count, self.list_ids.dtype)
+
+    def list_bounds(self) -> np.ndarray:
+        """Return where every list starts and, one on, ends (list_start plus the total)."""
+        bounds = getattr(self, "_bounds", None)
+        if bounds is None:
+            bounds = np.append(self.list_start, self.list_start.dtype.type(self.list_ids.size))
+            self._bounds = bounds
+        return bounds
 
     def nearest(self, o, d, test, best, bid, bsub, skip=None) -> None:
         """Lower (best, bid, bsub) to every ray's nearest hit among the filed primitives.

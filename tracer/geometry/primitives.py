@@ -91,9 +91,9 @@ class Primitives:
 
     def focus(self, ids: np.ndarray) -> None:
         """Let test() call one batch directly when ``ids`` (the structure's) are all its."""
-        self.direct = self._direct(ids)
+        self.direct = self.one_batch(ids)
 
-    def _direct(self, ids: np.ndarray) -> tuple[Batch, int] | None:
+    def one_batch(self, ids: np.ndarray) -> tuple[Batch, int] | None:
         """Return (batch, offset) if the prims ``ids`` are one batch's, at ids - offset."""
         groups = {0} if self.g_group is None else set(np.unique(self.g_group[ids]).tolist())
         if len(groups) != 1 or self.g_sub is not None:

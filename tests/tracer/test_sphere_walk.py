@@ -1,0 +1,170 @@
+"""The compiled grid walk for spheres (numba) against testing every object, ray by ray."""
+
+from __future__ import annotations
+
+import textwrap
+
+import numpy as np
+import pytest
+
+from tests.tracer.test_aggregates import assert_same_nearest, random_rays
+from tracer import Color, Material, Plane, Point, Sphere, Vector
+from tracer.arrays import unit
+from tracer.geometry import aggregates, compiled, prepare_all
+from tracer.geometry.aggregates import Aggregate
+
+pytest.importorskip("numba")
+
+
+@pytest.fixture(autouse=True)
+def compiled_walk(monkeypatch):
+    """Walk every grid of spheres compiled, however few (the bundled minimum is 2,000)."""
+    monkeypatch.setattr(compiled, "MIN_SPHERES", 1)
+    monkeypatch.delenv(compiled.OFF, raising=False)
+
+
+@pytest.fixture
+def brute(monkeypatch):
+    def build(objects, eye=(0.0, 0.0, 0.0), lights=()):
+        with monkeypatch.context() as m:
+            m.setattr(aggregates, "MIN_PRIMS", 10**9)
+            return Aggregate(objects, eye, lights)  # no structure: every object, in order
+
+    return build
+
+
+def sphere_crowd(seed: int, n: int = 600) -> list:
+    """Spheres of three sizes with exact duplicates, touching and nested ones, beside a floor
+    and Puray's 10000-radius ground (both tested beside the grid)."""
+    rng = np.random.default_rng(seed)
+    mats = [Material(Color(*rng.random(3))) for _ in range(4)]
+    objs: list = [Sphere(Point(0, 10000.5, 1), 10000.0)]
+    for k in range(n):
+        c = Point(*(rng.uniform(-2, 2, 3) * (1, 0.5, 1) + (0, 0, 3)))
+        r = float(rng.choice([0.05, 0.1, 0.3]))
+        objs.append(Sphere(c, r, mats[k % 4]))
+        if k % 7 == 0:
+            objs.append(Sphere(Point(c.x, c.y, c.z), r, mats[(k + 1) % 4]))  # duplicate
+        if k % 11 == 0:
+            objs.append(Sphere(Point(c.x + 2 * r, c.y, c.z), r))  # touching
+            objs.append(Sphere(c, r / 2))  # nested
+    objs.append(Plane(Point(0, 0.5, 0), Vector(0, -1, 0)))
+    prepare_all(objs)
+    return objs
+
+
+def compiled_aggregate(objects, **kw) -> Aggregate:
+    fast = Aggregate(objects, **kw)
+    assert compiled.sphere_walk(fast.grid, fast.prims) is not None  # the compiled walk serves
+    return fast
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_nearest_hits_equal_testing_every_object(brute, seed):
+    objects = sphere_crowd(seed)
+    fast, slow = compiled_aggregate(objects), brute(objects)
+    o, d = random_rays(seed)
+    assert_same_nearest(fast, slow, o, d)
+
+
+@pytest.mark.parametrize("seed", [6, 7])
+def test_any_hit_equals_testing_every_object(brute, seed):
+    objects = sphere_crowd(seed)
+    fast, slow = compiled_aggregate(objects), brute(objects)
+    o, d = random_rays(seed)
+    dist = np.random.default_rng(seed).uniform(0, 6, d[0].size)
+    dist[::5] = np.inf
+    blocked = fast.occluded(o, d, dist)
+    np.testing.assert_array_equal(blocked, slow.occluded(o, d, dist))
+    assert 0.05 < blocked.mean() < 0.95
+
+
+def test_shadow_rays_toward_a_light_equal_testing_every_object(brute):
+    light = (1.5, -3.0, -2.0)
+    objects = sphere_crowd(10)
+    fast, slow = compiled_aggregate(objects, lights=[light]), brute(objects)
+    rng = np.random.default_rng(10)
+    n = 20000
+    p = (rng.uniform(-2, 2, n), rng.uniform(-1, 0.5, n), rng.uniform(1, 5, n))
+    lx, ly, lz = (light[a] - p[a] for a in range(3))
+    dist = np.sqrt(lx * lx + ly * ly + lz * lz)
+    d = unit(lx, ly, lz)
+    q = tuple(a + rng.normal(0, 1e-4, n) for a in p)
+    blocked = fast.occluded(q, d, dist, toward=light)
+    np.testing.assert_array_equal(blocked, slow.occluded(q, d, dist))
+    assert 0.05 < blocked.mean() < 0.95
+
+
+def test_axis_aligned_rays_and_exact_ties_on_a_lattice(brute):
+    """Rays along the axes through touching balls: hits on cell boundaries, equal distances."""
+    balls = [
+        Sphere(Point(i * 0.5, j * 0.5, k * 0.5), 0.25)
+        for i in range(8)
+        for j in range(8)
+        for k in range(8)
+    ]
+    balls.append(Sphere(Point(1.0, 1.0, 1.0), 0.25))  # a duplicate: ties to the earlier one
+    prepare_all(balls)
+    fast, slow = compiled_aggregate(balls), brute(balls)
+    g = np.repeat(np.arange(-1, 9) * 0.25, 10)
+    h = np.tile(np.arange(-1, 9) * 0.25, 10)
+    zero, one = np.zeros(g.size), np.ones(g.size)
+    for o, d in [
+        ((g, h, -one), (zero.copy(), zero.copy(), one.copy())),
+        ((-one, g, h), (one.copy(), zero.copy(), zero.copy())),
+        ((g, 5 * one, h), (zero.copy(), -one.copy(), zero.copy())),
+    ]:
+        assert_same_nearest(fast, slow, o, d)
+
+
+def test_rays_skimming_along_rows_of_balls(brute):
+    balls = [Sphere(Point(i * 0.7, 0, j * 0.7), 0.35) for i in range(30) for j in range(30)]
+    balls.append(Sphere(Point(3.5, 0, 3.5), 0.35))
+    prepare_all(balls)
+    fast, slow = compiled_aggregate(balls), brute(balls)
+    rng = np.random.default_rng(23)
+    n = 20000
+    o = (rng.uniform(-1, 0, n), rng.uniform(-0.4, 0.4, n), rng.uniform(-1, 21, n))
+    d = unit(np.ones(n), rng.normal(0, 0.01, n), rng.normal(0, 0.02, n))
+    assert_same_nearest(fast, slow, o, d)
+
+
+SCENE = textwrap.dedent(
+    """
+    import random
+    from tracer import Color, Light, LookAtCamera, Material, Plane, Point, Sphere, Vector
+    WIDTH, HEIGHT = 96, 54
+    rng = random.Random(3)
+    CAMERA = LookAtCamera(Point(0, -1, -6), look_at=Point(0, 0, 0), fov=50)
+    mats = [Material(Color(rng.random(), rng.random(), rng.random())) for _ in range(6)]
+    OBJECTS = [Sphere(Point(rng.uniform(-2, 2), rng.uniform(-2, 2), rng.uniform(-2, 2)),
+                      rng.choice([0.05, 0.1, 0.2]), rng.choice(mats)) for _ in range(2500)]
+    OBJECTS.append(Plane(Point(0, 2.5, 0), Vector(0, -1, 0), Material(Color(0.5, 0.5, 0.5))))
+    LIGHTS = [Light(Point(3, -6, -5))]
+    """
+)
+
+
+@pytest.mark.parametrize("shadows", [False, True], ids=["plain", "shadows"])
+def test_pictures_equal_the_numpy_walk(monkeypatch, tmp_path, shadows):
+    from tracer.render import load, render_rows
+    from tracer.scene import SceneSource
+    from tracer.settings import RenderSettings
+
+    path = tmp_path / "cloud.py"
+    path.write_text(SCENE)
+    settings = RenderSettings(shadows=shadows)
+    loaded = load(SceneSource.from_path(path), settings)
+    fast = render_rows(loaded, settings, 0, 54)
+    monkeypatch.setenv(compiled.OFF, "1")
+    slow = render_rows(loaded, settings, 0, 54)
+    np.testing.assert_array_equal(fast, slow)
+    assert len(np.unique(fast.reshape(-1, 3), axis=0)) > 200  # balls, reflections, shadows
+
+
+def test_without_numba_the_numpy_walk_serves(monkeypatch):
+    monkeypatch.setattr(compiled, "_module", lambda: None)
+    fast = Aggregate(sphere_crowd(4))
+    assert fast.grid is not None
+    assert compiled.sphere_walk(fast.grid, fast.prims) is None
+    assert compiled.cells_per_prim(fast.prims, fast.in_grid) is None  # the numpy walk's grid
