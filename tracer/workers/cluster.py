@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+import os
 import queue
 import socket
 import threading
@@ -159,6 +160,10 @@ class ClusterService:
         self._cluster = None
         try:
             if kind == "local":
+                # Worker processes set up their logging from the environment as they start,
+                # those the cluster starts again after a scene killed one too: only errors
+                # (what goes wrong reaches us as values), not INFO lines on our stderr.
+                os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "error")
                 with children_ignore_ctrl_c():
                     self._cluster = LocalCluster(
                         n_workers=int(where),
@@ -167,6 +172,7 @@ class ClusterService:
                         dashboard_address=":0",  # any free port: never clash with 8787
                         # its scheduler runs in this process: we report what goes wrong
                         silence_logs=logging.CRITICAL + 1,
+                        preload=["tracer.workers.dask_quiet"],  # the workers' own stderr
                     )
                 self.client = Client(self._cluster, set_as_default=False)
             else:
