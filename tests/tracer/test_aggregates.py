@@ -232,13 +232,7 @@ def test_shadow_rays_toward_a_light_equal_testing_every_object(brute, seed):
     objects = random_objects(seed)
     fast, slow = Aggregate(objects, lights=[light]), brute(objects)
     assert light in fast.light_maps
-    rng = np.random.default_rng(seed)
-    n = 20000
-    p = (rng.uniform(-2, 2, n), rng.uniform(-1, 0.5, n), rng.uniform(1, 5, n))
-    lx, ly, lz = (light[a] - p[a] for a in range(3))
-    dist = np.sqrt(lx * lx + ly * ly + lz * lz)
-    d = unit(lx, ly, lz)
-    q = tuple(a + rng.normal(0, 1e-4, n) for a in p)  # the kernel's offset along the normal
+    q, d, dist = rays_toward(light, seed)
     blocked = fast.occluded(q, d, dist, toward=light)
     np.testing.assert_array_equal(blocked, slow.occluded(q, d, dist))
     assert 0.05 < blocked.mean() < 0.95
@@ -255,14 +249,7 @@ def test_lattice_with_axis_aligned_rays_and_exact_ties(brute):
     objects += [Sphere(Point(1.0, 1.0, 1.0), 0.25), Ball((1.5, 1.0, 1.0), 0.25)]  # duplicates
     prepare_all(objects)
     fast, slow = Aggregate(objects), brute(objects)
-    g = np.repeat(np.arange(-1, 9) * 0.25, 10)
-    h = np.tile(np.arange(-1, 9) * 0.25, 10)
-    zero, one = np.zeros(g.size), np.ones(g.size)
-    for o, d in [
-        ((g, h, -one), (zero.copy(), zero.copy(), one.copy())),
-        ((-one, g, h), (one.copy(), zero.copy(), zero.copy())),
-        ((g, 5 * one, h), (zero.copy(), -one.copy(), zero.copy())),
-    ]:
+    for o, d in axis_rays():
         assert_same_nearest(fast, slow, o, d)
 
 
@@ -492,12 +479,40 @@ def test_a_ray_tests_each_primitive_once_however_many_cells_it_spans(monkeypatch
 
 def test_rays_skimming_along_a_lattice_equal_testing_every_object(brute):
     """Rays grazing rows of touching balls: the long tail of a lattice scene."""
+    balls, o, d = skimming_rows()
+    fast, slow = Aggregate(balls), brute(balls)
+    assert_same_nearest(fast, slow, o, d)
+
+
+def rays_toward(light, seed: int, n: int = 20000):
+    """Return shadow rays toward ``light`` from points around the scenes' objects:
+    (origins a little off the points, as the kernel offsets them, directions, distances)."""
+    rng = np.random.default_rng(seed)
+    p = (rng.uniform(-2, 2, n), rng.uniform(-1, 0.5, n), rng.uniform(1, 5, n))
+    lx, ly, lz = (light[a] - p[a] for a in range(3))
+    dist = np.sqrt(lx * lx + ly * ly + lz * lz)
+    q = tuple(a + rng.normal(0, 1e-4, n) for a in p)
+    return q, unit(lx, ly, lz), dist
+
+
+def axis_rays():
+    """Yield bundles of rays along the axes through a lattice of spacing 0.5 from the origin,
+    on its balls' centre lines and between them: hits on cell boundaries, equal distances."""
+    g = np.repeat(np.arange(-1, 9) * 0.25, 10)
+    h = np.tile(np.arange(-1, 9) * 0.25, 10)
+    zero, one = np.zeros(g.size), np.ones(g.size)
+    yield (g, h, -one), (zero.copy(), zero.copy(), one.copy())
+    yield (-one, g, h), (one.copy(), zero.copy(), zero.copy())
+    yield (g, 5 * one, h), (zero.copy(), -one.copy(), zero.copy())
+
+
+def skimming_rows():
+    """Return rows of touching balls (and a duplicate) and rays grazing along the rows."""
     balls = [Sphere(Point(i * 0.7, 0, j * 0.7), 0.35) for i in range(30) for j in range(30)]
     balls.append(Sphere(Point(3.5, 0, 3.5), 0.35))  # a duplicate: ties to the earlier one
     prepare_all(balls)
-    fast, slow = Aggregate(balls), brute(balls)
     rng = np.random.default_rng(23)
     n = 20000
     o = (rng.uniform(-1, 0, n), rng.uniform(-0.4, 0.4, n), rng.uniform(-1, 21, n))
     d = unit(np.ones(n), rng.normal(0, 0.01, n), rng.normal(0, 0.02, n))
-    assert_same_nearest(fast, slow, o, d)
+    return balls, o, d

@@ -7,9 +7,14 @@ import textwrap
 import numpy as np
 import pytest
 
-from tests.tracer.test_aggregates import assert_same_nearest, random_rays
+from tests.tracer.test_aggregates import (
+    assert_same_nearest,
+    axis_rays,
+    random_rays,
+    rays_toward,
+    skimming_rows,
+)
 from tracer import Color, Material, Plane, Point, Sphere, Vector
-from tracer.arrays import unit
 from tracer.geometry import aggregates, compiled, prepare_all
 from tracer.geometry.aggregates import Aggregate
 
@@ -83,20 +88,13 @@ def test_shadow_rays_toward_a_light_equal_testing_every_object(brute):
     light = (1.5, -3.0, -2.0)
     objects = sphere_crowd(10)
     fast, slow = compiled_aggregate(objects, lights=[light]), brute(objects)
-    rng = np.random.default_rng(10)
-    n = 20000
-    p = (rng.uniform(-2, 2, n), rng.uniform(-1, 0.5, n), rng.uniform(1, 5, n))
-    lx, ly, lz = (light[a] - p[a] for a in range(3))
-    dist = np.sqrt(lx * lx + ly * ly + lz * lz)
-    d = unit(lx, ly, lz)
-    q = tuple(a + rng.normal(0, 1e-4, n) for a in p)
+    q, d, dist = rays_toward(light, 10)
     blocked = fast.occluded(q, d, dist, toward=light)
     np.testing.assert_array_equal(blocked, slow.occluded(q, d, dist))
     assert 0.05 < blocked.mean() < 0.95
 
 
 def test_axis_aligned_rays_and_exact_ties_on_a_lattice(brute):
-    """Rays along the axes through touching balls: hits on cell boundaries, equal distances."""
     balls = [
         Sphere(Point(i * 0.5, j * 0.5, k * 0.5), 0.25)
         for i in range(8)
@@ -106,26 +104,13 @@ def test_axis_aligned_rays_and_exact_ties_on_a_lattice(brute):
     balls.append(Sphere(Point(1.0, 1.0, 1.0), 0.25))  # a duplicate: ties to the earlier one
     prepare_all(balls)
     fast, slow = compiled_aggregate(balls), brute(balls)
-    g = np.repeat(np.arange(-1, 9) * 0.25, 10)
-    h = np.tile(np.arange(-1, 9) * 0.25, 10)
-    zero, one = np.zeros(g.size), np.ones(g.size)
-    for o, d in [
-        ((g, h, -one), (zero.copy(), zero.copy(), one.copy())),
-        ((-one, g, h), (one.copy(), zero.copy(), zero.copy())),
-        ((g, 5 * one, h), (zero.copy(), -one.copy(), zero.copy())),
-    ]:
+    for o, d in axis_rays():
         assert_same_nearest(fast, slow, o, d)
 
 
 def test_rays_skimming_along_rows_of_balls(brute):
-    balls = [Sphere(Point(i * 0.7, 0, j * 0.7), 0.35) for i in range(30) for j in range(30)]
-    balls.append(Sphere(Point(3.5, 0, 3.5), 0.35))
-    prepare_all(balls)
+    balls, o, d = skimming_rows()
     fast, slow = compiled_aggregate(balls), brute(balls)
-    rng = np.random.default_rng(23)
-    n = 20000
-    o = (rng.uniform(-1, 0, n), rng.uniform(-0.4, 0.4, n), rng.uniform(-1, 21, n))
-    d = unit(np.ones(n), rng.normal(0, 0.01, n), rng.normal(0, 0.02, n))
     assert_same_nearest(fast, slow, o, d)
 
 

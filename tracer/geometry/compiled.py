@@ -48,20 +48,22 @@ def sphere_walk(grid, prims):
 
 def nearest(walk, o, d, best, bid, skip) -> None:
     """Lower best/bid of the rays not in ``skip`` to their nearest sphere (compiled walk)."""
-    module, table, rows, offset = walk
-    n = d[0].shape[0]
-    rays = np.arange(n) if skip is None else np.flatnonzero(~skip)
-    ox, oy, oz = _origins(o, n)
-    module.nearest(table, ox, oy, oz, d[0], d[1], d[2], rays, rows, offset, best, bid)
+    _run(walk, o, d, skip, best, bid, False)
 
 
 def any_hit(walk, o, d, dist, blocked, skip) -> None:
     """Set ``blocked`` for the rays not in ``skip`` with a sphere nearer than ``dist``."""
+    blocker = np.full(dist.shape[0], -1, dtype=np.intp)
+    _run(walk, o, d, skip, dist, blocker, True)
+    blocked |= blocker >= 0
+
+
+def _run(walk, o, d, skip, best, bid, shadow: bool) -> None:
     module, table, rows, offset = walk
     n = d[0].shape[0]
     rays = np.arange(n) if skip is None else np.flatnonzero(~skip)
     ox, oy, oz = _origins(o, n)
-    module.any_hit(table, ox, oy, oz, d[0], d[1], d[2], rays, rows, offset, dist, blocked)
+    module.walk_rays(table, ox, oy, oz, d[0], d[1], d[2], rays, rows, offset, best, bid, shadow)
 
 
 def sphere_walk_available():
@@ -101,10 +103,10 @@ def warm() -> bool:
         box = (np.zeros(3), np.ones(3), np.ones(3, dtype=np.int64), np.ones(3), np.ones(3))
         table = (*box, 1e-9, bounds, np.zeros(0, dtype=index))
         rays, rows = np.zeros(1, dtype=np.int64), np.zeros((1, 4))
-        best, bid = np.full(1, np.inf), np.full(1, -1, dtype=np.intp)
-        module.nearest(table, -one, -one, -one, one, one, one, rays, rows, 0, best, bid)
-        blocked = np.zeros(1, dtype=bool)
-        module.any_hit(table, -one, -one, -one, one, one, one, rays, rows, 0, one, blocked)
+        for shadow in (False, True):
+            best, bid = np.full(1, np.inf), np.full(1, -1, dtype=np.intp)
+            args = (-one, -one, -one, one, one, one, rays, rows, 0, best, bid, shadow)
+            module.walk_rays(table, *args)
     return True
 
 

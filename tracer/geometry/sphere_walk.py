@@ -146,26 +146,22 @@ def _axis(lo, res, h, inv_h, o, d, near):
 
 
 @njit(cache=True, nogil=True)
-def nearest(grid, ox, oy, oz, dx, dy, dz, rays, rows, offset, best, bid):
-    """Lower best/bid of ``rays`` to their nearest sphere in the grid."""
+def walk_rays(grid, ox, oy, oz, dx, dy, dz, rays, rows, offset, best, bid, shadow):
+    """Walk ``rays`` through the grid's spheres.
+
+    Nearest hits: lower best/bid to each ray's nearest sphere. ``shadow``: ``best`` holds
+    each ray's distance to its light, left as it is; ``bid`` gets the id of a sphere nearer
+    than that (a blocker), where there is one.
+    """
     o = np.empty(3)
     d = np.empty(3)
     for k in range(rays.size):
         r = rays[k]
         o[0], o[1], o[2] = ox[r], oy[r], oz[r]
         d[0], d[1], d[2] = dx[r], dy[r], dz[r]
-        best[r], bid[r] = _walk(grid, o, d, rows, offset, best[r], bid[r], False, 0.0)
-
-
-@njit(cache=True, nogil=True)
-def any_hit(grid, ox, oy, oz, dx, dy, dz, rays, rows, offset, dist, blocked):
-    """Set ``blocked`` for the ``rays`` with a sphere nearer than ``dist``."""
-    o = np.empty(3)
-    d = np.empty(3)
-    for k in range(rays.size):
-        r = rays[k]
-        o[0], o[1], o[2] = ox[r], oy[r], oz[r]
-        d[0], d[1], d[2] = dx[r], dy[r], dz[r]
-        t, _gid = _walk(grid, o, d, rows, offset, math.inf, -1, True, dist[r])
-        if t < dist[r]:
-            blocked[r] = True
+        if shadow:
+            t, gid = _walk(grid, o, d, rows, offset, math.inf, -1, True, best[r])
+            if t < best[r]:
+                bid[r] = gid
+        else:
+            best[r], bid[r] = _walk(grid, o, d, rows, offset, best[r], bid[r], False, 0.0)
