@@ -26,8 +26,8 @@ sys.path.insert(0, str(ROOT))
 from tracer.geometry import aggregates, compiled  # noqa: E402
 from tracer.render import load, render_rows  # noqa: E402
 from tracer.scene import SceneSource  # noqa: E402
+from tracer.scene_arrays import SceneArrays  # noqa: E402
 from tracer.settings import RenderSettings  # noqa: E402
-from tracer.trace import SceneArrays  # noqa: E402
 
 HEADER = """\
 import math

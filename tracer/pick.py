@@ -22,13 +22,12 @@ import numpy as np
 from .arrays import unit
 from .render import LoadedScene, camera_and_kernel, frame_size
 from .sampling import LensSamples
+from .scene_arrays import MIN_DISPLACE, SceneArrays
 from .settings import RenderSettings
 from .shading.area_light import LightSamples
 from .shading.background import background_colors
 from .shading.glass import GlassHits
 from .trace import (
-    MIN_DISPLACE,
-    SceneArrays,
     _colors,
     _normals,
     _reflect,

@@ -23,9 +23,10 @@ import numpy as np
 from .errors import SceneError, from_exception
 from .sampling import LensSamples
 from .scene import Scene, SceneSource, load_scene
+from .scene_arrays import SceneArrays
 from .settings import RenderSettings
 from .shading.area_light import LightSamples
-from .trace import SceneArrays, trace
+from .trace import trace
 
 #: Rays traced per numpy pass. With the worker's allocator tuning (worker.tune_allocator)
 #: 32k rays ran 10% faster than 16k and as fast as 64k on twoballs at 960x540.

@@ -355,8 +355,8 @@ def render_objects(objects, width=64, height=36):
     from tracer import Light, PurayCamera
     from tracer.render import LoadedScene, render_rows
     from tracer.scene import Scene
+    from tracer.scene_arrays import SceneArrays
     from tracer.settings import RenderSettings
-    from tracer.trace import SceneArrays
 
     camera = PurayCamera(Vector(0, -0.35, -1))
     camera.prepare()
