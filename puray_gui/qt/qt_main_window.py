@@ -14,14 +14,12 @@ from PySide6.QtGui import (
     QKeySequence,
     QShowEvent,
 )
-from PySide6.QtWidgets import QDockWidget, QMainWindow, QMessageBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QVBoxLayout, QWidget
 
 from ..animation_export import AnimationExporter
 from ..document import SceneDocument
-from ..editor import EDITOR_ENV, EDITOR_HINT, open_in_editor
 from ..exporter import Exporter
 from ..history import RenderHistory
-from ..new_scene import create_scene
 from ..options import RenderOptions
 from ..picker import Picker
 from ..prefs import Prefs
@@ -35,12 +33,12 @@ from .qt_cluster_panel import QtClusterPanel
 from .qt_compare_view import QtCompareView
 from .qt_error_panel import QtErrorPanel
 from .qt_export import QtExportFlow
-from .qt_file_dialogs import ask_open_path, ask_save_path, start_folder
 from .qt_geometry import fit_window, place_window
 from .qt_history_flow import QtHistoryFlow
 from .qt_history_panel import QtHistoryPanel
 from .qt_pick_panel import QtPickPanel, pick_dock
 from .qt_recent_menu import QtRecentMenu
+from .qt_scene_files import QtSceneFiles, dropped_scene
 from .qt_settings_panel import QtSettingsPanel
 from .qt_status_bar import QtStatusBar
 from .qt_timeline import QtTimeline
@@ -86,6 +84,7 @@ class QtMainWindow(QMainWindow):
         self.animation_exporter = AnimationExporter(session, self, exporter.cluster)
         self.animation_exporter.route.scheduler = exporter.route.scheduler
         self.animation_flow = QtAnimationExportFlow(self.animation_exporter, prefs, self)
+        self.scene_files = QtSceneFiles(document, prefs, self)
         self._arrange()
         self._build_menus()
         self._wire()
@@ -136,11 +135,11 @@ class QtMainWindow(QMainWindow):
     def _build_menus(self) -> None:
         bar, std = self.menuBar(), QKeySequence.StandardKey
         file = bar.addMenu("&File")
-        self._action(file, "&New Scene...", self._on_new_scene_triggered, std.New)
-        self._action(file, "&Open...", self._on_open_triggered, std.Open)
+        self._action(file, "&New Scene...", self.scene_files.ask_and_create, std.New)
+        self._action(file, "&Open...", self.scene_files.ask_and_open, std.Open)
         self.recent_menu = QtRecentMenu(self.prefs, file)
         file.addMenu(self.recent_menu)
-        self._action(file, "Open in &Editor", self._on_open_in_editor_triggered, "Ctrl+Shift+E")
+        self._action(file, "Open in &Editor", self.scene_files.edit_current, "Ctrl+Shift+E")
         file.addSeparator()
         self.export_action = self._action(
             file, "&Export PNG...", self._on_export_triggered, "Ctrl+E"
@@ -202,11 +201,12 @@ class QtMainWindow(QMainWindow):
         self.camera_mode.said.connect(self.say)
         self.history_flow.said.connect(self.say)
         self.timeline.changed.connect(self._on_timeline_changed)
+        self.scene_files.said.connect(self.say)
 
     # -- files ----------------------------------------------------------------------------
 
     def open_scene(self, path: str) -> None:
-        self.document.open(path)
+        self.scene_files.open_scene(path)
 
     def say(self, text: str, ms: int = 10000) -> None:
         """Show ``text`` in the status bar for a while."""
@@ -235,48 +235,13 @@ class QtMainWindow(QMainWindow):
             self.settings_panel.set_options(options)
             self.session.set_options(options, rerender=False)
 
-    def _dialog_folder(self, kind: str) -> str:
-        return start_folder(self.document.path, self.prefs.folder(kind))
-
-    def _on_open_triggered(self) -> None:
-        path = ask_open_path(self, "Open scene", self._dialog_folder("open"), "Scenes (*.py)")
-        if path:
-            self.prefs.set_folder("open", path)
-            self.open_scene(path)
-
-    def _on_new_scene_triggered(self) -> None:
-        start = os.path.join(self._dialog_folder("new"), "scene.py")
-        path = ask_save_path(self, "New scene", start, "Scenes (*.py)", ".py")
-        if path:
-            self.new_scene(path)
-
     def new_scene(self, path: str) -> None:
         """Create a scene from the template at ``path`` (already agreed to), open and edit it."""
-        try:
-            create_scene(path)
-        except OSError as exc:
-            self._warn("New scene failed", f"Cannot write {path}: {exc.strerror or exc}")
-            return
-        self.prefs.set_folder("new", path)
-        self.open_scene(path)
-        self.open_in_editor(path, 1)
+        self.scene_files.new_scene(path)
 
     def open_in_editor(self, path: str, line: int = 0) -> None:
-        """Open ``path`` at ``line`` in the user's editor; say so when no editor could start."""
-        problem = open_in_editor(path, line)
-        if problem is not None:
-            self.say(f"{problem} Set {EDITOR_ENV} to choose an editor.", 20000)
-            self._warn("No editor", f"{problem}\n\n{EDITOR_HINT}")
-
-    def _warn(self, title: str, text: str) -> None:
-        """Show a warning without blocking the window."""
-        box = QMessageBox(QMessageBox.Icon.Warning, title, text, parent=self)
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.open()
-
-    def _on_open_in_editor_triggered(self) -> None:
-        if self.document.path:
-            self.open_in_editor(self.document.path, 1)
+        """Open ``path`` at ``line`` in the user's editor."""
+        self.scene_files.open_in_editor(path, line)
 
     def _on_export_triggered(self) -> None:
         self.export_flow.start()
@@ -285,21 +250,14 @@ class QtMainWindow(QMainWindow):
         self.animation_flow.start()
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if self._dropped_scene(event) is not None:
+        if dropped_scene(event) is not None:
             event.acceptProposedAction()
 
     def dropEvent(self, event: QDropEvent) -> None:
-        path = self._dropped_scene(event)
+        path = dropped_scene(event)
         if path is not None:
             event.acceptProposedAction()
             self.open_scene(path)
-
-    @staticmethod
-    def _dropped_scene(event) -> str | None:
-        for url in event.mimeData().urls():
-            if url.isLocalFile() and url.toLocalFile().endswith(".py"):
-                return url.toLocalFile()
-        return None
 
     # -- view and settings ----------------------------------------------------------------
 

@@ -73,9 +73,9 @@ def scene(tmp_path) -> Path:
 def editor_calls(monkeypatch) -> list:
     """Record 'open in editor' requests instead of launching an editor."""
     calls: list = []
-    import puray_gui.qt.qt_main_window as main_window
+    import puray_gui.qt.qt_scene_files as scene_files
 
-    monkeypatch.setattr(main_window, "open_in_editor", lambda p, line=0: calls.append((p, line)))
+    monkeypatch.setattr(scene_files, "open_in_editor", lambda p, line=0: calls.append((p, line)))
     return calls
 
 

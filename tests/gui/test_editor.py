@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 import puray_gui.editor as editor
-import puray_gui.qt.qt_main_window as main_window
+import puray_gui.qt.qt_scene_files as scene_files
 
 from .conftest import WAIT_MS, twoballs
 from .saves import SAVE_STYLES
@@ -15,7 +15,7 @@ from .saves import SAVE_STYLES
 def test_no_editor_and_no_desktop_handler_is_said_with_the_fix(
     qtbot, make_live, scene, monkeypatch
 ):
-    monkeypatch.setattr(main_window, "open_in_editor", editor.open_in_editor)  # the real one
+    monkeypatch.setattr(scene_files, "open_in_editor", editor.open_in_editor)  # the real one
     monkeypatch.delenv("PURAY_EDITOR", raising=False)
     asked = []
     monkeypatch.setattr(editor.QDesktopServices, "openUrl", lambda url: asked.append(url) or False)

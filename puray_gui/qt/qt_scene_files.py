@@ -1,0 +1,81 @@
+"""The window's scene-file actions: open, new from the template, open in the editor, drop."""
+
+from __future__ import annotations
+
+import os
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from ..document import SceneDocument
+from ..editor import EDITOR_ENV, EDITOR_HINT, open_in_editor
+from ..new_scene import create_scene
+from ..prefs import Prefs
+from .qt_file_dialogs import ask_open_path, ask_save_path, start_folder
+
+
+class QtSceneFiles(QObject):
+    """Open scenes into the document, create them from the template, hand them to the editor."""
+
+    said = Signal(str, int)  # a status-bar message and how long it shows (ms)
+
+    def __init__(self, document: SceneDocument, prefs: Prefs, window: QWidget) -> None:
+        super().__init__(window)
+        self.document, self.prefs, self.window = document, prefs, window
+
+    def open_scene(self, path: str) -> None:
+        self.document.open(path)
+
+    def ask_and_open(self) -> None:
+        """Ask for a scene file and open it."""
+        path = ask_open_path(self.window, "Open scene", self._folder("open"), "Scenes (*.py)")
+        if path:
+            self.prefs.set_folder("open", path)
+            self.open_scene(path)
+
+    def ask_and_create(self) -> None:
+        """Ask where to create a new scene (the dialog asks before replacing), then create it."""
+        start = os.path.join(self._folder("new"), "scene.py")
+        path = ask_save_path(self.window, "New scene", start, "Scenes (*.py)", ".py")
+        if path:
+            self.new_scene(path)
+
+    def new_scene(self, path: str) -> None:
+        """Create a scene from the template at ``path`` (already agreed to), open and edit it."""
+        try:
+            create_scene(path)
+        except OSError as exc:
+            self._warn("New scene failed", f"Cannot write {path}: {exc.strerror or exc}")
+            return
+        self.prefs.set_folder("new", path)
+        self.open_scene(path)
+        self.open_in_editor(path, 1)
+
+    def open_in_editor(self, path: str, line: int = 0) -> None:
+        """Open ``path`` at ``line`` in the user's editor; say so when no editor could start."""
+        problem = open_in_editor(path, line)
+        if problem is not None:
+            self.said.emit(f"{problem} Set {EDITOR_ENV} to choose an editor.", 20000)
+            self._warn("No editor", f"{problem}\n\n{EDITOR_HINT}")
+
+    def edit_current(self) -> None:
+        """Open the open scene in the editor, at its first line."""
+        if self.document.path:
+            self.open_in_editor(self.document.path, 1)
+
+    def _folder(self, kind: str) -> str:
+        return start_folder(self.document.path, self.prefs.folder(kind))
+
+    def _warn(self, title: str, text: str) -> None:
+        """Show a warning without blocking the window."""
+        box = QMessageBox(QMessageBox.Icon.Warning, title, text, parent=self.window)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+
+
+def dropped_scene(event) -> str | None:
+    """Return the first local .py file a drag carries, or None."""
+    for url in event.mimeData().urls():
+        if url.isLocalFile() and url.toLocalFile().endswith(".py"):
+            return url.toLocalFile()
+    return None
