@@ -127,7 +127,10 @@ class Cloud(Shape):
         return tuple(self.c.min(axis=0) - self.r), tuple(self.c.max(axis=0) + self.r)
 
 
-def random_objects(seed: int, n: int = 300) -> list:
+def sphere_field(seed: int, n: int, more=None) -> tuple[list, np.random.Generator]:
+    """Return Puray's ground, n spheres of three sizes with exact duplicates, touching and
+    nested ones (and what ``more(k, centre, radius, materials)`` adds), then a floor plane;
+    and the random generator, to draw more from."""
     rng = np.random.default_rng(seed)
     mats = [Material(Color(*rng.random(3))) for _ in range(4)]
     objs: list = [Sphere(Point(0, 10000.5, 1), 10000.0)]  # Puray's ground: huge, beside
@@ -140,12 +143,25 @@ def random_objects(seed: int, n: int = 300) -> list:
         if k % 11 == 0:
             objs.append(Sphere(Point(c.x + 2 * r, c.y, c.z), r))  # touching
             objs.append(Sphere(c, r / 2))  # nested
-        if k % 13 == 0:
-            objs.append(Ball((c.x, c.y - 0.2, c.z), r))
-            objs.append(Ball((c.x, c.y - 0.2, c.z), r))  # coincident with the one before
-        if k % 29 == 0:
-            objs.append(Pair((c.x, c.y, c.z + 0.5), (c.x, c.y, c.z + 0.6), r, mats[0], mats[1]))
+        if more is not None:
+            objs += more(k, c, r, mats)
     objs.append(Plane(Point(0, 0.5, 0), Vector(0, -1, 0)))
+    return objs, rng
+
+
+def _other_shapes(k: int, c, r: float, mats: list) -> list:
+    """Shapes of other kinds among the spheres: batched balls (coincident), a two-material pair."""
+    more: list = []
+    if k % 13 == 0:
+        more.append(Ball((c.x, c.y - 0.2, c.z), r))
+        more.append(Ball((c.x, c.y - 0.2, c.z), r))  # coincident with the one before
+    if k % 29 == 0:
+        more.append(Pair((c.x, c.y, c.z + 0.5), (c.x, c.y, c.z + 0.6), r, mats[0], mats[1]))
+    return more
+
+
+def random_objects(seed: int, n: int = 300) -> list:
+    objs, rng = sphere_field(seed, n, _other_shapes)
     objs.append(Cloud(rng.uniform(-1, 1, (40, 3)) + np.array([0, -1, 4]), 0.08))
     prepare_all(objs)
     return objs
@@ -217,7 +233,11 @@ def test_rays_from_far_away_are_exact(brute, scale):
 @pytest.mark.parametrize("seed", [6, 7])
 def test_any_hit_equals_testing_every_object(brute, seed):
     objects = random_objects(seed)
-    fast, slow = Aggregate(objects), brute(objects)
+    assert_same_blocking(Aggregate(objects), brute(objects), seed)
+
+
+def assert_same_blocking(fast: Aggregate, slow: Aggregate, seed: int) -> None:
+    """Random rays with random lengths (some endless): the same ones are blocked."""
     o, d = random_rays(seed)
     dist = np.random.default_rng(seed).uniform(0, 6, d[0].size)
     dist[::5] = np.inf
@@ -232,20 +252,12 @@ def test_shadow_rays_toward_a_light_equal_testing_every_object(brute, seed):
     objects = random_objects(seed)
     fast, slow = Aggregate(objects, lights=[light]), brute(objects)
     assert light in fast.light_maps
-    q, d, dist = rays_toward(light, seed)
-    blocked = fast.occluded(q, d, dist, toward=light)
-    np.testing.assert_array_equal(blocked, slow.occluded(q, d, dist))
-    assert 0.05 < blocked.mean() < 0.95
+    assert_same_shadows(fast, slow, light, seed)
 
 
 def test_lattice_with_axis_aligned_rays_and_exact_ties(brute):
     # Rays along the axes through touching balls: hits on cell boundaries, equal distances.
-    objects = [
-        Sphere(Point(i * 0.5, j * 0.5, k * 0.5), 0.25)
-        for i in range(8)
-        for j in range(8)
-        for k in range(8)
-    ]
+    objects = lattice_balls()
     objects += [Sphere(Point(1.0, 1.0, 1.0), 0.25), Ball((1.5, 1.0, 1.0), 0.25)]  # duplicates
     prepare_all(objects)
     fast, slow = Aggregate(objects), brute(objects)
@@ -484,15 +496,28 @@ def test_rays_skimming_along_a_lattice_equal_testing_every_object(brute):
     assert_same_nearest(fast, slow, o, d)
 
 
-def rays_toward(light, seed: int, n: int = 20000):
-    """Return shadow rays toward ``light`` from points around the scenes' objects:
-    (origins a little off the points, as the kernel offsets them, directions, distances)."""
+def assert_same_shadows(fast: Aggregate, slow: Aggregate, light, seed: int, n: int = 20000):
+    """Shadow rays toward ``light`` from points around the scenes' objects, starting a little
+    off them as the kernel offsets them: the same ones are blocked."""
     rng = np.random.default_rng(seed)
     p = (rng.uniform(-2, 2, n), rng.uniform(-1, 0.5, n), rng.uniform(1, 5, n))
     lx, ly, lz = (light[a] - p[a] for a in range(3))
     dist = np.sqrt(lx * lx + ly * ly + lz * lz)
     q = tuple(a + rng.normal(0, 1e-4, n) for a in p)
-    return q, unit(lx, ly, lz), dist
+    d = unit(lx, ly, lz)
+    blocked = fast.occluded(q, d, dist, toward=light)
+    np.testing.assert_array_equal(blocked, slow.occluded(q, d, dist))
+    assert 0.05 < blocked.mean() < 0.95
+
+
+def lattice_balls() -> list:
+    """Return an 8x8x8 lattice of touching balls (radius 0.25, spacing 0.5), not prepared."""
+    return [
+        Sphere(Point(i * 0.5, j * 0.5, k * 0.5), 0.25)
+        for i in range(8)
+        for j in range(8)
+        for k in range(8)
+    ]
 
 
 def axis_rays():

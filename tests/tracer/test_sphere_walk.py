@@ -8,13 +8,16 @@ import numpy as np
 import pytest
 
 from tests.tracer.test_aggregates import (
+    assert_same_blocking,
     assert_same_nearest,
+    assert_same_shadows,
     axis_rays,
+    lattice_balls,
     random_rays,
-    rays_toward,
     skimming_rows,
+    sphere_field,
 )
-from tracer import Color, Material, Plane, Point, Sphere, Vector
+from tracer import Point, Sphere
 from tracer.geometry import aggregates, compiled, prepare_all
 from tracer.geometry.aggregates import Aggregate
 
@@ -39,21 +42,8 @@ def brute(monkeypatch):
 
 
 def sphere_crowd(seed: int, n: int = 600) -> list:
-    """Spheres of three sizes with exact duplicates, touching and nested ones, beside a floor
-    and Puray's 10000-radius ground (both tested beside the grid)."""
-    rng = np.random.default_rng(seed)
-    mats = [Material(Color(*rng.random(3))) for _ in range(4)]
-    objs: list = [Sphere(Point(0, 10000.5, 1), 10000.0)]
-    for k in range(n):
-        c = Point(*(rng.uniform(-2, 2, 3) * (1, 0.5, 1) + (0, 0, 3)))
-        r = float(rng.choice([0.05, 0.1, 0.3]))
-        objs.append(Sphere(c, r, mats[k % 4]))
-        if k % 7 == 0:
-            objs.append(Sphere(Point(c.x, c.y, c.z), r, mats[(k + 1) % 4]))  # duplicate
-        if k % 11 == 0:
-            objs.append(Sphere(Point(c.x + 2 * r, c.y, c.z), r))  # touching
-            objs.append(Sphere(c, r / 2))  # nested
-    objs.append(Plane(Point(0, 0.5, 0), Vector(0, -1, 0)))
+    """Spheres only (duplicates, touching, nested) beside a floor and Puray's ground."""
+    objs, _rng = sphere_field(seed, n)
     prepare_all(objs)
     return objs
 
@@ -75,32 +65,18 @@ def test_nearest_hits_equal_testing_every_object(brute, seed):
 @pytest.mark.parametrize("seed", [6, 7])
 def test_any_hit_equals_testing_every_object(brute, seed):
     objects = sphere_crowd(seed)
-    fast, slow = compiled_aggregate(objects), brute(objects)
-    o, d = random_rays(seed)
-    dist = np.random.default_rng(seed).uniform(0, 6, d[0].size)
-    dist[::5] = np.inf
-    blocked = fast.occluded(o, d, dist)
-    np.testing.assert_array_equal(blocked, slow.occluded(o, d, dist))
-    assert 0.05 < blocked.mean() < 0.95
+    assert_same_blocking(compiled_aggregate(objects), brute(objects), seed)
 
 
 def test_shadow_rays_toward_a_light_equal_testing_every_object(brute):
     light = (1.5, -3.0, -2.0)
     objects = sphere_crowd(10)
     fast, slow = compiled_aggregate(objects, lights=[light]), brute(objects)
-    q, d, dist = rays_toward(light, 10)
-    blocked = fast.occluded(q, d, dist, toward=light)
-    np.testing.assert_array_equal(blocked, slow.occluded(q, d, dist))
-    assert 0.05 < blocked.mean() < 0.95
+    assert_same_shadows(fast, slow, light, 10)
 
 
 def test_axis_aligned_rays_and_exact_ties_on_a_lattice(brute):
-    balls = [
-        Sphere(Point(i * 0.5, j * 0.5, k * 0.5), 0.25)
-        for i in range(8)
-        for j in range(8)
-        for k in range(8)
-    ]
+    balls = lattice_balls()
     balls.append(Sphere(Point(1.0, 1.0, 1.0), 0.25))  # a duplicate: ties to the earlier one
     prepare_all(balls)
     fast, slow = compiled_aggregate(balls), brute(balls)
