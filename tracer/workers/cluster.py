@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import itertools
 import logging
-import os
 import queue
 import socket
 import threading
@@ -160,10 +159,6 @@ class ClusterService:
         self._cluster = None
         try:
             if kind == "local":
-                # Worker processes set up their logging from the environment as they start,
-                # those the cluster starts again after a scene killed one too: only errors
-                # (what goes wrong reaches us as values), not INFO lines on our stderr.
-                os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "error")
                 with children_ignore_ctrl_c():
                     self._cluster = LocalCluster(
                         n_workers=int(where),
