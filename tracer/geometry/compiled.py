@@ -13,7 +13,9 @@ import os
 
 import numpy as np
 
+from .grid import UniformGrid
 from .sphere import SphereBatch
+from .walk import TOL
 
 #: Fewer spheres in the grid than this: the numpy walk (not worth numba's start-up, ~0.3 s
 #: in each worker process that first walks compiled).
@@ -41,10 +43,12 @@ def sphere_walk(grid, prims):
     module = _module()
     if module is None:
         return None
-    slack = grid.size * module.TOL
-    table = (grid.lo, grid.hi, grid.res, grid.h, grid.inv_h, slack, grid.list_bounds())
-    table += (grid.list_ids,)
-    return module, table, direct[0].rows, direct[1]
+    return module, _table(grid, grid.list_bounds(), grid.list_ids), direct[0].rows, direct[1]
+
+
+def _table(grid, bounds: np.ndarray, ids: np.ndarray) -> tuple:
+    """Return the grid as the compiled walk takes it (sphere_walk._walk unpacks this order)."""
+    return (grid.lo, grid.hi, grid.res, grid.h, grid.inv_h, grid.size * TOL, bounds, ids)
 
 
 def nearest(walk, o, d, best, bid, skip) -> None:
@@ -98,16 +102,17 @@ def warm() -> bool:
     module = _module()
     if module is None:
         return False
-    one = np.ones(1)
-    for index in (np.int32, np.int64):
-        bounds = np.zeros(8, dtype=index)
-        box = (np.zeros(3), np.ones(3), np.ones(3, dtype=np.int64), np.ones(3), np.ones(3))
-        table = (*box, 1e-9, bounds, np.zeros(0, dtype=index))
-        rays, rows = np.zeros(1, dtype=np.int64), np.zeros((1, 4))
-        for shadow in (False, True):
-            best, bid = np.full(1, np.inf), np.full(1, -1, dtype=np.intp)
-            args = (-one, -one, -one, one, one, one, rays, rows, 0, best, bid, shadow)
-            module.walk_rays(table, *args)
+    batch = SphereBatch(np.zeros((1, 3)), np.ones(1))
+    grid = UniformGrid(batch.lo, batch.hi, np.zeros(1, dtype=np.int64))
+    o, d = (0.0, 0.0, -2.0), (np.zeros(1), np.zeros(1), np.ones(1))
+    for index in (np.int32, np.int64):  # grids of over 2**31 list entries use int64
+        table = _table(grid, grid.list_bounds().astype(index), grid.list_ids.astype(index))
+        walk = (module, table, batch.rows, 0)
+        best, bid = np.full(1, np.inf), np.full(1, -1, dtype=np.intp)
+        nearest(walk, o, d, best, bid, None)
+        any_hit(walk, o, d, np.full(1, 5.0), np.zeros(1, dtype=bool), None)
+        if bid[0] != 0:
+            raise RuntimeError("the compiled grid walk missed the sphere in front of its ray")
     return True
 
 
