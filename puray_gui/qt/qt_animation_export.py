@@ -4,30 +4,26 @@ from __future__ import annotations
 
 import os
 
-from PySide6.QtCore import QObject, Qt
-from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
+from PySide6.QtWidgets import QWidget
 
 from ..animation_export import FORMATS, AnimationExporter
 from ..prefs import Prefs
 from .qt_file_dialogs import ask_save_path, start_folder
-from .qt_progress import close_progress, open_progress, say_in_status_bar
+from .qt_progress import QtExportFlowBase, open_progress
 
 TITLE = "Export Animation"
 
 
-class QtAnimationExportFlow(QObject):
+class QtAnimationExportFlow(QtExportFlowBase):
     """Drive an :class:`AnimationExporter` with dialogs; the window stays usable throughout."""
 
+    CANCELLED = "Animation export cancelled: nothing was written"
+    SAY_MS = 10000
+
     def __init__(self, exporter: AnimationExporter, prefs: Prefs, parent: QWidget) -> None:
-        super().__init__(parent)
-        self.exporter, self.prefs, self.window = exporter, prefs, parent
-        self.dialog: QProgressDialog | None = None
-        self.message = ""  # the last outcome, also shown in the status bar
-        self.box: QMessageBox | None = None  # the last warning shown
+        super().__init__(exporter, prefs, parent)
         exporter.progressed.connect(self._on_exporter_progressed)
         exporter.writing.connect(self._on_exporter_writing)
-        exporter.finished.connect(self._on_exporter_finished)
-        exporter.failed.connect(self._on_exporter_failed)
         exporter.noticed.connect(self._on_exporter_noticed)
         self.notice = ""  # where the frames render, shown under the progress
         self._frame = 0  # the frame being rendered
@@ -67,19 +63,6 @@ class QtAnimationExportFlow(QObject):
         )
         self.dialog.setMinimumWidth(380)  # the label changes every frame: keep the box still
 
-    def _close_dialog(self) -> None:
-        close_progress(self.dialog, self._on_dialog_canceled)
-        self.dialog = None
-
-    def _say(self, text: str) -> None:
-        self.message = text
-        say_in_status_bar(self.window, text, 10000)
-
-    def _on_dialog_canceled(self) -> None:
-        self.exporter.cancel()
-        self._close_dialog()
-        self._say("Animation export cancelled: nothing was written")
-
     def _on_exporter_progressed(self, done: float, frame: int) -> None:
         if self.dialog is not None:
             self._frame = frame
@@ -97,15 +80,3 @@ class QtAnimationExportFlow(QObject):
             self.dialog.setValue(self.dialog.maximum())
             self.dialog.setLabelText(f"Writing {os.path.basename(self.exporter.path)}...")
             self.dialog.setCancelButton(None)  # encoding cannot stop half-way
-
-    def _on_exporter_finished(self, path: str) -> None:
-        self._close_dialog()
-        self._say(f"Exported {path}")
-
-    def _on_exporter_failed(self, message: str) -> None:
-        self._close_dialog()
-        self._say(f"Export failed: {message}")
-        box = QMessageBox(QMessageBox.Icon.Warning, "Export failed", message, parent=self.window)
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.open()  # window-modal but not blocking
-        self.box = box

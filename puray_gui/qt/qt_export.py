@@ -4,28 +4,20 @@ from __future__ import annotations
 
 import os
 
-from PySide6.QtCore import QObject, Qt
-from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
+from PySide6.QtWidgets import QMessageBox, QWidget
 
 from ..exporter import Exporter
 from ..prefs import Prefs
 from .qt_file_dialogs import ask_save_path, start_folder
-from .qt_progress import close_progress, open_progress, say_in_status_bar
+from .qt_progress import QtExportFlowBase, open_progress, warn
 
 
-class QtExportFlow(QObject):
+class QtExportFlow(QtExportFlowBase):
     """Drive an :class:`Exporter` with dialogs; the window stays usable throughout."""
 
     def __init__(self, exporter: Exporter, prefs: Prefs, parent: QWidget) -> None:
-        super().__init__(parent)
-        self.exporter = exporter
-        self.prefs = prefs
-        self.window = parent
-        self.dialog: QProgressDialog | None = None
-        self.message = ""  # the last outcome, also shown in the status bar
+        super().__init__(exporter, prefs, parent)
         exporter.progressed.connect(self._on_exporter_progressed)
-        exporter.finished.connect(self._on_exporter_finished)
-        exporter.failed.connect(self._on_exporter_failed)
         exporter.noticed.connect(self._on_exporter_noticed)
         exporter.fell_back.connect(self._on_exporter_fell_back)
         self.fallback_box: QMessageBox | None = None
@@ -56,19 +48,6 @@ class QtExportFlow(QObject):
         )
         self.exporter.export(path)
 
-    def _close_dialog(self) -> None:
-        close_progress(self.dialog, self._on_dialog_canceled)
-        self.dialog = None
-
-    def _say(self, text: str) -> None:
-        self.message = text
-        say_in_status_bar(self.window, text, 8000)
-
-    def _on_dialog_canceled(self) -> None:
-        self.exporter.cancel()
-        self._close_dialog()
-        self._say("Export cancelled: nothing was written")
-
     def _on_exporter_progressed(self, fraction: float) -> None:
         if self.dialog is not None:
             self.dialog.setValue(round(1000 * fraction))
@@ -86,20 +65,4 @@ class QtExportFlow(QObject):
             f"The Dask scheduler {spec} is unreachable:\n{why}\n\n"
             f"{os.path.basename(self.exporter.path)} is rendered with the local workers instead."
         )
-        box = QMessageBox(
-            QMessageBox.Icon.Warning, "Scheduler unreachable", text, parent=self.window
-        )
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.open()
-        self.fallback_box = box
-
-    def _on_exporter_finished(self, path: str) -> None:
-        self._close_dialog()
-        self._say(f"Exported {path}")
-
-    def _on_exporter_failed(self, message: str) -> None:
-        self._close_dialog()
-        self._say(f"Export failed: {message}")
-        box = QMessageBox(QMessageBox.Icon.Warning, "Export failed", message, parent=self.window)
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.open()  # window-modal but not blocking: the event loop keeps running
+        self.fallback_box = warn(self.window, "Scheduler unreachable", text)
