@@ -35,14 +35,7 @@ from .cli_common import (
     started_service,
 )
 from .errors import SceneError
-from .image import (
-    PNG_FAST,
-    PNG_SMALL,
-    check_writable,
-    image_format,
-    write_image,
-    written_by_us,
-)
+from .image import check_writable, image_format, png_level, write_image, written_by_us
 from .png import PngEncoder
 from .progress import Progress
 from .scene_source import SceneSource
@@ -137,7 +130,7 @@ def _render(args: argparse.Namespace, service: RenderService | None) -> int:
         if service
         else started_service(args.processes, args.scheduler)
     )
-    level = (PNG_SMALL if args.small else PNG_FAST) if image_format(output) == "PNG" else None
+    level = png_level(args.small) if image_format(output) == "PNG" else None
     try:
         with running as renderer:
             pixels, seconds, encoder = _render_frame(

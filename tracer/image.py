@@ -74,6 +74,11 @@ HEAD_BYTES = 1 << 16
 PNG_FAST, PNG_SMALL = 3, 9
 
 
+def png_level(small: bool) -> int:
+    """Return the zlib level of PNG files written for speed, or for size when ``small``."""
+    return PNG_SMALL if small else PNG_FAST
+
+
 def write_image(
     path: str | os.PathLike,
     pixels: np.ndarray,
@@ -115,7 +120,7 @@ def write_image(
 
 
 def _write_png(f, pixels: np.ndarray, metadata: Mapping[str, object], small: bool) -> None:
-    f.write(png.encode(pixels, png_text(metadata), PNG_SMALL if small else PNG_FAST))
+    f.write(png.encode(pixels, png_text(metadata), png_level(small)))
 
 
 def png_text(metadata: Mapping[str, object]) -> dict[str, str]:
