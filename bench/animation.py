@@ -18,10 +18,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tracer.animation.render import render_frames  # noqa: E402
-from tracer.animation.writers import open_writer  # noqa: E402
-from tracer.scene import SceneSource  # noqa: E402
+from tracer.output.writers import open_writer  # noqa: E402
+from tracer.scene.load import SceneSource  # noqa: E402
 from tracer.settings import RenderSettings  # noqa: E402
+from tracer.workers.frames import render_frames  # noqa: E402
 from tracer.workers.service import RenderService  # noqa: E402
 
 SCENE = ROOT / "scenes" / "coronavirus_animated.py"

@@ -24,8 +24,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tracer.render import cache, id_dtype, render_rows  # noqa: E402
-from tracer.scene import SceneSource  # noqa: E402
+from tracer.kernel.render import cache, id_dtype, render_rows  # noqa: E402
+from tracer.scene.load import SceneSource  # noqa: E402
 from tracer.settings import RenderSettings  # noqa: E402
 from tracer.workers.service import JobFailed, JobFinished, RenderService  # noqa: E402
 

@@ -24,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tracer.scene import SceneSource  # noqa: E402
+from tracer.scene.load import SceneSource  # noqa: E402
 from tracer.settings import RenderSettings  # noqa: E402
 from tracer.workers.service import JobFailed, JobFinished, RenderService  # noqa: E402
 

@@ -23,10 +23,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tracer.geometry import aggregates, compiled  # noqa: E402
-from tracer.render import load, render_rows  # noqa: E402
-from tracer.scene import SceneSource  # noqa: E402
-from tracer.scene_arrays import SceneArrays  # noqa: E402
+from tracer.accel import aggregates, compiled  # noqa: E402
+from tracer.kernel.render import load, render_rows  # noqa: E402
+from tracer.kernel.scene_arrays import SceneArrays  # noqa: E402
+from tracer.scene.load import SceneSource  # noqa: E402
 from tracer.settings import RenderSettings  # noqa: E402
 
 HEADER = """\

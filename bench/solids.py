@@ -23,7 +23,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tracer.scene import SceneSource  # noqa: E402
+from tracer.scene.load import SceneSource  # noqa: E402
 from tracer.settings import RenderSettings  # noqa: E402
 from tracer.workers.service import JobFailed, JobFinished, RenderService  # noqa: E402
 
@@ -93,7 +93,7 @@ def render_once(service: RenderService, source: SceneSource, settings: RenderSet
 
 def cpu_seconds(source: SceneSource, settings: RenderSettings, runs: int) -> tuple:
     """Return CPU seconds of loading the scene and (median) of rendering a frame, here."""
-    from tracer.render import frame_size, load, render_rows
+    from tracer.kernel.render import frame_size, load, render_rows
 
     start = time.process_time()
     loaded = load(source, settings)

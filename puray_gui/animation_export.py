@@ -3,7 +3,7 @@
 The frames render as side jobs of the session's service, or on the Dask scheduler chosen for
 exports (a few in flight, handed to the writer in frame order), exactly as ``puray render``
 renders them, and go to the writers of
-:mod:`tracer.animation.writers`: nothing is written unless every frame rendered, and the file
+:mod:`tracer.output.writers`: nothing is written unless every frame rendered, and the file
 appears in one step. The final encoding (a GIF's palette, say) runs on a thread.
 """
 
@@ -15,13 +15,13 @@ import time
 
 from PySide6.QtCore import QObject, Signal
 
-from tracer.animation.frames import in_frame
-from tracer.animation.render import Frame
-from tracer.animation.video import MissingEncoder
-from tracer.animation.writers import Writer, open_writer
-from tracer.scene_source import SceneSource
+from tracer.output.video import MissingEncoder
+from tracer.output.writers import Writer, open_writer
+from tracer.scene.frames import in_frame
+from tracer.scene.source import SceneSource
 from tracer.settings import RenderSettings
 from tracer.workers.events import JobFailed, JobFinished
+from tracer.workers.frames import Frame
 
 from .cluster_link import ClusterLink
 from .export_route import ExportRoute

@@ -12,8 +12,8 @@ import math
 
 import numpy as np
 
-from tracer.camera_code import rounded
-from tracer.camera_view import View
+from tracer.camera.code import rounded
+from tracer.camera.view import View
 
 MAX_ELEVATION = 89.0  # degrees: never look straight up or down (LookAtCamera's up is y)
 MIN_DISTANCE = 1e-3

@@ -7,7 +7,7 @@ import os
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from tracer.errors import SceneError
-from tracer.scene_source import SceneSource
+from tracer.scene.source import SceneSource
 
 from .watcher import FileWatcher
 

@@ -8,8 +8,8 @@ import threading
 from PySide6.QtCore import QObject, Signal
 
 from tracer.errors import SceneError
-from tracer.image import write_image
-from tracer.scene_source import SceneSource
+from tracer.output.image import write_image
+from tracer.scene.source import SceneSource
 from tracer.settings import RenderSettings
 from tracer.workers.service import JobFailed, JobFinished, JobStarted, RowsReady
 

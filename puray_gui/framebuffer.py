@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from tracer.render import read_ids
+from tracer.kernel.render import read_ids
 
 
 class FrameBuffer:

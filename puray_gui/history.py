@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, fields
 
 import numpy as np
 
-from tracer.scene_source import SceneSource
+from tracer.scene.source import SceneSource
 from tracer.settings import RenderSettings
 
 LIMIT = 50

@@ -15,9 +15,9 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from tracer.animation.frames import in_frame
 from tracer.errors import SceneError, WorkerDied
-from tracer.scene_source import SceneSource
+from tracer.scene.frames import in_frame
+from tracer.scene.source import SceneSource
 from tracer.settings import RenderSettings
 from tracer.workers.service import JobFailed, JobFinished, JobStarted, PixelPicked, RowsReady
 

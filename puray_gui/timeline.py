@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 import numpy as np
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
-from tracer.animation.render import Frame
 from tracer.workers.events import JobFailed, JobFinished
+from tracer.workers.frames import Frame
 
 from .frame_cache import FrameCache
 from .session import RenderSession

@@ -41,4 +41,4 @@ fi
 .venv/bin/python -m compileall -q -j 0 tracer puray_gui >/dev/null
 # numba compiles the grid walk for many-sphere scenes once per machine (a few seconds); doing it
 # here spares the first such render. Without numba (the "fast" extra) the numpy walk serves.
-.venv/bin/python -m tracer.geometry.compiled
+.venv/bin/python -m tracer.accel.compiled

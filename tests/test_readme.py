@@ -8,8 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tracer.render import render_image
-from tracer.scene import SceneSource
+from tracer.kernel.render import render_image
+from tracer.scene.load import SceneSource
 from tracer.settings import RenderSettings
 
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text()

@@ -10,7 +10,7 @@ wherever a material takes a colour; ``BACKGROUND = Sky(zenith, horizon)`` colour
 shadows.
 """
 
-from .cameras import Camera, LookAtCamera, PurayCamera
+from .camera.cameras import Camera, LookAtCamera, PurayCamera
 from .errors import SceneError, WorkerDied
 from .geometry import (
     Box,
@@ -26,7 +26,7 @@ from .geometry import (
     Triangle,
     Union,
 )
-from .scene import Scene, SceneSource, load_scene
+from .scene.load import Scene, SceneSource, load_scene
 from .settings import RenderSettings
 from .shading.background import Sky
 from .shading.glass import Glass

@@ -25,7 +25,7 @@ class RenderSettings:
     block_timeout: float = 60.0  # seconds one block of rows may take (a material's endless loop)
     frame: int = 0  # which frame of an animated scene (its FRAME, 0-based)
     #: An interactive camera instead of the scene's: ((x, y, z), (x, y, z), fov) plain floats,
-    #: a LookAtCamera's position, look_at and fov (see tracer/camera_view.py). None: the scene's.
+    #: a LookAtCamera's position, look_at and fov (see tracer/camera/view.py). None: the scene's.
     camera: tuple | None = None
 
     def __post_init__(self) -> None:
@@ -51,7 +51,7 @@ class RenderSettings:
                 label = name.replace("_", " ")
                 raise ValueError(f"{label} must be from 0 to 1e6 seconds, got {value!r}")
         if self.camera is not None:
-            from .camera_view import check_view
+            from .camera.view import check_view
 
             check_view(self.camera)
 

@@ -18,8 +18,8 @@ from PySide6.QtGui import (
     QWheelEvent,
 )
 
-from tracer.camera_code import CameraCodeError, camera_line, write_camera
-from tracer.camera_view import check_view
+from tracer.camera.code import CameraCodeError, camera_line, write_camera
+from tracer.camera.view import check_view
 
 from ..camera_rig import CameraRig
 from ..document import SceneDocument

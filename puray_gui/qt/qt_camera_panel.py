@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tracer.camera_code import number_text
+from tracer.camera.code import number_text
 
 from .qt_camera_mode import QtCameraMode
 

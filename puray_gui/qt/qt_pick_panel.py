@@ -16,8 +16,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tracer.cli_pick import light_text, num, rgb, triple, where
-from tracer.pick import Bounce, Made, Pick
+from tracer.cli.pick import light_text, num, rgb, triple, where
+from tracer.pick.pick import Bounce, Made, Pick
 
 _FILE_ROLE = Qt.ItemDataRole.UserRole
 _LINE_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -44,7 +44,7 @@ def _swatch(rgb) -> QIcon:
 
 
 class QtPickPanel(QTreeWidget):
-    """Show a :class:`tracer.pick.Pick`; activating a line with a file:line opens it."""
+    """Show a :class:`tracer.pick.pick.Pick`; activating a line with a file:line opens it."""
 
     location_activated = Signal(str, int)  # file, line
 

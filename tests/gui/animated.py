@@ -6,8 +6,8 @@ from pathlib import Path
 
 import numpy as np
 
-from tracer.render import render_image
-from tracer.scene import SceneSource
+from tracer.kernel.render import render_image
+from tracer.scene.load import SceneSource
 from tracer.settings import RenderSettings
 
 SCENE = """\

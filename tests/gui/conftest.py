@@ -11,8 +11,8 @@ from PySide6.QtCore import QSettings
 
 from puray_gui.options import RenderOptions
 from puray_gui.prefs import Prefs
-from tracer.render import render_image
-from tracer.scene import SceneSource
+from tracer.kernel.render import render_image
+from tracer.scene.load import SceneSource
 from tracer.workers.service import RenderService
 
 ROOT = Path(__file__).resolve().parents[2]

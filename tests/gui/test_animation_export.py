@@ -12,8 +12,8 @@ from PIL import Image, ImageSequence
 from PySide6.QtWidgets import QMessageBox
 
 from puray_gui.options import RenderOptions
-from tracer.animation import video
-from tracer.animation.video import MissingEncoder
+from tracer.output import video
+from tracer.output.video import MissingEncoder
 
 from .animated import animated, frame_of
 from .conftest import WAIT_MS

@@ -8,7 +8,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtTest import QTest
 
 from puray_gui.session import FAST_SCALE
-from tracer.camera_code import camera_line
+from tracer.camera.code import camera_line
 
 from .conftest import WAIT_MS, reference, twoballs
 

@@ -28,7 +28,7 @@ def _export(qtbot, live, path):
 
 def _cli_render(scene, out, *args):
     try:
-        import tracer.cli  # noqa: F401
+        import tracer.cli.main  # noqa: F401
     except ImportError:
         return None
     cmd = [sys.executable, "-m", "tracer.cli", "render", str(scene), "-o", str(out), "-q", *args]

@@ -7,7 +7,7 @@ import pytest
 
 from puray_gui.compare import SizeMismatch, difference
 from puray_gui.history import LIMIT, RenderHistory, source_diff, summarize
-from tracer.scene import SceneSource
+from tracer.scene.load import SceneSource
 from tracer.settings import RenderSettings
 
 TEXT = "\n".join(f"X{i} = {i}" for i in range(1, 45)) + "\n"

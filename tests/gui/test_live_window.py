@@ -109,7 +109,7 @@ def test_f5_reads_the_file_again_where_the_filesystem_sends_no_events(qtbot, mak
 
 DATA_SCENE = """\
 from tracer import Color, Light, Material, Point, Sphere, Vector
-from tracer.scene_files import read_scene_file
+from tracer.datafiles import read_scene_file
 
 _path, data = read_scene_file("ball.txt", "colour file")
 r, g, b = map(float, data.split())

@@ -7,7 +7,7 @@ import pytest
 from puray_gui.options import RenderOptions
 from puray_gui.session import RenderSession
 from tracer.errors import SceneError
-from tracer.scene import SceneSource
+from tracer.scene.load import SceneSource
 from tracer.workers.service import JobFailed, JobFinished, JobStarted
 
 from .fakes import FakeService, rows

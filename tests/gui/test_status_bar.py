@@ -11,7 +11,7 @@ from puray_gui.options import RenderOptions
 from puray_gui.qt.qt_status_bar import QtStatusBar, speed
 from puray_gui.session import RenderSession
 from tracer.errors import SceneError
-from tracer.scene import SceneSource
+from tracer.scene.load import SceneSource
 from tracer.workers.service import JobFailed, JobFinished, JobStarted
 
 from .conftest import WAIT_MS

@@ -9,7 +9,7 @@ import pytest
 
 import puray_gui.document as document_module
 from tracer.errors import SceneError
-from tracer.scene import SceneSource
+from tracer.scene.load import SceneSource
 
 from .conftest import WAIT_MS, reference, twoballs
 from .saves import SAVE_STYLES

@@ -7,7 +7,7 @@ import itertools
 import numpy as np
 
 from tracer import RenderSettings, SceneSource
-from tracer.render import render_image
+from tracer.kernel.render import render_image
 
 HEAD = """\
 from tracer import *

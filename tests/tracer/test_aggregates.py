@@ -13,9 +13,10 @@ import numpy as np
 import pytest
 
 from tracer import Color, Material, Plane, Point, Sphere, Vector
+from tracer.accel import aggregates, grid, walk
+from tracer.accel.aggregates import Aggregate
 from tracer.arrays import unit
-from tracer.geometry import aggregates, grid, prepare_all, walk
-from tracer.geometry.aggregates import Aggregate
+from tracer.geometry import prepare_all
 from tracer.geometry.shape import Batch, Shape, gather
 from tracer.geometry.sphere import _near_root
 
@@ -314,7 +315,7 @@ LIGHTS = [Light(Point(1.5, -0.5, -10)), Light(Point(-0.5, -10.5, 0), Color(0.9, 
 
 @pytest.fixture
 def crowd(tmp_path):
-    from tracer.scene import SceneSource
+    from tracer.scene.load import SceneSource
 
     path = tmp_path / "crowd.py"
     path.write_text(SCENE)
@@ -323,7 +324,7 @@ def crowd(tmp_path):
 
 @pytest.mark.parametrize("shadows", [False, True], ids=["plain", "shadows"])
 def test_pictures_equal_testing_every_object(monkeypatch, crowd, shadows):
-    from tracer.render import load, render_rows
+    from tracer.kernel.render import load, render_rows
     from tracer.settings import RenderSettings
 
     settings = RenderSettings(shadows=shadows, samples=2)
@@ -338,8 +339,8 @@ def test_pictures_equal_testing_every_object(monkeypatch, crowd, shadows):
 
 
 def test_the_structure_is_built_once_per_load(monkeypatch, crowd):
-    from tracer.geometry import grid
-    from tracer.render import load, render_rows, restore, snapshot
+    from tracer.accel import grid
+    from tracer.kernel.render import load, render_rows, restore, snapshot
     from tracer.settings import RenderSettings
 
     built = []
@@ -365,9 +366,9 @@ def test_the_structure_is_built_once_per_load(monkeypatch, crowd):
 
 def render_objects(objects, width=64, height=36):
     from tracer import Light, PurayCamera
-    from tracer.render import LoadedScene, render_rows
-    from tracer.scene import Scene
-    from tracer.scene_arrays import SceneArrays
+    from tracer.kernel.render import LoadedScene, render_rows
+    from tracer.kernel.scene_arrays import SceneArrays
+    from tracer.scene.load import Scene
     from tracer.settings import RenderSettings
 
     camera = PurayCamera(Vector(0, -0.35, -1))

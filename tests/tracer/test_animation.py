@@ -10,10 +10,10 @@ import pytest
 
 from tests.tracer.helpers import PURAY_HEADER, write_scene
 from tracer import RenderSettings, SceneError, SceneSource, load_scene
-from tracer.animation import frames as frames_module
-from tracer.animation.frames import in_frame, parse_range
 from tracer.errors import WorkerDied
-from tracer.render import render_image, scene_key
+from tracer.kernel.render import render_image, scene_key
+from tracer.scene import frames as frames_module
+from tracer.scene.frames import in_frame, parse_range
 
 #: A ball that crosses the picture from left to right over the animation.
 MOVING = PURAY_HEADER + textwrap.dedent(

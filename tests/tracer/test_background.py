@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 
 from tracer import Color, RenderSettings, SceneError, SceneSource, Sky
-from tracer.render import render_image
+from tracer.kernel.render import render_image
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 

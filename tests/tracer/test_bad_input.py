@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.tracer.helpers import write_scene
-from tracer.cli import main
+from tracer.cli.main import main
 from tracer.workers.service import RenderService
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -10,16 +10,16 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tracer.camera_code import (
+from tracer.camera.code import (
     CameraCodeError,
     camera_line,
     replace_camera,
     rounded,
     write_camera,
 )
-from tracer.camera_view import camera_from, check_view, view_of
-from tracer.render import render_image
-from tracer.scene import SceneSource
+from tracer.camera.view import camera_from, check_view, view_of
+from tracer.kernel.render import render_image
+from tracer.scene.load import SceneSource
 from tracer.settings import RenderSettings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -148,7 +148,7 @@ def test_puray_camera_on_axis_maps_to_nearly_the_same_picture(tmp_path):
     path = tmp_path / "scene.py"
     path.write_text(small_twoballs().replace("Vector(0, -0.35, -1)", "Vector(0, 0, -1.5)"))
     source = SceneSource.from_path(path)
-    from tracer.render import cache
+    from tracer.kernel.render import cache
 
     loaded = cache.load(source, RenderSettings())
     kind, view = view_of(loaded.scene.camera, loaded.kernel)

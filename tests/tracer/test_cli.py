@@ -16,9 +16,9 @@ import pytest
 from PIL import Image
 
 from tracer import RenderSettings, SceneSource
-from tracer.cli import main
-from tracer.image import write_image
-from tracer.render import render_image
+from tracer.cli.main import main
+from tracer.kernel.render import render_image
+from tracer.output.image import write_image
 from tracer.workers.service import RenderService
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -185,7 +185,7 @@ def test_write_image_failure_keeps_the_old_file_and_removes_the_temp(tmp_path, m
         f.write(b"\x89PNG half an image")
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("tracer.image._write_png", fail_halfway)
+    monkeypatch.setattr("tracer.output.image._write_png", fail_halfway)
     with pytest.raises(OSError, match="No space"):
         write_image(out, np.zeros((2, 3, 3), np.uint8), {})
     assert out.read_bytes() == b"old"

@@ -13,8 +13,8 @@ import pytest
 
 from tests.tracer.helpers import PURAY_HEADER, pink_in_blue, write_scene
 from tracer import RenderSettings, SceneSource
-from tracer.cli import main
-from tracer.render import render_image
+from tracer.cli.main import main
+from tracer.kernel.render import render_image
 from tracer.workers.service import RenderService
 
 ROOT = Path(__file__).resolve().parents[2]

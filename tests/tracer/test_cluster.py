@@ -15,10 +15,10 @@ import pytest
 from PIL import Image
 
 from tests.tracer.helpers import BUNDLED, PURAY_HEADER, collect, failure, write_scene
-from tracer.cli import main
+from tracer.cli.main import main
 from tracer.errors import SceneError
-from tracer.render import render_image
-from tracer.scene import SceneSource
+from tracer.kernel.render import render_image
+from tracer.scene.load import SceneSource
 from tracer.settings import RenderSettings
 from tracer.workers.service import RowsReady
 

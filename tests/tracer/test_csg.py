@@ -169,7 +169,7 @@ def test_two_loads_of_a_solids_scene_agree_on_its_fingerprint(tmp_path):
     from pathlib import Path
 
     from tracer import RenderSettings, SceneSource
-    from tracer.render import load
+    from tracer.kernel.render import load
 
     scenes = Path(__file__).resolve().parents[2] / "scenes"
     prints = {}

@@ -11,7 +11,7 @@ import pytest
 from tests.tracer.helpers import collect
 from tests.tracer.test_background import TODAY, today
 from tracer import LookAtCamera, Point, RenderSettings, SceneSource
-from tracer.render import render_image
+from tracer.kernel.render import render_image
 from tracer.sampling import LensSamples, concentric_disk, strata_order, stratified
 from tracer.workers.service import RenderService, RowsReady
 

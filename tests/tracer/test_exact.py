@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from tracer.render import render_image
-from tracer.scene import SceneSource
+from tracer.kernel.render import render_image
+from tracer.scene.load import SceneSource
 from tracer.settings import RenderSettings
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -10,10 +10,10 @@ import pytest
 
 from tests.tracer.helpers import write_scene
 from tracer import RenderSettings, SceneSource
-from tracer.pick import pick
-from tracer.render import cache, render_image
+from tracer.kernel.render import cache, render_image
+from tracer.kernel.trace import MIN_DISPLACE, _normals, nearest
+from tracer.pick.pick import pick
 from tracer.shading.glass import GlassHits, fresnel, refract
-from tracer.trace import MIN_DISPLACE, _normals, nearest
 
 RNG_SEED = 20261202
 

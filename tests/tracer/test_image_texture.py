@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 from tracer import ImageTexture, Material, RenderSettings, SceneSource
-from tracer.render import load, render_image
+from tracer.kernel.render import load, render_image
 from tracer.shading.image_texture import bilinear
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "texture_4x2.png"

@@ -10,8 +10,8 @@ import pytest
 
 from tests.tracer.helpers import PURAY_HEADER, collect, failure, write_scene
 from tracer.errors import SceneError
-from tracer.render import load, render_rows, restore, snapshot
-from tracer.scene import SceneSource
+from tracer.kernel.render import load, render_rows, restore, snapshot
+from tracer.scene.load import SceneSource
 from tracer.settings import RenderSettings
 from tracer.workers.service import JobStarted, RenderService, RowsReady
 
@@ -167,7 +167,7 @@ def test_data_files_the_scene_reads_are_reported(service, tmp_path):
     (tmp_path / "colour.txt").write_text("0.2 0.4 0.6")
     body = PURAY_HEADER + textwrap.dedent(
         """
-        from tracer.scene_files import read_scene_file
+        from tracer.datafiles import read_scene_file
 
         _path, data = read_scene_file("colour.txt", "colour file")
         r, g, b = map(float, data.split())

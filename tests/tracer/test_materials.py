@@ -13,7 +13,7 @@ import pytest
 
 from tests.tracer.helpers import collect, failure
 from tracer import RenderSettings, SceneError, SceneSource
-from tracer.render import render_image
+from tracer.kernel.render import render_image
 from tracer.workers.service import RenderService
 
 WALL = """\

@@ -13,7 +13,7 @@ from tracer import Mesh, RenderSettings, SceneSource
 from tracer.errors import SceneError
 from tracer.geometry.obj import parse_obj
 from tracer.geometry.triangles import hit_pairs
-from tracer.render import load
+from tracer.kernel.render import load
 
 CUBE_OBJ = """\
 # a unit cube, quads, outward winding

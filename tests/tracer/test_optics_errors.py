@@ -12,8 +12,8 @@ import pytest
 
 from tests.tracer.test_bad_input import check_refused, marked_line
 from tracer import RenderSettings, SceneError, SceneSource
-from tracer.cli import main
-from tracer.render import load, render_block
+from tracer.cli.main import main
+from tracer.kernel.render import load, render_block
 from tracer.workers.service import RenderService
 
 HEAD = """\

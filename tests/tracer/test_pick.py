@@ -12,8 +12,8 @@ import pytest
 
 from tests.tracer.helpers import BUNDLED, pink_in_blue, write_scene
 from tracer import RenderSettings, SceneSource
-from tracer.pick import Pick, pick
-from tracer.render import cache, id_dtype, read_ids, render_image, render_rows
+from tracer.kernel.render import cache, id_dtype, read_ids, render_image, render_rows
+from tracer.pick.pick import Pick, pick
 
 ROOT = Path(__file__).resolve().parents[2]
 TWOBALLS = ROOT / "scenes" / "twoballs.py"

@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from tracer import png
-from tracer.image import write_image, written_by_us
+from tracer.output import png
+from tracer.output.image import write_image, written_by_us
 
 
 def _decoded(data: bytes) -> tuple[np.ndarray, dict]:

@@ -11,8 +11,8 @@ import pytest
 
 from tests.tracer.helpers import PURAY_HEADER, write_scene
 from tracer import LookAtCamera, Plane, SceneError, Sphere
-from tracer.render import render_image
-from tracer.scene import SceneSource, load_scene
+from tracer.kernel.render import render_image
+from tracer.scene.load import SceneSource, load_scene
 from tracer.settings import RenderSettings
 
 OWN_API = textwrap.dedent(
@@ -113,7 +113,7 @@ def test_numpy_random_is_seeded_alike_when_the_scene_imports_it_first(tmp_path):
     fresh = textwrap.dedent(
         f"""
         import sys
-        from tracer.scene import SceneSource, load_scene
+        from tracer.scene.load import SceneSource, load_scene
         assert "numpy.random" not in sys.modules
         scene = load_scene(SceneSource.from_path({str(path)!r}), seed=5)
         print(repr(scene.objects[0].center.y), "numpy.random" in sys.modules)

@@ -13,8 +13,8 @@ from PIL import Image
 
 from tests.tracer.helpers import BUNDLED
 from tracer import LookAtCamera, Plane, RenderSettings, SceneSource, load_scene
-from tracer.cli import main
-from tracer.render import render_image
+from tracer.cli.main import main
+from tracer.kernel.render import render_image
 from tracer.shading.materials import uses_vectorised
 from tracer.workers.service import RenderService
 

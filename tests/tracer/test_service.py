@@ -15,8 +15,8 @@ import pytest
 
 from tests.tracer.helpers import PURAY_HEADER, collect, failure, write_scene
 from tracer.errors import SceneError, WorkerDied
-from tracer.render import render_image
-from tracer.scene import SceneSource
+from tracer.kernel.render import render_image
+from tracer.scene.load import SceneSource
 from tracer.settings import RenderSettings
 from tracer.workers.service import JobFinished, JobStarted, RenderService, RowsReady
 

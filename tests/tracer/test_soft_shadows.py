@@ -7,7 +7,7 @@ import pytest
 
 from tests.tracer.helpers import collect, write_scene
 from tracer import RenderSettings, SceneSource
-from tracer.render import render_image
+from tracer.kernel.render import render_image
 from tracer.workers.service import RenderService, RowsReady
 
 SCENE = """\

@@ -8,9 +8,9 @@ from __future__ import annotations
 import pytest
 
 from tracer import RenderSettings, SceneSource
-from tracer.cli import main
+from tracer.cli.main import main
 from tracer.errors import SceneError
-from tracer.render import load
+from tracer.kernel.render import load
 
 HEAD = "from tracer import *\nWIDTH, HEIGHT = 8, 8\nCAMERA = Vector(0, 0, -1)\nLIGHTS = []\n"
 

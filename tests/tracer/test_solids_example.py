@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 
 from tracer import RenderSettings, SceneSource
-from tracer.render import render_image
+from tracer.kernel.render import render_image
 
 EXAMPLE = """\
 from tracer import *

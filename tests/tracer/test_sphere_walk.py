@@ -18,8 +18,9 @@ from tests.tracer.test_aggregates import (
     sphere_field,
 )
 from tracer import Point, Sphere
-from tracer.geometry import aggregates, compiled, prepare_all
-from tracer.geometry.aggregates import Aggregate
+from tracer.accel import aggregates, compiled
+from tracer.accel.aggregates import Aggregate
+from tracer.geometry import prepare_all
 
 pytest.importorskip("numba")
 
@@ -108,8 +109,8 @@ SCENE = textwrap.dedent(
 
 @pytest.mark.parametrize("shadows", [False, True], ids=["plain", "shadows"])
 def test_pictures_equal_the_numpy_walk(monkeypatch, tmp_path, shadows):
-    from tracer.render import load, render_rows
-    from tracer.scene import SceneSource
+    from tracer.kernel.render import load, render_rows
+    from tracer.scene.load import SceneSource
     from tracer.settings import RenderSettings
 
     path = tmp_path / "cloud.py"

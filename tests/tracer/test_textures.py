@@ -29,7 +29,7 @@ from tracer import (
     Voronoi,
     Wood,
 )
-from tracer.render import load, render_image
+from tracer.kernel.render import load, render_image
 from tracer.shading.materials import TexturedMaterial, is_plain, surface_colors
 from tracer.shading.noise import fbm, perlin, permutation
 from tracer.shading.voronoi import features, nearest_features
@@ -304,8 +304,8 @@ def test_a_scene_subclass_of_material_takes_a_texture_too(tmp_path):
         "OBJECTS = [Sphere(Point(0, 0, 2), 1, Mine(veins, specular=0, reflection=0))]\n"
         "LIGHTS = [Light(Point(0, 0, -10))]\n"
     )
-    from tracer.render import render_image
-    from tracer.scene import SceneSource
+    from tracer.kernel.render import render_image
+    from tracer.scene.load import SceneSource
     from tracer.settings import RenderSettings
 
     image = render_image(SceneSource.from_path(scene), RenderSettings())

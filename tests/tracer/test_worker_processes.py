@@ -15,8 +15,8 @@ import pytest
 
 from tests.tracer.helpers import PURAY_HEADER, collect, failure, write_scene
 from tracer.errors import SceneError
-from tracer.render import render_image
-from tracer.scene import SceneSource
+from tracer.kernel.render import render_image
+from tracer.scene.load import SceneSource
 from tracer.settings import RenderSettings
 from tracer.workers.service import JobFailed, JobFinished, RenderService, RowsReady
 
@@ -169,7 +169,7 @@ def test_a_worker_that_forks_and_exits_is_noticed(service, tmp_path):
 RENDER_FOREVER = """
 import sys
 sys.path.insert(0, {root!r})
-from tracer.cli import main
+from tracer.cli.main import main
 args = ["--block-timeout", "600", "--width", "960", "--height", "540"]
 sys.exit(main(["render", {scene!r}, "-o", {out!r}, *args]))
 """
@@ -215,7 +215,7 @@ def test_workers_busy_in_scene_code_die_with_the_command(tmp_path, signum):
 GUI_LIKE = """
 import sys, time
 sys.path.insert(0, {root!r})
-from tracer.scene import SceneSource
+from tracer.scene.load import SceneSource
 from tracer.settings import RenderSettings
 from tracer.workers.service import RenderService
 svc = RenderService(processes=2)

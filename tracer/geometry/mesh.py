@@ -39,7 +39,7 @@ class Mesh(Shape):
     @classmethod
     def from_obj(cls, path: str | os.PathLike, material: Material | None = None) -> Mesh:
         """Read a Wavefront OBJ file (relative paths: from the scene's folder)."""
-        from ..scene_files import read_scene_file
+        from ..datafiles import read_scene_file
 
         full, data = read_scene_file(path, "OBJ file")
         obj = parse_obj(full, data)

@@ -1,6 +1,6 @@
 """Image textures: a picture file mapped onto space, looked up with bilinear filtering.
 
-The file is read through :func:`tracer.scene_files.read_scene_file`: a relative path is
+The file is read through :func:`tracer.datafiles.read_scene_file`: a relative path is
 relative to the scene's folder, and the file is part of the scene (a save of it re-renders;
 it travels with the scene to a cluster). It is decoded once, when the scene loads, into a
 float64 array; lookups repeat the image (wrap around) in both directions.
@@ -22,8 +22,8 @@ import io
 
 import numpy as np
 
+from ..datafiles import read_scene_file
 from ..errors import caller_site, error_at, finite_xyz
-from ..scene_files import read_scene_file
 from ..vector import Point
 from .textures import Texture, check_positive
 

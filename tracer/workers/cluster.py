@@ -5,7 +5,7 @@
 
 The scene is loaded once, by one Dask task, which returns a snapshot of the loaded scene;
 the row-block tasks take that task's future as input, so Dask hands the same loaded scene to
-every worker that renders rows. The scene travels as its :class:`~tracer.scene.SceneSource`
+every worker that renders rows. The scene travels as its :class:`~tracer.scene.load.SceneSource`
 (text plus sibling modules), so workers need no shared filesystem. A worker lost mid-
 render is Dask's to handle: it runs the lost blocks again elsewhere. dask and distributed are
 the optional ``cluster`` extra; nothing here imports them until a ClusterService is made.
@@ -22,8 +22,8 @@ import time
 from dataclasses import dataclass, field
 
 from ..errors import SceneError
-from ..render import cache, frame_info, render_block, restore, rows_per_block, snapshot
-from ..scene_source import SceneSource
+from ..kernel.render import cache, frame_info, render_block, restore, rows_per_block, snapshot
+from ..scene.source import SceneSource
 from ..settings import RenderSettings
 from .events import JobFailed, JobFinished, JobStarted, RowsReady
 from .service import children_ignore_ctrl_c

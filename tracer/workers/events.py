@@ -12,7 +12,7 @@ class JobStarted:
     ``files`` are the data files (OBJ models, images) the scene read while loading: part of
     the scene, to be watched like its modules. ``frames`` and ``fps`` are the scene's FRAMES
     and FPS (1 frame: a still). ``camera`` is the scene's own camera as plain numbers,
-    ``(class name, (position, look_at, fov))`` (tracer/camera_view.py), for the window's
+    ``(class name, (position, look_at, fov))`` (tracer/camera/view.py), for the window's
     camera mode to start from. ``objects`` names each of OBJECTS as (class name, file, line):
     what the id buffer's numbers stand for.
     """
@@ -35,7 +35,7 @@ class RowsReady:
 
     ``ids`` (when the job asked for them): per pixel the index in OBJECTS of the object its
     centre sample hits first, -1 for none; signed integers of 1, 2 or 4 bytes, the fewest that
-    hold the scene's object count (read them with ``tracer.render.read_ids``).
+    hold the scene's object count (read them with ``tracer.kernel.render.read_ids``).
     """
 
     job: int
@@ -61,7 +61,7 @@ class JobFailed:
 
 @dataclass(frozen=True)
 class PixelPicked:
-    """The answer to a pick: a :class:`tracer.pick.Pick` (the path of one pixel's ray)."""
+    """The answer to a pick: a :class:`tracer.pick.pick.Pick` (the path of one pixel's ray)."""
 
     job: int
     pick: object

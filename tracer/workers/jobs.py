@@ -8,8 +8,8 @@ from collections import deque
 from dataclasses import dataclass, field
 
 from ..errors import SceneError, WorkerDied
-from ..render import rows_per_block, scene_key
-from ..scene_source import SceneSource
+from ..kernel.render import rows_per_block, scene_key
+from ..scene.source import SceneSource
 from ..settings import RenderSettings
 
 #: Seconds a load may take beyond the scene's own code (checking a million objects and

@@ -29,8 +29,8 @@ from collections import OrderedDict
 from multiprocessing.connection import wait
 from typing import Any
 
-from ..render import CACHE_SIZE
-from ..scene_source import SceneSource
+from ..kernel.render import CACHE_SIZE
+from ..scene.source import SceneSource
 from ..settings import RenderSettings
 from . import worker as worker_module
 from .events import Event, JobFailed, JobFinished, JobStarted, PixelPicked, RowsReady

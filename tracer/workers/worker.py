@@ -10,7 +10,7 @@ Parent -> worker:
     ("rows", job, key, settings, y0, y1, ids)  render rows y0..y1 of the loaded scene ``key``;
                                                with ``ids``, also its id buffer
     ("pick", job, key, settings, x, y)         trace pixel (x, y) of the loaded scene ``key``,
-                                               recording its path (tracer.pick)
+                                               recording its path (tracer.pick.pick)
     None                                       exit
 Worker -> parent:
     ("ready", pid) once at start
@@ -35,9 +35,8 @@ import time
 
 import numpy as np
 
-from ..deadline import Deadline
 from ..errors import SceneError, from_exception
-from ..render import (
+from ..kernel.render import (
     LoadedScene,
     cache,
     frame_info,
@@ -47,6 +46,7 @@ from ..render import (
     restore,
     snapshot,
 )
+from ..scene.deadline import Deadline
 from .jobs import rows_text
 
 #: Why a scene that could not be shared and loaded differently twice is refused.
@@ -161,7 +161,7 @@ def _rows(msg):
 
 
 def _pick(msg):
-    from ..pick import OffFrame, pick  # only picking needs it (its dataclasses cost ~3 ms)
+    from ..pick.pick import OffFrame, pick  # only picking needs it (its dataclasses cost ~3 ms)
 
     _kind, job, key, settings, x, y = msg
     loaded = cache.get(key)

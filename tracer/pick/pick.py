@@ -19,21 +19,21 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
-from .arrays import unit
-from .render import LoadedScene, camera_and_kernel, frame_size
-from .sampling import LensSamples
-from .scene_arrays import MIN_DISPLACE, SceneArrays
-from .settings import RenderSettings
-from .shading.area_light import LightSamples
-from .shading.background import background_colors
-from .shading.glass import GlassHits
-from .trace import (
+from ..arrays import unit
+from ..kernel.render import LoadedScene, camera_and_kernel, frame_size
+from ..kernel.scene_arrays import MIN_DISPLACE, SceneArrays
+from ..kernel.trace import (
     _colors,
     _normals,
     _reflect,
     _shade,
     nearest,
 )
+from ..sampling import LensSamples
+from ..settings import RenderSettings
+from ..shading.area_light import LightSamples
+from ..shading.background import background_colors
+from ..shading.glass import GlassHits
 
 RGB = tuple[float, float, float]
 XYZ = tuple[float, float, float]

@@ -14,18 +14,18 @@ import sys
 import time
 from dataclasses import dataclass
 
-from ..cli_common import Shown, UserError, settings_from, started_service
 from ..errors import SceneError
-from ..image import check_writable, write_image
-from ..progress import Progress
-from ..scene_source import SceneSource
+from ..output.image import check_writable, write_image
+from ..output.sequence import SequenceWriter
+from ..output.video import MissingEncoder
+from ..output.writers import Writer, open_writer, output_kind
+from ..scene.frames import in_frame, literal_frames, parse_range
+from ..scene.source import SceneSource
 from ..settings import RenderSettings
-from .frames import in_frame, literal_frames, parse_range
-from .probe import Timeline, might_animate, probe
-from .render import FrameFailed, render_frames
-from .sequence import SequenceWriter
-from .video import MissingEncoder
-from .writers import Writer, open_writer, output_kind
+from ..workers.frames import FrameFailed, render_frames
+from ..workers.probe import Timeline, might_animate, probe
+from .common import Shown, UserError, settings_from, started_service
+from .progress import Progress
 
 
 def add_arguments(render: argparse.ArgumentParser) -> None:

@@ -3,7 +3,7 @@
 Prints one entry a line: the pixel's RGB, then for every ray of its path the object hit and
 its material as ``FILE:LINE`` (the scene line that created them), the hit, each light's
 diffuse and specular terms (and what shadows it), the local colour and how the reflection
-adds to it. ``--json`` prints the whole :class:`tracer.pick.Pick` for scripts. A worker
+adds to it. ``--json`` prints the whole :class:`tracer.pick.pick.Pick` for scripts. A worker
 process traces it: scene code never runs in this process.
 """
 
@@ -17,13 +17,13 @@ import queue
 import sys
 from typing import TYPE_CHECKING, Protocol
 
-from .cli_common import Shown, UserError, add_render_options, settings_from, start_method
-from .errors import SceneError
-from .scene_source import SceneSource
-from .workers.service import JobFailed, PixelPicked, RenderService
+from ..errors import SceneError
+from ..scene.source import SceneSource
+from ..workers.service import JobFailed, PixelPicked, RenderService
+from .common import Shown, UserError, add_render_options, settings_from, start_method
 
 if TYPE_CHECKING:  # the picking code itself loads only in the workers
-    from .pick import Bounce, LightTerm, Made, Pick
+    from ..pick.pick import Bounce, LightTerm, Made, Pick
 
 
 def add_command(commands) -> None:

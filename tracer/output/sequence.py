@@ -16,7 +16,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from ..image import _create_temp, _write_png, _write_ppm, software
+from .image import _create_temp, _write_png, _write_ppm, software
 from .writers import Writer, check_folder
 
 _FIELD = re.compile(r"%(0\d+)?d")

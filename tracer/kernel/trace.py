@@ -17,12 +17,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from .arrays import dot, unit
+from ..arrays import dot, unit
+from ..shading.background import background_colors
+from ..shading.glass import GlassHits
+from ..shading.materials import fill_colors
+from ..shading.shadows import visibility
 from .scene_arrays import MIN_DISPLACE, SceneArrays, by_object
-from .shading.background import background_colors
-from .shading.glass import GlassHits
-from .shading.materials import fill_colors
-from .shading.shadows import visibility
 
 __all__ = ["MIN_DISPLACE", "SceneArrays", "nearest", "trace"]
 

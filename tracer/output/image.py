@@ -18,8 +18,8 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from .._version import __version__
 from . import png
-from ._version import __version__
 
 #: File name endings this module writes, lower case, and the format of each.
 FORMATS = {".png": "PNG", ".ppm": "PPM"}

@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from multiprocessing.connection import wait
 from typing import Any
 
-from ..cli_common import start_method
+from ..cli.common import start_method
 from ..errors import SceneError, from_exception
-from ..render import load
-from ..scene_source import SceneSource
+from ..kernel.render import load
+from ..scene.source import SceneSource
 from ..settings import RenderSettings
-from ..workers.worker import die_with_parent
+from .worker import die_with_parent
 
 #: Seconds beyond the load timeout before a probe that does not answer is killed.
 GRACE = 5.0

@@ -7,7 +7,7 @@ import sys
 import threading
 import time
 
-from .errors import SceneError, from_exception
+from ..errors import SceneError, from_exception
 
 
 class _Timeout(BaseException):

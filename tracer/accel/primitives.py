@@ -12,7 +12,7 @@ from typing import NamedTuple
 import numpy as np
 
 from ..errors import error_at
-from .shape import Batch, Shape, gather
+from ..geometry.shape import Batch, Shape, gather
 
 
 class ShapeBatch(Batch):

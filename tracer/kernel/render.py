@@ -20,12 +20,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .errors import SceneError, from_exception
-from .sampling import LensSamples
-from .scene import Scene, SceneSource, load_scene
+from ..errors import SceneError, from_exception
+from ..sampling import LensSamples
+from ..scene.load import Scene, SceneSource, load_scene
+from ..settings import RenderSettings
+from ..shading.area_light import LightSamples
 from .scene_arrays import SceneArrays
-from .settings import RenderSettings
-from .shading.area_light import LightSamples
 from .trace import trace
 
 #: Rays traced per numpy pass. With the worker's allocator tuning (worker.tune_allocator)
@@ -83,7 +83,7 @@ class LoadedScene:
 
 def load(source: SceneSource, settings: RenderSettings) -> LoadedScene:
     """Run the scene's code and build its kernel arrays (worker processes only)."""
-    from . import scene_files
+    from .. import datafiles as scene_files
 
     with scene_files.recording(source) as files:
         scene = load_scene(source, settings.seed, settings.load_timeout, settings.frame)
@@ -144,7 +144,7 @@ def frame_info(loaded: LoadedScene, settings: RenderSettings) -> tuple:
     """Return what a render service reports once a scene has loaded: (frame width, frame
     height, the scene's own WIDTH, HEIGHT, its FRAMES, FPS, and its camera as plain numbers
     for the window's camera mode)."""
-    from .camera_view import view_of
+    from ..camera.view import view_of
 
     scene = loaded.scene
     camera = view_of(scene.camera, loaded.kernel)
@@ -226,7 +226,7 @@ def camera_and_kernel(loaded: LoadedScene, settings: RenderSettings):
     """
     if settings.camera is None:
         return loaded.scene.camera, loaded.kernel
-    from .camera_view import camera_from
+    from ..camera.view import camera_from
 
     camera = camera_from(settings.camera)
     kernel = copy.copy(loaded.kernel)

@@ -15,10 +15,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..scene_source import SceneSource
+from ..scene.frames import in_frame
+from ..scene.source import SceneSource
 from ..settings import RenderSettings
-from ..workers.service import JobFailed, JobFinished, JobStarted, RowsReady
-from .frames import in_frame
+from .service import JobFailed, JobFinished, JobStarted, RowsReady
 
 
 class FrameFailed(Exception):

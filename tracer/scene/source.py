@@ -16,8 +16,8 @@ import os
 import tokenize
 from dataclasses import dataclass, field
 
-from . import _puray
-from .errors import SceneError
+from ..errors import SceneError
+from . import puray_modules as _puray
 
 
 @dataclass(frozen=True)

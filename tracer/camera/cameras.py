@@ -17,10 +17,10 @@ import math
 
 import numpy as np
 
-from .arrays import unit
-from .errors import caller_site, error_at, finite_xyz
-from .sampling import concentric_disk
-from .vector import Vector
+from ..arrays import unit
+from ..errors import caller_site, error_at, finite_xyz
+from ..sampling import concentric_disk
+from ..vector import Vector
 
 
 def _number(value, what: str, site, zero_ok: bool = False) -> float:

@@ -14,7 +14,7 @@ import os
 import re
 import tokenize
 
-from .camera_view import View
+from .view import View
 
 DIGITS = 4  # significant digits of the numbers in camera code
 NAMES = ("LookAtCamera", "Point")  # what the camera line needs at the top level

@@ -14,14 +14,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .cameras import Camera, PurayCamera
-from .errors import SceneError, finite_xyz
-from .geometry import prepare_all
-from .scene_source import SceneSource
-from .settings import MAX_SIDE
-from .shading.background import Background, as_background
-from .shading.lights import Light
-from .shading.textures import is_texture
+from ..camera.cameras import Camera, PurayCamera
+from ..errors import SceneError, finite_xyz
+from ..geometry import prepare_all
+from ..settings import MAX_SIDE
+from ..shading.background import Background, as_background
+from ..shading.lights import Light
+from ..shading.textures import is_texture
+from .source import SceneSource
 
 
 @dataclass

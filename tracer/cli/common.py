@@ -8,9 +8,9 @@ import math
 import os
 import sys
 
-from .errors import Frame, SceneError, WorkerDied
-from .settings import RenderSettings
-from .workers.service import RenderService, cpu_count
+from ..errors import Frame, SceneError, WorkerDied
+from ..settings import RenderSettings
+from ..workers.service import RenderService, cpu_count
 
 EXIT_BAD_INPUT = 2
 #: Traceback frames of the scene's own code shown under an error (the innermost ones).
@@ -130,7 +130,7 @@ def started_service(processes: int | None, scheduler: str | None):
         with RenderService(processes or cpu_count(), start_method=start_method()) as service:
             yield service
         return
-    from .workers.cluster import ClusterService, ClusterUnavailable
+    from ..workers.cluster import ClusterService, ClusterUnavailable
 
     try:
         cluster = ClusterService(scheduler)

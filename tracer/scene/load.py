@@ -16,13 +16,13 @@ import sys
 import threading
 import types
 
-from . import _puray
-from .animation import frames as animation
+from ..errors import SceneError, from_exception
+from . import frames as animation
+from . import puray_modules as _puray
+from .build import Scene, build
 from .deadline import Deadline
-from .errors import SceneError, from_exception
-from .scene_build import Scene, build
-from .scene_source import SceneSource, decode_source
 from .seeding import seeded
+from .source import SceneSource, decode_source
 
 __all__ = ["Deadline", "Scene", "SceneSource", "decode_source", "load_scene"]
 
@@ -61,7 +61,7 @@ def load_scene(source: SceneSource, seed: int = 0, timeout: float = 10.0, frame:
     """Run a scene's code and validate what it defines; raise SceneError naming file and line.
 
     The scene runs with ``FRAME = frame`` and ``T = frame / FRAMES`` in its globals, FRAMES
-    being what the scene itself defines (see :mod:`tracer.animation.frames` for the rule).
+    being what the scene itself defines (see :mod:`tracer.scene.frames` for the rule).
     """
     with _LOAD_LOCK:
 

@@ -21,11 +21,16 @@ import threading
 
 import numpy as np
 
-from . import cli_pick
-from ._version import __version__
-from .animation.command import add_arguments as add_animation_arguments
-from .animation.command import render_animation
-from .cli_common import (
+from .._version import __version__
+from ..errors import SceneError
+from ..output.image import check_writable, image_format, png_level, write_image, written_by_us
+from ..output.png import PngEncoder
+from ..scene.source import SceneSource
+from ..workers.service import JobFailed, JobFinished, JobStarted, RenderService, RowsReady
+from . import pick as cli_pick
+from .animation import add_arguments as add_animation_arguments
+from .animation import render_animation
+from .common import (
     EXIT_BAD_INPUT,
     Parser,
     Shown,
@@ -34,12 +39,7 @@ from .cli_common import (
     settings_from,
     started_service,
 )
-from .errors import SceneError
-from .image import check_writable, image_format, png_level, write_image, written_by_us
-from .png import PngEncoder
 from .progress import Progress
-from .scene_source import SceneSource
-from .workers.service import JobFailed, JobFinished, JobStarted, RenderService, RowsReady
 
 EXIT_INTERRUPTED = 130
 

@@ -1,7 +1,7 @@
 """A camera as plain numbers: how the GUI learns the scene's camera and overrides it.
 
 A view is ``(position, look_at, fov)``: two (x, y, z) float triples and a horizontal field
-of view in degrees, the arguments of :class:`~tracer.cameras.LookAtCamera` with its default
+of view in degrees, the arguments of :class:`~tracer.camera.cameras.LookAtCamera` with its default
 ``up`` (0, -1, 0). It travels in :class:`~tracer.settings.RenderSettings` (``camera``) to the
 workers, which build the camera from the numbers: no scene code runs in the GUI.
 
@@ -22,8 +22,8 @@ import math
 
 import numpy as np
 
+from ..vector import Point
 from .cameras import Camera, LookAtCamera, PurayCamera
-from .vector import Point
 
 View = tuple[tuple[float, float, float], tuple[float, float, float], float]
 #: How a custom camera class (not Puray's, not LookAtCamera) is started from: straight ahead.
@@ -58,7 +58,7 @@ def _first_hit(kernel, position, direction) -> tuple[float, float, float] | None
     """Return where the ray first meets a surface of the scene (None: nothing, no kernel)."""
     if kernel is None:
         return None
-    from .trace import nearest
+    from ..kernel.trace import nearest
 
     d = tuple(np.array([c]) for c in direction)
     best, hit = nearest(kernel, position, d)[:2]

@@ -4,7 +4,7 @@ It applies to a grid whose primitives are many spheres of one batch, in a proces
 imports (the ``fast`` extra) and PURAY_NO_JIT is not set. Both walks give the same pixels;
 the compiled one walks 3-5x faster, and its first use in a process costs numba's import
 (~0.2 s) and loading its machine code from numba's cache (~0.1 s); compiling it takes a few
-seconds, once per machine: setup does it (``python -m tracer.geometry.compiled``).
+seconds, once per machine: setup does it (``python -m tracer.accel.compiled``).
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ import os
 
 import numpy as np
 
+from ..geometry.sphere import SphereBatch
 from .grid import UniformGrid
-from .sphere import SphereBatch
 from .walk import TOL
 
 #: Fewer spheres in the grid than this: the numpy walk (not worth numba's start-up, ~0.3 s

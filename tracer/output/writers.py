@@ -18,7 +18,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from ..image import _create_temp, check_folder, software
+from .image import _create_temp, check_folder, software
 
 #: Output endings and what they write.
 KINDS = {

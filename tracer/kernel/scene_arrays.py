@@ -13,13 +13,13 @@ import hashlib
 
 import numpy as np
 
-from .geometry.aggregates import Aggregate
-from .geometry.glass_sphere import with_both_roots
-from .geometry.shape import Batch, Shape
-from .geometry.sphere import Sphere, SphereBatch
-from .scene_build import Scene
-from .shading.glass import Glass, GlassTable
-from .shading.materials import is_plain
+from ..accel.aggregates import Aggregate
+from ..geometry.glass_sphere import with_both_roots
+from ..geometry.shape import Batch, Shape
+from ..geometry.sphere import Sphere, SphereBatch
+from ..scene.build import Scene
+from ..shading.glass import Glass, GlassTable
+from ..shading.materials import is_plain
 
 MIN_DISPLACE = 0.0001
 

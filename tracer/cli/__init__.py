@@ -1,0 +1,1 @@
+"""The ``puray`` command and its subcommands (render, pick)."""

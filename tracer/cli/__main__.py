@@ -1,0 +1,5 @@
+"""``python -m tracer.cli``: the ``puray`` command."""
+
+from .main import run
+
+run()

@@ -1,0 +1,1 @@
+"""Pictures out: PNG and PPM files, and animations (GIF, APNG, WebP, MP4, image sequences)."""
