@@ -8,9 +8,13 @@ Textures (``Checker``, ``Noise``, ``Marble``, ``Wood``, ``Voronoi``, ``ImageText
 wherever a material takes a colour; ``BACKGROUND = Sky(zenith, horizon)`` colours the misses.
 ``Glass(ior, color, absorption)`` refracts; ``Light(position, color, radius)`` casts soft
 shadows.
+
+This is the one public scene API: the public names of the subpackages (their ``__all__``)
+that scene files use, and the leaves' vectors, settings and errors.
 """
 
-from .camera.cameras import Camera, LookAtCamera, PurayCamera
+from . import camera, geometry, scene, shading, vector
+from .camera import Camera, LookAtCamera, PurayCamera
 from .errors import SceneError, WorkerDied
 from .geometry import (
     Box,
@@ -26,52 +30,38 @@ from .geometry import (
     Triangle,
     Union,
 )
-from .scene.load import Scene, SceneSource, load_scene
+from .scene import Scene, SceneSource, load_scene
 from .settings import RenderSettings
-from .shading.background import Sky
+from .shading import (
+    Checker,
+    ChequeredMaterial,
+    ImageTexture,
+    Light,
+    Marble,
+    Material,
+    Noise,
+    Sky,
+    Texture,
+    Voronoi,
+    Wood,
+)
 from .shading.glass import Glass
-from .shading.image_texture import ImageTexture
-from .shading.lights import Light
-from .shading.materials import ChequeredMaterial, Material
-from .shading.textures import Checker, Marble, Noise, Texture, Wood
-from .shading.voronoi import Voronoi
 from .vector import Color, Point, Vector
 
-__all__ = [
-    "Box",
-    "Camera",
-    "Checker",
-    "ChequeredMaterial",
-    "Color",
-    "Cone",
-    "Cylinder",
-    "Difference",
-    "Disc",
-    "Glass",
-    "ImageTexture",
-    "Intersection",
-    "Light",
-    "LookAtCamera",
-    "Marble",
-    "Material",
-    "Mesh",
-    "Noise",
-    "Plane",
-    "Point",
-    "PurayCamera",
-    "RenderSettings",
-    "Scene",
-    "SceneError",
-    "SceneSource",
-    "Shape",
-    "Sky",
-    "Sphere",
-    "Texture",
-    "Triangle",
-    "Union",
-    "Vector",
-    "Voronoi",
-    "Wood",
-    "WorkerDied",
-    "load_scene",
-]
+#: Public names of the subpackages that scene files do not use (the loader's and kernel's).
+_NOT_FOR_SCENES = {"Background", "TexturedMaterial", "Transformed", "prepare_all"}
+
+__all__ = sorted(
+    {
+        *camera.__all__,
+        *geometry.__all__,
+        *scene.__all__,
+        *shading.__all__,
+        "Glass",  # shading/glass.py
+        *vector.__all__,
+        "RenderSettings",  # settings.py
+        "SceneError",  # errors.py
+        "WorkerDied",
+    }
+    - _NOT_FOR_SCENES
+)

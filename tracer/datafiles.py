@@ -12,6 +12,7 @@ import contextlib
 import hashlib
 import os
 import threading
+from collections.abc import Iterator
 
 from .errors import SceneError, caller_site
 
@@ -19,7 +20,7 @@ _state = threading.local()
 
 
 @contextlib.contextmanager
-def recording(source):
+def recording(source) -> Iterator[dict[str, str]]:
     """Resolve paths against ``source``'s folder and record what is read, while loading it."""
     files: dict[str, str] = {}
     previous = getattr(_state, "current", None)

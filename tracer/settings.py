@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, replace
 
+from .camera.view import check_view
+
 MAX_SIDE = 16384
 MAX_DEPTH = 10
 MAX_SAMPLES = 8
@@ -51,8 +53,6 @@ class RenderSettings:
                 label = name.replace("_", " ")
                 raise ValueError(f"{label} must be from 0 to 1e6 seconds, got {value!r}")
         if self.camera is not None:
-            from .camera.view import check_view
-
             check_view(self.camera)
 
     def with_(self, **changes) -> RenderSettings:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import math
 
+__all__ = ["Color", "Point", "Vector"]
+
 
 class Vector:
     """A three-element vector with Puray's method names."""

@@ -19,6 +19,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..arrays import median
+from ..geometry.shape import Hittable
 from . import compiled
 from .directions import DirectionMap
 from .grid import UniformGrid, reduce_nearest
@@ -53,7 +54,7 @@ PAIRS = 1 << 20
 class Aggregate:
     """Every object of a scene, ready for nearest-hit and any-hit queries on many rays."""
 
-    def __init__(self, objects: list, eye=(0.0, 0.0, 0.0), lights=(), shadow_offset=1e-4):
+    def __init__(self, objects: list[Hittable], eye=(0.0, 0.0, 0.0), lights=(), shadow_offset=1e-4):
         self.count = len(objects)
         self.grid: UniformGrid | None = None
         self.far_grid: UniformGrid | None = None

@@ -85,6 +85,8 @@ def _applies(direct, count: int) -> bool:
 
 def _module():
     """Return sphere_walk (importing numba), or None where numba does not import."""
+    # Deferred: numba is an optional dependency (the fast extra), and importing it costs
+    # ~0.2 s that only a process walking a big sphere grid should pay.
     try:
         from . import sphere_walk
     except ImportError:  # no numba here (or one that does not work with this numpy)

@@ -12,13 +12,13 @@ from typing import NamedTuple
 import numpy as np
 
 from ..errors import error_at
-from ..geometry.shape import Batch, Shape, gather
+from ..geometry.shape import Batch, Hittable, gather
 
 
 class ShapeBatch(Batch):
     """One shape without a batch: its box, and its own intersect on the rays that may hit it."""
 
-    def __init__(self, shape: Shape, index: int) -> None:
+    def __init__(self, shape: Hittable, index: int) -> None:
         self.shape = shape
         self.index = index  # the shape's place in OBJECTS
         try:
@@ -42,13 +42,13 @@ class _Group(NamedTuple):
     own: bool = False
 
 
-def _batches(objects: list) -> list[_Group]:
+def _batches(objects: list[Hittable]) -> list[_Group]:
     """Return groups covering every object, in batches where the shapes offer them.
 
     A class's batch holds many objects (prim value 0); a shape's own primitives() one object.
     """
-    types = list(map(type, objects))
-    by_class: dict[type, list[int]] = {}
+    types: list[type[Hittable]] = list(map(type, objects))
+    by_class: dict[type[Hittable], list[int]] = {}
     if len(set(types)) == 1:
         by_class[types[0]] = list(range(len(objects)))
     else:
@@ -57,7 +57,7 @@ def _batches(objects: list) -> list[_Group]:
     out = []
     for cls, ks in by_class.items():
         same = len(ks) == len(objects)
-        batch = cls.batch(objects if same else [objects[k] for k in ks])  # type: ignore[attr-defined]
+        batch = cls.batch(objects if same else [objects[k] for k in ks])
         if batch is not None:
             out.append(_Group(batch, np.array(ks, dtype=np.intp), np.zeros(len(ks), np.intp)))
             continue
@@ -73,7 +73,7 @@ def _batches(objects: list) -> list[_Group]:
 class Primitives:
     """The primitive table: per global id its batch, index there, object and prim value."""
 
-    def __init__(self, objects: list) -> None:
+    def __init__(self, objects: list[Hittable]) -> None:
         groups = _batches(objects)
         self.groups = [g.batch for g in groups]
         self.group_objects = [g.objects.astype(np.int32) for g in groups]

@@ -8,7 +8,8 @@ from .cylinder import Cylinder
 from .disc import Disc
 from .mesh import Mesh
 from .plane import Plane
-from .shape import Shape, prepare_all
+from .prepare import prepare_all
+from .shape import Shape
 from .sphere import Sphere
 from .transform import Transformed
 from .triangle import Triangle

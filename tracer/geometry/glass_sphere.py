@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .shape import Hittable
 from .solid import SphereSolid
 from .sphere import Sphere
 
@@ -34,7 +35,7 @@ class GlassSphere(SphereSolid):
         return np.zeros(np.shape(prim), dtype=np.intp)
 
 
-def with_both_roots(objects: list, is_glass) -> list:
+def with_both_roots(objects: list, is_glass) -> list[Hittable]:
     """Return ``objects`` with the plain spheres made of glass turned into GlassSpheres."""
     return [
         GlassSphere(obj) if type(obj) is Sphere and is_glass(obj.material) else obj

@@ -13,6 +13,7 @@ import os
 import numpy as np
 
 from ..arrays import unit
+from ..datafiles import read_scene_file
 from ..errors import error_at
 from ..shading.materials import Material
 from .bvh import BVH
@@ -39,8 +40,6 @@ class Mesh(Shape):
     @classmethod
     def from_obj(cls, path: str | os.PathLike, material: Material | None = None) -> Mesh:
         """Read a Wavefront OBJ file (relative paths: from the scene's folder)."""
-        from ..datafiles import read_scene_file
-
         full, data = read_scene_file(path, "OBJ file")
         obj = parse_obj(full, data)
         mesh = cls(obj.vertices, obj.faces, material, obj.normals)

@@ -17,7 +17,7 @@ rays share the camera origin); ``d`` holds unit directions. A shape implements:
   ``material_ids(prim) -> intp array`` (default zeros): several materials in one shape, as a
   CSG cut shows the cutter's material. The kernel keeps one table of every material.
 
-Many shapes, fast: the acceleration structure (geometry/aggregates.py) takes shapes in
+Many shapes, fast: the acceleration structure (accel/aggregates.py) takes shapes in
 :class:`Batch` es. A Shape class may define a classmethod ``batch(shapes) -> Batch`` holding
 many instances (Sphere does), and a shape made of many primitives may define
 ``primitives() -> Batch`` (a mesh's triangles: many primitives, one OBJECTS entry, ``prim`` =
@@ -30,10 +30,13 @@ Every shape can be moved: ``.translated``, ``.rotated`` and ``.scaled`` return n
 
 from __future__ import annotations
 
+from typing import Protocol
+
 import numpy as np
 
-from ..errors import SceneError, caller_site
+from ..errors import caller_site
 from ..shading.materials import Material
+from .matrices import rotation, scaling, translation
 
 Triple = tuple  # (x, y, z): arrays or floats
 Bounds = tuple[tuple[float, float, float], tuple[float, float, float]]
@@ -65,6 +68,29 @@ class Batch:
 
     def intersect_pairs(self, o: Triple, d: Triple, rays, prims) -> tuple:
         raise NotImplementedError
+
+
+class Hittable(Protocol):
+    """What the acceleration structure and the kernel ask of each object of a scene.
+
+    Every :class:`Shape` is one; so is what the kernel puts in a shape's place (a glass
+    sphere tested with both roots). The methods are described at the top of this module.
+    """
+
+    def bounds(self) -> Bounds: ...
+
+    def intersect(self, o: Triple, d: Triple) -> tuple: ...
+
+    def normals(self, p: Triple, d: Triple, prim=None) -> Triple: ...
+
+    def materials(self) -> list[Material]: ...
+
+    def material_ids(self, prim: np.ndarray) -> np.ndarray: ...
+
+    @classmethod
+    def batch(cls, shapes: list) -> Batch | None: ...
+
+    def primitives(self) -> Batch | None: ...
 
 
 def gather(v: Triple, rays) -> Triple:
@@ -115,24 +141,28 @@ class Shape:
 
     def translated(self, dx: float, dy: float, dz: float) -> Shape:
         """Return this shape moved by (dx, dy, dz)."""
-        from .transform import transformed, translation
-
         site = caller_site()
-        return transformed(self, translation(dx, dy, dz, site), site)
+        return _moved(self, translation(dx, dy, dz, site), site)
 
     def rotated(self, axis, degrees: float) -> Shape:
         """Return this shape turned by ``degrees`` about ``axis`` (a Vector) through the origin."""
-        from .transform import rotation, transformed
-
         site = caller_site()
-        return transformed(self, rotation(axis, degrees, site), site)
+        return _moved(self, rotation(axis, degrees, site), site)
 
     def scaled(self, sx: float, sy: float | None = None, sz: float | None = None) -> Shape:
         """Return this shape scaled about the origin (one factor: uniformly)."""
-        from .transform import scaling, transformed
-
         site = caller_site()
-        return transformed(self, scaling(sx, sy, sz, site), site)
+        return _moved(self, scaling(sx, sy, sz, site), site)
+
+
+def _moved(shape: Shape, m: np.ndarray, site) -> Shape:
+    """Return ``shape`` seen through matrix ``m`` (transform.transformed)."""
+    # The one deliberate import circle of geometry/: a Transformed is a Shape (transform.py
+    # imports this module) and every Shape's fluent .translated/.rotated/.scaled returns one.
+    # Imported here, when a scene first moves a shape, so either module can be imported first.
+    from .transform import transformed
+
+    return transformed(shape, m, site)
 
 
 def state_repr(obj) -> str:
@@ -142,39 +172,6 @@ def state_repr(obj) -> str:
     """
     state = sorted((k, v) for k, v in vars(obj).items() if k.startswith("_") and k != "_site")
     return f"{type(obj).__name__}({', '.join(f'{k}={v!r}' for k, v in state)})"
-
-
-def prepare_all(objects) -> None:
-    """Validate every object of a scene (plain spheres all at once, the rest one by one).
-
-    The error raised is the one of the first bad object in OBJECTS, as if checked in order.
-    """
-    from .sphere import Sphere, prepare_spheres
-
-    spheres, positions = [], []
-    first_error: tuple[int, SceneError] | None = None
-    for k, obj in enumerate(objects):
-        if not isinstance(obj, Shape):
-            error = SceneError(f"OBJECTS holds {obj!r}, which is not a shape (Sphere, Plane, ...)")
-            first_error = first_error or (k, error)
-            break
-        if type(obj) is Sphere:
-            spheres.append(obj)
-            positions.append(k)
-            continue
-        try:
-            obj.prepare()
-        except SceneError as exc:
-            first_error = (k, exc)
-            break
-    try:
-        prepare_spheres(spheres)
-    except SceneError as exc:
-        bad = positions[getattr(exc, "index", 0)]
-        if first_error is None or bad < first_error[0]:
-            raise
-    if first_error is not None:
-        raise first_error[1]
 
 
 def as_arrays(o: Triple, d: Triple) -> tuple[Triple, Triple]:

@@ -8,13 +8,31 @@ Sphere (Puray's near-root rule), a ray that starts inside a solid hits its far s
 
 from __future__ import annotations
 
+from typing import Protocol
+
 import numpy as np
 
 from ..arrays import unit
 from ..errors import error_at
 from .intervals import Intervals, first_hit, single
-from .shape import Shape, Triple, as_arrays, state_repr
+from .shape import Bounds, Shape, Triple, as_arrays, state_repr
 from .sphere import Sphere
+
+
+class ClosedSolid(Protocol):
+    """What CSG (and a moved solid) asks of each operand: a surface with an inside."""
+
+    @property
+    def closed(self) -> bool: ...
+
+    @property
+    def face_count(self) -> int: ...
+
+    def intervals(self, o: Triple, d: Triple) -> Intervals: ...
+
+    def normals(self, p: Triple, d: Triple, prim=None) -> Triple: ...
+
+    def bounds(self) -> Bounds: ...
 
 
 class Solid(Shape):
@@ -45,7 +63,7 @@ class SphereSolid:
     def __repr__(self) -> str:
         return f"SphereSolid(c={self.sphere._c}, r2={self.sphere._r2})"
 
-    def bounds(self):
+    def bounds(self) -> Bounds:
         r = float(self.sphere.radius)
         c = self.sphere._c
         return (c[0] - r, c[1] - r, c[2] - r), (c[0] + r, c[1] + r, c[2] + r)
@@ -68,7 +86,7 @@ class SphereSolid:
         return unit(p[0] - cx, p[1] - cy, p[2] - cz)
 
 
-def solid_of(shape, site, role: str):
+def solid_of(shape, site, role: str) -> ClosedSolid:
     """Return ``shape`` as a closed solid, or raise at ``site`` naming what it is."""
     if isinstance(shape, Sphere):
         return SphereSolid(shape)
@@ -85,7 +103,7 @@ def solid_of(shape, site, role: str):
     raise error_at(site, msg)
 
 
-def bounds_of(shape):
+def bounds_of(shape) -> Bounds:
     """Return a shape's world box (a plain Sphere's from its centre and radius)."""
     if isinstance(shape, Sphere):
         return SphereSolid(shape).bounds()

@@ -5,7 +5,7 @@ space). Rays are mapped by the inverse; their directions are re-normalised, so d
 divided by the length the unit direction got. Normals map by the inverse transpose, which
 keeps them perpendicular under non-uniform scale. Chains of transforms compose into one
 matrix. Spheres and planes moved by rotations, translations and uniform scales stay plain
-Spheres and Planes (exact, and on the kernel's fast path).
+Spheres and Planes (exact, and on the kernel's fast path). The matrices: matrices.py.
 """
 
 from __future__ import annotations
@@ -15,49 +15,12 @@ import math
 import numpy as np
 
 from ..arrays import unit
-from ..errors import error_at
 from ..vector import Point, Vector
-from .checks import direction, number
 from .intervals import Intervals
 from .plane import Plane
 from .shape import INF, Shape, Triple, as_arrays, state_repr
 from .solid import bounds_of, material_ids_of, materials_of, solid_of
 from .sphere import Sphere
-
-
-def translation(dx, dy, dz, site=None) -> np.ndarray:
-    """Return the matrix that moves by (dx, dy, dz)."""
-    m = np.eye(4)
-    m[:3, 3] = [
-        number(v, f"translated {n}", site) for v, n in zip((dx, dy, dz), "xyz", strict=False)
-    ]
-    return m
-
-
-def rotation(axis, degrees, site=None) -> np.ndarray:
-    """Return the matrix that turns by ``degrees`` about ``axis`` (right-hand rule)."""
-    x, y, z = direction(axis, "rotation axis", site)
-    a = math.radians(number(degrees, "rotation angle", site))
-    c, s, k = math.cos(a), math.sin(a), 1 - math.cos(a)
-    m = np.eye(4)
-    m[:3, :3] = [
-        [c + x * x * k, x * y * k - z * s, x * z * k + y * s],
-        [y * x * k + z * s, c + y * y * k, y * z * k - x * s],
-        [z * x * k - y * s, z * y * k + x * s, c + z * z * k],
-    ]
-    return m
-
-
-def scaling(sx, sy=None, sz=None, site=None) -> np.ndarray:
-    """Return the matrix that scales about the origin (sy, sz default to sx)."""
-    sy = sx if sy is None else sy
-    sz = sx if sz is None else sz
-    factors = [
-        number(v, f"scale factor {n}", site) for v, n in zip((sx, sy, sz), "xyz", strict=False)
-    ]
-    if 0.0 in factors:
-        raise error_at(site, f"scale factors must not be zero, got {tuple(factors)}")
-    return np.diag([*factors, 1.0])
 
 
 def transformed(shape: Shape, m: np.ndarray, site) -> Shape:

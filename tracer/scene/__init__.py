@@ -4,3 +4,7 @@
 with Puray's module names), ``build`` (checking what it defines), ``frames`` (FRAME and T),
 ``deadline``, ``seeding``, ``puray_modules``.
 """
+
+from .load import Scene, SceneSource, load_scene
+
+__all__ = ["Scene", "SceneSource", "load_scene"]

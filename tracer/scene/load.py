@@ -1,10 +1,10 @@
 """Load scene files: Python modules with WIDTH, HEIGHT, CAMERA, OBJECTS and LIGHTS.
 
-A scene travels as a :class:`SceneSource` (scene_source.py: its text and the texts of the
+A scene travels as a :class:`SceneSource` (source.py: its text and the texts of the
 sibling modules it imports), so the process that runs it needs no shared filesystem and never
 sees a stale module cache. Loading runs user code: only worker processes call
 :func:`load_scene`, which runs the code under a :class:`Deadline` (deadline.py) and checks
-what it defines (scene_build.py).
+what it defines (build.py).
 """
 
 from __future__ import annotations
