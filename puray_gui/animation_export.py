@@ -15,8 +15,10 @@ import time
 
 from PySide6.QtCore import QObject, Signal
 
+from tracer.output.metadata import export_metadata, render_time
 from tracer.output.video import MissingEncoder
-from tracer.output.writers import Writer, open_writer
+from tracer.output.writer import Writer
+from tracer.output.writers import open_writer
 from tracer.scene.frames import in_frame
 from tracer.scene.source import SceneSource
 from tracer.settings import RenderSettings
@@ -114,14 +116,14 @@ class AnimationExporter(QObject):
 
     def _metadata(self) -> dict[str, object]:
         assert self._source is not None
-        width, height = self.session.display_size
-        settings = {**self._settings.describe(), "width": width, "height": height}
-        return {
-            "Scene": self._source.path,
-            "Scene SHA-256": self._source.digest,
-            "Settings": {**settings, "frames": f"0:{self.total}", "fps": self.session.fps},
-            "Frames": f"0 to {self.total - 1} of {self.total}",
-        }
+        return export_metadata(
+            self._source,
+            self._settings,
+            self.session.display_size,
+            frames=range(self.total),
+            fps=self.session.fps,
+            total=self.total,
+        )
 
     def _ahead(self) -> int:
         try:
@@ -203,7 +205,7 @@ class AnimationExporter(QObject):
     def _commit(self, writer: Writer, seconds: float) -> None:
         """Encode and put the file in place (on a thread; signals reach the GUI thread)."""
         try:
-            writer.commit({"Render seconds": f"{seconds:.3f}"})
+            writer.commit(render_time(seconds))
         except Exception as exc:  # any failure: say it, leave nothing behind
             writer.abort()
             self.failed.emit(f"cannot write {self.path}: {getattr(exc, 'strerror', None) or exc}")

@@ -9,6 +9,7 @@ from PySide6.QtCore import QObject, Signal
 
 from tracer.errors import SceneError
 from tracer.output.image import write_image
+from tracer.output.metadata import export_metadata
 from tracer.scene.source import SceneSource
 from tracer.settings import RenderSettings
 from tracer.workers.service import JobFailed, JobFinished, JobStarted, RowsReady
@@ -132,12 +133,7 @@ class Exporter(QObject):
         assert self._source is not None
         assert self._settings is not None
         height, width = pixels.shape[:2]
-        metadata = {
-            "Scene": self._source.path,
-            "Scene SHA-256": self._source.digest,
-            "Settings": {**self._settings.describe(), "width": width, "height": height},
-            "Render seconds": f"{seconds:.3f}",
-        }
+        metadata = export_metadata(self._source, self._settings, (width, height), seconds=seconds)
         self.progressed.emit(1.0)
         self._writer = threading.Thread(
             target=self._write_file, args=(self.path, pixels, metadata), name="puray-export"

@@ -24,6 +24,7 @@ import numpy as np
 from .._version import __version__
 from ..errors import SceneError
 from ..output.image import check_writable, image_format, png_level, write_image, written_by_us
+from ..output.metadata import export_metadata
 from ..output.png import PngEncoder
 from ..scene.source import SceneSource
 from ..workers.service import JobFailed, JobFinished, JobStarted, RenderService, RowsReady
@@ -139,12 +140,7 @@ def _render(args: argparse.Namespace, service: RenderService | None) -> int:
     finally:
         progress.close()
     height, width = pixels.shape[:2]
-    metadata = {
-        "Scene": source.path,
-        "Scene SHA-256": source.digest,
-        "Settings": {**settings.describe(), "width": width, "height": height},
-        "Render seconds": f"{seconds:.3f}",
-    }
+    metadata = export_metadata(source, settings, (width, height), seconds=seconds)
     try:
         write_image(output, pixels, metadata, small=args.small, encoded=encoder)
     except OSError as exc:

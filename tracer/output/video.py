@@ -16,7 +16,8 @@ from typing import Any
 
 import numpy as np
 
-from .writers import AtomicFile, Writer, as_text
+from .metadata import as_text
+from .writer import AtomicFile, Writer
 
 #: x264 quality (0 lossless .. 51; 18 is "visually lossless").
 CRF = 18
