@@ -19,8 +19,9 @@ from typing import TYPE_CHECKING, Protocol
 
 from ..errors import SceneError
 from ..scene.source import SceneSource
+from ..workers.processes import start_method
 from ..workers.service import JobFailed, PixelPicked, RenderService
-from .common import Shown, UserError, add_render_options, settings_from, start_method
+from .common import Shown, UserError, add_render_options, settings_from
 
 if TYPE_CHECKING:  # the picking code itself loads only in the workers
     from ..pick.pick import Bounce, LightTerm, Made, Pick
