@@ -13,6 +13,7 @@ import os
 import sys
 import time
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ..errors import SceneError
 from ..output.image import check_writable, write_image
@@ -28,6 +29,9 @@ from ..workers.frames import FrameFailed, render_frames
 from ..workers.probe import Timeline, might_animate, probe
 from .common import Shown, UserError, settings_from, started_service
 from .progress import Progress
+
+if TYPE_CHECKING:
+    from ..workers.backend import RenderBackend
 
 
 def add_arguments(render: argparse.ArgumentParser) -> None:
@@ -79,7 +83,7 @@ def _wants_animation(args: argparse.Namespace, kind: str) -> bool:
 
 
 def render_animation(
-    args: argparse.Namespace, service, source: SceneSource, shown: Shown
+    args: argparse.Namespace, service: RenderBackend | None, source: SceneSource, shown: Shown
 ) -> int | None:
     """Render what ``args`` asks of an animated scene; None when it is a plain still.
 
@@ -127,7 +131,7 @@ class _Job:
         return s.width or t.width, s.height or t.height
 
 
-def _services(args: argparse.Namespace, service):
+def _services(args: argparse.Namespace, service: RenderBackend | None):
     """Return a context giving ``service``, or workers started for this command."""
     if service is not None:
         return contextlib.nullcontext(service)
