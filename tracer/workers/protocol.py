@@ -8,6 +8,9 @@ and picks (:class:`PickPixel`) go to workers holding the version (its ``key``).
 
 Parent -> worker: :data:`Request`, or :class:`Stop`.
 Worker -> parent: :class:`Ready` once at start, then one :data:`Reply` per request.
+
+A message compares by identity (``eq=False``): the service tracks the very requests its
+workers hold, and generated comparisons would only lengthen the command line's start-up.
 """
 
 from __future__ import annotations
@@ -42,7 +45,7 @@ class FrameInfo:
 # -- requests (parent -> worker) ----------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Load:
     """Run the scene's code once; with ``share``, answer a snapshot other workers can render."""
 
@@ -52,7 +55,7 @@ class Load:
     share: bool
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class TakeScene:
     """Take a scene another worker loaded, from its snapshot (no scene code runs)."""
 
@@ -61,7 +64,7 @@ class TakeScene:
     snapshot: bytes
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Adopt:
     """Load the scene here (no snapshot could be made) and check it has this ``fingerprint``."""
 
@@ -71,7 +74,7 @@ class Adopt:
     fingerprint: str | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class RenderRows:
     """Render rows ``y0 <= y < y1`` of the loaded scene ``key``; with ``ids``, its id buffer."""
 
@@ -83,7 +86,7 @@ class RenderRows:
     ids: bool
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class PickPixel:
     """Trace pixel (x, y) of the loaded scene ``key``, recording its path (tracer.pick.pick)."""
 
@@ -94,7 +97,7 @@ class PickPixel:
     y: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Stop:
     """End the worker process."""
 
@@ -105,14 +108,14 @@ Request = Load | TakeScene | Adopt | RenderRows | PickPixel
 # -- replies (worker -> parent) -----------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Ready:
     """The worker has started and waits for requests."""
 
     pid: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Loaded:
     """The answer to :class:`Load`: the scene's key, what it renders, and how to share it.
 
@@ -131,7 +134,7 @@ class Loaded:
     objects: tuple
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Taken:
     """The answer to :class:`TakeScene` and :class:`Adopt`: the worker holds scene ``key``."""
 
@@ -139,7 +142,7 @@ class Taken:
     key: tuple
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class RowsRendered:
     """The answer to :class:`RenderRows`: the rows' RGB bytes, and their ids when asked.
 
@@ -153,7 +156,7 @@ class RowsRendered:
     ids: bytes | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Picked:
     """The answer to :class:`PickPixel`: a :class:`tracer.pick.pick.Pick`."""
 
@@ -162,7 +165,7 @@ class Picked:
     pick: object
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Missing:
     """The worker no longer holds scene ``key`` (rows or a pick of it must wait for a load)."""
 
@@ -170,7 +173,7 @@ class Missing:
     key: tuple
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Failed:
     """A request failed: a SceneError naming the scene's line, or why the worker gave up."""
 
