@@ -25,11 +25,13 @@ class RenderBackend(Protocol):
 
     Implemented by the local worker pool (:class:`tracer.workers.service.RenderService`), the
     Dask cluster (:class:`tracer.workers.cluster.ClusterService`) and the tests' FakeService
-    (tests/gui/fakes.py). Every event (tracer/workers/events.py) carries its job's id; a
-    render ends with JobFinished or JobFailed, a pick with PixelPicked or JobFailed, and no
-    event of a job is sent after that or after it is cancelled (one queued before may still
-    be read). One consumer reads ``events``: an :class:`~tracer.workers.router.EventRouter`
-    hands each event to its job's handler and drops those of jobs nobody watches.
+    (tests/gui/fakes.py); each implementation's module has mypy check that it is one.
+
+    Every event (tracer/workers/events.py) carries its job's id; a render ends with
+    JobFinished or JobFailed, a pick with PixelPicked or JobFailed, and no event of a job is
+    sent after that or after it is cancelled (one queued before may still be read). One
+    consumer reads ``events``: an :class:`~tracer.workers.router.EventRouter` hands each
+    event to its job's handler and drops those of jobs nobody watches.
 
     What the Dask cluster does not offer: ``coarse`` and ``ids`` are ignored there (no
     coarse pass, RowsReady.ids is None), and a pick loads the scene again on some worker
@@ -85,13 +87,3 @@ class JobEvents(Protocol):
     def cancel(self, job: int) -> None:
         """Cancel ``job`` on the backend; its handler gets no more events."""
         ...
-
-
-if TYPE_CHECKING:  # mypy checks that each backend implements the interface
-    from .cluster import ClusterService
-    from .router import EventRouter
-    from .service import RenderService
-
-    _local: type[RenderBackend] = RenderService
-    _dask: type[RenderBackend] = ClusterService
-    _router: type[JobEvents] = EventRouter

@@ -19,7 +19,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import SceneError
 from ..kernel.render import rows_per_block
@@ -190,3 +190,9 @@ class ClusterService:
                 raise value
             y0, y1 = spans[future.key]
             self._emit(job, RowsReady(job.id, y0, y1, value, width))
+
+
+if TYPE_CHECKING:  # mypy checks that it implements the interface
+    from .backend import RenderBackend
+
+    _backend: type[RenderBackend] = ClusterService

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from .events import ENDS, Event
 
 if TYPE_CHECKING:
-    from .backend import Handler, RenderBackend
+    from .backend import Handler, JobEvents, RenderBackend
 
 
 class EventRouter:
@@ -73,3 +73,7 @@ class EventRouter:
             except queue.Empty:
                 return
             self.route(event)
+
+
+if TYPE_CHECKING:  # mypy checks that it implements the interface
+    _jobs: type[JobEvents] = EventRouter

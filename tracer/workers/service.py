@@ -25,7 +25,7 @@ import queue
 import threading
 import time
 from multiprocessing.connection import wait
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..scene.source import SceneSource
 from ..settings import RenderSettings
@@ -289,3 +289,9 @@ class RenderService:
                 else:
                     self._fail(job, job.timeout_error(w.task))
                     self._replace(w, died=False)
+
+
+if TYPE_CHECKING:  # mypy checks that it implements the interface
+    from .backend import RenderBackend
+
+    _backend: type[RenderBackend] = RenderService
