@@ -1,10 +1,10 @@
 """Export every frame of the animated scene to GIF/APNG/WebP/MP4 at full size, never blocking.
 
 The frames render as side jobs of the session's service, or on the Dask scheduler chosen for
-exports (a few in flight, handed to the writer in frame order), exactly as ``puray render``
-renders them, and go to the writers of
-:mod:`tracer.output.writers`: nothing is written unless every frame rendered, and the file
-appears in one step. The final encoding (a GIF's palette, say) runs on a thread.
+exports, with the FrameScheduler ``puray render`` uses (a few in flight, handed to the writer
+in frame order), and go to the writers of :mod:`tracer.output.writers`: nothing is written
+unless every frame rendered, and the file appears in one step. The final encoding (a GIF's
+palette, say) runs on a thread.
 """
 
 from __future__ import annotations
@@ -15,13 +15,15 @@ import time
 
 from PySide6.QtCore import QObject, Signal
 
+from tracer.output.metadata import export_metadata, render_time
 from tracer.output.video import MissingEncoder
-from tracer.output.writers import Writer, open_writer
+from tracer.output.writer import Writer
+from tracer.output.writers import open_writer
 from tracer.scene.frames import in_frame
 from tracer.scene.source import SceneSource
 from tracer.settings import RenderSettings
-from tracer.workers.events import JobFailed, JobFinished
-from tracer.workers.frames import Frame
+from tracer.workers.events import Event, JobFinished
+from tracer.workers.scheduler import FrameScheduler
 
 from .cluster_link import ClusterLink
 from .export_route import ExportRoute
@@ -63,10 +65,8 @@ class AnimationExporter(QObject):
         self._writer: Writer | None = None
         self._source: SceneSource | None = None
         self._settings = RenderSettings()
-        self._jobs: dict[int, Frame] = {}
-        self._order: list[Frame] = []  # submitted, not yet handed to the writer, in order
-        self._next = 0  # the next frame to submit
-        self._handed = 0
+        self._frames: FrameScheduler | None = None  # once the route is ready
+        self._numbers = iter(range(0))  # the frames not submitted yet
         self._started = 0.0
         self._thread: threading.Thread | None = None
 
@@ -89,9 +89,8 @@ class AnimationExporter(QObject):
         except (ValueError, MissingEncoder) as exc:
             self.failed.emit(str(exc))
             return
-        self._writer, self._next, self._handed = writer, 0, 0
-        self._jobs.clear()
-        self._order.clear()
+        self._writer, self._frames = writer, None
+        self._numbers = iter(range(self.total))
         self._started = time.perf_counter()
         self.route.open()  # -> _submit_more
 
@@ -114,81 +113,74 @@ class AnimationExporter(QObject):
 
     def _metadata(self) -> dict[str, object]:
         assert self._source is not None
-        width, height = self.session.display_size
-        settings = {**self._settings.describe(), "width": width, "height": height}
-        return {
-            "Scene": self._source.path,
-            "Scene SHA-256": self._source.digest,
-            "Settings": {**settings, "frames": f"0:{self.total}", "fps": self.session.fps},
-            "Frames": f"0 to {self.total - 1} of {self.total}",
-        }
+        return export_metadata(
+            self._source,
+            self._settings,
+            self.session.display_size,
+            frames=range(self.total),
+            fps=self.session.fps,
+            total=self.total,
+        )
 
     def _ahead(self) -> int:
         try:
-            return int(self.route.service.processes) + 1  # type: ignore[union-attr]
+            return int(self.route.jobs.backend.processes) + 1
         except (AttributeError, TypeError, ValueError):
             return 2
 
     def _submit_more(self) -> None:
         if self._writer is None or self._source is None:
             return  # cancelled while the route was being prepared
-        while len(self._order) < self._ahead() and self._next < self.total:
-            frame = Frame(self._next)
-            settings = self._settings.with_(frame=self._next)
-            job = self.route.submit(self._source, settings, self._on_event)
-            self._jobs[job] = frame
-            self._order.append(frame)
-            self._next += 1
+        if self._frames is None:
+            jobs, source, settings = self.route.jobs, self._source, self._settings
+            self._frames = FrameScheduler(
+                jobs, source, settings, self._ahead, listener=self._on_event
+            )
+        self._frames.fill(self._numbers)
 
     def _stop(self) -> None:
         self.route.close()
-        for job in list(self._jobs):
-            self.route.cancel(job)
-        self._jobs.clear()
-        self._order.clear()
+        if self._frames is not None:
+            self._frames.cancel()
         if self._writer is not None:
             self._writer.abort()
             self._writer = None
 
-    def _on_event(self, event) -> None:
-        frame = self._jobs.get(event.job)
-        if frame is None or self._writer is None:
+    def _on_event(self, event: Event) -> None:
+        frames = self._frames
+        if frames is None or self._writer is None:
             return
-        frame.take(event)
-        if isinstance(event, JobFinished):
-            del self._jobs[event.job]
-            frame.done = True
-            self._hand_on()
-        elif isinstance(event, JobFailed):
-            del self._jobs[event.job]
+        failed = frames.failure
+        if failed is not None:
+            assert failed.error is not None
             self._stop()
-            self.failed.emit(str(in_frame(event.error, frame.number, self.total)))
+            self.failed.emit(str(in_frame(failed.error, failed.number, self.total)))
             return
+        if isinstance(event, JobFinished):
+            self._hand_on(frames)
         self._report()
 
-    def _hand_on(self) -> None:
+    def _hand_on(self, frames: FrameScheduler) -> None:
         """Give the writer every finished frame at the front; finish when all are written."""
         assert self._writer is not None
         try:
-            while self._order and self._order[0].done:
-                frame = self._order.pop(0)
+            while (frame := frames.next_finished()) is not None:
                 assert frame.pixels is not None
                 self._writer.add(frame.number, frame.pixels)
-                self._handed += 1
         except OSError as exc:
             self._stop()
             self.failed.emit(f"cannot write {self.path}: {exc.strerror or exc}")
             return
         self._submit_more()
-        if self._handed == self.total:
+        if frames.handed == self.total:
             self._encode()
 
     def _report(self) -> None:
-        if self._writer is None:
+        if self._writer is None or self._frames is None:
             return
-        partial = sum(f.rows / len(f.pixels) for f in self._order if f.pixels is not None)
-        current = self._order[0].number if self._order else self.total - 1
-        self.progressed.emit(self._handed + partial, current)
+        held = self._frames.held
+        current = held[0].number if held else self.total - 1
+        self.progressed.emit(self._frames.progress(), current)
 
     def _encode(self) -> None:
         writer, self._writer = self._writer, None
@@ -203,7 +195,7 @@ class AnimationExporter(QObject):
     def _commit(self, writer: Writer, seconds: float) -> None:
         """Encode and put the file in place (on a thread; signals reach the GUI thread)."""
         try:
-            writer.commit({"Render seconds": f"{seconds:.3f}"})
+            writer.commit(render_time(seconds))
         except Exception as exc:  # any failure: say it, leave nothing behind
             writer.abort()
             self.failed.emit(f"cannot write {self.path}: {getattr(exc, 'strerror', None) or exc}")

@@ -2,18 +2,21 @@
 
 Connecting can take seconds (a LocalCluster starts processes, a remote scheduler may time
 out), so it runs on a thread; the outcome arrives as a signal on the GUI thread. The link
-keeps one ClusterService per scheduler address and drains its events with a timer, handing
-each job's events to the listener that submitted it.
+keeps one ClusterService per scheduler address and drains its events with a timer through an
+EventRouter, handing each job's events to the handler that watches it: a JobEvents.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from tracer.workers.service import JobFailed, JobFinished
+from tracer.workers.router import EventRouter
+
+if TYPE_CHECKING:
+    from tracer.workers.backend import Handler, JobEvents, RenderBackend
 
 DRAIN_MS = 33
 CONNECT_TIMEOUT = 3.0
@@ -29,8 +32,8 @@ class ClusterLink(QObject):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.spec = ""
-        self.service = None
-        self._listeners: dict[int, Callable[[object], None]] = {}
+        self.service: RenderBackend | None = None
+        self._router: EventRouter | None = None
         self._threads: list[threading.Thread] = []
         self._timer = QTimer(self, interval=DRAIN_MS)
         self._timer.timeout.connect(self._on_drain_timeout)
@@ -48,18 +51,23 @@ class ClusterLink(QObject):
         """Check ``spec`` in the background; ``tested`` follows."""
         self._start(self._test, spec)
 
-    def submit(self, source, settings, listener: Callable[[object], None]) -> int:
-        """Submit a job to the connected service; ``listener`` gets its events."""
+    # -- JobEvents: the connected service's jobs --------------------------------------------
+
+    @property
+    def backend(self) -> RenderBackend:
+        """Return the connected service (jobs are submitted to it)."""
         assert self.service is not None
-        job = self.service.submit(source, settings)
-        self._listeners[job] = listener
+        return self.service
+
+    def watch(self, job: int, handler: Handler) -> None:
+        """Give ``handler`` the events of a job submitted to the connected service."""
+        assert self._router is not None
+        self._router.watch(job, handler)
         self._timer.start()
-        return job
 
     def cancel(self, job: int) -> None:
-        self._listeners.pop(job, None)
-        if self.service is not None:
-            self.service.cancel(job)
+        if self._router is not None:
+            self._router.cancel(job)
 
     def close(self) -> None:
         """Stop draining and close the service (joins its connection threads)."""
@@ -77,7 +85,7 @@ class ClusterLink(QObject):
         thread.start()
 
     def _connect(self, spec: str) -> None:
-        from tracer.workers.cluster import ClusterService, ClusterUnavailable
+        from tracer.workers.cluster import ClusterService, ClusterUnavailable  # on first use
 
         try:
             service = ClusterService(spec, connect_timeout=CONNECT_TIMEOUT)
@@ -87,7 +95,7 @@ class ClusterLink(QObject):
         self.connected.emit(spec, service)
 
     def _test(self, spec: str) -> None:
-        from tracer.workers.cluster import ClusterUnavailable, check_scheduler
+        from tracer.workers.cluster import ClusterUnavailable, check_scheduler  # on first use
 
         try:
             self.tested.emit(True, check_scheduler(spec, timeout=CONNECT_TIMEOUT))
@@ -96,7 +104,7 @@ class ClusterLink(QObject):
 
     def _drop_service(self) -> None:
         service, self.service, self.spec = self.service, None, ""
-        self._listeners.clear()
+        self._router = None
         if service is not None:
             self._start(lambda _spec: service.close(), "")
 
@@ -106,19 +114,16 @@ class ClusterLink(QObject):
         if service is not self.service:
             self._drop_service()
             self.spec, self.service = spec, service
+            self._router = EventRouter(service)
 
     def _on_drain_timeout(self) -> None:
-        if self.service is None:
+        if self._router is None:
             self._timer.stop()
             return
-        events = self.service.events
-        while not events.empty():
-            event = events.get_nowait()
-            listener = self._listeners.get(event.job)
-            if listener is None:
-                continue
-            if isinstance(event, (JobFinished, JobFailed)):
-                del self._listeners[event.job]
-            listener(event)
-        if not self._listeners:
+        self._router.drain()
+        if not self._router.watching:
             self._timer.stop()
+
+
+if TYPE_CHECKING:
+    _jobs: type[JobEvents] = ClusterLink  # mypy: the link's jobs are JobEvents

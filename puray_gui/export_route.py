@@ -2,23 +2,27 @@
 
 Both exporters (PNG and animation) route their jobs through one of these each, sharing the
 window's ClusterLink. ``open()`` starts an export's route: ``ready`` follows once jobs can be
-submitted, at once for the local workers, after connecting for a scheduler, or after falling
-back to the local workers when the scheduler is unreachable (``noticed`` and ``fell_back`` say
-so).
+submitted to :attr:`ExportRoute.jobs`, at once for the local workers, after connecting for a
+scheduler, or after falling back to the local workers when the scheduler is unreachable
+(``noticed`` and ``fell_back`` say so).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
 from .cluster_link import ClusterLink
 from .session import RenderSession
+from .side_jobs import SessionJobs
+
+if TYPE_CHECKING:
+    from tracer.workers.backend import JobEvents
 
 
 class ExportRoute(QObject):
-    """Submit and cancel one export's jobs on the local workers or the chosen scheduler."""
+    """Choose where one export's jobs render: the local workers or the chosen scheduler."""
 
     ready = Signal()  # jobs can be submitted now
     noticed = Signal(str)  # where the jobs render, when not on the local workers
@@ -30,6 +34,7 @@ class ExportRoute(QObject):
         self.cluster = cluster
         self.scheduler = ""  # a Dask scheduler to render on ("": the local workers)
         self.on_cluster = False
+        self._local = SessionJobs(session)
         self._waiting_for: str | None = None  # the scheduler being connected to
         cluster.connected.connect(self._on_cluster_connected)
         cluster.unavailable.connect(self._on_cluster_unavailable)
@@ -40,9 +45,9 @@ class ExportRoute(QObject):
         return self._waiting_for is not None
 
     @property
-    def service(self):
-        """Return the service the jobs render on."""
-        return self.cluster.service if self.on_cluster else self.session.service
+    def jobs(self) -> JobEvents:
+        """Return where to submit the jobs and watch their events."""
+        return self.cluster if self.on_cluster else self._local
 
     def open(self) -> None:
         """Prepare a new export's route; ``ready`` follows."""
@@ -56,19 +61,6 @@ class ExportRoute(QObject):
     def close(self) -> None:
         """Stop waiting for a scheduler (the export was cancelled)."""
         self._waiting_for = None
-
-    def submit(self, source, settings, listener: Callable[[object], None]) -> int:
-        """Submit a job; ``listener`` gets its events on the GUI thread."""
-        if self.on_cluster:
-            return self.cluster.submit(source, settings, listener)
-        return self.session.submit_side_job(source, settings, listener)
-
-    def cancel(self, job: int) -> None:
-        """Drop a job submitted through this route."""
-        if self.on_cluster:
-            self.cluster.cancel(job)
-        else:
-            self.session.cancel_side_job(job)
 
     def _on_cluster_connected(self, spec: str, service) -> None:
         if spec != self._waiting_for:

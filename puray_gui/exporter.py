@@ -9,9 +9,10 @@ from PySide6.QtCore import QObject, Signal
 
 from tracer.errors import SceneError
 from tracer.output.image import write_image
+from tracer.output.metadata import export_metadata
 from tracer.scene.source import SceneSource
 from tracer.settings import RenderSettings
-from tracer.workers.service import JobFailed, JobFinished, JobStarted, RowsReady
+from tracer.workers.events import Event, JobFailed, JobFinished, JobStarted, RowsReady
 
 from .cluster_link import ClusterLink
 from .export_route import ExportRoute
@@ -81,7 +82,7 @@ class Exporter(QObject):
         if self.job is None and not self.route.waiting:
             return
         if self.job is not None:
-            self.route.cancel(self.job)
+            self.route.jobs.cancel(self.job)
         self.job = None
         self.route.close()
         self.cancelled.emit()
@@ -95,7 +96,9 @@ class Exporter(QObject):
     def _on_route_ready(self) -> None:
         assert self._source is not None
         assert self._settings is not None
-        self.job = self.route.submit(self._source, self._settings, self._on_event)
+        jobs = self.route.jobs
+        self.job = jobs.backend.submit(self._source, self._settings)
+        jobs.watch(self.job, self._on_event)
 
     def wait(self, timeout: float = 10.0) -> None:
         """Join the PNG writing thread (for shutdown and tests)."""
@@ -114,7 +117,7 @@ class Exporter(QObject):
             and s.source.digest == self._source.digest
         )
 
-    def _on_event(self, event) -> None:
+    def _on_event(self, event: Event) -> None:
         if isinstance(event, JobStarted):
             self._frame.start(event.width, event.height)
         elif isinstance(event, RowsReady) and not event.coarse:
@@ -132,12 +135,7 @@ class Exporter(QObject):
         assert self._source is not None
         assert self._settings is not None
         height, width = pixels.shape[:2]
-        metadata = {
-            "Scene": self._source.path,
-            "Scene SHA-256": self._source.digest,
-            "Settings": {**self._settings.describe(), "width": width, "height": height},
-            "Render seconds": f"{seconds:.3f}",
-        }
+        metadata = export_metadata(self._source, self._settings, (width, height), seconds=seconds)
         self.progressed.emit(1.0)
         self._writer = threading.Thread(
             target=self._write_file, args=(self.path, pixels, metadata), name="puray-export"

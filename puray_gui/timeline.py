@@ -1,40 +1,30 @@
 """The play head of an animated scene: seek, play, and frames rendered ahead into a cache.
 
 The frame under the play head is the session's preview (a coarse pass, then rows). The frames
-after it render as side jobs on the same service, at most :data:`AHEAD_JOBS` at a time and
-only while the preview is idle: the service serves the oldest job first, so these jobs are
-cancelled whenever the preview starts a render (a scrub to an uncached frame, a save, new
-settings) and start again once it has finished. A cached frame shows at once, with no job.
+after it render as side jobs on the same service (a FrameScheduler that hands each on as it
+ends), at most :data:`AHEAD_JOBS` at a time and only while the preview is idle: the service
+serves the oldest job first, so these jobs are cancelled whenever the preview starts a render
+(a scrub to an uncached frame, a save, new settings) and start again once it has finished. A
+cached frame shows at once, with no job.
 """
 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from collections.abc import Iterator
 
 import numpy as np
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
-from tracer.workers.events import JobFailed, JobFinished
-from tracer.workers.frames import Frame
+from tracer.workers.events import Event, JobFailed, JobFinished
+from tracer.workers.scheduler import FrameScheduler
 
 from .frame_cache import FrameCache
 from .session import RenderSession
+from .side_jobs import SessionJobs
 
 #: Frames rendering ahead of the play head at once (each is one load of the scene).
 AHEAD_JOBS = 2
-
-
-@dataclass
-class _Ahead:
-    """A frame rendering ahead of the play head."""
-
-    number: int
-    version: tuple
-    frame: Frame = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.frame = Frame(self.number)
 
 
 class Timeline(QObject):
@@ -54,7 +44,8 @@ class Timeline(QObject):
         self.frames, self.fps = 1, 24.0
         self.playing = False
         self._due = False  # playing, and the next frame is late: show it when it arrives
-        self._ahead: dict[int, _Ahead] = {}  # job id -> frame
+        self._ahead: FrameScheduler | None = None  # frames rendering ahead, of one version
+        self._ahead_version: tuple | None = None
         self._failed: set[int] = set()  # frames of this version that failed ahead
         self._timer = QTimer(self, singleShot=True, timerType=Qt.TimerType.PreciseTimer)
         self._timer.timeout.connect(self._on_play_timeout)
@@ -79,7 +70,7 @@ class Timeline(QObject):
     @property
     def rendering_ahead(self) -> list[int]:
         """Return the frames rendering ahead of the play head now."""
-        return sorted(a.number for a in self._ahead.values())
+        return sorted(self._ahead.in_flight) if self._ahead is not None else []
 
     def seek(self, number: int) -> None:
         """Show frame ``number``: from the cache at once, else render it as the preview."""
@@ -212,34 +203,37 @@ class Timeline(QObject):
             return
         if version is None or version != self.cache.version:
             return
-        busy = {a.number for a in self._ahead.values()} | self._failed
-        nbytes = session.frame.pixels.nbytes
+        if self._ahead is None or version != self._ahead_version:
+            assert session.source is not None
+            settings = session.options.preview_settings()
+            jobs = SessionJobs(session)
+            self._ahead = FrameScheduler(
+                jobs, session.source, settings, AHEAD_JOBS, False, self._on_ahead_event
+            )
+            self._ahead_version = version
+        self._ahead.fill(self._wanted(self._ahead, session.frame.pixels.nbytes))
+
+    def _wanted(self, ahead: FrameScheduler, nbytes: int) -> Iterator[int]:
+        """Yield the frames to render next, while memory has room for them."""
+        busy = set(ahead.in_flight) | self._failed
         for number in self.cache.next_missing(self.current, self.frames, busy):
-            if len(self._ahead) >= AHEAD_JOBS:
-                return
-            needed = nbytes * (1 + len(self._ahead))  # the frames in flight come nearer
+            needed = nbytes * (1 + len(ahead.in_flight))  # the frames in flight come nearer
             if not self.cache.fits(number, needed, self.current, self.frames):
                 return  # memory is full of frames nearer the play head
-            settings = session.options.preview_settings().with_(frame=number)
-            assert session.source is not None
-            job = session.submit_side_job(session.source, settings, self._on_ahead_event)
-            self._ahead[job] = _Ahead(number, version)
+            yield number
 
     def _cancel_ahead(self) -> None:
-        for job in list(self._ahead):
-            self.session.cancel_side_job(job)
-        self._ahead.clear()
+        if self._ahead is not None:
+            self._ahead.cancel()
 
-    def _on_ahead_event(self, event) -> None:
-        ahead = self._ahead.get(event.job)
-        if ahead is None:
+    def _on_ahead_event(self, event: Event) -> None:
+        ahead = self._ahead
+        if ahead is None or not isinstance(event, (JobFinished, JobFailed)):
             return
-        ahead.frame.take(event)
-        if isinstance(event, (JobFinished, JobFailed)):
-            del self._ahead[event.job]
-            if isinstance(event, JobFailed):
-                self._failed.add(ahead.number)
-            elif ahead.frame.pixels is not None:
-                self._keep(ahead.number, ahead.frame.pixels, ahead.version)
-            self._show_if_due()
-            self._prefetch()
+        while (frame := ahead.next_finished()) is not None:
+            if frame.error is not None:
+                self._failed.add(frame.number)
+            elif frame.pixels is not None:
+                self._keep(frame.number, frame.pixels, self._ahead_version)
+        self._show_if_due()
+        self._prefetch()

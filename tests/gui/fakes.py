@@ -10,17 +10,24 @@ from tracer.workers.service import RowsReady
 
 
 class FakeService:
-    """Records submissions; the test puts the events the workers would send."""
+    """Records submissions (a RenderBackend); the test puts the events the workers would send."""
+
+    processes = 1
 
     def __init__(self) -> None:
         self.events: queue.Queue = queue.Queue()
         self.submitted: list = []
+        self.picked: list = []
         self.cancelled: list = []
         self.closed = False
 
     def submit(self, source, settings, coarse=0, ids=False):
         self.submitted.append((source, settings, coarse))
-        return len(self.submitted)
+        return len(self.submitted) + len(self.picked)
+
+    def pick(self, source, settings, x, y):
+        self.picked.append((source, settings, x, y))
+        return len(self.submitted) + len(self.picked)
 
     def cancel(self, job=None):
         self.cancelled.append(job)

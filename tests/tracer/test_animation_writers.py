@@ -10,8 +10,9 @@ import pytest
 from PIL import Image, ImageSequence
 
 from tracer.output.palette import global_palette, quantize
+from tracer.output.pillow import durations_ms
 from tracer.output.sequence import check_pattern, is_pattern
-from tracer.output.writers import durations_ms, open_writer
+from tracer.output.writers import open_writer
 
 
 @pytest.mark.parametrize(("count", "fps"), [(48, 24.0), (7, 12.0), (30, 29.97), (100, 60.0)])

@@ -185,7 +185,7 @@ def test_write_image_failure_keeps_the_old_file_and_removes_the_temp(tmp_path, m
         f.write(b"\x89PNG half an image")
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("tracer.output.image._write_png", fail_halfway)
+    monkeypatch.setattr("tracer.output.image.write_png", fail_halfway)
     with pytest.raises(OSError, match="No space"):
         write_image(out, np.zeros((2, 3, 3), np.uint8), {})
     assert out.read_bytes() == b"old"

@@ -14,13 +14,20 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from tests.tracer.helpers import BUNDLED, PURAY_HEADER, collect, failure, write_scene
+from tests.tracer.helpers import (
+    BUNDLED,
+    PURAY_HEADER,
+    collect,
+    failure,
+    pink_in_blue,
+    write_scene,
+)
 from tracer.cli.main import main
 from tracer.errors import SceneError
 from tracer.kernel.render import render_image
 from tracer.scene.load import SceneSource
 from tracer.settings import RenderSettings
-from tracer.workers.service import RowsReady
+from tracer.workers.service import JobFailed, PixelPicked, RowsReady
 
 pytest.importorskip("distributed")
 
@@ -90,6 +97,35 @@ def test_scene_error_on_a_worker_names_its_line(cluster, tmp_path):
     assert isinstance(error, SceneError)
     assert (error.filename, error.lineno) == (str(path), 10)
     assert "colour_typo" in error.message
+
+
+def _pick(cluster: ClusterService, source, settings, x: int, y: int):
+    """Return the PixelPicked or JobFailed event of a pick on the cluster."""
+    job = cluster.pick(source, settings, x, y)
+    while True:
+        event = cluster.events.get(timeout=60)
+        if event.job == job:
+            assert isinstance(event, (PixelPicked, JobFailed)), event
+            return event
+
+
+def test_a_pick_on_the_cluster_traces_the_rendered_pixel(cluster):
+    source = SceneSource.from_path(ROOT / "scenes" / "twoballs.py")
+    settings = RenderSettings(width=160, height=90)
+    x, y = pink_in_blue(160, 90)
+    event = _pick(cluster, source, settings, x, y)
+    assert isinstance(event, PixelPicked)
+    assert event.pick.rgb == tuple(int(v) for v in render_image(source, settings)[y, x])
+    assert [b.object.index for b in event.pick.bounces[:2]] == [1, 2]  # blue, then pink
+
+
+def test_a_pick_off_the_frame_on_the_cluster_fails_naming_the_scene(cluster):
+    source = SceneSource.from_path(ROOT / "scenes" / "twoballs.py")
+    event = _pick(cluster, source, RenderSettings(width=160, height=90), 500, 5)
+    assert isinstance(event, JobFailed)
+    assert isinstance(event.error, SceneError)
+    assert event.error.filename == source.path
+    assert "pixel (500, 5) is outside the 160x90 frame" in str(event.error)
 
 
 def test_cancel_stops_the_tasks(cluster):

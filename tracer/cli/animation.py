@@ -13,12 +13,15 @@ import os
 import sys
 import time
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ..errors import SceneError
 from ..output.image import check_writable, write_image
+from ..output.metadata import export_metadata, render_time
 from ..output.sequence import SequenceWriter
 from ..output.video import MissingEncoder
-from ..output.writers import Writer, open_writer, output_kind
+from ..output.writer import Writer
+from ..output.writers import open_writer, output_kind
 from ..scene.frames import in_frame, literal_frames, parse_range
 from ..scene.source import SceneSource
 from ..settings import RenderSettings
@@ -26,6 +29,9 @@ from ..workers.frames import FrameFailed, render_frames
 from ..workers.probe import Timeline, might_animate, probe
 from .common import Shown, UserError, settings_from, started_service
 from .progress import Progress
+
+if TYPE_CHECKING:
+    from ..workers.backend import RenderBackend
 
 
 def add_arguments(render: argparse.ArgumentParser) -> None:
@@ -77,7 +83,7 @@ def _wants_animation(args: argparse.Namespace, kind: str) -> bool:
 
 
 def render_animation(
-    args: argparse.Namespace, service, source: SceneSource, shown: Shown
+    args: argparse.Namespace, service: RenderBackend | None, source: SceneSource, shown: Shown
 ) -> int | None:
     """Render what ``args`` asks of an animated scene; None when it is a plain still.
 
@@ -124,17 +130,8 @@ class _Job:
         s, t = self.settings, self.timeline
         return s.width or t.width, s.height or t.height
 
-    def metadata(self, **settings: object) -> dict[str, object]:
-        """Return the metadata stills carry, with ``settings`` added to the Settings entry."""
-        width, height = self.size
-        return {
-            "Scene": self.source.path,
-            "Scene SHA-256": self.source.digest,
-            "Settings": {**self.settings.describe(), "width": width, "height": height, **settings},
-        }
 
-
-def _services(args: argparse.Namespace, service):
+def _services(args: argparse.Namespace, service: RenderBackend | None):
     """Return a context giving ``service``, or workers started for this command."""
     if service is not None:
         return contextlib.nullcontext(service)
@@ -149,8 +146,9 @@ def _render_movie(args, service, job: _Job, frames: range, fps: float, writer: W
     """Render ``frames`` into ``writer``; nothing is left behind unless every frame rendered."""
     output = _output(args)
     total = job.timeline.frames
-    metadata = job.metadata(frames=f"{frames.start}:{frames.stop}", fps=fps)
-    metadata["Frames"] = f"{frames.start} to {frames.stop - 1} of {total}"
+    metadata = export_metadata(
+        job.source, job.settings, job.size, frames=frames, fps=fps, total=total
+    )
     try:
         writer.begin(frames, total, metadata)
     except (ValueError, OSError) as exc:
@@ -164,7 +162,7 @@ def _render_movie(args, service, job: _Job, frames: range, fps: float, writer: W
             ):
                 writer.add(number, pixels)
         seconds = time.perf_counter() - started
-        writer.commit({"Render seconds": f"{seconds:.3f}"})
+        writer.commit(render_time(seconds))
     except FrameFailed as exc:
         writer.abort()
         raise UserError(Shown(args.scene).error(exc.error)) from None
@@ -213,11 +211,9 @@ def _render_still(args, service, job: _Job, output: str) -> int:
     finally:
         progress.close()
     seconds = time.perf_counter() - started
-    metadata = {
-        **job.metadata(frame=number),
-        "Frame": f"{number} of {total}",
-        "Render seconds": f"{seconds:.3f}",
-    }
+    metadata = export_metadata(
+        job.source, job.settings, job.size, frame=number, total=total, seconds=seconds
+    )
     try:
         write_image(output, pixels, metadata)
     except OSError as exc:

@@ -6,11 +6,11 @@ import argparse
 import contextlib
 import math
 import os
-import sys
 
 from ..errors import Frame, SceneError, WorkerDied
 from ..settings import RenderSettings
-from ..workers.service import RenderService, cpu_count
+from ..workers.processes import cpu_count, start_method
+from ..workers.service import RenderService
 
 EXIT_BAD_INPUT = 2
 #: Traceback frames of the scene's own code shown under an error (the innermost ones).
@@ -85,18 +85,6 @@ def _as_option(message: str) -> str:
     return message
 
 
-def start_method() -> str:
-    """Fork the workers where that is safe: in milliseconds, with our modules already loaded.
-
-    This process has loaded no Qt and runs no threads yet, and scene code runs only in the
-    workers. Elsewhere (macOS, Windows) workers are spawned.
-    """
-    import multiprocessing as mp
-
-    forkable = sys.platform.startswith("linux") and "fork" in mp.get_all_start_methods()
-    return "fork" if forkable and "PySide6" not in sys.modules else "spawn"
-
-
 class Shown:
     """Show file names as the user typed them, or relative to the current folder."""
 
@@ -130,7 +118,7 @@ def started_service(processes: int | None, scheduler: str | None):
         with RenderService(processes or cpu_count(), start_method=start_method()) as service:
             yield service
         return
-    from ..workers.cluster import ClusterService, ClusterUnavailable
+    from ..workers.cluster import ClusterService, ClusterUnavailable  # start-up: --scheduler only
 
     try:
         cluster = ClusterService(scheduler)

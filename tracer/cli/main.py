@@ -15,18 +15,20 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
-import queue
 import sys
 import threading
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .._version import __version__
 from ..errors import SceneError
 from ..output.image import check_writable, image_format, png_level, write_image, written_by_us
+from ..output.metadata import export_metadata
 from ..output.png import PngEncoder
 from ..scene.source import SceneSource
-from ..workers.service import JobFailed, JobFinished, JobStarted, RenderService, RowsReady
+from ..workers.events import Event, JobFailed, JobFinished, JobStarted, RowsReady
+from ..workers.router import EventRouter
 from . import pick as cli_pick
 from .animation import add_arguments as add_animation_arguments
 from .animation import render_animation
@@ -40,6 +42,9 @@ from .common import (
     started_service,
 )
 from .progress import Progress
+
+if TYPE_CHECKING:
+    from ..workers.backend import RenderBackend
 
 EXIT_INTERRUPTED = 130
 
@@ -86,7 +91,7 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: list[str] | None = None, service: RenderService | None = None) -> int:
+def main(argv: list[str] | None = None, service: RenderBackend | None = None) -> int:
     """Run the ``puray`` command; return its exit status.
 
     ``service``: render on this running service instead of starting one (tests, embedding).
@@ -104,7 +109,7 @@ def main(argv: list[str] | None = None, service: RenderService | None = None) ->
         return exc.code if isinstance(exc.code, int) else EXIT_BAD_INPUT
 
 
-def _render(args: argparse.Namespace, service: RenderService | None) -> int:
+def _render(args: argparse.Namespace, service: RenderBackend | None) -> int:
     shown = Shown(args.scene)
     try:
         source = SceneSource.from_path(args.scene)
@@ -139,12 +144,7 @@ def _render(args: argparse.Namespace, service: RenderService | None) -> int:
     finally:
         progress.close()
     height, width = pixels.shape[:2]
-    metadata = {
-        "Scene": source.path,
-        "Scene SHA-256": source.digest,
-        "Settings": {**settings.describe(), "width": width, "height": height},
-        "Render seconds": f"{seconds:.3f}",
-    }
+    metadata = export_metadata(source, settings, (width, height), seconds=seconds)
     try:
         write_image(output, pixels, metadata, small=args.small, encoded=encoder)
     except OSError as exc:
@@ -154,46 +154,59 @@ def _render(args: argparse.Namespace, service: RenderService | None) -> int:
     return 0
 
 
-def _render_frame(service, source, settings, progress, shown, level=None):
+def _render_frame(service: RenderBackend, source, settings, progress, shown, level=None):
     """Render one frame on ``service``; return it as an (H, W, 3) array, the seconds taken,
     and (given a zlib ``level``) a PngEncoder that compressed the rows as they came."""
+    router = EventRouter(service)
+    frame = _Frame(level)
     job = service.submit(source, settings)
+    router.watch(job, frame.take)
     try:
-        return _collect(service, job, progress, shown, level)
+        while frame.seconds is None:
+            router.wait(0.1)
+            if frame.error is not None:
+                raise UserError(shown.error(frame.error))
+            progress.update(frame.done, frame.height)
+        return frame.pixels(), frame.seconds, frame.encoder
     finally:
-        service.cancel(job)  # on error or Ctrl+C: drop the blocks not yet rendered
+        router.cancel(job)  # on error or Ctrl+C: drop the blocks not yet rendered
 
 
-def _collect(service, job, progress, shown, level):
-    """Assemble the job's rows as they arrive, showing progress; raise UserError if it fails."""
-    frame = bytearray()
-    width = height = done = 0
-    encoder = None
-    while True:
-        try:
-            event = service.events.get(timeout=0.1)
-        except queue.Empty:
-            progress.update(done, height)
-            continue
-        if event.job != job:
-            continue
+class _Frame:
+    """One frame as its job's rows arrive, compressed as they come when given a zlib level."""
+
+    def __init__(self, level: int | None) -> None:
+        self.level = level
+        self.data = bytearray()
+        self.width = self.height = self.done = 0
+        self.encoder: PngEncoder | None = None
+        self.seconds: float | None = None  # set when the job has finished
+        self.error: Exception | None = None
+
+    def take(self, event: Event) -> None:
+        """Apply one event of the frame's job."""
         if isinstance(event, JobStarted):
-            width, height = event.width, event.height
-            frame = bytearray(width * height * 3)
-            encoder = None if level is None else PngEncoder(width, height, level)
+            self.width, self.height = event.width, event.height
+            self.data = bytearray(self.width * self.height * 3)
+            self.encoder = None if self.level is None else PngEncoder(*self.size, self.level)
         elif isinstance(event, RowsReady) and not event.coarse:
-            frame[event.y0 * width * 3 : event.y1 * width * 3] = event.pixels
-            done += event.y1 - event.y0
-            if encoder is not None:  # compress while the workers render the rest
+            width = self.width
+            self.data[event.y0 * width * 3 : event.y1 * width * 3] = event.pixels
+            self.done += event.y1 - event.y0
+            if self.encoder is not None:  # compress while the workers render the rest
                 rows = np.frombuffer(event.pixels, np.uint8)
-                encoder.add(event.y0, rows.reshape(event.y1 - event.y0, width, 3))
+                self.encoder.add(event.y0, rows.reshape(event.y1 - event.y0, width, 3))
         elif isinstance(event, JobFinished):
-            progress.update(height, height)
-            pixels = np.frombuffer(frame, dtype=np.uint8).reshape(height, width, 3)
-            return pixels, event.seconds, encoder
+            self.done, self.seconds = self.height, event.seconds
         elif isinstance(event, JobFailed):
-            raise UserError(shown.error(event.error))
-        progress.update(done, height)
+            self.error = event.error
+
+    @property
+    def size(self) -> tuple[int, int]:
+        return self.width, self.height
+
+    def pixels(self) -> np.ndarray:
+        return np.frombuffer(self.data, dtype=np.uint8).reshape(self.height, self.width, 3)
 
 
 def run() -> None:

@@ -13,17 +13,20 @@ import argparse
 import contextlib
 import json
 import os
-import queue
 import sys
 from typing import TYPE_CHECKING, Protocol
 
 from ..errors import SceneError
 from ..scene.source import SceneSource
-from ..workers.service import JobFailed, PixelPicked, RenderService
-from .common import Shown, UserError, add_render_options, settings_from, start_method
+from ..workers.events import Event, JobFailed, PixelPicked
+from ..workers.processes import start_method
+from ..workers.router import EventRouter
+from ..workers.service import RenderService
+from .common import Shown, UserError, add_render_options, settings_from
 
 if TYPE_CHECKING:  # the picking code itself loads only in the workers
     from ..pick.pick import Bounce, LightTerm, Made, Pick
+    from ..workers.backend import RenderBackend
 
 
 def add_command(commands) -> None:
@@ -46,7 +49,7 @@ def add_command(commands) -> None:
     pick.set_defaults(run=run)
 
 
-def run(args: argparse.Namespace, service: RenderService | None) -> int:
+def run(args: argparse.Namespace, service: RenderBackend | None) -> int:
     """Pick the pixel on a worker and print its breakdown."""
     settings = settings_from(args)
     shown = Shown(args.scene)
@@ -58,11 +61,7 @@ def run(args: argparse.Namespace, service: RenderService | None) -> int:
         contextlib.nullcontext(service) if service else RenderService(1, start_method())
     )
     with running as tracer:
-        job = tracer.pick(source, settings, args.x, args.y)
-        try:
-            result = _answer(tracer, job, shown)
-        finally:
-            tracer.cancel(job)
+        result = _answer(tracer, source, settings, args.x, args.y, shown)
     text = (
         json.dumps(result.to_dict(), indent=2) if args.json else "\n".join(describe(result, shown))
     )
@@ -73,18 +72,22 @@ def run(args: argparse.Namespace, service: RenderService | None) -> int:
     return 0
 
 
-def _answer(service: RenderService, job: int, shown: Shown) -> Pick:
-    while True:
-        try:
-            event = service.events.get(timeout=0.1)
-        except queue.Empty:
-            continue
-        if event.job != job:
-            continue
-        if isinstance(event, PixelPicked):
-            return event.pick  # type: ignore[return-value]
-        if isinstance(event, JobFailed):
-            raise UserError(shown.error(event.error))
+def _answer(service: RenderBackend, source, settings, x: int, y: int, shown: Shown) -> Pick:
+    """Pick pixel (x, y) on ``service`` and wait for the answer; raise UserError if it fails."""
+    router = EventRouter(service)
+    answer: list[Event] = []  # a pick's one event: PixelPicked or JobFailed
+    job = service.pick(source, settings, x, y)
+    router.watch(job, answer.append)
+    try:
+        while not answer:
+            router.wait(0.1)
+    finally:
+        router.cancel(job)
+    (event,) = answer
+    if isinstance(event, JobFailed):
+        raise UserError(shown.error(event.error))
+    assert isinstance(event, PixelPicked)
+    return event.pick  # type: ignore[return-value]
 
 
 def num(value: float, digits: int = 6) -> str:

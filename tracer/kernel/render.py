@@ -140,18 +140,6 @@ def frame_size(scene: Scene, settings: RenderSettings) -> tuple[int, int]:
     return width, height
 
 
-def frame_info(loaded: LoadedScene, settings: RenderSettings) -> tuple:
-    """Return what a render service reports once a scene has loaded: (frame width, frame
-    height, the scene's own WIDTH, HEIGHT, its FRAMES, FPS, and its camera as plain numbers
-    for the window's camera mode)."""
-    from ..camera.view import view_of
-
-    scene = loaded.scene
-    camera = view_of(scene.camera, loaded.kernel)
-    size = (*frame_size(scene, settings), scene.width, scene.height)
-    return (*size, scene.frames, scene.fps, camera)
-
-
 def rows_per_block(width: int, samples: int = 1) -> int:
     """Rows per work unit: about one chunk of rays, at least one row."""
     return max(1, CHUNK_RAYS // max(1, width * samples * samples))

@@ -12,14 +12,13 @@ metadata, so only PNG files carry it.
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 from collections.abc import Mapping
 
 import numpy as np
 
-from .._version import __version__
 from . import png
+from .metadata import as_text
 
 #: File name endings this module writes, lower case, and the format of each.
 FORMATS = {".png": "PNG", ".ppm": "PPM"}
@@ -62,11 +61,6 @@ def written_by_us(path: str | os.PathLike) -> bool:
     return (png.read_text(head, "Software") or "").startswith("Puray Live")
 
 
-def software() -> str:
-    """Return the name and version written into image metadata."""
-    return f"Puray Live {__version__}"
-
-
 #: Bytes read from the start of a PNG to find its text (ours comes before the pixels).
 HEAD_BYTES = 1 << 16
 #: zlib levels for PNG files: 3 compressed twoballs at 960x540 in 12 ms (level 6 took about
@@ -99,17 +93,17 @@ def write_image(
             f"pixels must be an (H, W, 3) uint8 array, got {pixels.dtype} {pixels.shape}"
         )
     path = os.fspath(path)
-    fd, tmp = _create_temp(path)
+    fd, tmp = create_temp(path)
     try:
         with os.fdopen(fd, "wb") as f:
             if fmt == "PNG":
-                text = {"Software": software(), **(metadata or {})}
+                text = as_text(metadata or {})
                 if encoded is not None:
-                    f.write(encoded.file_bytes(png_text(text)))
+                    f.write(encoded.file_bytes(text))
                 else:
-                    _write_png(f, pixels, text, small)
+                    write_png(f, pixels, text, small)
             else:
-                _write_ppm(f, pixels)
+                write_ppm(f, pixels)
         with contextlib.suppress(FileNotFoundError):
             os.chmod(tmp, os.stat(path).st_mode & 0o7777)  # keep a replaced file's permissions
         os.replace(tmp, path)
@@ -119,25 +113,19 @@ def write_image(
         raise
 
 
-def _write_png(f, pixels: np.ndarray, metadata: Mapping[str, object], small: bool) -> None:
-    f.write(png.encode(pixels, png_text(metadata), png_level(small)))
+def write_png(f, pixels: np.ndarray, text: Mapping[str, str], small: bool) -> None:
+    """Write a PNG of ``pixels`` with ``text`` (metadata.as_text) to the open file ``f``."""
+    f.write(png.encode(pixels, text, png_level(small)))
 
 
-def png_text(metadata: Mapping[str, object]) -> dict[str, str]:
-    """Return metadata as PNG text: strings as they are, anything else as JSON."""
-    return {
-        key: value if isinstance(value, str) else json.dumps(value, sort_keys=True)
-        for key, value in metadata.items()
-    }
-
-
-def _write_ppm(f, pixels: np.ndarray) -> None:
+def write_ppm(f, pixels: np.ndarray) -> None:
+    """Write a binary PPM of ``pixels`` to the open file ``f``."""
     height, width, _ = pixels.shape
     f.write(f"P6\n{width} {height}\n255\n".encode("ascii"))
     f.write(np.ascontiguousarray(pixels).tobytes())
 
 
-def _create_temp(path: str) -> tuple[int, str]:
+def create_temp(path: str) -> tuple[int, str]:
     """Create a hidden temporary file beside ``path``; the umask applies, as to any new file."""
     folder, name = os.path.split(os.path.abspath(path))
     while True:

@@ -16,8 +16,9 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from .image import _create_temp, _write_png, _write_ppm, software
-from .writers import Writer, check_folder
+from .image import check_folder, create_temp, write_png, write_ppm
+from .metadata import as_text, frame_entry
+from .writer import Writer
 
 _FIELD = re.compile(r"%(0\d+)?d")
 _ENDINGS = (".png", ".ppm")
@@ -61,14 +62,14 @@ class SequenceWriter(Writer):
 
     def add(self, number: int, pixels: np.ndarray) -> None:
         target = self.pattern % number
-        fd, tmp = _create_temp(target)
+        fd, tmp = create_temp(target)
         self.done.append((tmp, target))
         with os.fdopen(fd, "wb") as f:
             if self.png:
-                text = {"Software": software(), **self.metadata}
-                _write_png(f, pixels, {**text, "Frame": f"{number} of {self.total}"}, small=False)
+                text = as_text({**self.metadata, "Frame": frame_entry(number, self.total)})
+                write_png(f, pixels, text, small=False)
             else:
-                _write_ppm(f, pixels)
+                write_ppm(f, pixels)
 
     def commit(self, extra: Mapping[str, object]) -> None:
         for tmp, target in self.done:

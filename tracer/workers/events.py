@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .protocol import FrameInfo
 
 
 @dataclass(frozen=True)
@@ -27,6 +31,22 @@ class JobStarted:
     fps: float = 24.0
     camera: tuple | None = None
     objects: tuple = ()
+
+    @classmethod
+    def of(cls, job: int, info: FrameInfo, files: tuple, objects: tuple) -> JobStarted:
+        """Return the event of a job whose scene loaded as ``info`` says."""
+        return cls(
+            job,
+            info.width,
+            info.height,
+            scene_width=info.scene_width,
+            scene_height=info.scene_height,
+            files=files,
+            frames=info.frames,
+            fps=info.fps,
+            camera=info.camera,
+            objects=objects,
+        )
 
 
 @dataclass(frozen=True)
@@ -68,3 +88,6 @@ class PixelPicked:
 
 
 Event = JobStarted | RowsReady | JobFinished | JobFailed | PixelPicked
+
+#: The events that end a job: no more come after one of these.
+ENDS = (JobFinished, JobFailed, PixelPicked)

@@ -4,19 +4,58 @@ from __future__ import annotations
 
 import os
 import time
-from collections import deque
+from collections import OrderedDict, deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..errors import SceneError, WorkerDied
-from ..kernel.render import rows_per_block, scene_key
+from ..kernel.render import CACHE_SIZE, rows_per_block, scene_key
 from ..scene.source import SceneSource
 from ..settings import RenderSettings
+from .events import Event, JobFinished, JobStarted, PixelPicked, RowsReady
+from .protocol import (
+    Adopt,
+    Load,
+    Loaded,
+    Missing,
+    Picked,
+    PickPixel,
+    RenderRows,
+    Reply,
+    Request,
+    RowsRendered,
+    TakeScene,
+)
 
 #: Seconds a load may take beyond the scene's own code (checking a million objects and
 #: building their acceleration structure), before its worker counts as hung.
 BUILD_ALLOWANCE = 60.0
 #: Seconds a worker may take to receive a scene another worker loaded (no scene code runs).
 RECEIVE_TIMEOUT = 60.0
+
+#: A request that renders part of a job's picture (rows) or answers it (a pick).
+Work = RenderRows | PickPixel
+
+
+class WorkerSlot:
+    """One worker process as the service sees it: its pipe, its request, the scenes it holds."""
+
+    def __init__(self, index: int, process: Any, conn: Any) -> None:
+        self.index, self.process, self.conn = index, process, conn
+        self.ready = False
+        self.task: Request | None = None
+        self.since = 0.0
+        self.scenes: OrderedDict = OrderedDict()  # mirrors the worker's scene cache (LRU)
+
+    def holds(self, key) -> bool:
+        return key in self.scenes
+
+    def used(self, key) -> None:
+        self.scenes[key] = True
+        self.scenes.move_to_end(key)
+        while len(self.scenes) > CACHE_SIZE:
+            self.scenes.popitem(last=False)
 
 
 @dataclass
@@ -34,11 +73,12 @@ class Job:
     snapshot: bytes | None = None
     fingerprint: str | None = None
     files: dict = field(default_factory=dict)
-    pending: deque = field(default_factory=deque)  # rows requests not yet sent
-    in_flight: set = field(default_factory=set)  # rows requests workers hold
+    pending: deque[Work] = field(default_factory=deque)  # requests not yet sent
+    in_flight: set[Work] = field(default_factory=set)  # requests workers hold
     moves: dict = field(default_factory=dict)  # request -> times moved off a stuck worker
     ids: bool = False  # full-resolution rows come with the id buffer
     pick: tuple[int, int] | None = None  # a pick job: the pixel; no rows
+    ended: bool = False  # its last event is out
 
     @classmethod
     def picking(
@@ -47,24 +87,84 @@ class Job:
         """Return a job that picks pixel (x, y): one request, for a worker holding the scene."""
         key = scene_key(source, settings)
         job = cls(job_id, source, settings, 0, key=key, pick=(x, y))
-        job.pending.append(("pick", job_id, key, settings, x, y))
+        job.pending.append(PickPixel(job_id, key, settings, x, y))
         return job
 
-    def loaded(self, key, size, snapshot, fingerprint, files) -> None:
+    def loaded(self, reply: Loaded) -> None:
         """Record the load and queue the blocks (a coarse preview first, if asked)."""
-        width, height = size[:2]
+        width, height = reply.info.width, reply.info.height
+        key = reply.key
         self.key, self.size = key, (width, height)
-        self.snapshot, self.fingerprint, self.files = snapshot, fingerprint, files
+        self.snapshot, self.fingerprint, self.files = reply.snapshot, reply.fingerprint, reply.files
         s = self.settings
         if self.coarse > 1 and height >= 2 * self.coarse:
             w, h = max(1, width // self.coarse), max(1, height // self.coarse)
             small = s.with_(width=w, height=h, samples=1, scale=1.0)
-            self.pending.append(("rows", self.id, key, small, 0, small.height, False))
+            self.pending.append(RenderRows(self.id, key, small, 0, h, False))
         step = rows_per_block(width, s.samples)
         for y0 in range(0, height, step):
-            self.pending.append(("rows", self.id, key, s, y0, min(height, y0 + step), self.ids))
+            self.pending.append(RenderRows(self.id, key, s, y0, min(height, y0 + step), self.ids))
 
-    def next_rows(self) -> tuple:
+    def answer(self, reply: Reply, task: Request | None) -> list[Event]:
+        """Apply a worker's reply to ``task`` (not a failure); return the events it makes."""
+        if isinstance(reply, Loaded) and self.pick is not None:
+            self.loader = None  # this worker holds the scene now: the pick is its
+        elif isinstance(reply, Loaded):
+            self.loaded(reply)
+            return [JobStarted.of(self.id, reply.info, tuple(reply.files), reply.objects)]
+        elif isinstance(reply, Missing) and isinstance(task, Work):
+            self.pending.appendleft(task)
+        elif isinstance(reply, Picked):
+            self.ended = True
+            return [PixelPicked(self.id, reply.pick)]
+        elif isinstance(reply, RowsRendered):
+            return self._rows(reply, task)
+        return []
+
+    def _rows(self, reply: RowsRendered, task: Request | None) -> list[Event]:
+        width, coarse = self.size[0], False
+        if isinstance(task, RenderRows):
+            self.in_flight.discard(task)
+            if task.settings is not self.settings:  # a block of the coarse preview
+                assert task.settings.width is not None
+                width, coarse = task.settings.width, True
+        rows = RowsReady(self.id, reply.y0, reply.y1, reply.pixels, width, coarse, reply.ids)
+        if not self.done():
+            return [rows]
+        self.ended = True
+        return [rows, JobFinished(self.id, time.perf_counter() - self.started)]
+
+    def request_for(
+        self, w: WorkerSlot, held: Callable[[tuple | None], bool], share: bool
+    ) -> Request | None:
+        """Return what worker ``w`` should do for this job now, or None.
+
+        ``held(key)``: some worker holds that version; ``share``: loads answer a snapshot.
+        """
+        if self.pick is not None:
+            if not self.pending:
+                return None
+            if w.holds(self.key):
+                return self.next_work()
+            if self.loader is None and not held(self.key):  # load it here first
+                self.loader = w.index
+                return Load(self.id, self.source, self.settings, False)
+            return None
+        if self.key is None:
+            if self.loader is None:  # nobody runs its code yet: this worker does
+                self.loader = w.index
+                return Load(self.id, self.source, self.settings, share)
+            return None  # loading elsewhere: the scene is shared when it is done
+        if not self.pending:
+            return None
+        if not w.holds(self.key):
+            if self.snapshot is not None:
+                return TakeScene(self.id, self.key, self.snapshot)
+            return Adopt(self.id, self.source, self.settings, self.fingerprint)
+        w.used(self.key)
+        return self.next_work()
+
+    def next_work(self) -> Work:
         task = self.pending.popleft()
         self.in_flight.add(task)
         return task
@@ -72,30 +172,30 @@ class Job:
     def done(self) -> bool:
         return self.key is not None and not self.pending and not self.in_flight
 
-    def move(self, task: tuple, limit: int) -> bool:
+    def move(self, task: Request, limit: int) -> bool:
         """Take ``task`` back from a stuck worker so another one runs it; False if moved enough."""
         key = _move_key(task)
         count = self.moves.get(key, 0)
         if count >= limit:
             return False
         self.moves[key] = count + 1
-        if task[0] in ("rows", "pick"):
+        if isinstance(task, (RenderRows, PickPixel)):
             self.in_flight.discard(task)
             self.pending.appendleft(task)
-        elif task[0] == "load":
+        elif isinstance(task, Load):
             self.loader = None
         return True  # a scene hand-over is simply sent again with the next block
 
-    def limit(self, task: tuple) -> float:
+    def limit(self, task: Request) -> float:
         """Seconds a worker may hold ``task`` (its own deadline fires before this)."""
-        if task[0] in ("load", "adopt"):  # the worker stops the scene's own code itself
+        if isinstance(task, (Load, Adopt)):  # the worker stops the scene's own code itself
             return self.settings.load_timeout + BUILD_ALLOWANCE
-        if task[0] == "scene":
+        if isinstance(task, TakeScene):
             return max(RECEIVE_TIMEOUT, self.settings.load_timeout)
         return self.settings.block_timeout
 
-    def timeout_error(self, task: tuple) -> Exception:
-        if task[0] == "scene":
+    def timeout_error(self, task: Request) -> Exception:
+        if isinstance(task, TakeScene):
             return WorkerDied(f"a render worker took too long to receive {self.name}")
         limit = self.settings.load_timeout
         return SceneError(
@@ -108,24 +208,28 @@ class Job:
         return os.path.basename(self.source.path)
 
 
-def _move_key(task: tuple) -> tuple:
+def _move_key(task: Request) -> tuple:
     """Return what identifies a request among a job's moves (a scene source is unhashable)."""
-    return (task[0], task[1], *task[4:6])  # rows: y0, y1; pick: x, y; load, adopt: a flag
+    if isinstance(task, RenderRows):
+        return (RenderRows, task.job, task.y0, task.y1)
+    if isinstance(task, PickPixel):
+        return (PickPixel, task.job, task.x, task.y)
+    return (type(task), task.job)  # loads, hand-overs and adoptions count per job
 
 
-def failure_for(job: Job, task: tuple, code: int | None, stopped: bool = False) -> Exception:
+def failure_for(job: Job, task: Request, code: int | None, stopped: bool = False) -> Exception:
     """Describe the end of a worker that held ``task`` (died, or stopped and replaced)."""
     what = "loading"
-    if task[0] == "rows":
-        what = f"rendering {rows_text(task[4], task[5])} of"
-    elif task[0] == "pick":
-        what = f"picking pixel ({task[4]}, {task[5]}) of"
+    if isinstance(task, RenderRows):
+        what = f"rendering {rows_text(task.y0, task.y1)} of"
+    elif isinstance(task, PickPixel):
+        what = f"picking pixel ({task.x}, {task.y}) of"
     if stopped:
         return WorkerDied(
             f"render workers kept stopping (SIGSTOP?) while {what} {job.name}; they were replaced"
         )
     how = f"exit code {code}" if code is not None and code >= 0 else f"signal {-(code or 0)}"
-    if task[0] in ("load", "adopt"):
+    if isinstance(task, (Load, Adopt)):
         return SceneError(
             f"the scene ended its worker process while loading ({how})", job.source.path
         )

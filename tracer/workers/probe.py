@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from multiprocessing.connection import wait
 from typing import Any
 
-from ..cli.common import start_method
 from ..errors import SceneError, from_exception
 from ..kernel.render import load
 from ..scene.source import SceneSource
 from ..settings import RenderSettings
+from .processes import start_method
 from .worker import die_with_parent
 
 #: Seconds beyond the load timeout before a probe that does not answer is killed.
@@ -58,7 +58,7 @@ def probe(source: SceneSource, settings: RenderSettings) -> Timeline:
                 source.path,
             )
         try:
-            kind, value = receiver.recv()
+            reply = receiver.recv()
         except (EOFError, OSError):
             process.join(timeout=1)
             code = process.exitcode
@@ -68,9 +68,9 @@ def probe(source: SceneSource, settings: RenderSettings) -> Timeline:
             raise SceneError(
                 f"the scene ended its process while loading ({how})", source.path
             ) from None
-        if kind == "error":
-            raise value
-        return value
+        if isinstance(reply, SceneError):
+            raise reply
+        return reply
     finally:
         receiver.close()
         if process.is_alive():
@@ -79,14 +79,14 @@ def probe(source: SceneSource, settings: RenderSettings) -> Timeline:
 
 
 def _main(conn, source: SceneSource, settings: RenderSettings, parent: int) -> None:
-    """Load frame 0 and send back its timeline or its error (runs in the probe process)."""
+    """Load frame 0 and send back its Timeline or its SceneError (runs in the probe process)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the parent's to handle
     die_with_parent(parent)  # however the command ends, scene code stops with it
     sys.stdin = open(os.devnull)  # noqa: SIM115 - a scene's input() must not hang on our stdin
     try:
         scene = load(source, settings.with_(frame=0)).scene  # data files resolve as in a worker
-        reply: tuple = ("ok", Timeline(scene.frames, scene.fps, scene.width, scene.height))
+        reply: Timeline | SceneError = Timeline(scene.frames, scene.fps, scene.width, scene.height)
     except BaseException as exc:
-        reply = ("error", from_exception(exc, source.path))
+        reply = from_exception(exc, source.path)
     conn.send(reply)
     conn.close()

@@ -5,11 +5,12 @@ loaded scene, which the service hands to every other worker (and to replacements
 their first block of it. So one frame is never stitched from two runs of a scene that uses
 the clock, unseeded randomness or an outside file, and a slow scene's set-up is paid once.
 
-Each worker has its own pipe, which the service waits on together with the process
-sentinels: the service always knows which request each worker holds, notices a dead or
-stopped worker at once (and replaces it), and never leaves an unread queue that would block
-shutdown. Pending blocks stay in the service, so cancelling a job drops them at once; rows
-that workers were already rendering are discarded when they arrive.
+Each worker has its own pipe (carrying the records of :mod:`tracer.workers.protocol`), which
+the service waits on together with the process sentinels: the service always knows which
+request each worker holds, notices a dead or stopped worker at once (and replaces it), and
+never leaves an unread queue that would block shutdown. Pending blocks stay in the service, so
+cancelling a job drops them at once; rows that workers were already rendering are discarded
+when they arrive.
 
 Consumers read :class:`Event` objects from :attr:`RenderService.events` (a thread-safe queue).
 """
@@ -21,20 +22,18 @@ import itertools
 import multiprocessing as mp
 import os
 import queue
-import signal
-import sys
 import threading
 import time
-from collections import OrderedDict
 from multiprocessing.connection import wait
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..kernel.render import CACHE_SIZE
 from ..scene.source import SceneSource
 from ..settings import RenderSettings
 from . import worker as worker_module
 from .events import Event, JobFailed, JobFinished, JobStarted, PixelPicked, RowsReady
-from .jobs import Job, failure_for
+from .jobs import Job, Work, WorkerSlot, failure_for
+from .processes import children_ignore_ctrl_c, cpu_count, is_stopped
+from .protocol import Failed, Loaded, Missing, Picked, Ready, Reply, Request, Stop, Taken
 
 __all__ = [
     "Event",
@@ -55,33 +54,8 @@ STOPPED_AFTER = 0.5
 MAX_MOVES = 2
 
 
-def cpu_count() -> int:
-    """Return the CPUs this process may run on (the default number of workers)."""
-    if hasattr(os, "sched_getaffinity"):
-        return max(1, len(os.sched_getaffinity(0)))
-    return os.cpu_count() or 1
-
-
-class _Worker:
-    def __init__(self, index: int, process, conn) -> None:
-        self.index, self.process, self.conn = index, process, conn
-        self.ready = False
-        self.task: tuple | None = None
-        self.since = 0.0
-        self.scenes: OrderedDict = OrderedDict()  # mirrors the worker's scene cache (LRU)
-
-    def holds(self, key) -> bool:
-        return key in self.scenes
-
-    def used(self, key) -> None:
-        self.scenes[key] = True
-        self.scenes.move_to_end(key)
-        while len(self.scenes) > CACHE_SIZE:
-            self.scenes.popitem(last=False)
-
-
 class RenderService:
-    """Render scenes on ``processes`` persistent worker processes.
+    """Render scenes on ``processes`` persistent worker processes (a RenderBackend).
 
     ``start_method`` is ``spawn`` by default (safe beside Qt); the command line, which loads
     no Qt, starts its first workers with ``fork`` on Linux, in milliseconds.
@@ -94,7 +68,7 @@ class RenderService:
         self._ctx: Any = mp.get_context(start_method)
         # Replacements start from the service thread: never fork a process with threads.
         self._replacement_ctx: Any = mp.get_context("spawn")
-        self.events: queue.Queue = queue.Queue()
+        self.events: queue.Queue[Event] = queue.Queue()
         self._lock = threading.RLock()
         self._jobs: dict[int, Job] = {}
         self._ids = itertools.count(1)
@@ -162,7 +136,7 @@ class RenderService:
         self._thread.join(timeout=5)
         for w in self._workers:
             with contextlib.suppress(OSError, ValueError):
-                w.conn.send(None)
+                w.conn.send(Stop())
         deadline = time.monotonic() + 2
         for w in self._workers:
             w.process.join(timeout=max(0.05, deadline - time.monotonic()))
@@ -179,7 +153,7 @@ class RenderService:
 
     # -- workers --------------------------------------------------------------------------
 
-    def _spawn(self, index: int, ctx) -> _Worker:
+    def _spawn(self, index: int, ctx) -> WorkerSlot:
         parent, child = ctx.Pipe()
         proc = ctx.Process(
             target=worker_module.main,
@@ -190,7 +164,7 @@ class RenderService:
         with children_ignore_ctrl_c():
             proc.start()
         child.close()
-        return _Worker(index, proc, parent)
+        return WorkerSlot(index, proc, parent)
 
     def _wake(self) -> None:
         with contextlib.suppress(OSError, ValueError):
@@ -210,30 +184,11 @@ class RenderService:
                 continue  # dead: the loop notices
             w.task, w.since = msg, time.monotonic()
 
-    def _next_request(self, w: _Worker):
+    def _next_request(self, w: WorkerSlot) -> Request | None:
         for job in self._jobs.values():
-            if job.pick is not None:
-                if not job.pending:
-                    continue
-                if w.holds(job.key):
-                    return job.next_rows()
-                if job.loader is None and not self._held(job.key):  # load it here first
-                    job.loader = w.index
-                    return ("load", job.id, job.source, job.settings, False)
-                continue
-            if job.key is None:
-                if job.loader is None:  # nobody runs its code yet: this worker does
-                    job.loader = w.index
-                    return ("load", job.id, job.source, job.settings, self.processes > 1)
-                continue  # loading elsewhere: the scene is shared when it is done
-            if not job.pending:
-                continue
-            if not w.holds(job.key):
-                if job.snapshot is not None:
-                    return ("scene", job.id, job.key, job.snapshot)
-                return ("adopt", job.id, job.source, job.settings, job.fingerprint)
-            w.used(job.key)
-            return job.next_rows()
+            msg = job.request_for(w, self._held, share=self.processes > 1)
+            if msg is not None:
+                return msg
         return None
 
     def _held(self, key) -> bool:
@@ -246,7 +201,7 @@ class RenderService:
             with self._lock:
                 if self._closed:
                     return
-                conns: dict[Any, _Worker] = {w.conn: w for w in self._workers}
+                conns: dict[Any, WorkerSlot] = {w.conn: w for w in self._workers}
                 sentinels = {w.process.sentinel: w for w in self._workers}
             ready = wait([self._wake_r, *conns, *sentinels], timeout=0.25)
             with self._lock:
@@ -267,59 +222,38 @@ class RenderService:
                 self._check_busy_workers()
                 self._dispatch()
 
-    def _receive(self, w: _Worker) -> None:
+    def _receive(self, w: WorkerSlot) -> None:
         try:
             while w.conn.poll():
                 self._handle(w, w.conn.recv())
         except (EOFError, OSError):
             pass  # the process check reports the death
 
-    def _handle(self, w: _Worker, msg) -> None:
-        kind = msg[0]
-        if kind == "ready":
+    def _handle(self, w: WorkerSlot, reply: Ready | Reply) -> None:
+        if isinstance(reply, Ready):
             w.ready = True
             return
         task, w.task = w.task, None
-        job = self._jobs.get(msg[1])
-        if kind in ("loaded", "taken", "picked"):
-            w.used(msg[2])
+        job = self._jobs.get(reply.job)
+        if isinstance(reply, (Loaded, Taken, Picked)):
+            w.used(reply.key)
         if job is None:
             return  # cancelled: drop late results
-        if kind == "error":
-            self._fail(job, msg[2])
-        elif kind == "loaded" and job.pick is not None:
-            job.loader = None  # this worker holds the scene now: the pick is its
-        elif kind == "loaded":
-            self._on_loaded(job, *msg[2:])
-        elif kind == "missing":
-            w.scenes.pop(msg[2], None)
-            if task is not None:
-                job.pending.appendleft(task)
-        elif kind == "picked":
+        if isinstance(reply, Failed):
+            self._fail(job, reply.error)
+            return
+        if isinstance(reply, Missing):
+            w.scenes.pop(reply.key, None)
+        for event in job.answer(reply, task):
+            self.events.put(event)
+        if job.ended:
             del self._jobs[job.id]
-            self.events.put(PixelPicked(job.id, msg[3]))
-        elif kind == "rows":
-            job.in_flight.discard(task)
-            small = task[3] if task is not None and task[3] is not job.settings else None
-            coarse, width = small is not None, small.width if small else job.size[0]
-            self.events.put(RowsReady(job.id, msg[2], msg[3], msg[4], width, coarse, msg[5]))
-            if job.done():
-                del self._jobs[job.id]
-                self.events.put(JobFinished(job.id, time.perf_counter() - job.started))
-
-    def _on_loaded(self, job: Job, key, size, snapshot, fingerprint, files, objects) -> None:
-        job.loaded(key, size, snapshot, fingerprint, files)
-        width, height, scene_w, scene_h, frames, fps, camera = size
-        started = JobStarted(
-            job.id, width, height, scene_w, scene_h, tuple(files), frames, fps, camera, objects
-        )
-        self.events.put(started)
 
     def _fail(self, job: Job, error: Exception) -> None:
         self._jobs.pop(job.id, None)
         self.events.put(JobFailed(job.id, error))
 
-    def _replace(self, w: _Worker, died: bool, move: bool = False) -> None:
+    def _replace(self, w: WorkerSlot, died: bool, move: bool = False) -> None:
         """Start a new worker in ``w``'s place; fail or move the request it held."""
         if w.process.is_alive():
             w.process.kill()
@@ -327,7 +261,7 @@ class RenderService:
         code = w.process.exitcode
         w.conn.close()
         task = w.task
-        job = self._jobs.get(task[1]) if task is not None else None
+        job = self._jobs.get(task.job) if task is not None else None
         if job is not None and task is not None:
             if move and job.move(task, MAX_MOVES):
                 pass  # another worker takes it over
@@ -342,45 +276,22 @@ class RenderService:
             if w.task is None:
                 continue
             held = now - w.since
-            job = self._jobs.get(w.task[1])
+            job = self._jobs.get(w.task.job)
             if job is None:
                 if held > KILL_GRACE:  # a cancelled request that does not end: free the worker
                     self._replace(w, died=False)
                 continue
-            if held > STOPPED_AFTER and _is_stopped(w.process.pid):
+            if held > STOPPED_AFTER and is_stopped(w.process.pid):
                 self._replace(w, died=False, move=True)
             elif held > job.limit(w.task) + KILL_GRACE:
-                if w.task[0] in ("rows", "pick"):  # its own deadline did not fire: it hangs
+                if isinstance(w.task, Work):  # its own deadline did not fire: it hangs
                     self._replace(w, died=False, move=True)
                 else:
                     self._fail(job, job.timeout_error(w.task))
                     self._replace(w, died=False)
 
 
-@contextlib.contextmanager
-def children_ignore_ctrl_c():
-    """Start processes that ignore Ctrl+C: it reaches the whole process group of a terminal,
-    and it is the parent's to handle; a child still importing would die printing a traceback.
+if TYPE_CHECKING:  # mypy checks that it implements the interface
+    from .backend import RenderBackend
 
-    An ignored signal survives exec. signal.signal works on the main thread only: processes
-    started from other threads (the service's replacements) ignore it once their imports end.
-    """
-    on_main = threading.current_thread() is threading.main_thread()
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if on_main else None
-    try:
-        yield
-    finally:
-        if on_main:
-            signal.signal(signal.SIGINT, previous)
-
-
-def _is_stopped(pid: int | None) -> bool:
-    """Tell whether a process is stopped (SIGSTOP, a debugger); Linux only, else False."""
-    if pid is None or not sys.platform.startswith("linux"):
-        return False
-    try:
-        with open(f"/proc/{pid}/stat", "rb") as f:
-            state = f.read().rpartition(b")")[2].split()[0]
-    except (OSError, IndexError):
-        return False
-    return state in (b"T", b"t")
+    _backend: type[RenderBackend] = RenderService

@@ -1,26 +1,7 @@
 """The worker process: loads scenes and renders row blocks on request. Imports no Qt.
 
-Protocol on the worker's pipe; every request gets exactly one reply.
-Parent -> worker:
-    ("load", job, source, settings, share)     run the scene's code once; with ``share``, answer
-                                               a snapshot the other workers can render
-    ("scene", job, key, snapshot)              take a scene another worker loaded
-    ("adopt", job, source, settings, print)    no snapshot could be made: load the scene here and
-                                               check that it came out the same (its fingerprint)
-    ("rows", job, key, settings, y0, y1, ids)  render rows y0..y1 of the loaded scene ``key``;
-                                               with ``ids``, also its id buffer
-    ("pick", job, key, settings, x, y)         trace pixel (x, y) of the loaded scene ``key``,
-                                               recording its path (tracer.pick.pick)
-    None                                       exit
-Worker -> parent:
-    ("ready", pid) once at start
-    ("loaded", job, key, render.frame_info(...), snapshot, fingerprint, files, objects)
-                                               objects: (class name, file, line) of each object
-    ("taken", job, key)                        after "scene" and "adopt"
-    ("rows", job, y0, y1, pixels, ids)         ids: bytes of render.id_dtype(objects), or None
-    ("picked", job, key, pick)                 or "missing" (the scene must be loaded first)
-    ("missing", job, key)                      rows of a scene this worker no longer holds
-    ("error", job, SceneError)
+It serves the records of :mod:`tracer.workers.protocol` on its pipe: one reply per request,
+until :class:`~tracer.workers.protocol.Stop` or the parent is gone.
 """
 
 from __future__ import annotations
@@ -32,29 +13,32 @@ import signal
 import sys
 import threading
 import time
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
 from ..errors import SceneError, from_exception
-from ..kernel.render import (
-    LoadedScene,
-    cache,
-    frame_info,
-    frame_size,
-    id_dtype,
-    render_block,
-    restore,
-    snapshot,
-)
+from ..kernel.render import cache, frame_size, id_dtype, render_block, restore, snapshot
 from ..scene.deadline import Deadline
 from .jobs import rows_text
-
-#: Why a scene that could not be shared and loaded differently twice is refused.
-DIFFERENT_LOADS = (
-    "the scene builds a different picture in each worker process: it depends on something "
-    "besides its text and seed (unseeded randomness such as np.random.default_rng(), the "
-    "clock, or a file it reads); and it holds an object that cannot be copied between "
-    "processes, so it cannot be loaded once and shared"
+from .loads import adopt, frame_info, objects_of, pick_pixel
+from .protocol import (
+    Adopt,
+    Failed,
+    Load,
+    Loaded,
+    Missing,
+    Picked,
+    PickPixel,
+    Ready,
+    RenderRows,
+    Reply,
+    Request,
+    RowsRendered,
+    Stop,
+    Taken,
+    TakeScene,
 )
 
 #: Seconds between checks that the parent is still there.
@@ -113,74 +97,42 @@ class _ForkGuard:
         return os.getpid() != self.pid
 
 
-def _load(msg):
-    _kind, job, source, settings, share = msg
-    loaded = cache.load(source, settings)
-    size = frame_info(loaded, settings)
-    data = snapshot(loaded, source) if share else None
-    fingerprint = loaded.fingerprint() if share and data is None else None
-    return ("loaded", job, loaded.key, size, data, fingerprint, loaded.files, _objects(loaded))
+def _load(msg: Load) -> Loaded:
+    loaded = cache.load(msg.source, msg.settings)
+    info = frame_info(loaded, msg.settings)
+    data = snapshot(loaded, msg.source) if msg.share else None
+    fingerprint = loaded.fingerprint() if msg.share and data is None else None
+    return Loaded(msg.job, loaded.key, info, data, fingerprint, loaded.files, objects_of(loaded))
 
 
-def _objects(loaded: LoadedScene) -> tuple:
-    """Name every object of the scene as (class name, file, line) for the window's hover."""
-    named = []
-    for obj in loaded.scene.objects:
-        file, line = getattr(obj, "_site", None) or (None, 0)
-        named.append((type(obj).__name__, file, line))
-    return tuple(named)
+def _take(msg: TakeScene) -> Taken:
+    cache.put(restore(msg.snapshot))
+    return Taken(msg.job, msg.key)
 
 
-def _take(msg):
-    _kind, job, key, data = msg
-    loaded = restore(data)
-    cache.put(loaded)
-    return ("taken", job, key)
+def _adopt(msg: Adopt) -> Taken:
+    return Taken(msg.job, adopt(msg.source, msg.settings, msg.fingerprint).key)
 
 
-def _adopt(msg):
-    _kind, job, source, settings, fingerprint = msg
-    loaded = cache.load(source, settings)
-    if loaded.fingerprint() != fingerprint:
-        raise SceneError(DIFFERENT_LOADS, source.path)
-    return ("taken", job, loaded.key)
-
-
-def _rows(msg):
-    _kind, job, key, settings, y0, y1, want_ids = msg
-    loaded = cache.get(key)
+def _rows(msg: RenderRows) -> RowsRendered | Missing:
+    loaded = cache.get(msg.key)
     if loaded is None:
-        return ("missing", job, key)
-    ids = None
-    if want_ids:
+        return Missing(msg.job, msg.key)
+    settings, y0, y1 = msg.settings, msg.y0, msg.y1
+    ids: np.ndarray | None = None
+    if msg.ids:
         width = frame_size(loaded.scene, settings)[0]
         ids = np.empty((y1 - y0, width), id_dtype(len(loaded.scene.objects)))
     with Deadline(settings.block_timeout, _block_message(settings, y0, y1)):
         pixels = render_block(loaded, settings, y0, y1, ids)
-    return ("rows", job, y0, y1, pixels, None if ids is None else ids.tobytes())
+    return RowsRendered(msg.job, y0, y1, pixels, None if ids is None else ids.tobytes())
 
 
-def _pick(msg):
-    from ..pick.pick import OffFrame, pick  # only picking needs it (its dataclasses cost ~3 ms)
-
-    _kind, job, key, settings, x, y = msg
-    loaded = cache.get(key)
+def _pick(msg: PickPixel) -> Picked | Missing:
+    loaded = cache.get(msg.key)
     if loaded is None:
-        return ("missing", job, key)
-    message = (
-        f"picking pixel ({x}, {y}) took longer than {settings.block_timeout:g} s "
-        "and was stopped (an endless loop in a material?)"
-    )
-    with Deadline(settings.block_timeout, message):
-        try:
-            picked = pick(loaded, settings, x, y)
-        except SceneError:
-            raise
-        except OffFrame as exc:
-            raise SceneError(str(exc), loaded.path) from None
-        except Exception as exc:  # scene code raised from a custom material
-            raise from_exception(exc, loaded.path) from None
-    return ("picked", job, loaded.key, picked)
+        return Missing(msg.job, msg.key)
+    return Picked(msg.job, loaded.key, pick_pixel(loaded, msg.settings, msg.x, msg.y))
 
 
 def _block_message(settings, y0: int, y1: int) -> str:
@@ -190,17 +142,23 @@ def _block_message(settings, y0: int, y1: int) -> str:
     )
 
 
-_HANDLERS = {"load": _load, "scene": _take, "adopt": _adopt, "rows": _rows, "pick": _pick}
+_HANDLERS: dict[type, Callable[[Any], Reply]] = {
+    Load: _load,
+    TakeScene: _take,
+    Adopt: _adopt,
+    RenderRows: _rows,
+    PickPixel: _pick,
+}
 
 
-def _run(msg):
+def _run(msg: Request) -> Reply:
     try:
-        return _HANDLERS[msg[0]](msg)
+        return _HANDLERS[type(msg)](msg)
     except SceneError as exc:
-        return ("error", msg[1], exc)
+        return Failed(msg.job, exc)
     except BaseException as exc:  # scene code raised from a custom material
-        path = msg[2].path if msg[0] in ("load", "adopt") else None
-        return ("error", msg[1], from_exception(exc, path))
+        path = msg.source.path if isinstance(msg, (Load, Adopt)) else None
+        return Failed(msg.job, from_exception(exc, path))
 
 
 def main(conn, parent_pid: int) -> None:
@@ -210,13 +168,13 @@ def main(conn, parent_pid: int) -> None:
     guard = _ForkGuard()
     tune_allocator()
     sys.stdin = open(os.devnull)  # noqa: SIM115 - a scene's input() must not hang on our stdin
-    conn.send(("ready", os.getpid()))
+    conn.send(Ready(os.getpid()))
     while True:
         try:
             msg = conn.recv()
         except (EOFError, OSError, KeyboardInterrupt):
             return
-        if msg is None:
+        if isinstance(msg, Stop):
             return
         reply = _run(msg)
         if guard.forked():  # scene code forked and this copy came back here: not our worker

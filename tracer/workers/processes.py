@@ -1,0 +1,56 @@
+"""Helpers for the processes a backend starts: how many, Ctrl+C kept away, stopped ones seen."""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing as mp
+import os
+import signal
+import sys
+import threading
+
+
+def cpu_count() -> int:
+    """Return the CPUs this process may run on (the default number of workers)."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return os.cpu_count() or 1
+
+
+def start_method() -> str:
+    """Fork the workers where that is safe: in milliseconds, with our modules already loaded.
+
+    Safe in a process that has loaded no Qt and runs no threads yet (the command line), since
+    scene code runs only in the workers. Elsewhere (macOS, Windows) workers are spawned.
+    """
+    forkable = sys.platform.startswith("linux") and "fork" in mp.get_all_start_methods()
+    return "fork" if forkable and "PySide6" not in sys.modules else "spawn"
+
+
+@contextlib.contextmanager
+def children_ignore_ctrl_c():
+    """Start processes that ignore Ctrl+C: it reaches the whole process group of a terminal,
+    and it is the parent's to handle; a child still importing would die printing a traceback.
+
+    An ignored signal survives exec. signal.signal works on the main thread only: processes
+    started from other threads (the service's replacements) ignore it once their imports end.
+    """
+    on_main = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if on_main else None
+    try:
+        yield
+    finally:
+        if on_main:
+            signal.signal(signal.SIGINT, previous)
+
+
+def is_stopped(pid: int | None) -> bool:
+    """Tell whether a process is stopped (SIGSTOP, a debugger); Linux only, else False."""
+    if pid is None or not sys.platform.startswith("linux"):
+        return False
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            state = f.read().rpartition(b")")[2].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state in (b"T", b"t")

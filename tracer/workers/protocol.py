@@ -1,0 +1,184 @@
+"""The worker protocol: the records the render service and a worker process send each other.
+
+Each worker has its own pipe; every request gets exactly one reply. A scene version is loaded
+by one worker (:class:`Load`), which answers a snapshot when asked to share it; the others
+take that snapshot (:class:`TakeScene`) or, when none could be made, load the scene themselves
+and check that it came out the same (:class:`Adopt`). Then blocks of rows (:class:`RenderRows`)
+and picks (:class:`PickPixel`) go to workers holding the version (its ``key``).
+
+Parent -> worker: :data:`Request`, or :class:`Stop`.
+Worker -> parent: :class:`Ready` once at start, then one :data:`Reply` per request.
+
+A message compares by identity (``eq=False``): the service tracks the very requests its
+workers hold, and generated comparisons would only lengthen the command line's start-up.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..scene.source import SceneSource
+    from ..settings import RenderSettings
+
+
+@dataclass(frozen=True)
+class FrameInfo:
+    """What a render learns once its scene has loaded.
+
+    ``width`` x ``height`` is the frame the render produces; ``scene_width`` x
+    ``scene_height`` the scene's own WIDTH and HEIGHT; ``frames`` and ``fps`` its FRAMES and
+    FPS; ``camera`` its camera as plain numbers, ``(class name, (position, look_at, fov))``
+    (tracer/camera/view.py), for the window's camera mode to start from.
+    """
+
+    width: int
+    height: int
+    scene_width: int
+    scene_height: int
+    frames: int
+    fps: float
+    camera: tuple | None
+
+
+# -- requests (parent -> worker) ----------------------------------------------------------
+
+
+@dataclass(frozen=True, eq=False)
+class Load:
+    """Run the scene's code once; with ``share``, answer a snapshot other workers can render."""
+
+    job: int
+    source: SceneSource
+    settings: RenderSettings
+    share: bool
+
+
+@dataclass(frozen=True, eq=False)
+class TakeScene:
+    """Take a scene another worker loaded, from its snapshot (no scene code runs)."""
+
+    job: int
+    key: tuple
+    snapshot: bytes
+
+
+@dataclass(frozen=True, eq=False)
+class Adopt:
+    """Load the scene here (no snapshot could be made) and check it has this ``fingerprint``."""
+
+    job: int
+    source: SceneSource
+    settings: RenderSettings
+    fingerprint: str | None
+
+
+@dataclass(frozen=True, eq=False)
+class RenderRows:
+    """Render rows ``y0 <= y < y1`` of the loaded scene ``key``; with ``ids``, its id buffer."""
+
+    job: int
+    key: tuple
+    settings: RenderSettings
+    y0: int
+    y1: int
+    ids: bool
+
+
+@dataclass(frozen=True, eq=False)
+class PickPixel:
+    """Trace pixel (x, y) of the loaded scene ``key``, recording its path (tracer.pick.pick)."""
+
+    job: int
+    key: tuple
+    settings: RenderSettings
+    x: int
+    y: int
+
+
+@dataclass(frozen=True, eq=False)
+class Stop:
+    """End the worker process."""
+
+
+Request = Load | TakeScene | Adopt | RenderRows | PickPixel
+
+
+# -- replies (worker -> parent) -----------------------------------------------------------
+
+
+@dataclass(frozen=True, eq=False)
+class Ready:
+    """The worker has started and waits for requests."""
+
+    pid: int
+
+
+@dataclass(frozen=True, eq=False)
+class Loaded:
+    """The answer to :class:`Load`: the scene's key, what it renders, and how to share it.
+
+    ``snapshot`` is the loaded scene as bytes (when asked to share and it can travel), else
+    ``fingerprint`` is what other workers' own loads must match (when asked to share). ``files``
+    maps the data files the scene read to their SHA-256; ``objects`` names each of OBJECTS as
+    (class name, file, line), what the id buffer's numbers stand for.
+    """
+
+    job: int
+    key: tuple
+    info: FrameInfo
+    snapshot: bytes | None
+    fingerprint: str | None
+    files: dict
+    objects: tuple
+
+
+@dataclass(frozen=True, eq=False)
+class Taken:
+    """The answer to :class:`TakeScene` and :class:`Adopt`: the worker holds scene ``key``."""
+
+    job: int
+    key: tuple
+
+
+@dataclass(frozen=True, eq=False)
+class RowsRendered:
+    """The answer to :class:`RenderRows`: the rows' RGB bytes, and their ids when asked.
+
+    ``ids``: bytes of ``tracer.kernel.render.id_dtype(objects)``, or None.
+    """
+
+    job: int
+    y0: int
+    y1: int
+    pixels: bytes
+    ids: bytes | None
+
+
+@dataclass(frozen=True, eq=False)
+class Picked:
+    """The answer to :class:`PickPixel`: a :class:`tracer.pick.pick.Pick`."""
+
+    job: int
+    key: tuple
+    pick: object
+
+
+@dataclass(frozen=True, eq=False)
+class Missing:
+    """The worker no longer holds scene ``key`` (rows or a pick of it must wait for a load)."""
+
+    job: int
+    key: tuple
+
+
+@dataclass(frozen=True, eq=False)
+class Failed:
+    """A request failed: a SceneError naming the scene's line, or why the worker gave up."""
+
+    job: int
+    error: Exception
+
+
+Reply = Loaded | Taken | RowsRendered | Picked | Missing | Failed
