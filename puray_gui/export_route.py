@@ -42,7 +42,7 @@ class ExportRoute(QObject):
     @property
     def service(self):
         """Return the service the jobs render on."""
-        return self.cluster.service if self.on_cluster else self.session.service
+        return self.cluster.service if self.on_cluster else self.session.link.service
 
     def open(self) -> None:
         """Prepare a new export's route; ``ready`` follows."""
@@ -61,14 +61,14 @@ class ExportRoute(QObject):
         """Submit a job; ``listener`` gets its events on the GUI thread."""
         if self.on_cluster:
             return self.cluster.submit(source, settings, listener)
-        return self.session.submit_side_job(source, settings, listener)
+        return self.session.link.submit(source, settings, listener)
 
     def cancel(self, job: int) -> None:
         """Drop a job submitted through this route."""
         if self.on_cluster:
             self.cluster.cancel(job)
         else:
-            self.session.cancel_side_job(job)
+            self.session.link.cancel(job)
 
     def _on_cluster_connected(self, spec: str, service) -> None:
         if spec != self._waiting_for:

@@ -67,8 +67,7 @@ class Exporter(QObject):
             return
         self.path = os.path.abspath(path)
         self._source = session.source
-        full = session.options.full_settings()
-        self._settings = full.with_(camera=session.camera, frame=session.frame_number)
+        self._settings = session.full_settings()
         if self._preview_is_final():
             pixels = session.frame.pixels.copy()
             self._write(pixels, session.elapsed)

@@ -222,12 +222,12 @@ class Timeline(QObject):
                 return  # memory is full of frames nearer the play head
             settings = session.options.preview_settings().with_(frame=number)
             assert session.source is not None
-            job = session.submit_side_job(session.source, settings, self._on_ahead_event)
+            job = session.link.submit(session.source, settings, self._on_ahead_event)
             self._ahead[job] = _Ahead(number, version)
 
     def _cancel_ahead(self) -> None:
         for job in list(self._ahead):
-            self.session.cancel_side_job(job)
+            self.session.link.cancel(job)
         self._ahead.clear()
 
     def _on_ahead_event(self, event) -> None:
