@@ -2,9 +2,9 @@
 
 The service's workers run the scene code; the link only passes requests on and reads the
 service's event queue with a timer on the GUI thread (~30 Hz; faster while a preview waits for
-its first pixels). Each job's events go to the listener that submitted it; events of jobs
-nobody listens to (cancelled, older) are dropped. ``drained`` follows every read, so a
-listener can repaint once per drain, never per event.
+its first pixels). Each job's events go to the handler that watches it, up to the job's last
+event; events of jobs nobody watches (cancelled, older) are dropped. ``drained`` follows every
+read, so a handler can repaint once per drain, never per event.
 """
 
 from __future__ import annotations
@@ -23,18 +23,19 @@ DRAIN_MS = 33  # ~30 Hz
 #: Until a new render's first pixels land, poll faster: they show ~30 ms sooner after a save.
 FIRST_PIXELS_POLL_MS = 4
 _DRAIN_BUDGET = 0.025  # seconds of event handling per tick, so the window stays responsive
-#: The events that end a job: its listener hears nothing after one of these.
+#: The events that end a job: its handler hears nothing after one of these.
 _LAST = (JobFinished, JobFailed, PixelPicked)
 
-Listener = Callable[[object], None]
+Handler = Callable[[object], None]
 
 
 class ServiceLink(QObject):
-    """Submit jobs to one render service and give each job's events to its listener.
+    """Submit jobs to one render service and give each job's events to its handler.
 
     ``service`` is anything with RenderService's ``submit``/``pick``/``cancel``/``events``/
-    ``close``. ``start(processes)`` lets the worker count change (:meth:`use_processes`);
-    without it the count is fixed. The link closes the service only if ``owns_service``.
+    ``close`` (``backend`` names it too). ``start(processes)`` lets the worker count change
+    (:meth:`use_processes`); without it the count is fixed. The link closes the service only
+    if ``owns_service``.
     """
 
     drained = Signal()  # the events waiting were handed on (at most one drain's budget)
@@ -51,39 +52,42 @@ class ServiceLink(QObject):
         self.service = service
         self.owns_service = owns_service
         self._start = start
-        self._listeners: dict[int, Listener] = {}
+        self._handlers: dict[int, Handler] = {}
         self._closers: list[threading.Thread] = []
         self._timer = QTimer(self, interval=DRAIN_MS)
         self._timer.timeout.connect(self._on_drain_timeout)
+
+    @property
+    def backend(self):
+        """Return the service jobs are submitted to."""
+        return self.service
 
     @property
     def resizable(self) -> bool:
         """Tell whether the worker count can change (the link starts its own services)."""
         return self._start is not None
 
-    def submit(
-        self, source, settings, listener: Listener, coarse: int = 0, ids: bool = False
-    ) -> int:
-        """Render a frame; ``listener`` gets its events on the GUI thread. Return the job id."""
+    def submit(self, source, settings, handler: Handler, coarse: int = 0, ids: bool = False) -> int:
+        """Render a frame; ``handler`` gets its events on the GUI thread. Return the job id."""
         job = self.service.submit(source, settings, coarse=coarse, ids=ids)
-        self.watch(job, listener)
+        self.watch(job, handler)
         return job
 
-    def pick(self, source, settings, x: int, y: int, listener: Listener) -> int:
-        """Trace pixel (x, y) recording its path; ``listener`` gets the answer. Return the job."""
+    def pick(self, source, settings, x: int, y: int, handler: Handler) -> int:
+        """Trace pixel (x, y) recording its path; ``handler`` gets the answer. Return the job."""
         job = self.service.pick(source, settings, x, y)
-        self.watch(job, listener)
+        self.watch(job, handler)
         return job
 
-    def watch(self, job: int, listener: Listener) -> None:
-        """Give ``listener`` the events of ``job`` (started on the service)."""
-        self._listeners[job] = listener
+    def watch(self, job: int, handler: Handler) -> None:
+        """Give ``handler`` the events of ``job`` (started on the service), up to its last."""
+        self._handlers[job] = handler
         if not self._timer.isActive():
             self._timer.start(DRAIN_MS)
 
     def cancel(self, job: int) -> None:
         """Stop a job; its events (even those already queued) are dropped."""
-        self._listeners.pop(job, None)
+        self._handlers.pop(job, None)
         self.service.cancel(job)
 
     def hurry(self) -> None:
@@ -102,7 +106,7 @@ class ServiceLink(QObject):
     def close(self) -> None:
         """Cancel every job and stop; close the service if this link owns it."""
         self._timer.stop()
-        for job in list(self._listeners):
+        for job in list(self._handlers):
             self.cancel(job)
         if self.owns_service:
             self.service.close()
@@ -112,9 +116,9 @@ class ServiceLink(QObject):
     def _replace(self, service) -> None:
         old, self.service = self.service, service
         self.service_replaced.emit()
-        for job, listener in list(self._listeners.items()):
-            listener(JobFailed(job, WorkerDied("the render workers were restarted")))
-        self._listeners.clear()
+        for job, handler in list(self._handlers.items()):
+            handler(JobFailed(job, WorkerDied("the render workers were restarted")))
+        self._handlers.clear()
         if self.owns_service:  # closing joins processes: keep the window responsive
             thread = threading.Thread(target=old.close, name="puray-close-service")
             thread.start()
@@ -129,11 +133,12 @@ class ServiceLink(QObject):
                 event = events.get_nowait()
             except queue.Empty:
                 break
-            listener = self._listeners.get(event.job)
-            if listener is not None:
-                listener(event)
-                if isinstance(event, _LAST):
-                    self._listeners.pop(event.job, None)
+            handler = self._handlers.get(event.job)
+            if handler is None:
+                continue
+            if isinstance(event, _LAST):
+                del self._handlers[event.job]  # let go first: the handler may submit again
+            handler(event)
         self.drained.emit()
-        if not self._listeners and events.empty():
+        if not self._handlers and events.empty():
             self._timer.stop()

@@ -1,4 +1,4 @@
-"""The link to the render service: each job's events reach its listener, and only them."""
+"""The link to the render service: each job's events reach its handler, and only them."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ def fake():
 
 def _pool(processes: int) -> FakeService:
     pool = FakeService()
-    pool.processes = processes  # type: ignore[attr-defined]
+    pool.processes = processes
     return pool
 
 
