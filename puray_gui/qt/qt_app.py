@@ -27,6 +27,7 @@ from .qt_error_panel import QtErrorPanel
 from .qt_export import QtExportFlow
 from .qt_history_flow import QtHistoryFlow
 from .qt_main_window import QtMainWindow
+from .qt_panel import Panel
 from .qt_pick_panel import QtPickDock
 from .qt_preview import QtPreview
 from .qt_scene_files import QtSceneFiles
@@ -43,13 +44,19 @@ class LiveApp(LiveModels):
 
     def __init__(self, prefs: Prefs, service=None, options: RenderOptions | None = None) -> None:
         super().__init__(prefs, service, options)
-        self.window = window = QtMainWindow(self.session, self.document, prefs)
+        self.window = QtMainWindow(self.session, self.document, prefs)
+        panels = self._build_panels(self.window)
+        self._wire()
+        self.window.arrange(panels)
+
+    def _build_panels(self, window: QtMainWindow) -> list[Panel]:
+        """Build one panel per feature (each connects itself to the models it shows)."""
         self.preview = QtPreview(self.session, self.document, window)
         viewport = self.preview.viewport
-        self.scene_files = QtSceneFiles(self.document, prefs, window)
+        self.scene_files = QtSceneFiles(self.document, self.prefs, window)
         self.settings_panel = QtSettingsPanel(self.keeper)
-        self.cluster_panel = QtClusterPanel(self.cluster, prefs.scheduler())
-        self.export_flow = QtExportFlow(self.exporter, prefs, window)
+        self.cluster_panel = QtClusterPanel(self.cluster, self.prefs.scheduler())
+        self.export_flow = QtExportFlow(self.exporter, self.prefs, window)
         self.history_flow = QtHistoryFlow(
             self.session, self.history, viewport, self.document, window
         )
@@ -57,26 +64,23 @@ class LiveApp(LiveModels):
         self.camera_panel = QtCameraPanel(self.camera_mode)
         self.pick_dock = QtPickDock(self.picker, viewport)
         self.animation_flow = QtAnimationExportFlow(
-            self.animation_exporter, prefs, window, self.timeline
+            self.animation_exporter, self.prefs, window, self.timeline
         )
         self.timeline_bar = QtTimeline(self.timeline, keys_on=viewport)
         self.error_panel = QtErrorPanel(self.session)
-        self._wire()
-        window.arrange(
-            [
-                self.preview,
-                self.scene_files,
-                self.settings_panel,
-                self.cluster_panel,
-                self.export_flow,
-                self.history_flow,
-                self.camera_panel,
-                self.pick_dock,
-                self.animation_flow,
-                self.timeline_bar,
-                self.error_panel,
-            ]
-        )
+        return [
+            self.preview,
+            self.scene_files,
+            self.settings_panel,
+            self.cluster_panel,
+            self.export_flow,
+            self.history_flow,
+            self.camera_panel,
+            self.pick_dock,
+            self.animation_flow,
+            self.timeline_bar,
+            self.error_panel,
+        ]
 
     def _wire(self) -> None:
         """Connect what runs from one panel to another."""

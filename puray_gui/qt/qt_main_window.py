@@ -60,7 +60,7 @@ class QtMainWindow(QMainWindow):
     def arrange(self, panels: Sequence[Panel]) -> None:
         """Place every panel's widgets, build the menus, then fit the window to its screen."""
         places = sorted((p for panel in panels for p in panel.places()), key=lambda p: p.order)
-        self._arrange(places)
+        self._place(places)
         quit_ = Action("file.quit", "&Quit", FILE, self.close, QKeySequence.StandardKey.Quit, 2)
         self._build_menus([*(a for panel in panels for a in panel.menu_actions()), quit_])
         place_window(self, self.prefs.geometry())
@@ -79,7 +79,7 @@ class QtMainWindow(QMainWindow):
 
     # -- arranging ------------------------------------------------------------------------
 
-    def _arrange(self, places: list[Place]) -> None:
+    def _place(self, places: list[Place]) -> None:
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
