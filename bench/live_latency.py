@@ -35,7 +35,7 @@ class Probe:
         self.first: float | None = None
         self.full: float | None = None
         live.session.render_started.connect(self._on_render_started)
-        live.window.viewport.painted.connect(self._on_painted)
+        live.preview.viewport.painted.connect(self._on_painted)
 
     def arm(self) -> None:
         self.job, self.first, self.full = None, None, None
@@ -86,7 +86,7 @@ def run(saves: int, workers: int) -> tuple[list[float], list[float]]:
         live = LiveApp(prefs, options=RenderOptions(workers=workers))
         live.window.resize(1400, 900)
         live.window.show()
-        live.session.service.wait_ready()
+        live.link.service.wait_ready()
         scene = Path(tmp) / "twoballs.py"
         scene.write_text(_scene_text(0))
         probe = Probe(live)

@@ -15,7 +15,6 @@ from PySide6.QtCore import QObject, Signal
 
 from .cluster_link import ClusterLink
 from .session import RenderSession
-from .side_jobs import SessionJobs
 
 if TYPE_CHECKING:
     from tracer.workers.backend import JobEvents
@@ -34,7 +33,6 @@ class ExportRoute(QObject):
         self.cluster = cluster
         self.scheduler = ""  # a Dask scheduler to render on ("": the local workers)
         self.on_cluster = False
-        self._local = SessionJobs(session)
         self._waiting_for: str | None = None  # the scheduler being connected to
         cluster.connected.connect(self._on_cluster_connected)
         cluster.unavailable.connect(self._on_cluster_unavailable)
@@ -47,7 +45,7 @@ class ExportRoute(QObject):
     @property
     def jobs(self) -> JobEvents:
         """Return where to submit the jobs and watch their events."""
-        return self.cluster if self.on_cluster else self._local
+        return self.cluster if self.on_cluster else self.session.link
 
     def open(self) -> None:
         """Prepare a new export's route; ``ready`` follows."""

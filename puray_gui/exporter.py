@@ -68,8 +68,7 @@ class Exporter(QObject):
             return
         self.path = os.path.abspath(path)
         self._source = session.source
-        full = session.options.full_settings()
-        self._settings = full.with_(camera=session.camera, frame=session.frame_number)
+        self._settings = session.full_settings()
         if self._preview_is_final():
             pixels = session.frame.pixels.copy()
             self._write(pixels, session.elapsed)
@@ -88,10 +87,9 @@ class Exporter(QObject):
         self.cancelled.emit()
 
     def close(self) -> None:
-        """Cancel, wait for the file being written and let go of any cluster."""
+        """Cancel and wait for the file being written (the composition root closes the cluster)."""
         self.cancel()
         self.wait()
-        self.cluster.close()
 
     def _on_route_ready(self) -> None:
         assert self._source is not None

@@ -13,7 +13,9 @@ class FrameBuffer:
     A new render keeps the previous picture until its own pixels arrive (no blank flash): on a
     size change the old picture is resampled to the new size. A coarse preview only fills rows
     that no full-resolution block has written yet. ``ids`` holds the object each pixel shows
-    (index in OBJECTS, -1 for none or not known yet: ids of an older render are dropped).
+    (index in OBJECTS, -1 for none or not known yet: ids of an older render are dropped);
+    ``objects`` says what each index stands for: (class name, file, line), as the scene's
+    load reported it.
     """
 
     def __init__(self, width: int = 1, height: int = 1) -> None:
@@ -23,6 +25,7 @@ class FrameBuffer:
         self.rows_done = np.zeros(height, bool)
         self.has_pixels = False  # any pixel from the current render yet?
         self.blank = True  # no render has written a pixel yet
+        self.objects: tuple = ()  # (class, file, line) of each of OBJECTS: what ids mean
 
     @property
     def width(self) -> int:
@@ -48,6 +51,19 @@ class FrameBuffer:
     @property
     def pixels_done(self) -> int:
         return int(self.rows_done.sum()) * self.width
+
+    def object_at(
+        self, x: int, y: int, width: int, height: int
+    ) -> tuple[int, str, str | None, int] | None:
+        """Return (index, class, file, line) of the object at pixel (x, y) of the picture
+        ``width`` x ``height`` this frame stands for (a scaled preview stands for full size)."""
+        if not (0 <= x < width and 0 <= y < height):
+            return None
+        index = int(self.ids[y * self.height // height, x * self.width // width])
+        if not 0 <= index < len(self.objects):
+            return None
+        kind, file, line = self.objects[index]
+        return index, kind, file, line
 
     def start(self, width: int, height: int) -> None:
         """Begin a new render of ``width`` x ``height``, keeping the old picture on show."""

@@ -1,4 +1,4 @@
-"""Pick a pixel: ask the session's workers for the path of its ray (scene code stays there)."""
+"""Pick a pixel: ask the render workers for the path of its ray (scene code stays there)."""
 
 from __future__ import annotations
 
@@ -6,11 +6,12 @@ from PySide6.QtCore import QObject, Signal
 
 from tracer.workers.service import JobFailed, PixelPicked
 
+from .service_link import ServiceLink
 from .session import RenderSession
 
 
 class Picker(QObject):
-    """Trace one pixel of the picture on show, at full size, with the full render settings.
+    """Trace one pixel of the session's picture on show, at full size, with the full settings.
 
     The version of the scene whose pixels are on show is picked (while an edit fails to load,
     the last good picture stays, and so does what a pick explains). A newer pick replaces one
@@ -21,9 +22,11 @@ class Picker(QObject):
     pixel_picked = Signal(object)  # a tracer.pick.pick.Pick
     pick_failed = Signal(object)  # an exception: why there is no path
 
-    def __init__(self, session: RenderSession, parent: QObject | None = None) -> None:
+    def __init__(
+        self, session: RenderSession, link: ServiceLink, parent: QObject | None = None
+    ) -> None:
         super().__init__(parent)
-        self.session = session
+        self.session, self.link = session, link
         self.job: int | None = None
 
     def pick(self, x: int, y: int) -> None:
@@ -34,10 +37,10 @@ class Picker(QObject):
             self.pick_failed.emit(RuntimeError("no scene is open"))
             return
         if self.job is not None:
-            session.cancel_side_job(self.job)
+            self.link.cancel(self.job)
         settings = session.options.full_settings()
-        self.job = session.service.pick(source, settings, x, y)
-        session.watch_side_job(self.job, self._on_event)
+        self.job = self.link.backend.pick(source, settings, x, y)
+        self.link.watch(self.job, self._on_event)
         self.pick_started.emit(x, y)
 
     def _on_event(self, event) -> None:

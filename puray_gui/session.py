@@ -1,45 +1,45 @@
-"""The render session: submit the scene to a render service and collect its rows into a frame.
+"""The render session: the live preview of the current scene, rendered progressively into a frame.
 
-The service's workers run the scene code; this object only passes sources and settings to it
-and reads its event queue with a ~30 Hz timer on the GUI thread. Every event carries its job
-id: events of jobs that are no longer current are dropped, so an older render never paints
-over a newer one. ``frame_updated`` is emitted once per drain, never per row.
+Each new version (a save, new options, another frame or camera) cancels the running preview
+and submits one job through the :class:`~puray_gui.service_link.ServiceLink`, which hands this
+session the events of its current job only: an older render never paints over a newer one.
+``frame_updated`` is emitted once per drain of the service's events, never per row.
 """
 
 from __future__ import annotations
 
-import queue
-import threading
 import time
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Signal
 
 from tracer.errors import SceneError, WorkerDied
 from tracer.scene.frames import in_frame
 from tracer.scene.source import SceneSource
 from tracer.settings import RenderSettings
-from tracer.workers.service import JobFailed, JobFinished, JobStarted, PixelPicked, RowsReady
+from tracer.workers.service import JobFailed, JobFinished, JobStarted, RowsReady
 
 from .framebuffer import FrameBuffer
 from .options import RenderOptions
+from .service_link import ServiceLink
 
-DRAIN_MS = 33  # ~30 Hz
-#: Until a new render's first pixels land, poll faster: they show ~30 ms sooner after a save.
-FIRST_PIXELS_POLL_MS = 4
 COARSE = 8  # the first pass renders the frame at 1/8 size
 #: Camera mode's previews while the camera moves: this fraction of the size, 1 sample.
 FAST_SCALE = 0.25
-_DRAIN_BUDGET = 0.025  # seconds of event handling per tick, so the window stays responsive
+#: A load slower than this (seconds) is read at the usual rate, not the first pixels' one.
+_SLOW_LOAD = 0.2
+
+
+def _unchanged(settings: RenderSettings) -> RenderSettings:
+    return settings
 
 
 class RenderSession(QObject):
     """Render the current scene with the current options into :attr:`frame`.
 
-    ``service`` is anything with RenderService's ``submit``/``cancel``/``events``/``close``
-    (a cluster backend can stand in). ``service_factory(processes)`` lets the worker count
-    change; without one the worker count is fixed. The session closes the service only if
-    ``owns_service``.
+    ``link`` submits the preview's jobs to the render service and hands back their events.
+    ``lens`` changes the preview's settings before each submit: the camera override plugs in
+    there (puray_gui/camera_override.py); by default it changes nothing.
     """
 
     render_started = Signal(int)  # job id: a new render was submitted
@@ -49,49 +49,37 @@ class RenderSession(QObject):
     render_failed = Signal(object)  # SceneError or WorkerDied; the frame is kept, now stale
     render_stopped = Signal()  # the user stopped the render; the pixels so far stay
     stale_changed = Signal(bool)  # the frame shows an older scene than the one on disk
-    data_files_read = Signal(tuple)  # data files (OBJ, images) the scene read while loading
+    scene_loaded = Signal(object)  # the JobStarted of a preview: what the scene's load said
     frames_known = Signal(int, float)  # the scene's FRAMES and FPS, from each load
 
     def __init__(
-        self,
-        service,
-        options: RenderOptions | None = None,
-        parent: QObject | None = None,
-        service_factory: Callable[[int], object] | None = None,
-        owns_service: bool = False,
+        self, link: ServiceLink, options: RenderOptions | None = None, parent=None
     ) -> None:
         super().__init__(parent)
-        self.service = service
+        self.link = link
         self.options = options or RenderOptions()
-        self.service_factory = service_factory
-        self.owns_service = owns_service
+        self.lens: Callable[[RenderSettings], RenderSettings] = _unchanged
         self.frame = FrameBuffer()
         self.source: SceneSource | None = None
+        self.shown_source: SceneSource | None = None  # the version whose pixels are on show
         self.settings: RenderSettings | None = None  # of the current (or last) preview job
         self.job: int | None = None
         self.running = False
         self.stopped = False  # the last render was stopped by the user
+        self.fast = False  # the current render is a quick preview of a moving camera
         self._loaded = False  # the current job's scene has loaded (JobStarted arrived)
+        self._retried = False
+        self._updated = False  # the frame changed during this drain
         self.stale = False
         self.error: Exception | None = None
         self.started_at = 0.0
         self.elapsed = 0.0  # seconds since the render was submitted (loading included)
         self.load_seconds = 0.0  # of which the scene code took this long to load
-        self._side: dict[int, Callable[[object], None]] = {}  # other jobs (exports) by id
-        self._retried = False
-        self._closers: list[threading.Thread] = []
         self._scene_sizes: dict[str, tuple[int, int]] = {}  # the scenes' own, from renders
-        #: Camera mode: a camera override ((x, y, z), (x, y, z), fov), None for the scene's;
-        #: the scene's own camera as JobStarted reported it: (class name, view) or None.
-        self.camera: tuple | None = None
-        self.scene_camera: tuple | None = None
-        self.fast = False  # the current render is a quick preview of a moving camera
-        self.objects: tuple = ()  # (class, file, line) of each object: what frame.ids mean
-        self.shown_source: SceneSource | None = None  # the version whose pixels are on show
         self.frame_number = 0  # which frame of an animated scene the preview shows
         self.frames, self.fps = 1, 24.0  # the scene's FRAMES and FPS (from its last load)
-        self._timer = QTimer(self, interval=DRAIN_MS)
-        self._timer.timeout.connect(self._on_drain_timeout)
+        link.drained.connect(self._on_link_drained)
+        link.service_replaced.connect(self._on_link_service_replaced)
 
     # -- public API -----------------------------------------------------------------------
 
@@ -134,17 +122,9 @@ class RenderSession(QObject):
         self.fast = False
         self._submit()
 
-    def rerender(self) -> None:
-        """Render the current scene again (F5)."""
+    def rerender(self, fast: bool = False) -> None:
+        """Render the current scene again (F5); ``fast``: a quick small preview (camera moves)."""
         if self.source is not None:
-            self._retried = False
-            self.fast = False
-            self._submit()
-
-    def set_camera(self, view: tuple | None, fast: bool = False, render: bool = True) -> None:
-        """Use a camera override (None: the scene's camera); ``fast``: a quick small preview."""
-        self.camera = view
-        if render and self.source is not None:
             self._retried = False
             self.fast = fast
             self._submit()
@@ -169,10 +149,8 @@ class RenderSession(QObject):
         self.frame_updated.emit()
 
     def set_options(self, options: RenderOptions, rerender: bool = True) -> None:
-        """Apply new options and re-render (a new worker pool if the worker count changed)."""
+        """Apply new options and re-render if they changed."""
         old, self.options = self.options, options
-        if options.worker_count != old.worker_count and self.service_factory is not None:
-            self._replace_service(self.service_factory(options.worker_count))
         if options != old and rerender:
             self.rerender()
 
@@ -184,7 +162,7 @@ class RenderSession(QObject):
     def cancel(self) -> None:
         """Cancel the preview render (quietly: the caller says why)."""
         if self.job is not None:
-            self.service.cancel(self.job)
+            self.link.cancel(self.job)
         self.job = None
         self.running = False
 
@@ -197,46 +175,13 @@ class RenderSession(QObject):
         self.stopped = True
         self.render_stopped.emit()
 
-    def submit_side_job(
-        self, source: SceneSource, settings: RenderSettings, listener: Callable[[object], None]
-    ) -> int:
-        """Run another job (an export) on the same service; ``listener`` gets its events."""
-        job = self.service.submit(source, settings, coarse=0)
-        self.watch_side_job(job, listener)
-        return job
-
-    def watch_side_job(self, job: int, listener: Callable[[object], None]) -> None:
-        """Give ``listener`` the events of a job started on the service (an export, a pick)."""
-        self._side[job] = listener
-        if not self._timer.isActive():
-            self._timer.start(DRAIN_MS)
-
-    def object_at(self, x: int, y: int) -> tuple[int, str, str | None, int] | None:
-        """Return (index, class, file, line) of the object on show at full-size pixel (x, y)."""
-        width, height = self.display_size
-        frame = self.frame
-        if not (0 <= x < width and 0 <= y < height):
-            return None
-        index = int(frame.ids[y * frame.height // height, x * frame.width // width])
-        if not 0 <= index < len(self.objects):
-            return None
-        kind, file, line = self.objects[index]
-        return index, kind, file, line
-
-    def cancel_side_job(self, job: int) -> None:
-        self._side.pop(job, None)
-        self.service.cancel(job)
-
     def close(self) -> None:
-        """Cancel everything and stop; close the service if this session owns it."""
-        self._timer.stop()
+        """Cancel the preview (the composition root closes the service)."""
         self.cancel()
-        for job in list(self._side):
-            self.cancel_side_job(job)
-        if self.owns_service:
-            self.service.close()
-        for thread in self._closers:
-            thread.join(timeout=10)
+
+    def full_settings(self) -> RenderSettings:
+        """Return the settings of the picture on show at full size (what an export renders)."""
+        return self.lens(self.options.full_settings()).with_(frame=self.frame_number)
 
     # -- submitting -----------------------------------------------------------------------
 
@@ -249,62 +194,37 @@ class RenderSession(QObject):
     def _submit(self) -> None:
         assert self.source is not None
         if self.job is not None:
-            self.service.cancel(self.job)
-        self.settings = self.options.preview_settings().with_(frame=self.frame_number)
-        if self.camera is not None:
-            self.settings = self.settings.with_(camera=self.camera)
+            self.link.cancel(self.job)
+        settings = self.lens(self.options.preview_settings().with_(frame=self.frame_number))
         if self.fast:
-            self.settings = self.settings.with_(
-                scale=min(self.settings.scale, FAST_SCALE), samples=1
-            )
+            settings = settings.with_(scale=min(settings.scale, FAST_SCALE), samples=1)
+        self.settings = settings
         coarse = 0 if self.fast else COARSE
-        self.job = self.service.submit(self.source, self.settings, coarse=coarse, ids=True)
-        self.running = True
-        self.stopped = False
-        self._loaded = False
+        self.job = self.link.backend.submit(self.source, settings, coarse=coarse, ids=True)
+        self.link.watch(self.job, self._on_event)
+        self.running, self.stopped, self._loaded = True, False, False
         self.started_at = time.perf_counter()
-        self.elapsed = 0.0
-        self.load_seconds = 0.0
-        self._timer.start(FIRST_PIXELS_POLL_MS)
+        self.elapsed = self.load_seconds = 0.0
+        self.link.hurry()
         self.render_started.emit(self.job)
 
-    def _replace_service(self, service) -> None:
-        old, self.service = self.service, service
-        for job, listener in list(self._side.items()):
-            listener(JobFailed(job, WorkerDied("the render workers were restarted")))
-        self._side.clear()
-        self.job = None
-        if self.owns_service:  # closing joins processes: keep the window responsive
-            thread = threading.Thread(target=old.close, name="puray-close-service")
-            thread.start()
-            self._closers.append(thread)
-        self.owns_service = True
+    # -- the preview job's events ---------------------------------------------------------
 
-    # -- draining -------------------------------------------------------------------------
+    def _on_event(self, event) -> None:
+        if event.job == self.job:  # not a job of a service replaced since
+            self._updated |= self._handle(event)
 
-    def _on_drain_timeout(self) -> None:
-        updated = False
-        deadline = time.perf_counter() + _DRAIN_BUDGET
-        events = self.service.events
-        while time.perf_counter() < deadline:
-            try:
-                event = events.get_nowait()
-            except queue.Empty:
-                break
-            if event.job == self.job:
-                updated |= self._handle(event)
-            elif event.job in self._side:
-                self._side[event.job](event)
-                if isinstance(event, (JobFinished, JobFailed, PixelPicked)):
-                    del self._side[event.job]
+    def _on_link_drained(self) -> None:
         if self.running:
             self.elapsed = time.perf_counter() - self.started_at
-        if updated or self.elapsed > 0.2:  # pixels shown, or a slow load: back to ~30 Hz
-            self._timer.setInterval(DRAIN_MS)
-        if updated:
+        if self._updated or self.elapsed > _SLOW_LOAD:  # pixels shown, or a slow load
+            self.link.relax()
+        if self._updated:
+            self._updated = False
             self.frame_updated.emit()
-        if not self.running and not self._side and events.empty():
-            self._timer.stop()
+
+    def _on_link_service_replaced(self) -> None:
+        self.job = None  # it went with the old workers; set_options renders again
 
     def _handle(self, event) -> bool:
         """Apply one event of the current job; return whether the frame changed."""
@@ -328,7 +248,6 @@ class RenderSession(QObject):
         return False
 
     def _on_job_started(self, event: JobStarted) -> None:
-        assert self.settings is not None
         assert self.source is not None
         self._loaded = True
         self.load_seconds = time.perf_counter() - self.started_at
@@ -336,13 +255,10 @@ class RenderSession(QObject):
             self._scene_sizes[self.source.path] = (event.scene_width, event.scene_height)
         resized = (event.width, event.height) != self.frame.size
         self.frame.start(event.width, event.height)
-        self.objects = event.objects
+        self.frame.objects = event.objects
         if resized:
             self.frame_resized.emit(event.width, event.height)
-        if event.files:
-            self.data_files_read.emit(tuple(event.files))
-        if event.camera is not None:
-            self.scene_camera = event.camera
+        self.scene_loaded.emit(event)
         self.frames, self.fps = event.frames, event.fps
         self.frames_known.emit(event.frames, event.fps)
 

@@ -21,7 +21,6 @@ from tracer.workers.scheduler import FrameScheduler
 
 from .frame_cache import FrameCache
 from .session import RenderSession
-from .side_jobs import SessionJobs
 
 #: Frames rendering ahead of the play head at once (each is one load of the scene).
 AHEAD_JOBS = 2
@@ -206,9 +205,8 @@ class Timeline(QObject):
         if self._ahead is None or version != self._ahead_version:
             assert session.source is not None
             settings = session.options.preview_settings()
-            jobs = SessionJobs(session)
             self._ahead = FrameScheduler(
-                jobs, session.source, settings, AHEAD_JOBS, False, self._on_ahead_event
+                session.link, session.source, settings, AHEAD_JOBS, False, self._on_ahead_event
             )
             self._ahead_version = version
         self._ahead.fill(self._wanted(self._ahead, session.frame.pixels.nbytes))

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import os
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QWidget
 
 from ..animation_export import FORMATS, AnimationExporter
 from ..prefs import Prefs
+from ..timeline import Timeline
 from .qt_file_dialogs import ask_save_path, start_folder
+from .qt_panel import FILE, Action, Place
 from .qt_progress import QtExportFlowBase, open_progress
 
 TITLE = "Export Animation"
@@ -20,13 +23,36 @@ class QtAnimationExportFlow(QtExportFlowBase):
     CANCELLED = "Animation export cancelled: nothing was written"
     SAY_MS = 10000
 
-    def __init__(self, exporter: AnimationExporter, prefs: Prefs, parent: QWidget) -> None:
+    animated_changed = Signal(bool)  # the open scene has FRAMES > 1: there is something to export
+
+    def __init__(
+        self, exporter: AnimationExporter, prefs: Prefs, parent: QWidget, timeline: Timeline
+    ) -> None:
         super().__init__(exporter, prefs, parent)
         exporter.progressed.connect(self._on_exporter_progressed)
         exporter.writing.connect(self._on_exporter_writing)
         exporter.noticed.connect(self._on_exporter_noticed)
+        timeline.changed.connect(self._on_timeline_changed)
         self.notice = ""  # where the frames render, shown under the progress
         self._frame = 0  # the frame being rendered
+
+    def places(self) -> list[Place]:
+        return []
+
+    def menu_actions(self) -> list[Action]:
+        return [
+            Action(
+                "file.export_animation",
+                "Export &Animation...",
+                FILE,
+                self._on_export_triggered,
+                "Ctrl+Shift+A",
+                group=1,
+                order=1,
+                enabled=False,  # until a scene sets FRAMES > 1
+                enabled_by=self.animated_changed,
+            )
+        ]
 
     def ask_path(self) -> str:
         """Ask where to save (GIF by default), in the scene's folder; replacing is confirmed."""
@@ -62,6 +88,12 @@ class QtAnimationExportFlow(QtExportFlowBase):
             self.window, TITLE, self.describe(0), 100 * total, self._on_dialog_canceled
         )
         self.dialog.setMinimumWidth(380)  # the label changes every frame: keep the box still
+
+    def _on_export_triggered(self) -> None:
+        self.start()
+
+    def _on_timeline_changed(self, frames: int, fps: float) -> None:
+        self.animated_changed.emit(frames > 1)
 
     def _on_exporter_progressed(self, done: float, frame: int) -> None:
         if self.dialog is not None:

@@ -21,6 +21,7 @@ from PySide6.QtGui import (
 from tracer.camera.code import CameraCodeError, camera_line, write_camera
 from tracer.camera.view import check_view
 
+from ..camera_override import CameraOverride
 from ..camera_rig import CameraRig
 from ..document import SceneDocument
 from ..session import RenderSession
@@ -36,7 +37,7 @@ HINT = (
 
 
 class QtCameraMode(QObject):
-    """Drive the session's camera override from the viewport's mouse and keys."""
+    """Drive the camera override from the viewport's mouse and keys."""
 
     mode_changed = Signal(bool)
     camera_changed = Signal()  # the override was set, moved or cleared
@@ -45,12 +46,14 @@ class QtCameraMode(QObject):
     def __init__(
         self,
         session: RenderSession,
+        camera: CameraOverride,
         viewport: QtViewport,
         document: SceneDocument,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
-        self.session, self.viewport, self.document = session, viewport, document
+        self.session, self.camera = session, camera
+        self.viewport, self.document = viewport, document
         self.active = False
         self.rig: CameraRig | None = None
         self._drag: tuple[str, QPointF] | None = None  # ('orbit' or 'pan', last position)
@@ -61,19 +64,17 @@ class QtCameraMode(QObject):
         viewport.overlays.append(self._paint)
         session.render_finished.connect(self._on_render_done)
         session.render_failed.connect(self._on_render_done)
+        document.opened.connect(self.forget)
 
     # -- state ----------------------------------------------------------------------------
 
     @property
     def overridden(self) -> bool:
-        return self.session.camera is not None
+        return self.camera.overridden
 
     def view(self) -> tuple | None:
         """Return the camera shown: the override, else the scene's (as a view), else None."""
-        if self.session.camera is not None:
-            return self.session.camera
-        scene = self.session.scene_camera
-        return scene[1] if scene is not None else None
+        return self.camera.shown()
 
     def set_active(self, on: bool) -> None:
         if on and self.view() is None:
@@ -92,14 +93,14 @@ class QtCameraMode(QObject):
         self.rig = None
         self._pending = False
         self._settle.stop()
-        if self.session.camera is not None:
-            self.session.set_camera(None)
+        if self.camera.view is not None:
+            self.camera.set(None)
         self.camera_changed.emit()
 
     def forget(self) -> None:
         """Another scene was opened: no override, not in camera mode."""
         self.rig = None
-        self.session.set_camera(None, render=False)
+        self.camera.set(None, render=False)
         self.set_active(False)
         self.camera_changed.emit()
 
@@ -115,7 +116,7 @@ class QtCameraMode(QObject):
 
     def write_to_scene(self) -> tuple[bool, str]:
         """Write the override into the scene file; return whether it did and what happened."""
-        path, view = self.document.path, self.session.camera
+        path, view = self.document.path, self.camera.view
         if path is None or view is None:
             return False, "Nothing to write: the camera is the scene's own."
         try:
@@ -123,7 +124,7 @@ class QtCameraMode(QObject):
         except (CameraCodeError, OSError) as exc:
             return False, f"The camera was not written; the scene is unchanged.\n\n{exc}"
         self.rig = None
-        self.session.set_camera(None, render=False)  # the save renders the scene's camera now
+        self.camera.set(None, render=False)  # the save renders the scene's camera now
         self.camera_changed.emit()
         return True, f"Wrote {camera_line(view)} to {path}"
 
@@ -155,7 +156,7 @@ class QtCameraMode(QObject):
             self._pending = True
             return
         self._pending = False
-        self.session.set_camera(view, fast=fast)
+        self.camera.set(view, fast=fast)
         self.camera_changed.emit()
 
     def _render_full(self) -> None:

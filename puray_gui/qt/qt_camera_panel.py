@@ -1,4 +1,5 @@
-"""The sidebar's camera box: whose camera is shown, camera mode, Reset, copy and write-back."""
+"""The sidebar's camera box (whose camera is shown, camera mode, Reset, copy and write-back)
+and the View menu's camera items."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from PySide6.QtWidgets import (
 from tracer.camera.code import number_text
 
 from .qt_camera_mode import QtCameraMode
+from .qt_panel import VIEW, Action, Place
 
 
 def _xyz(values) -> str:
@@ -54,10 +56,33 @@ class QtCameraPanel(QGroupBox):
         self.write_button.clicked.connect(self._on_write_clicked)
         self.refresh()
 
+    def places(self) -> list[Place]:
+        return [Place(self, "sidebar", order=2)]
+
+    def menu_actions(self) -> list[Action]:
+        mode = self.camera_mode
+        return [
+            Action(
+                "view.camera_mode",
+                "&Camera Mode",
+                VIEW,
+                mode.set_active,
+                "C",
+                group=1,
+                order=1,
+                checkable=True,
+                checked_by=mode.mode_changed,
+            ),
+            Action("view.reset_camera", "Reset Ca&mera", VIEW, mode.reset, group=1, order=2),
+            Action(
+                "view.copy_camera", "Copy Camera as Code", VIEW, mode.copy_code, group=1, order=3
+            ),
+        ]
+
     def refresh(self, *_args) -> None:
         """Say whose camera renders and where it is."""
         mode = self.camera_mode
-        view, scene = mode.view(), mode.session.scene_camera
+        view, scene = mode.view(), mode.camera.scene
         if mode.overridden and view is not None:
             text = "Interactive camera (override)"
         elif scene is not None:

@@ -5,14 +5,22 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QLineEdit, QPushButton, QWidget
 
+from ..cluster_link import ClusterLink
+from .qt_panel import Action, Place
+
 
 class QtClusterPanel(QGroupBox):
-    """Edit the export scheduler; ``scheduler_changed`` on edit, ``test_requested`` on click."""
+    """Edit the export scheduler; ``scheduler_changed`` on edit; a click has ``cluster`` test it.
+
+    The sidebar's section under the render settings.
+    """
 
     scheduler_changed = Signal(str)
     test_requested = Signal(str)
 
-    def __init__(self, scheduler: str = "", parent: QWidget | None = None) -> None:
+    def __init__(
+        self, cluster: ClusterLink, scheduler: str = "", parent: QWidget | None = None
+    ) -> None:
         super().__init__("Export", parent)
         self.address = QLineEdit(scheduler)
         self.address.setPlaceholderText("local workers")
@@ -32,6 +40,14 @@ class QtClusterPanel(QGroupBox):
         self._last = scheduler.strip()
         self.address.editingFinished.connect(self._on_address_editing_finished)
         self.test_button.clicked.connect(self._on_test_button_clicked)
+        self.test_requested.connect(cluster.test)
+        cluster.tested.connect(self.show_test_result)
+
+    def places(self) -> list[Place]:
+        return [Place(self, "sidebar", order=1)]
+
+    def menu_actions(self) -> list[Action]:
+        return []
 
     @property
     def scheduler(self) -> str:

@@ -22,6 +22,8 @@ from PySide6.QtWidgets import (
 from tracer.errors import SceneError
 
 from ..document import SceneMissing
+from ..session import RenderSession
+from .qt_panel import Action, Place
 
 _STYLE = """
 QFrame#errorPanel {{ background: {bg}; border-top: 3px solid {accent}; }}
@@ -67,11 +69,12 @@ def _escape(text: str) -> str:
 
 
 class QtErrorPanel(QFrame):
-    """Show an error; clicking its location or a frame asks to open the editor there."""
+    """Show why the session's render failed until it renders again; clicking the error's
+    location or a frame asks to open the editor there."""
 
     location_activated = Signal(str, int)  # file, line (0: unknown)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, session: RenderSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("errorPanel")
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Maximum)
@@ -102,6 +105,14 @@ class QtErrorPanel(QFrame):
         layout.addWidget(self.title)
         layout.addWidget(self.frames)
         self.hide()
+        session.render_failed.connect(self.show_error)
+        session.stale_changed.connect(self._on_stale_changed)
+
+    def places(self) -> list[Place]:
+        return [Place(self, "central", order=3)]  # under the picture and the timeline
+
+    def menu_actions(self) -> list[Action]:
+        return []
 
     @property
     def text(self) -> str:
@@ -148,6 +159,10 @@ class QtErrorPanel(QFrame):
     def clear(self) -> None:
         self.error = None
         self.hide()
+
+    def _on_stale_changed(self, stale: bool) -> None:
+        if not stale:  # rendered again: the error is over
+            self.clear()
 
     def _scene_error_html(self, error: SceneError) -> str:
         message = _escape(shorten(error.message, MESSAGE_CHARS))

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 from ..exporter import Exporter
 from ..prefs import Prefs
 from .qt_file_dialogs import ask_save_path, start_folder
+from .qt_panel import FILE, Action, Place
 from .qt_progress import QtExportFlowBase, open_progress, warn
 
 
@@ -21,6 +22,16 @@ class QtExportFlow(QtExportFlowBase):
         exporter.noticed.connect(self._on_exporter_noticed)
         exporter.fell_back.connect(self._on_exporter_fell_back)
         self.fallback_box: QMessageBox | None = None
+
+    def places(self) -> list[Place]:
+        return []
+
+    def menu_actions(self) -> list[Action]:
+        return [
+            Action(
+                "file.export", "&Export PNG...", FILE, self._on_export_triggered, "Ctrl+E", group=1
+            )
+        ]
 
     def ask_path(self) -> str:
         """Ask where to save, starting in the scene's folder; replacing a file is confirmed."""
@@ -47,6 +58,9 @@ class QtExportFlow(QtExportFlowBase):
             self.window, "Export PNG", self.describe(path), 1000, self._on_dialog_canceled
         )
         self.exporter.export(path)
+
+    def _on_export_triggered(self) -> None:
+        self.start()
 
     def _on_exporter_progressed(self, fraction: float) -> None:
         if self.dialog is not None:

@@ -1,4 +1,5 @@
-"""Record finished previews in the history and show what the filmstrip selects."""
+"""Record finished previews in the history and show what the filmstrip selects: the History
+dock, the compare view in the viewport's place, View > Back to Live."""
 
 from __future__ import annotations
 
@@ -6,10 +7,12 @@ from PySide6.QtCore import QObject, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QGuiApplication, QPainter
 from PySide6.QtWidgets import QWidget
 
+from ..document import SceneDocument
 from ..history import HistoryEntry, RenderHistory
 from ..session import RenderSession
 from .qt_compare_view import QtCompareView
 from .qt_history_panel import QtHistoryPanel
+from .qt_panel import VIEW, Action, Place, dock
 from .qt_viewport import QtViewport
 
 
@@ -22,22 +25,33 @@ class QtHistoryFlow(QObject):
     def __init__(
         self,
         session: RenderSession,
+        history: RenderHistory,
         viewport: QtViewport,
-        panel: QtHistoryPanel,
-        compare_view: QtCompareView,
-        parent: QObject | None = None,
+        document: SceneDocument,
+        window: QWidget,
     ) -> None:
-        super().__init__(parent)
-        self.session, self.viewport, self.panel = session, viewport, panel
-        self.compare_view = compare_view
-        self.history: RenderHistory = panel.history
+        super().__init__(window)
+        self.session, self.history, self.viewport = session, history, viewport
+        self.panel = QtHistoryPanel(history)
+        self.compare_view = QtCompareView()
+        self.dock = dock("History", "historyDock", self.panel, fixed=True)
         self.viewing: HistoryEntry | None = None
-        compare_view.hide()
+        self.compare_view.hide()
         viewport.overlays.append(self._paint_viewing)
         session.render_finished.connect(self._on_render_finished)
-        panel.selection_changed.connect(self._on_selection_changed)
-        panel.copy_requested.connect(self.copy_source)
-        compare_view.live_requested.connect(self.back_to_live)
+        self.panel.selection_changed.connect(self._on_selection_changed)
+        self.panel.copy_requested.connect(self.copy_source)
+        self.compare_view.live_requested.connect(self.back_to_live)
+        document.opened.connect(self.clear)
+
+    def places(self) -> list[Place]:
+        return [
+            Place(self.compare_view, "central", order=1, stretch=1),  # the viewport's place
+            Place(self.dock, "bottom", order=1),
+        ]
+
+    def menu_actions(self) -> list[Action]:
+        return [Action("view.live", "Back to &Live", VIEW, self.back_to_live, "Ctrl+L", 1, order=4)]
 
     def back_to_live(self) -> None:
         self.panel.strip.clearSelection()

@@ -1,10 +1,11 @@
-"""The window's scene-file actions: open, new from the template, open in the editor, drop."""
+"""The window's scene-file actions: new from the template, open, open recent, open in the editor."""
 
 from __future__ import annotations
 
 import os
 
 from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from ..document import SceneDocument
@@ -12,6 +13,8 @@ from ..editor import EDITOR_ENV, EDITOR_HINT, open_in_editor
 from ..new_scene import create_scene
 from ..prefs import Prefs
 from .qt_file_dialogs import ask_open_path, ask_save_path, start_folder
+from .qt_panel import FILE, Action, Place, Submenu
+from .qt_recent_menu import QtRecentMenu
 
 
 class QtSceneFiles(QObject):
@@ -22,6 +25,24 @@ class QtSceneFiles(QObject):
     def __init__(self, document: SceneDocument, prefs: Prefs, window: QWidget) -> None:
         super().__init__(window)
         self.document, self.prefs, self.window = document, prefs, window
+        self.recent_menu = QtRecentMenu(prefs, window)
+        self.recent_menu.scene_chosen.connect(self.open_scene)
+        self.recent_menu.scene_missing.connect(self._on_recent_scene_missing)
+        document.opened.connect(self._on_document_opened)
+
+    def places(self) -> list[Place]:
+        return []
+
+    def menu_actions(self) -> list[Action | Submenu]:
+        std = QKeySequence.StandardKey
+        return [
+            Action("file.new", "&New Scene...", FILE, self.ask_and_create, std.New, order=1),
+            Action("file.open", "&Open...", FILE, self.ask_and_open, std.Open, order=2),
+            Submenu(self.recent_menu, FILE, order=3),
+            Action(
+                "file.edit", "Open in &Editor", FILE, self.edit_current, "Ctrl+Shift+E", order=4
+            ),
+        ]
 
     def open_scene(self, path: str) -> None:
         self.document.open(path)
@@ -63,6 +84,13 @@ class QtSceneFiles(QObject):
         if self.document.path:
             self.open_in_editor(self.document.path, 1)
 
+    def _on_document_opened(self, path: str) -> None:
+        self.prefs.add_recent_scene(path)
+        self.recent_menu.refresh()
+
+    def _on_recent_scene_missing(self, path: str) -> None:
+        self.said.emit(f"{path}: not found (removed from Open Recent)", 10000)
+
     def _folder(self, kind: str) -> str:
         return start_folder(self.document.path, self.prefs.folder(kind))
 
@@ -71,11 +99,3 @@ class QtSceneFiles(QObject):
         box = QMessageBox(QMessageBox.Icon.Warning, title, text, parent=self.window)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()
-
-
-def dropped_scene(event) -> str | None:
-    """Return the first local .py file a drag carries, or None."""
-    for url in event.mimeData().urls():
-        if url.isLocalFile() and url.toLocalFile().endswith(".py"):
-            return url.toLocalFile()
-    return None

@@ -16,6 +16,8 @@ from PySide6.QtWidgets import (
 from tracer.settings import MAX_DEPTH, MAX_SAMPLES, MAX_SIDE
 
 from ..options import PREVIEW_SCALES, RESOLUTION_PRESETS, RenderOptions, cpu_count
+from ..options_keeper import OptionsKeeper
+from .qt_panel import Action, Place
 
 TYPING_DEBOUNCE_MS = 300
 
@@ -38,19 +40,30 @@ def _size(key: str) -> tuple[int, int]:
 
 
 class QtSettingsPanel(QWidget):
-    """Edit a :class:`RenderOptions`; emit ``options_changed`` at once (typing: debounced)."""
+    """Edit the keeper's :class:`RenderOptions`; emit ``options_changed`` at once (typing:
+    debounced) and have the keeper apply them. The sidebar's first section."""
 
     options_changed = Signal(object)  # RenderOptions
 
-    def __init__(self, options: RenderOptions, parent: QWidget | None = None) -> None:
+    def __init__(self, keeper: OptionsKeeper, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.options = options
+        self.options = keeper.options
         self.scene_size: tuple[int, int] | None = None
         self._typing = QTimer(self, singleShot=True, interval=TYPING_DEBOUNCE_MS)
         self._typing.timeout.connect(self._on_typing_timeout)
         self._build()
-        self._show(options)
+        self._show(self.options)
         self._connect()
+        self.workers.setEnabled(keeper.link.resizable)  # a shared service keeps its workers
+        self.options_changed.connect(keeper.apply)
+        keeper.options_set.connect(self.set_options)
+        keeper.scene_size_known.connect(self.set_scene_size)
+
+    def places(self) -> list[Place]:
+        return [Place(self, "sidebar", order=0)]
+
+    def menu_actions(self) -> list[Action]:
+        return []
 
     def _build(self) -> None:
         self.depth_box = _spin(0, MAX_DEPTH, "Reflection bounces (Puray: 5)")

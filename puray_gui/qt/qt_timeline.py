@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..timeline import Timeline
+from .qt_panel import Action, Place
 
 CACHED = QColor(80, 160, 255)
 RENDERING = QColor(80, 160, 255, 90)
@@ -108,6 +109,12 @@ class QtTimeline(QWidget):
         timeline.playing_changed.connect(self._show_playing)
         self._shortcuts = self._add_keys(keys_on) if keys_on is not None else []
         self._on_timeline_changed(timeline.frames, timeline.fps)
+
+    def places(self) -> list[Place]:
+        return [Place(self, "central", order=2)]  # under the picture
+
+    def menu_actions(self) -> list[Action]:
+        return []
 
     def _button(self, tip: str, handler, icon: QStyle.StandardPixmap) -> QToolButton:
         button = QToolButton()

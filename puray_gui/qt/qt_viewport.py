@@ -192,7 +192,7 @@ class QtViewport(QWidget):
             self._hover(None)
         else:
             self.pixel_hovered.emit(hit[0], hit[1], hit[2])
-            self._hover(self.session.object_at(hit[0], hit[1]))
+            self._hover(self.session.frame.object_at(*hit[:2], *self.session.display_size))
 
     def _hover(self, found: tuple | None) -> None:
         """Outline and announce the object under the cursor when it changes."""

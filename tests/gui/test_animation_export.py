@@ -31,9 +31,9 @@ def _open(qtbot, make_live, tmp_path, text=None, options=None):
 
 
 def _export(qtbot, live, out):
-    exporter = live.window.animation_exporter
+    exporter = live.animation_exporter
     with qtbot.waitSignal(exporter.finished, timeout=WAIT_MS) as blocker:
-        live.window.animation_flow.start(str(out))
+        live.animation_flow.start(str(out))
     exporter.wait()
     assert blocker.args == [str(out)]
     return out
@@ -56,7 +56,7 @@ def test_every_frame_at_full_size_equals_the_cli_frame(qtbot, make_live, tmp_pat
     scene, live = _open(qtbot, make_live, tmp_path)
     assert live.session.frame.size == (32, 18)  # the preview is at 50 %: the export is not
     progress: list = []
-    live.window.animation_exporter.progressed.connect(lambda d, k: progress.append((d, k)))
+    live.animation_exporter.progressed.connect(lambda d, k: progress.append((d, k)))
     out = _export(qtbot, live, scene.parent / name)
     frames = _frames(out)
     assert len(frames) == 6
@@ -67,7 +67,7 @@ def test_every_frame_at_full_size_equals_the_cli_frame(qtbot, make_live, tmp_pat
     for pixels, wanted in zip(frames, expected, strict=True):
         np.testing.assert_array_equal(pixels, wanted)
     assert progress[-1][0] == 6
-    assert live.window.animation_flow.message == f"Exported {out}"
+    assert live.animation_flow.message == f"Exported {out}"
     assert sorted(p.name for p in scene.parent.iterdir()) == sorted([name, "moving.py"])
 
 
@@ -101,13 +101,13 @@ def test_without_pyav_mp4_is_refused_before_rendering(
         raise MissingEncoder("writing MP4 needs PyAV: pip install 'puray-live[video]'")
 
     monkeypatch.setattr(video, "_av", missing)
-    live.window.timeline.pause()
+    live.timeline.pause()
     submitted: list = []
     monkeypatch.setattr(service, "submit", lambda *a, **k: submitted.append(a))
-    live.window.animation_flow.start(str(scene.parent / "moving.mp4"))
+    live.animation_flow.start(str(scene.parent / "moving.mp4"))
     assert submitted == []
-    assert not live.window.animation_exporter.busy
-    box = live.window.animation_flow.box
+    assert not live.animation_exporter.busy
+    box = live.animation_flow.box
     assert box is not None
     assert "PyAV" in box.text()
     assert not (scene.parent / "moving.mp4").exists()
@@ -116,9 +116,9 @@ def test_without_pyav_mp4_is_refused_before_rendering(
 def test_an_error_in_one_frame_names_it_and_writes_nothing(qtbot, make_live, tmp_path):
     text = animated() + "if FRAME == 3:\n    raise ValueError('no frame three')\n"
     scene, live = _open(qtbot, make_live, tmp_path, text)
-    exporter = live.window.animation_exporter
+    exporter = live.animation_exporter
     with qtbot.waitSignal(exporter.failed, timeout=WAIT_MS) as blocker:
-        live.window.animation_flow.start(str(scene.parent / "moving.gif"))
+        live.animation_flow.start(str(scene.parent / "moving.gif"))
     message = blocker.args[0]
     assert "frame 3 of 6" in message
     assert "moving.py:12" in message
@@ -130,7 +130,7 @@ def test_an_error_in_one_frame_names_it_and_writes_nothing(qtbot, make_live, tmp
 def test_cancel_writes_nothing(qtbot, make_live, tmp_path):
     text = animated(frames=24, width=480, height=270)
     scene, live = _open(qtbot, make_live, tmp_path, text, RenderOptions(preview_scale=25))
-    flow, exporter = live.window.animation_flow, live.window.animation_exporter
+    flow, exporter = live.animation_flow, live.animation_exporter
     progress: list = []
     exporter.progressed.connect(lambda d, k: progress.append(k))
     flow.start(str(scene.parent / "moving.gif"))
@@ -149,16 +149,16 @@ def test_replacing_a_file_is_asked_first(qtbot, make_live, tmp_path):
     out = scene.parent / "moving.gif"
     out.write_bytes(b"my old animation")
     modals = Modals(type_file_name("moving.gif"), press(NO))
-    live.window.export_animation_action.trigger()
+    live.window.action("file.export_animation").trigger()
     modals.stop()
     assert [m["kind"] for m in modals.seen] == ["file", "message"]
     assert "moving.gif already exists" in modals.seen[1]["text"]
     assert out.read_bytes() == b"my old animation"
-    assert not live.window.animation_exporter.busy
+    assert not live.animation_exporter.busy
     modals = Modals(type_file_name("moving.gif"), press(YES))
-    exporter = live.window.animation_exporter
+    exporter = live.animation_exporter
     with qtbot.waitSignal(exporter.finished, timeout=WAIT_MS):
-        live.window.export_animation_action.trigger()
+        live.window.action("file.export_animation").trigger()
     modals.stop()
     exporter.wait()
     assert len(_frames(out)) == 6
@@ -167,11 +167,11 @@ def test_replacing_a_file_is_asked_first(qtbot, make_live, tmp_path):
 def test_export_on_a_local_dask_cluster_equals_the_local_frames(qtbot, make_live, tmp_path):
     pytest.importorskip("distributed")
     scene, live = _open(qtbot, make_live, tmp_path)
-    panel = live.window.cluster_panel
+    panel = live.cluster_panel
     panel.address.setText("local:2")
     panel.address.editingFinished.emit()
     notices: list = []
-    live.window.animation_exporter.noticed.connect(notices.append)
+    live.animation_exporter.noticed.connect(notices.append)
     out = _export(qtbot, live, scene.parent / "cluster.png")
     assert notices == ["Rendering on the Dask cluster local:2"]
     frames = _frames(out)
@@ -182,9 +182,9 @@ def test_export_on_a_local_dask_cluster_equals_the_local_frames(qtbot, make_live
 
 def test_an_unreachable_scheduler_falls_back_to_the_local_workers(qtbot, make_live, tmp_path):
     scene, live = _open(qtbot, make_live, tmp_path)
-    panel = live.window.cluster_panel
+    panel = live.cluster_panel
     panel.address.setText("tcp://127.0.0.1:9")
     panel.address.editingFinished.emit()
     out = _export(qtbot, live, scene.parent / "fallback.webp")
-    assert "exporting with the local workers instead" in live.window.animation_flow.notice
+    assert "exporting with the local workers instead" in live.animation_flow.notice
     assert len(_frames(out)) == 6

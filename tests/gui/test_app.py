@@ -37,14 +37,14 @@ def test_own_service_is_closed_with_the_app(qtbot, prefs, scene):
     qtbot.addWidget(live.window)
     with qtbot.waitSignal(live.session.render_finished, timeout=WAIT_MS):
         live.open(str(scene))
-    pids = live.session.service.worker_pids()
+    pids = live.link.service.worker_pids()
     assert len(pids) == 1
-    panel = live.window.settings_panel
+    panel = live.settings_panel
     if panel.workers.maximum() > 1:
         with qtbot.waitSignal(live.session.render_finished, timeout=WAIT_MS):
             panel.workers.setValue(2)  # a new pool; the old one closes in the background
-        assert len(live.session.service.worker_pids()) == 2
-        pids += live.session.service.worker_pids()
+        assert len(live.link.service.worker_pids()) == 2
+        pids += live.link.service.worker_pids()
     live.close()
     deadline = time.monotonic() + 10
     while any(_alive(p) for p in pids) and time.monotonic() < deadline:

@@ -26,7 +26,7 @@ LOOK_AT = (
 
 def drag(qtbot, live, dx: int, dy: int = 0, modifier=Qt.KeyboardModifier.NoModifier) -> list:
     """Drag in the viewport in camera mode; return the settings of every render it started."""
-    viewport, session = live.window.viewport, live.session
+    viewport, session = live.preview.viewport, live.session
     settings: list = []
     session.render_started.connect(lambda job: settings.append(session.settings))
     start = viewport.rect().center()
@@ -43,10 +43,10 @@ def drag(qtbot, live, dx: int, dy: int = 0, modifier=Qt.KeyboardModifier.NoModif
 
 
 def enter_camera_mode(live) -> None:
-    live.window.viewport.setFocus()
-    live.window.camera_action.trigger()
-    assert live.window.camera_mode.active
-    assert live.window.camera_panel.mode_box.isChecked()
+    live.preview.viewport.setFocus()
+    live.window.action("view.camera_mode").trigger()
+    assert live.camera_mode.active
+    assert live.camera_panel.mode_box.isChecked()
 
 
 def test_a_drag_previews_at_low_resolution_then_renders_in_full(qtbot, make_live, scene):
@@ -60,27 +60,27 @@ def test_a_drag_previews_at_low_resolution_then_renders_in_full(qtbot, make_live
     assert all(s.scale == FAST_SCALE and s.samples == 1 and s.camera is not None for s in fast)
     assert preview_size == (40, 22)  # 25 % of 160x90
     assert full.scale == 1
-    assert full.camera == live.session.camera
+    assert full.camera == live.camera.view
     assert live.session.frame.size == (160, 90)
     assert np.count_nonzero((live.session.frame.pixels != original).any(axis=2)) > 1000
     # the quick previews are not history; the full render is
-    assert [e.settings.camera for e in live.window.history_flow.history.entries] == [
+    assert [e.settings.camera for e in live.history_flow.history.entries] == [
         None,
         full.camera,
     ]
-    assert "Interactive camera (override)" in live.window.camera_panel.state.text()
+    assert "Interactive camera (override)" in live.camera_panel.state.text()
 
 
 def test_pan_wheel_and_keys_move_the_camera(qtbot, make_live, scene):
     live = make_live(scene)
     enter_camera_mode(live)
-    mode = live.window.camera_mode
+    mode = live.camera_mode
     drag(qtbot, live, 40, 0, Qt.KeyboardModifier.ShiftModifier)
-    panned = live.session.camera
+    panned = live.camera.view
     assert panned[1] != (0.0, 0.0, 0.0)  # the pivot moved with the camera
     with qtbot.waitSignal(live.session.render_finished, timeout=WAIT_MS):
-        QTest.keyClick(live.window.viewport, Qt.Key.Key_Plus)
-    dollied = live.session.camera
+        QTest.keyClick(live.preview.viewport, Qt.Key.Key_Plus)
+    dollied = live.camera.view
     distance = [np.linalg.norm(np.subtract(v[0], v[1])) for v in (panned, dollied)]
     assert distance[1] < distance[0]
     qtbot.waitUntil(
@@ -88,8 +88,8 @@ def test_pan_wheel_and_keys_move_the_camera(qtbot, make_live, scene):
     )
     assert not live.session.fast  # the pause after a key renders in full
     with qtbot.waitSignal(live.session.render_finished, timeout=WAIT_MS):
-        QTest.keyClick(live.window.viewport, Qt.Key.Key_Left)
-    assert live.session.camera[0] != dollied[0]
+        QTest.keyClick(live.preview.viewport, Qt.Key.Key_Left)
+    assert live.camera.view[0] != dollied[0]
 
 
 def test_reset_gives_the_scene_picture_back_exactly(qtbot, make_live, scene):
@@ -98,21 +98,21 @@ def test_reset_gives_the_scene_picture_back_exactly(qtbot, make_live, scene):
     drag(qtbot, live, -50, 20)
     assert not np.array_equal(live.session.frame.pixels, reference(scene))
     with qtbot.waitSignal(live.session.render_finished, timeout=WAIT_MS):
-        live.window.camera_panel.reset_button.click()
-    assert live.session.camera is None
+        live.camera_panel.reset_button.click()
+    assert live.camera.view is None
     assert live.session.settings.camera is None
     np.testing.assert_array_equal(live.session.frame.pixels, reference(scene))
-    assert live.window.camera_panel.state.text().startswith("Scene's camera (PurayCamera)")
-    assert not live.window.camera_panel.reset_button.isEnabled()
+    assert live.camera_panel.state.text().startswith("Scene's camera (PurayCamera)")
+    assert not live.camera_panel.reset_button.isEnabled()
 
 
 def test_copy_camera_as_code(qtbot, make_live, scene):
     live = make_live(scene)
     enter_camera_mode(live)
     drag(qtbot, live, 30)
-    live.window.camera_panel.copy_button.click()
+    live.camera_panel.copy_button.click()
     code = QGuiApplication.clipboard().text()
-    assert code == camera_line(live.session.camera)
+    assert code == camera_line(live.camera.view)
     assert code.startswith("CAMERA = LookAtCamera(Point(")
 
 
@@ -122,9 +122,9 @@ def test_write_camera_to_scene_renders_the_same_picture(qtbot, make_live, scene)
     enter_camera_mode(live)
     drag(qtbot, live, 45, -15)
     override = live.session.frame.pixels.copy()
-    view = live.session.camera
+    view = live.camera.view
     with qtbot.waitSignal(live.session.render_finished, timeout=WAIT_MS):  # the save re-renders
-        live.window.camera_panel.write_button.click()
+        live.camera_panel.write_button.click()
     after = scene.read_text()
     expected = before.replace("CAMERA = Vector(0, -0.35, -1)", camera_line(view)).replace(
         "from vector import Vector\n",
@@ -134,8 +134,8 @@ def test_write_camera_to_scene_renders_the_same_picture(qtbot, make_live, scene)
     assert live.session.settings.camera is None  # the scene's own camera now
     np.testing.assert_array_equal(live.session.frame.pixels, override)
     np.testing.assert_array_equal(override, reference(scene))
-    assert "Wrote CAMERA = LookAtCamera(" in live.window.status.currentMessage()
-    assert live.window.camera_panel.state.text().startswith("Scene's camera (LookAtCamera)")
+    assert "Wrote CAMERA = LookAtCamera(" in live.preview.status.currentMessage()
+    assert live.camera_panel.state.text().startswith("Scene's camera (LookAtCamera)")
 
 
 def test_write_refuses_a_camera_it_cannot_replace(qtbot, make_live, tmp_path):
@@ -148,26 +148,26 @@ def test_write_refuses_a_camera_it_cannot_replace(qtbot, make_live, tmp_path):
     live = make_live(path)
     enter_camera_mode(live)
     drag(qtbot, live, 30)
-    ok, message = live.window.camera_mode.write_to_scene()
+    ok, message = live.camera_mode.write_to_scene()
     assert not ok
     assert "the scene is unchanged" in message
     assert "CAMERA on line 14 is assigned inside a block" in message
     assert path.read_text() == text
-    assert live.session.camera is not None  # the override stays on show
+    assert live.camera.view is not None  # the override stays on show
 
 
 def test_look_at_camera_scenes_orbit_too(qtbot, make_live, tmp_path):
     path = tmp_path / "scene.py"
     path.write_text(LOOK_AT)
     live = make_live(path)
-    assert live.session.scene_camera == (
+    assert live.camera.scene == (
         "LookAtCamera",
         ((0.0, -0.35, -1.0), (0.0, 0.0, 1.0), 60.0),
     )
     original = live.session.frame.pixels.copy()
     enter_camera_mode(live)
     drag(qtbot, live, 0, 40)
-    position, look_at, fov = live.session.camera
+    position, look_at, fov = live.camera.view
     assert look_at == (0.0, 0.0, 1.0)
     assert fov == 60.0
     assert position[1] < -0.35  # dragged down: the camera rose above the pivot (y is down)
@@ -177,15 +177,15 @@ def test_look_at_camera_scenes_orbit_too(qtbot, make_live, tmp_path):
 def test_c_leaves_camera_mode_and_a_drag_pans_the_view_again(qtbot, make_live, scene):
     live = make_live(scene)
     enter_camera_mode(live)
-    live.window.camera_action.trigger()
-    assert not live.window.camera_mode.active
-    viewport = live.window.viewport
+    live.window.action("view.camera_mode").trigger()
+    assert not live.camera_mode.active
+    viewport = live.preview.viewport
     QTest.mousePress(viewport, Qt.MouseButton.LeftButton, pos=viewport.rect().center())
     QTest.mouseMove(viewport, viewport.rect().center() + QPoint(30, 0))
     QTest.mouseRelease(
         viewport, Qt.MouseButton.LeftButton, pos=viewport.rect().center() + QPoint(30, 0)
     )
-    assert live.session.camera is None
+    assert live.camera.view is None
     assert not viewport.fit  # the ordinary drag panned the picture
 
 
@@ -197,7 +197,7 @@ def test_export_renders_what_the_interactive_camera_shows(qtbot, make_live, scen
     drag(qtbot, live, 40, 10)
     out = tmp_path / "moved.png"
     with qtbot.waitSignal(live.exporter.finished, timeout=WAIT_MS):
-        live.window.export_flow.start(str(out))
+        live.export_flow.start(str(out))
     live.exporter.wait()
     image = Image.open(out)
     image.load()

@@ -17,14 +17,14 @@ UNREACHABLE = "tcp://127.0.0.1:9"
 
 
 def _set_scheduler(live, spec: str) -> None:
-    panel = live.window.cluster_panel
+    panel = live.cluster_panel
     panel.address.setText(spec)
     panel.address.editingFinished.emit()
 
 
 def _export(qtbot, live, path):
     with qtbot.waitSignal(live.exporter.finished, timeout=WAIT_MS):
-        live.window.export_flow.start(str(path))
+        live.export_flow.start(str(path))
     live.exporter.wait()
     return np.asarray(Image.open(path).convert("RGB"))
 
@@ -50,7 +50,7 @@ def test_unreachable_scheduler_falls_back_to_local_workers(qtbot, make_live, sce
     assert len(notices) == 1
     assert f"cannot reach the Dask scheduler at {UNREACHABLE}" in notices[0]
     assert notices[0].endswith("exporting with the local workers instead")
-    assert live.window.export_flow.message.startswith("Exported")
+    assert live.export_flow.message.startswith("Exported")
     np.testing.assert_array_equal(pixels, reference(scene))
     boxes = [w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox)]
     shown = [b.text() for b in boxes if b.isVisible()]
@@ -59,7 +59,7 @@ def test_unreachable_scheduler_falls_back_to_local_workers(qtbot, make_live, sce
 
 def test_connection_test_reports_in_the_sidebar_without_blocking(qtbot, make_live, scene):
     live = make_live(scene)
-    panel = live.window.cluster_panel
+    panel = live.cluster_panel
     _set_scheduler(live, UNREACHABLE)
     panel.test_button.click()
     assert not panel.test_button.isEnabled()  # returned at once; the test runs on a thread

@@ -23,7 +23,7 @@ def test_no_editor_and_no_desktop_handler_is_said_with_the_fix(
     file_menu = live.window.menuBar().actions()[0].menu()
     next(a for a in file_menu.actions() if a.text() == "Open in &Editor").trigger()
     assert len(asked) == 1  # the desktop was asked, and said no
-    status = live.window.status.currentMessage()
+    status = live.preview.status.currentMessage()
     assert "Could not open scene.py" in status
     assert "PURAY_EDITOR" in status
     boxes = [w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox)]
@@ -44,7 +44,7 @@ def test_double_click_on_a_frame_opens_the_editor_once(qtbot, make_live, scene, 
     live = make_live(scene)
     with qtbot.waitSignal(live.session.render_failed, timeout=WAIT_MS):
         SAVE_STYLES["temp_then_rename"](scene, twoballs(extra="\nx = undefined_name\n"))
-    frames = live.window.error_panel.frames
+    frames = live.error_panel.frames
     qtbot.waitUntil(frames.isVisible, timeout=WAIT_MS)
     rect = frames.visualItemRect(frames.item(0))
     # a real double-click: a click (press, release), then a double-click event

@@ -18,7 +18,7 @@ from .conftest import WAIT_MS, reference
 def _export(qtbot, live, path):
     exporter = live.exporter
     with qtbot.waitSignal(exporter.finished, timeout=WAIT_MS) as blocker:
-        live.window.export_flow.start(str(path))
+        live.export_flow.start(str(path))
     assert blocker.args == [str(path)]
     exporter.wait()
     image = Image.open(path)
@@ -72,15 +72,15 @@ def test_export_renders_full_size_when_the_preview_is_scaled(qtbot, make_live, s
 def test_export_can_be_cancelled_and_writes_nothing(qtbot, make_live, scene, tmp_path):
     live = make_live(scene, RenderOptions(preview_scale=25, width=1920, height=1080))
     out = tmp_path / "never.png"
-    live.window.export_flow.start(str(out))
+    live.export_flow.start(str(out))
     assert live.exporter.busy
-    assert live.window.export_flow.dialog.labelText() == "Rendering never.png at 1920x1080"
+    assert live.export_flow.dialog.labelText() == "Rendering never.png at 1920x1080"
     qtbot.wait(50)  # the window keeps running while the export renders
-    live.window.export_flow._on_dialog_canceled()
+    live.export_flow._on_dialog_canceled()
     assert not live.exporter.busy
     qtbot.wait(300)
     assert not out.exists()
-    assert "cancelled" in live.window.export_flow.message
+    assert "cancelled" in live.export_flow.message
 
 
 @pytest.mark.parametrize("broken", ["x = 1 / 0\n"])

@@ -24,7 +24,7 @@ def two_versions(qtbot, make_live, scene):
 
 def shown_colour(live, x: int, y: int) -> tuple[int, int, int]:
     """Return the colour the viewport shows at frame pixel (x, y), as a user sees it."""
-    viewport = live.window.viewport
+    viewport = live.preview.viewport
     rect = viewport.image_rect()
     width, height = live.session.display_size
     at = QPoint(
@@ -37,7 +37,7 @@ def shown_colour(live, x: int, y: int) -> tuple[int, int, int]:
 
 def test_every_finished_preview_is_kept_with_what_changed(qtbot, make_live, scene):
     live = two_versions(qtbot, make_live, scene)
-    flow, panel = live.window.history_flow, live.window.history_panel
+    flow, panel = live.history_flow, live.history_flow.panel
     assert len(flow.history) == 2
     assert panel.strip.count() == 2
     first, second = flow.history.entries
@@ -55,44 +55,44 @@ def test_every_finished_preview_is_kept_with_what_changed(qtbot, make_live, scen
 
 def test_selecting_an_entry_shows_its_pixels_until_back_to_live(qtbot, make_live, scene):
     live = two_versions(qtbot, make_live, scene)
-    first, second = live.window.history_flow.history.entries
+    first, second = live.history_flow.history.entries
     ys, xs = np.nonzero((first.pixels != second.pixels).any(axis=2))
     y, x = ys[len(ys) // 2], xs[len(xs) // 2]  # a pixel of the ball that changed colour
-    live.window.history_panel.select(0)
+    live.history_flow.panel.select(0)
     shown = shown_colour(live, x, y)
     assert np.abs(np.array(shown) - first.pixels[y, x]).max() <= 12
-    assert live.window.viewport.showing_picture
-    assert live.window.history_flow.viewing is first
-    live.window.history_panel.live_button.click()
+    assert live.preview.viewport.showing_picture
+    assert live.history_flow.viewing is first
+    live.history_flow.panel.live_button.click()
     assert np.abs(np.array(shown_colour(live, x, y)) - second.pixels[y, x]).max() <= 12
-    assert not live.window.viewport.showing_picture
+    assert not live.preview.viewport.showing_picture
 
 
 def test_comparing_two_entries_counts_changed_pixels_and_shows_the_diff(qtbot, make_live, scene):
     live = two_versions(qtbot, make_live, scene)
-    window = live.window
-    first, second = window.history_flow.history.entries
-    window.history_panel.compare_button.click()
-    assert window.compare_view.isVisible()
-    assert not window.viewport.isVisible()
+    flow = live.history_flow
+    first, second = flow.history.entries
+    flow.panel.compare_button.click()
+    assert flow.compare_view.isVisible()
+    assert not live.preview.viewport.isVisible()
     changed = int(np.count_nonzero((first.pixels != second.pixels).any(axis=2)))
-    assert window.compare_view.canvas.diff.changed == changed
-    assert f"{changed} of {160 * 90} pixels changed" in window.compare_view.stats.text()
-    diff = window.compare_view.diff_view.toPlainText()
+    assert flow.compare_view.canvas.diff.changed == changed
+    assert f"{changed} of {160 * 90} pixels changed" in flow.compare_view.stats.text()
+    diff = flow.compare_view.diff_view.toPlainText()
     assert '-Sphere(Point(0.75, -0.1, 1), 0.6, Material(Color.from_hex("#0000FF"))),' in (
         diff.replace("    ", "")
     )
     assert '"#FF0000"' in diff
-    window.compare_view.live_button.click()
-    assert window.viewport.isVisible()
-    assert not window.compare_view.isVisible()
+    flow.compare_view.live_button.click()
+    assert live.preview.viewport.isVisible()
+    assert not flow.compare_view.isVisible()
 
 
 def test_flip_and_swipe(qtbot, make_live, scene):
     live = two_versions(qtbot, make_live, scene)
-    window = live.window
-    window.history_panel.compare_button.click()
-    canvas = window.compare_view.canvas
+    flow = live.history_flow
+    flow.panel.compare_button.click()
+    canvas = flow.compare_view.canvas
     qtbot.waitExposed(canvas)
     rect = canvas.picture_rect()
     y = int(rect.center().y())
@@ -102,8 +102,8 @@ def test_flip_and_swipe(qtbot, make_live, scene):
         canvas, Qt.MouseButton.LeftButton, pos=QPoint(int(rect.left() + rect.width() * 0.25), y)
     )
     assert abs(canvas.swipe - 0.25) < 0.02
-    window.compare_view.mode_buttons["flip"].click()
-    first, second = window.history_flow.history.entries
+    flow.compare_view.mode_buttons["flip"].click()
+    first, second = flow.history.entries
     ys, xs = np.nonzero((first.pixels != second.pixels).any(axis=2))
     py, px = ys[len(ys) // 2], xs[len(xs) // 2]
     at = QPoint(
@@ -126,10 +126,10 @@ def test_flip_and_swipe(qtbot, make_live, scene):
 def test_renders_of_different_sizes_say_so(qtbot, make_live, scene):
     live = make_live(scene)
     save_and_render(qtbot, live, scene, twoballs(width=120, height=60))
-    window = live.window
-    window.history_panel.compare_button.click()
-    assert window.compare_view.canvas.diff is None
-    text = window.compare_view.stats.text()
+    flow = live.history_flow
+    flow.panel.compare_button.click()
+    assert flow.compare_view.canvas.diff is None
+    text = flow.compare_view.stats.text()
     assert "different sizes (160x90 and 120x60)" in text
     assert "cannot be compared pixel by pixel" in text
 
@@ -137,17 +137,17 @@ def test_renders_of_different_sizes_say_so(qtbot, make_live, scene):
 def test_copy_source_of_an_old_version(qtbot, make_live, scene):
     old = scene.read_text()
     live = two_versions(qtbot, make_live, scene)
-    live.window.history_panel.select(0)
-    live.window.history_panel.copy_button.click()
+    live.history_flow.panel.select(0)
+    live.history_flow.panel.copy_button.click()
     assert QGuiApplication.clipboard().text() == old
-    assert "Copied the scene source of #1" in live.window.status.currentMessage()
+    assert "Copied the scene source of #1" in live.preview.status.currentMessage()
 
 
 def test_history_keeps_at_most_50_entries_in_the_strip(qtbot, make_live, scene):
     live = make_live(scene)
-    flow = live.window.history_flow
+    flow = live.history_flow
     for _ in range(53):
         live.session.render_finished.emit(0.1)  # a finished render, as the session says it
     assert len(flow.history) == 50
-    assert live.window.history_panel.strip.count() == 50
-    assert live.window.history_panel.entry(0).number == flow.history[0].number == 5
+    assert live.history_flow.panel.strip.count() == 50
+    assert live.history_flow.panel.entry(0).number == flow.history[0].number == 5

@@ -17,7 +17,7 @@ SETTLE_MS = 400
 def test_opens_the_default_scene_and_a_full_frame_arrives(qtbot, make_live):
     live = make_live()
     painted = []
-    live.window.viewport.painted.connect(lambda: painted.append(live.session.frame.complete))
+    live.preview.viewport.painted.connect(lambda: painted.append(live.session.frame.complete))
     with qtbot.waitSignal(live.session.render_finished, timeout=WAIT_MS):
         live.open()
     assert "twoballs.py" in live.window.windowTitle()
@@ -81,7 +81,7 @@ def test_new_render_never_blanks_the_screen(qtbot, make_live, scene):
         if live.session.frame.blank or not live.session.frame.pixels.any():
             dark.append(True)
 
-    live.window.viewport.painted.connect(check)
+    live.preview.viewport.painted.connect(check)
     with qtbot.waitSignal(live.session.render_finished, timeout=WAIT_MS):
         SAVE_STYLES["in_place"](scene, twoballs(width=200, height=100, blue="#FFFF00"))
     assert live.session.frame.size == (200, 100)

@@ -15,7 +15,7 @@ def test_new_scene_is_created_from_the_template_watched_and_edited(
     live = make_live()
     path = tmp_path / "mine.py"
     with qtbot.waitSignal(live.session.render_finished, timeout=WAIT_MS):
-        live.window.new_scene(str(path))
+        live.scene_files.new_scene(str(path))
     assert "WIDTH" in path.read_text()
     assert editor_calls == [(str(path), 1)]
     assert "mine.py" in live.window.windowTitle()
@@ -49,7 +49,7 @@ def test_recent_scenes_menu_lists_opened_files(qtbot, make_live, scene, tmp_path
     live = make_live(scene)
     with qtbot.waitSignal(live.session.render_finished, timeout=WAIT_MS):
         live.window.open_scene(str(other))
-    actions = live.window.recent_menu.scene_actions()
+    actions = live.scene_files.recent_menu.scene_actions()
     assert [a.text() for a in actions] == [str(other), str(scene)]
     with qtbot.waitSignal(live.session.render_finished, timeout=WAIT_MS):
         actions[1].trigger()
@@ -76,7 +76,7 @@ def test_a_recent_scene_that_is_gone_is_said_and_dropped(qtbot, make_live, scene
         live.window.open_scene(str(scene))
     good = live.session.frame.pixels.copy()
     gone.unlink()
-    menu = live.window.recent_menu
+    menu = live.scene_files.recent_menu
     entry = next(a for a in menu.actions() if a.text() == str(gone))
     entry.trigger()
     qtbot.wait(200)
@@ -84,15 +84,15 @@ def test_a_recent_scene_that_is_gone_is_said_and_dropped(qtbot, make_live, scene
     assert not live.session.stale
     assert "(error)" not in live.window.windowTitle()
     np.testing.assert_array_equal(live.session.frame.pixels, good)
-    assert "not found" in live.window.status.currentMessage()
-    assert str(gone) in live.window.status.currentMessage()
+    assert "not found" in live.preview.status.currentMessage()
+    assert str(gone) in live.preview.status.currentMessage()
     assert [a.text() for a in menu.actions() if a.text().endswith(".py")] == [str(scene)]
     assert live.prefs.recent_scenes() == [str(scene)]
 
 
 def test_clear_recent_empties_the_menu(qtbot, make_live, scene):
     live = make_live(scene)
-    menu = live.window.recent_menu
+    menu = live.scene_files.recent_menu
     assert menu.isEnabled()
     next(a for a in menu.actions() if a.text() == "&Clear Recent").trigger()
     assert menu.scene_actions() == []

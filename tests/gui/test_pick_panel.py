@@ -25,7 +25,7 @@ def line_of(path: Path, text: str) -> int:
 def live(make_live, scene, qtbot):
     live = make_live(scene)
     live.window.resize(1000, 640)
-    qtbot.waitUntil(lambda: live.window.viewport.width() > 400, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: live.preview.viewport.width() > 400, timeout=WAIT_MS)
     return live
 
 
@@ -39,15 +39,15 @@ def on_screen(viewport, x: int, y: int) -> QPoint:
 
 def ctrl_click(qtbot, live, x: int, y: int):
     """Ctrl+click full-size pixel (x, y) and return the Pick the panel shows."""
-    viewport = live.window.viewport
-    with qtbot.waitSignal(live.window.picker.pixel_picked, timeout=WAIT_MS) as picked:
+    viewport = live.preview.viewport
+    with qtbot.waitSignal(live.picker.pixel_picked, timeout=WAIT_MS) as picked:
         qtbot.mouseClick(
             viewport,
             Qt.MouseButton.LeftButton,
             Qt.KeyboardModifier.ControlModifier,
             on_screen(viewport, x, y),
         )
-    assert live.window.pick_panel.pick is picked.args[0]
+    assert live.pick_dock.panel.pick is picked.args[0]
     return picked.args[0]
 
 
@@ -61,7 +61,7 @@ def head(panel, index: int) -> QTreeWidgetItem:
 def test_ctrl_click_on_the_pink_reflection_names_the_pink_balls_line(live, qtbot, scene):
     x, y = pink_in_blue(160, 90)
     pick = ctrl_click(qtbot, live, x, y)
-    panel, dock = live.window.pick_panel, live.window.pick_dock
+    panel, dock = live.pick_dock.panel, live.pick_dock
     assert dock.isVisible()
     blue, pink = line_of(scene, "# Blue ball") + 1, line_of(scene, "# Pink ball") + 1
     assert head(panel, 0).text(0) == f"[0] camera ray: Sphere scene.py:{blue}"
@@ -81,7 +81,7 @@ def test_ctrl_click_on_the_pink_reflection_names_the_pink_balls_line(live, qtbot
 def test_double_click_or_enter_on_an_entry_opens_the_editor_there(live, qtbot, scene, editor_calls):
     x, y = pink_in_blue(160, 90)
     ctrl_click(qtbot, live, x, y)
-    panel = live.window.pick_panel
+    panel = live.pick_dock.panel
     pink = line_of(scene, "# Pink ball") + 1
     item = head(panel, 1)
     panel.scrollToItem(item)
@@ -109,7 +109,7 @@ def test_double_click_or_enter_on_an_entry_opens_the_editor_there(live, qtbot, s
 
 
 def test_hover_names_and_outlines_the_object_under_the_cursor(live, qtbot, scene):
-    viewport, status = live.window.viewport, live.window.status
+    viewport, status = live.preview.viewport, live.preview.status
     x, y = pink_in_blue(160, 90)
     qtbot.mouseMove(viewport, on_screen(viewport, x, y))
     blue = line_of(scene, "# Blue ball") + 1
@@ -128,29 +128,29 @@ def test_hover_names_and_outlines_the_object_under_the_cursor(live, qtbot, scene
 
 
 def test_pick_mode_picks_with_a_plain_click_and_dragging_still_pans(live, qtbot):
-    window, viewport = live.window, live.window.viewport
-    window.pick_action.trigger()
+    window, viewport = live.window, live.preview.viewport
+    window.action("view.pick_mode").trigger()
     assert viewport.cursor().shape() == Qt.CursorShape.CrossCursor
     pos = on_screen(viewport, 40, 70)
-    with qtbot.waitSignal(window.picker.pixel_picked, timeout=WAIT_MS) as picked:
+    with qtbot.waitSignal(live.picker.pixel_picked, timeout=WAIT_MS) as picked:
         qtbot.mouseClick(viewport, Qt.MouseButton.LeftButton, pos=pos)
     assert (picked.args[0].x, picked.args[0].y) == (40, 70)
-    with qtbot.assertNotEmitted(window.picker.pick_started):
+    with qtbot.assertNotEmitted(live.picker.pick_started):
         qtbot.mousePress(viewport, Qt.MouseButton.LeftButton, pos=pos)
         qtbot.mouseMove(viewport, pos + QPoint(40, 0))
         qtbot.mouseRelease(viewport, Qt.MouseButton.LeftButton, pos=pos + QPoint(40, 0))
     assert viewport.pan.x() == pytest.approx(40)
     assert viewport.cursor().shape() == Qt.CursorShape.CrossCursor
-    window.pick_action.trigger()
+    window.action("view.pick_mode").trigger()
     assert viewport.cursor().shape() != Qt.CursorShape.CrossCursor
-    with qtbot.assertNotEmitted(window.picker.pick_started):
+    with qtbot.assertNotEmitted(live.picker.pick_started):
         qtbot.mouseClick(viewport, Qt.MouseButton.LeftButton, pos=pos)
 
 
 def test_a_scaled_preview_is_picked_at_full_size(make_live, scene, qtbot):
     live = make_live(scene, RenderOptions(preview_scale=50))
     live.window.resize(1000, 640)
-    qtbot.waitUntil(lambda: live.window.viewport.width() > 400, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: live.preview.viewport.width() > 400, timeout=WAIT_MS)
     assert live.session.frame.size == (80, 45)
     x, y = pink_in_blue(160, 90)
     pick = ctrl_click(qtbot, live, x, y)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from puray_gui.options import RenderOptions
+from puray_gui.service_link import ServiceLink
 from puray_gui.session import RenderSession
 from tracer.errors import SceneError
 from tracer.scene.load import SceneSource
@@ -20,7 +21,7 @@ def fake():
 
 @pytest.fixture
 def session(qtbot, fake):
-    s = RenderSession(fake, RenderOptions())
+    s = RenderSession(ServiceLink(fake), RenderOptions())
     yield s
     s.close()
 
@@ -97,8 +98,8 @@ def test_preview_scale_asks_for_a_smaller_frame_that_stands_for_the_scene(sessio
     assert len(fake.submitted) == job  # no second submission once the size is known
 
 
-def test_session_closes_only_a_service_it_owns(qtbot, fake):
-    RenderSession(fake).close()
+def test_the_link_closes_only_a_service_it_owns(qtbot, fake):
+    ServiceLink(fake).close()
     assert not fake.closed
-    RenderSession(fake, owns_service=True).close()
+    ServiceLink(fake, owns_service=True).close()
     assert fake.closed

@@ -12,7 +12,7 @@ from .conftest import WAIT_MS, reference
 def test_depth_change_rerenders_with_other_pixels(qtbot, make_live, scene, prefs):
     live = make_live(scene)
     before = live.session.frame.pixels.copy()
-    panel = live.window.settings_panel
+    panel = live.settings_panel
     with qtbot.waitSignal(live.session.render_finished, timeout=WAIT_MS):
         panel.depth_box.setValue(0)  # typed: debounced, then one render
     after = live.session.frame.pixels
@@ -23,7 +23,7 @@ def test_depth_change_rerenders_with_other_pixels(qtbot, make_live, scene, prefs
 
 def test_resolution_preset_changes_the_frame_size(qtbot, make_live, scene):
     live = make_live(scene)
-    panel = live.window.settings_panel
+    panel = live.settings_panel
     with qtbot.waitSignal(live.session.render_finished, timeout=WAIT_MS):
         panel.preset.setCurrentIndex(panel.preset.findData("320x180"))
     assert live.session.frame.size == (320, 180)
@@ -37,7 +37,7 @@ def test_resolution_preset_changes_the_frame_size(qtbot, make_live, scene):
 
 def test_typed_size_is_debounced_into_one_render(qtbot, make_live, scene):
     live = make_live(scene)
-    panel = live.window.settings_panel
+    panel = live.settings_panel
     panel.preset.setCurrentIndex(panel.preset.findData("custom"))
     qtbot.waitUntil(lambda: not live.session.running, timeout=WAIT_MS)
     renders = []
@@ -53,7 +53,7 @@ def test_typed_size_is_debounced_into_one_render(qtbot, make_live, scene):
 
 def test_shadows_samples_and_seed_reach_the_renderer(qtbot, make_live, scene):
     live = make_live(scene)
-    panel = live.window.settings_panel
+    panel = live.settings_panel
     with qtbot.waitSignal(live.session.render_finished, timeout=WAIT_MS):
         panel.shadows.setChecked(True)
     with qtbot.waitSignal(live.session.render_finished, timeout=WAIT_MS):
@@ -64,7 +64,7 @@ def test_shadows_samples_and_seed_reach_the_renderer(qtbot, make_live, scene):
 
 def test_preview_scale_renders_smaller_but_shows_full_size(qtbot, make_live, scene):
     live = make_live(scene)
-    panel = live.window.settings_panel
+    panel = live.settings_panel
     with qtbot.waitSignal(live.session.render_finished, timeout=WAIT_MS):
         panel.scale.setCurrentIndex(panel.scale.findData(50))
     assert live.session.frame.size == (80, 45)
@@ -76,8 +76,8 @@ def test_preview_scale_renders_smaller_but_shows_full_size(qtbot, make_live, sce
 def test_stored_options_are_shown_and_used(qtbot, make_live, scene, prefs):
     prefs.set_options(RenderOptions(max_depth=2, seed=7))
     live = make_live(scene, prefs.options())
-    assert live.window.settings_panel.depth_box.value() == 2
-    assert live.window.settings_panel.seed.value() == 7
+    assert live.settings_panel.depth_box.value() == 2
+    assert live.settings_panel.seed.value() == 7
     expected = reference(scene, RenderOptions(max_depth=2, seed=7))
     np.testing.assert_array_equal(live.session.frame.pixels, expected)
 
@@ -86,7 +86,7 @@ def test_a_resolution_override_stays_with_its_scene(qtbot, make_live, scene, tmp
     other = tmp_path / "other.py"
     other.write_text(scene.read_text().replace("WIDTH = 160", "WIDTH = 120"))
     live = make_live(scene)
-    panel = live.window.settings_panel
+    panel = live.settings_panel
     with qtbot.waitSignal(live.session.render_finished, timeout=WAIT_MS):
         panel.preset.setCurrentIndex(panel.preset.findData("320x180"))
     with qtbot.waitSignal(live.session.render_finished, timeout=WAIT_MS):

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QMainWindow
 
 from puray_gui.options import RenderOptions
 from puray_gui.qt.qt_status_bar import QtStatusBar, speed
+from puray_gui.service_link import ServiceLink
 from puray_gui.session import RenderSession
 from tracer.errors import SceneError
 from tracer.scene.load import SceneSource
@@ -28,7 +29,7 @@ def fake():
 @pytest.fixture
 def bar(qtbot, fake):
     """A status bar in a window, showing a session on the fake service."""
-    session = RenderSession(fake, RenderOptions(load_timeout=7.0))
+    session = RenderSession(ServiceLink(fake), RenderOptions(load_timeout=7.0))
     window = QMainWindow()
     status = QtStatusBar(session)
     window.setStatusBar(status)
@@ -113,7 +114,7 @@ def test_stop_keeps_the_pixels_and_says_stopped(qtbot, fake, prefs, scene):
     fake.events.put(rows(1, 0, 2, 200))
     qtbot.waitUntil(lambda: live.session.frame.rows_done.any(), timeout=WAIT_MS)
     before = live.session.frame.pixels.copy()
-    stop = live.window.stop_action
+    stop = live.window.action("render.stop")
     assert [s.toString() for s in stop.shortcuts()] == ["Esc"]
     with qtbot.waitSignal(live.session.render_stopped, timeout=WAIT_MS):
         stop.trigger()
@@ -122,7 +123,7 @@ def test_stop_keeps_the_pixels_and_says_stopped(qtbot, fake, prefs, scene):
     fake.events.put(JobFinished(1, 1.0))
     qtbot.wait(200)
     np.testing.assert_array_equal(live.session.frame.pixels, before)
-    status = live.window.status
+    status = live.preview.status
     assert status.time_label.text().startswith("stopped 4x4")
     assert status.progress.value() == 500  # the half that was rendered
     assert "stopped" in status.currentMessage()
@@ -133,24 +134,24 @@ def test_esc_stops_a_slow_anti_aliased_render(qtbot, make_live, scene):
     live = make_live(scene)
     slow = live.session.options.with_(samples=8, width=1920, height=1080)
     live.session.set_options(slow)
-    assert live.window.status.progress.maximum() == 0  # loading: not the last render's 100 %
-    live.window.viewport.setFocus()
-    qtbot.keyClick(live.window.viewport, Qt.Key.Key_Escape)  # stopped while loading
-    assert live.window.status.time_label.text() == "stopped while loading the scene"
-    assert live.window.status.progress.value() == 0
+    assert live.preview.status.progress.maximum() == 0  # loading: not the last render's 100 %
+    live.preview.viewport.setFocus()
+    qtbot.keyClick(live.preview.viewport, Qt.Key.Key_Escape)  # stopped while loading
+    assert live.preview.status.time_label.text() == "stopped while loading the scene"
+    assert live.preview.status.progress.value() == 0
     live.session.rerender()
     qtbot.waitUntil(
         lambda: live.session.loaded and live.session.frame.progress > 0, timeout=WAIT_MS
     )
-    live.window.viewport.setFocus()
+    live.preview.viewport.setFocus()
     with qtbot.waitSignal(live.session.render_stopped, timeout=WAIT_MS):
-        qtbot.keyClick(live.window.viewport, Qt.Key.Key_Escape)
+        qtbot.keyClick(live.preview.viewport, Qt.Key.Key_Escape)
     kept = live.session.frame.pixels.copy()
     done = live.session.frame.progress
     assert 0 < done < 1
     qtbot.wait(1000)
     np.testing.assert_array_equal(live.session.frame.pixels, kept)  # the pixels so far stay
-    assert live.window.status.time_label.text().startswith("stopped 1920x1080")
+    assert live.preview.status.time_label.text().startswith("stopped 1920x1080")
     assert not live.session.running
     with qtbot.waitSignal(live.session.render_finished, timeout=WAIT_MS):
         live.session.set_options(slow.with_(samples=1))  # the workers are free again

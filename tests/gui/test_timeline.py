@@ -31,7 +31,7 @@ def _submits(monkeypatch, service) -> list:
 
 
 def _all_cached(qtbot, live, count=6):
-    timeline = live.window.timeline
+    timeline = live.timeline
     qtbot.waitUntil(lambda: len(timeline.cache.frames) == count, timeout=WAIT_MS)
     qtbot.waitUntil(lambda: not timeline.rendering_ahead, timeout=WAIT_MS)
 
@@ -41,15 +41,15 @@ def test_shows_for_an_animated_scene_and_hides_for_a_still(qtbot, make_live, tmp
     moving.write_text(animated(frames=6))
     still.write_text(twoballs(64, 36))
     live = make_live(moving)
-    bar = live.window.timeline_bar
+    bar = live.timeline_bar
     assert bar.isVisible()
     assert bar.label.text() == "frame 0 / 6"
     assert bar.slider.maximum() == 5
-    assert live.window.export_animation_action.isEnabled()
+    assert live.window.action("file.export_animation").isEnabled()
     with qtbot.waitSignal(live.session.render_finished, timeout=WAIT_MS):
         live.open(str(still))
     assert not bar.isVisible()
-    assert not live.window.export_animation_action.isEnabled()
+    assert not live.window.action("file.export_animation").isEnabled()
 
 
 def test_every_frame_is_rendered_ahead_and_equals_the_cli(qtbot, make_live, tmp_path):
@@ -59,7 +59,7 @@ def test_every_frame_is_rendered_ahead_and_equals_the_cli(qtbot, make_live, tmp_
     _all_cached(qtbot, live)
     preview = RenderOptions(preview_scale=50).preview_settings()
     for k in range(6):
-        np.testing.assert_array_equal(live.window.timeline.cache.get(k), frame_of(path, k, preview))
+        np.testing.assert_array_equal(live.timeline.cache.get(k), frame_of(path, k, preview))
     assert live.session.frame.size == (32, 18)
 
 
@@ -71,24 +71,24 @@ def test_scrubbing_to_a_cached_frame_shows_it_without_a_render(
     live = make_live(path)
     _all_cached(qtbot, live)
     calls = _submits(monkeypatch, service)
-    bar = live.window.timeline_bar
+    bar = live.timeline_bar
     painted: list = []
-    live.window.viewport.painted.connect(lambda: painted.append(1))
+    live.preview.viewport.painted.connect(lambda: painted.append(1))
     bar.slider.setValue(4)  # as a drag of the slider does
     assert bar.label.text() == "frame 4 / 6"
     np.testing.assert_array_equal(live.session.frame.pixels, frame_of(path, 4))
     qtbot.waitUntil(lambda: bool(painted), timeout=WAIT_MS)
-    live.window.viewport.setFocus()
-    qtbot.keyClick(live.window.viewport, Qt.Key.Key_Left)
+    live.preview.viewport.setFocus()
+    qtbot.keyClick(live.preview.viewport, Qt.Key.Key_Left)
     np.testing.assert_array_equal(live.session.frame.pixels, frame_of(path, 3))
-    qtbot.keyClick(live.window.viewport, Qt.Key.Key_End)
+    qtbot.keyClick(live.preview.viewport, Qt.Key.Key_End)
     assert bar.label.text() == "frame 5 / 6"
     np.testing.assert_array_equal(live.session.frame.pixels, frame_of(path, 5))
-    qtbot.keyClick(live.window.viewport, Qt.Key.Key_Right)  # the last frame: stays
-    qtbot.keyClick(live.window.viewport, Qt.Key.Key_Home)
-    qtbot.keyClick(live.window.viewport, Qt.Key.Key_Period)
-    qtbot.keyClick(live.window.viewport, Qt.Key.Key_Period)
-    qtbot.keyClick(live.window.viewport, Qt.Key.Key_Comma)
+    qtbot.keyClick(live.preview.viewport, Qt.Key.Key_Right)  # the last frame: stays
+    qtbot.keyClick(live.preview.viewport, Qt.Key.Key_Home)
+    qtbot.keyClick(live.preview.viewport, Qt.Key.Key_Period)
+    qtbot.keyClick(live.preview.viewport, Qt.Key.Key_Period)
+    qtbot.keyClick(live.preview.viewport, Qt.Key.Key_Comma)
     assert bar.label.text() == "frame 1 / 6"
     assert bar.slider.value() == 1
     np.testing.assert_array_equal(live.session.frame.pixels, frame_of(path, 1))
@@ -103,7 +103,7 @@ def test_scrubbing_to_an_uncached_frame_renders_it_first(
     path = tmp_path / "moving.py"
     path.write_text(animated(frames=40))
     live = make_live(path)
-    timeline = live.window.timeline
+    timeline = live.timeline
     timeline.cache.max_bytes = 3 * 64 * 36 * 3  # room for three frames: no more run ahead
     qtbot.waitUntil(lambda: len(timeline.cache.frames) == 3, timeout=WAIT_MS)
     qtbot.waitUntil(lambda: not timeline.rendering_ahead, timeout=WAIT_MS)
@@ -121,15 +121,15 @@ def test_play_advances_and_loops(qtbot, make_live, tmp_path):
     path.write_text(animated(fps=50))
     live = make_live(path)
     _all_cached(qtbot, live)
-    timeline = live.window.timeline
+    timeline = live.timeline
     shown: list = []
     times: list = []
     live.session.frame_updated.connect(lambda: shown.append(timeline.current))
     live.session.frame_updated.connect(lambda: times.append(time.perf_counter()))
-    qtbot.keyClick(live.window.viewport, Qt.Key.Key_Space)
+    qtbot.keyClick(live.preview.viewport, Qt.Key.Key_Space)
     assert timeline.playing
     qtbot.waitUntil(lambda: len(shown) >= 9, timeout=WAIT_MS)
-    qtbot.keyClick(live.window.viewport, Qt.Key.Key_Space)
+    qtbot.keyClick(live.preview.viewport, Qt.Key.Key_Space)
     assert not timeline.playing
     assert shown[:9] == [1, 2, 3, 4, 5, 0, 1, 2, 3]
     assert times[8] - times[0] >= 8 / 50 - 0.01  # at FPS, not as fast as the cache allows
@@ -144,7 +144,7 @@ def test_a_save_while_playing_renders_the_play_head_first(
     path.write_text(animated(fps=20))
     live = make_live(path)
     _all_cached(qtbot, live)
-    timeline, session = live.window.timeline, live.session
+    timeline, session = live.timeline, live.session
     old_digest = session.source.digest
     calls = _submits(monkeypatch, service)
     heads: list = []
@@ -173,7 +173,7 @@ def test_an_error_in_one_frame_names_it(qtbot, make_live, tmp_path):
     text = animated() + "if FRAME == 4:\n    raise ValueError('no frame four')\n"
     path.write_text(text)
     live = make_live(path)
-    timeline = live.window.timeline
+    timeline = live.timeline
     qtbot.waitUntil(lambda: 4 in timeline._failed, timeout=WAIT_MS)
     with qtbot.waitSignal(live.session.render_failed, timeout=WAIT_MS) as blocker:
         timeline.seek(4)
@@ -205,10 +205,10 @@ def test_export_png_writes_the_frame_under_the_play_head(qtbot, make_live, tmp_p
     path.write_text(animated())
     live = make_live(path, RenderOptions(preview_scale=50))
     with qtbot.waitSignal(live.session.render_finished, timeout=WAIT_MS):
-        live.window.timeline.seek(4)
+        live.timeline.seek(4)
     out = tmp_path / "four.png"
     with qtbot.waitSignal(live.exporter.finished, timeout=WAIT_MS):
-        live.window.export_flow.start(str(out))
+        live.export_flow.start(str(out))
     live.exporter.wait()
     with Image.open(out) as image:
         np.testing.assert_array_equal(np.asarray(image.convert("RGB")), frame_of(path, 4))
@@ -219,7 +219,7 @@ def test_a_save_with_fewer_frames_than_the_play_head_shows_frame_0(qtbot, make_l
     path = tmp_path / "moving.py"
     path.write_text(animated(frames=6))
     live = make_live(path)
-    timeline = live.window.timeline
+    timeline = live.timeline
     _all_cached(qtbot, live)
     timeline.seek(5)
     with qtbot.waitSignal(timeline.changed, timeout=WAIT_MS):
@@ -227,5 +227,5 @@ def test_a_save_with_fewer_frames_than_the_play_head_shows_frame_0(qtbot, make_l
     qtbot.waitUntil(lambda: not live.session.running, timeout=WAIT_MS)
     assert (timeline.frames, timeline.current) == (3, 0)
     assert live.session.error is None
-    assert live.window.timeline_bar.label.text() == "frame 0 / 3"
+    assert live.timeline_bar.label.text() == "frame 0 / 3"
     np.testing.assert_array_equal(live.session.frame.pixels, frame_of(path, 0))

@@ -16,12 +16,12 @@ from .conftest import WAIT_MS
 def live(make_live, scene, qtbot):
     live = make_live(scene)
     live.window.resize(900, 600)
-    qtbot.waitUntil(lambda: live.window.viewport.width() > 400, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: live.preview.viewport.width() > 400, timeout=WAIT_MS)
     return live
 
 
 def test_fits_the_window_by_default(live):
-    viewport = live.window.viewport
+    viewport = live.preview.viewport
     rect = viewport.image_rect()
     assert viewport.fit
     assert rect.width() == pytest.approx(viewport.width()) or rect.height() == pytest.approx(
@@ -31,7 +31,7 @@ def test_fits_the_window_by_default(live):
 
 
 def test_actual_size_and_zoom_keep_the_point_under_the_cursor(live):
-    viewport = live.window.viewport
+    viewport = live.preview.viewport
     viewport.actual_size()
     assert viewport.image_rect().width() == pytest.approx(160 / viewport.devicePixelRatioF())
     anchor = QPointF(viewport.width() / 2 + 20, viewport.height() / 2 + 10)
@@ -42,7 +42,7 @@ def test_actual_size_and_zoom_keep_the_point_under_the_cursor(live):
 
 
 def test_wheel_zooms_and_drag_pans(live, qtbot):
-    viewport = live.window.viewport
+    viewport = live.preview.viewport
     width = viewport.image_rect().width()
     for action in live.window.menuBar().actions()[1].menu().actions():
         if action.text() == "Zoom &In":
@@ -57,13 +57,13 @@ def test_wheel_zooms_and_drag_pans(live, qtbot):
 
 
 def test_status_bar_shows_pixel_progress_and_speed(live, qtbot):
-    viewport = live.window.viewport
+    viewport = live.preview.viewport
     rect = viewport.image_rect()
     pos = QPoint(int(rect.left() + rect.width() * 0.25), int(rect.top() + rect.height() * 0.9))
     x, y, rgb = viewport.pixel_at(QPointF(pos))
     assert tuple(live.session.frame.pixels[y, x]) == rgb
     qtbot.mouseMove(viewport, pos)
-    status = live.window.status
+    status = live.preview.status
     qtbot.waitUntil(lambda: f"x {x}, y {y}" in status.pixel_label.text(), timeout=WAIT_MS)
     assert f"RGB {rgb[0]}, {rgb[1]}, {rgb[2]}" in status.pixel_label.text()
     assert status.progress.value() == status.progress.maximum()
@@ -102,7 +102,7 @@ def _new_colours(viewport) -> int:
 
 
 def test_zoom_percentage_is_shown(live, qtbot):
-    viewport, status = live.window.viewport, live.window.status
+    viewport, status = live.preview.viewport, live.preview.status
     viewport.actual_size()
     qtbot.waitUntil(lambda: status.zoom_label.text() == "100 %", timeout=WAIT_MS)
     viewport.zoom_by(2.0)
@@ -113,11 +113,11 @@ def test_zoom_percentage_is_shown(live, qtbot):
 
 
 def test_a_scaled_preview_wears_a_badge(live, qtbot):
-    viewport = live.window.viewport
+    viewport = live.preview.viewport
     before = viewport.grab().toImage()
     corner = QPoint(viewport.width() - 20, 18)
     with qtbot.waitSignal(live.session.render_finished, timeout=WAIT_MS):
-        live.window.settings_panel.scale.setCurrentIndex(0)  # 25 %
+        live.settings_panel.scale.setCurrentIndex(0)  # 25 %
     assert viewport.badge_text() == "preview at 25 %"
     after = viewport.grab().toImage()
     assert after.pixelColor(corner) != before.pixelColor(corner)  # painted, top right

@@ -23,10 +23,10 @@ def test_folder_renamed_away_and_back_renders_again_without_an_edit(qtbot, make_
     live = make_live(scene)
     with qtbot.waitSignal(live.session.render_failed, timeout=WAIT_MS):
         folder.rename(tmp_path / "elsewhere")
-    assert "Waiting for" in live.window.error_panel.text
+    assert "Waiting for" in live.error_panel.text
     with qtbot.waitSignal(live.session.render_finished, timeout=WAIT_MS):
         (tmp_path / "elsewhere").rename(folder)  # back, untouched: no edit follows
-    assert not live.window.error_panel.isVisible()
+    assert not live.error_panel.isVisible()
     assert not live.session.stale
     with qtbot.waitSignal(live.session.render_finished, timeout=WAIT_MS):
         SAVE_STYLES["in_place"](scene, twoballs(blue="#00FF00"))  # and it is watched again
@@ -63,7 +63,7 @@ def test_a_permission_change_is_noticed_without_f5(qtbot, make_live, scene, monk
     live = make_live(scene)
     with qtbot.waitSignal(live.session.render_failed, timeout=WAIT_MS):
         os.chmod(scene, 0o000)
-    assert "Permission denied" in live.window.error_panel.text
+    assert "Permission denied" in live.error_panel.text
     with qtbot.waitSignal(live.session.render_finished, timeout=WAIT_MS):
         os.chmod(scene, 0o644)
     assert not live.session.stale

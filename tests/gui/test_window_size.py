@@ -25,15 +25,15 @@ def test_a_long_unbroken_word_wraps_and_never_widens_the_window(qtbot, make_live
     window.resize(700, 500)
     qtbot.waitUntil(lambda: window.width() == 700, timeout=WAIT_MS)
     word = "x" * 3000
-    live.window.error_panel.show_error(SceneError(f"ValueError: {word}", str(scene), 3))
+    live.error_panel.show_error(SceneError(f"ValueError: {word}", str(scene), 3))
     qtbot.wait(100)
-    panel = window.error_panel
+    panel = live.error_panel
     assert window.width() == 700
     assert window.minimumSizeHint().width() < 700
     assert panel.width() <= window.width()
     assert panel.title.height() > 5 * panel.title.fontMetrics().height()  # wrapped, not cut
     assert word in panel.text.replace("\u200b", "")  # the whole message is still there
-    assert window.viewport.height() > 150  # the message is cut short: the picture keeps room
+    assert live.preview.viewport.height() > 150  # the message is cut short: the picture keeps room
     window.close()
     assert live.prefs.geometry() is not None
     assert window.width() == 700  # what is remembered is the user's size

@@ -71,8 +71,9 @@ class RenderBackend(Protocol):
 class JobEvents(Protocol):
     """A backend plus a way to watch the jobs submitted to it.
 
-    An :class:`~tracer.workers.router.EventRouter` is one; the window's render session, which
-    drains the local service itself, offers another (puray_gui/side_jobs.py).
+    An :class:`~tracer.workers.router.EventRouter` is one; the window's ServiceLink
+    (puray_gui/service_link.py), which drains one with a Qt timer, and its ClusterLink are
+    others.
     """
 
     @property

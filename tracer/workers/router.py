@@ -6,7 +6,7 @@ import queue
 import time
 from typing import TYPE_CHECKING
 
-from .events import ENDS, Event
+from .events import ENDS, Event, JobFailed
 
 if TYPE_CHECKING:
     from .backend import Handler, JobEvents, RenderBackend
@@ -44,6 +44,17 @@ class EventRouter:
         """Cancel ``job`` on the backend and drop its handler."""
         self.forget(job)
         self.backend.cancel(job)
+
+    def cancel_watched(self) -> None:
+        """Cancel every watched job on the backend and drop its handler."""
+        for job in list(self._handlers):
+            self.cancel(job)
+
+    def fail_watched(self, error: Exception) -> None:
+        """End every watched job with JobFailed(error): its backend is gone (a new pool)."""
+        handlers, self._handlers = self._handlers, {}
+        for job, handler in handlers.items():
+            handler(JobFailed(job, error))
 
     def route(self, event: Event) -> None:
         """Hand ``event`` to its job's handler, if the job is watched."""
