@@ -43,6 +43,7 @@ class Exporter(QObject):
     ) -> None:
         super().__init__(parent)
         self.session = session
+        self._owns_cluster = cluster is None
         self.cluster = cluster if cluster is not None else ClusterLink(self)
         self.route = ExportRoute(session, self.cluster, self)
         self.route.ready.connect(self._on_route_ready)
@@ -87,9 +88,11 @@ class Exporter(QObject):
         self.cancelled.emit()
 
     def close(self) -> None:
-        """Cancel and wait for the file being written (the composition root closes the cluster)."""
+        """Cancel, wait for the file being written and let go of a cluster link of its own."""
         self.cancel()
         self.wait()
+        if self._owns_cluster:
+            self.cluster.close()
 
     def _on_route_ready(self) -> None:
         assert self._source is not None
