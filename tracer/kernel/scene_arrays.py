@@ -10,6 +10,7 @@ sphere. trace.py renders with it.
 from __future__ import annotations
 
 import hashlib
+import math
 
 import numpy as np
 
@@ -151,6 +152,20 @@ class SceneArrays:
             )
             h.update(f"{k}{type(obj).__qualname__}{state!r}".encode())
         return h.digest()
+
+    def first_hit(self, position, direction) -> tuple[float, float, float] | None:
+        """Return where the ray from ``position`` along unit ``direction`` first meets a
+        surface (None: nowhere); a camera view's look-at point (camera/view.py)."""
+        d = tuple(np.array([c]) for c in direction)
+        best, hit = self.aggregate.nearest(position, d)[:2]
+        if hit[0] < 0 or not math.isfinite(best[0]):
+            return None
+        t = float(best[0])
+        return (
+            position[0] + t * direction[0],
+            position[1] + t * direction[1],
+            position[2] + t * direction[2],
+        )
 
     def material_of(self, hit: np.ndarray, prim: np.ndarray | None) -> np.ndarray:
         """Return the material id of every hit (objects, prims)."""

@@ -28,7 +28,7 @@ def frame_info(loaded: LoadedScene, settings: RenderSettings) -> FrameInfo:
     from ..camera.view import view_of  # start-up: only a worker's first load needs it
 
     scene = loaded.scene
-    camera = view_of(scene.camera, loaded.kernel)
+    camera = view_of(scene.camera, loaded.kernel.first_hit)
     width, height = frame_size(scene, settings)
     return FrameInfo(width, height, scene.width, scene.height, scene.frames, scene.fps, camera)
 
