@@ -25,7 +25,7 @@ from ..workers.service import RenderService
 from .common import Shown, UserError, add_render_options, settings_from
 
 if TYPE_CHECKING:  # the picking code itself loads only in the workers
-    from ..pick.pick import Bounce, LightTerm, Made, Pick
+    from ..pick import Bounce, LightTerm, Made, Pick
     from ..workers.backend import RenderBackend
 
 
