@@ -41,7 +41,7 @@ def _swatch(rgb) -> QIcon:
 
 
 class QtPickPanel(QTreeWidget):
-    """Show a :class:`tracer.pick.pick.Pick`; activating a line with a file:line opens it."""
+    """Show a :class:`tracer.pick.Pick`; activating a line with a file:line opens it."""
 
     location_activated = Signal(str, int)  # file, line
 

@@ -3,7 +3,7 @@
 Prints one entry a line: the pixel's RGB, then for every ray of its path the object hit and
 its material as ``FILE:LINE`` (the scene line that created them), the hit, each light's
 diffuse and specular terms (and what shadows it), the local colour and how the reflection
-adds to it. ``--json`` prints the whole :class:`tracer.pick.pick.Pick` for scripts. A worker
+adds to it. ``--json`` prints the whole :class:`tracer.pick.Pick` for scripts. A worker
 process traces it: scene code never runs in this process.
 """
 

@@ -21,8 +21,10 @@ def take(v: Vec, idx: np.ndarray) -> Vec:
 
 @dataclass(slots=True)
 class Rays:
-    """Rays ``o + t d`` (unit ``d``), and the pixels they sample area lights for (None: no
-    soft shadows; compacted with the rays)."""
+    """Rays ``o + t d`` (unit ``d``) and the pixels they sample area lights for.
+
+    ``samples`` is None without soft shadows; it is compacted with the rays.
+    """
 
     o: Vec
     d: Vec

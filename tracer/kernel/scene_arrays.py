@@ -156,8 +156,11 @@ class SceneArrays:
         return h.digest()
 
     def first_hit(self, position, direction) -> tuple[float, float, float] | None:
-        """Return where the ray from ``position`` along unit ``direction`` first meets a
-        surface (None: nowhere); a camera view's look-at point (camera/view.py)."""
+        """Return where a ray first meets a surface (None: nowhere).
+
+        The ray leaves ``position`` along unit ``direction``; camera/view.py takes the point
+        as a camera's look-at point.
+        """
         d = tuple(np.array([c]) for c in direction)
         best, hit = self.aggregate.nearest(position, d)[:2]
         if hit[0] < 0 or not math.isfinite(best[0]):

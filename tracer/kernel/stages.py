@@ -155,8 +155,11 @@ def next_rays(rays: Rays, branches: list[Branch]) -> Rays | None:
 
 
 def fold(levels: list[Level]) -> np.ndarray:
-    """Return the first bounce's (3, n) colours: every level's children folded in, deepest
-    first (``local + reflection * child``; running weights would round differently)."""
+    """Return the first bounce's (3, n) colours, folding every level's children in.
+
+    Deepest level first: ``local + reflection * child`` (running weights would round
+    differently).
+    """
     child = None
     for level in reversed(levels):
         child = level.fold(child)

@@ -1,5 +1,6 @@
-"""What a pick records: plain data (no scene objects) that travels from a worker to the window
-and prints as JSON (:meth:`Pick.to_dict`).
+"""What a pick records: plain data (no scene objects).
+
+It travels from a worker to the window and prints as JSON (:meth:`Pick.to_dict`).
 
 Bounces form a flat list; each names its ``parent`` and ``kind`` ("camera", "reflection",
 "refraction"), so a path that branches (glass: a reflected and a refracted ray, weighted by

@@ -123,8 +123,7 @@ class GlassModel:
         normals: NormalsOf,
         step: float,
     ) -> tuple[np.ndarray, np.ndarray | None]:
-        """Return (dark, trans) of shadow rays through glass: trans is (3, m), None if none
-        is blocked.
+        """Return (dark mask, (3, m) transmittance or None) of shadow rays that may pass glass.
 
         Rays the any-hit query finds blocked walk their blockers by nearest-hit queries,
         multiplied by each glass's tint where they enter it and by its Beer-Lambert
@@ -135,7 +134,11 @@ class GlassModel:
             return blocked, None
         trans = np.ones((3, blocked.size))
         rows = np.flatnonzero(blocked)
-        o, d, left = take(q, rows), take(L, rows), dist[rows]
+        self._cross(scene, trans, rows, take(q, rows), take(L, rows), dist[rows], normals, step)
+        return cast(np.ndarray, ~trans.any(axis=0)), trans
+
+    def _cross(self, scene: SceneQueries, trans, rows, o, d, left, normals, step) -> None:
+        """Multiply the transmittance of shadow rays ``rows`` by each glass they cross."""
         for _ in range(MAX_CROSSINGS):
             t, hit, prim = scene.aggregate.nearest(o, d)
             on = np.flatnonzero((hit >= 0) & (t < left))
@@ -164,7 +167,6 @@ class GlassModel:
             left = left - t - step
         else:
             trans[:, rows] = 0.0  # too many surfaces: count it as blocked
-        return cast(np.ndarray, ~trans.any(axis=0)), trans
 
 
 class GlassHits:

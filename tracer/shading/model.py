@@ -97,8 +97,10 @@ class NormalsOf(Protocol):
 
 
 class ReflectanceModel(Protocol):
-    """A scene's reflectance model: its scattering at every bounce, and what it asks of the
-    rest of the kernel (spheres with both roots, shadow rays that pass through surfaces)."""
+    """A scene's reflectance model: its scattering at every bounce, and what it asks of the kernel.
+
+    Besides the scattering: spheres with both roots, shadow rays that pass through surfaces.
+    """
 
     #: Some surfaces let rays and light through: spheres of such materials need both roots
     #: (a ray inside hits the far side) and shadow rays ask :meth:`transmittance`.

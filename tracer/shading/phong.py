@@ -97,8 +97,10 @@ def _add_light(col, ocd, spec, rgb, kd, ks, trans) -> None:
 
 
 def light_share(table: PhongTable, light: int, k: int, oc, kd, ks, trans) -> tuple[list, list]:
-    """Return one light's (diffuse, specular) channels at material ``k`` as :func:`phong`
-    adds them (the same products in the same order), for a pick's record."""
+    """Return one light's (diffuse, specular) channels at material ``k``, for a pick's record.
+
+    The same products in the same order as :func:`phong` adds them.
+    """
     rgb = table.lights[light][1]
     d, s = table.diffuse[k], table.specular[k]
     if trans is None:
@@ -124,8 +126,7 @@ _NONE = np.empty(0, dtype=np.intp)
 
 
 class PhongScattering:
-    """Puray's bounce: a reflected ray from every hit whose material reflects, weighted by
-    its ``reflection``."""
+    """Puray's bounce: a reflected ray from every hit that reflects, weighted by ``reflection``."""
 
     def __init__(self) -> None:
         self.refl = np.empty(0)
