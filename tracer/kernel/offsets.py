@@ -75,8 +75,11 @@ class ErrorBoundOffset:
         return size
 
     def most(self, extent: float) -> float:
-        """Return the largest offset of a hit within ``extent`` of the origin (ray from there)."""
-        return RELATIVE * 3 * extent
+        """Return the largest offset of a hit within ``extent`` of the origin (ray from there).
+
+        Coordinates up to ``extent``, a ray length up to the box's diagonal, 2 sqrt(3) extent.
+        """
+        return RELATIVE * 5 * extent
 
 
 def offset_rule(camera: Camera) -> PurayOffset | ErrorBoundOffset:
