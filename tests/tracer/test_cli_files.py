@@ -160,7 +160,14 @@ def _wait_for(condition, timeout: float = 60.0) -> None:
 
 @pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs /proc to find the workers")
 @pytest.mark.parametrize("name", ["movie.mp4", "movie.gif", "seq/f_%02d.png"])
-def test_sigterm_during_an_export_leaves_no_temporary_file_and_no_worker(tmp_path, name):
+@pytest.mark.parametrize(
+    ("signum", "status", "said"),
+    [(signal.SIGTERM, 143, "terminated"), (signal.SIGINT, 130, "interrupted")],
+    ids=["SIGTERM", "Ctrl+C"],
+)
+def test_sigterm_during_an_export_leaves_no_temporary_file_and_no_worker(
+    tmp_path, name, signum, status, said
+):
     if name.endswith(".mp4"):
         pytest.importorskip("av")
     marker = tmp_path / "frame2.started"
@@ -175,13 +182,13 @@ def test_sigterm_during_an_export_leaves_no_temporary_file_and_no_worker(tmp_pat
             _wait_for(lambda: hidden(tmp_path) != [])
         workers = _workers_of(proc.pid)
         assert workers
-        proc.send_signal(signal.SIGTERM)
-        assert proc.wait(timeout=30) == 143
+        proc.send_signal(signum)
+        assert proc.wait(timeout=30) == status
         err = proc.stderr.read()
     finally:
         proc.kill()
         proc.stderr.close()
-    assert err == "puray: terminated; nothing written\n"
+    assert err == f"puray: {said}; nothing written\n"
     assert sorted(p.name for p in tmp_path.rglob("*")) == ["frame2.started", "slow.py"]
     _wait_for(lambda: not [w for w in workers if Path(f"/proc/{w}").exists()], timeout=5)
 
