@@ -9,7 +9,13 @@ from __future__ import annotations
 
 import os
 
-from tracer.camera.code import CameraCodeError, SceneEdit, camera_line, write_camera
+from tracer.camera.code import (
+    CameraCodeError,
+    SceneEdit,
+    number_text,
+    point_text,
+    write_camera,
+)
 
 NOT_WRITTEN = "The camera was not written; the scene is unchanged."
 
@@ -27,7 +33,11 @@ class CameraWriteBack:
         except (CameraCodeError, OSError) as exc:  # both name the scene file, never a temp
             return False, f"{NOT_WRITTEN}\n\n{exc}"
         self.last = edit
-        return True, f"Wrote {camera_line(view)} to {path} (Edit > Undo puts it back)"
+        position, look_at, fov = (point_text(view[0]), point_text(view[1]), number_text(view[2]))
+        return True, (
+            f"Wrote the camera into {os.path.basename(path)}: {position}, look_at={look_at}, "
+            f"fov={fov} (Edit > Undo puts the file back)"
+        )
 
     @property
     def can_undo(self) -> bool:

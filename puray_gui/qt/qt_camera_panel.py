@@ -40,7 +40,10 @@ class QtCameraPanel(QGroupBox):
         self.copy_button = QPushButton("Copy as Code")
         self.copy_button.setToolTip("Copy a CAMERA = LookAtCamera(...) line")
         self.write_button = QPushButton("Write to Scene")
-        self.write_button.setToolTip("Replace the scene file's CAMERA = ... line with this camera")
+        self.write_button.setToolTip(
+            "Set the position, look_at and fov of the scene file's CAMERA to this camera's "
+            "(its other arguments stay; Edit > Undo puts the file back)"
+        )
         grid = QGridLayout(self)
         grid.addWidget(self.state, 0, 0, 1, 2)
         grid.addWidget(self.mode_box, 1, 0, 1, 2)

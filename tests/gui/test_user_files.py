@@ -252,3 +252,27 @@ def test_sigterm_during_a_window_export_leaves_no_temporary_file(tmp_path, name)
     assert "Traceback" not in err
     assert sorted(p.name for p in folder.iterdir()) == ["moving.py"]  # no .moving.mp4.XXXX.tmp
     _wait_for(lambda: not [w for w in workers if Path(f"/proc/{w}").exists()], timeout=10)
+
+
+def test_an_export_at_an_fps_no_writer_keeps_fails_at_once(qtbot, make_live, tmp_path):
+    folder = tmp_path / "anim"
+    folder.mkdir()
+    path = folder / "moving.py"
+    path.write_text(animated())
+    live = make_live(path, RenderOptions(preview_scale=50))
+    live.session.fps = 0.0001  # what a scene could once set (FPS is checked as it loads now)
+    exporter = live.animation_exporter
+    with qtbot.waitSignal(exporter.failed, timeout=WAIT_MS) as failed:
+        live.animation_flow.start(str(folder / "moving.mp4"))
+    assert failed.args == ["FPS must be from 0.1 to 1000 frames per second, got 0.0001"]
+    assert not exporter.busy
+    assert sorted(p.name for p in folder.iterdir()) == ["moving.py"]
+
+
+def test_a_failed_png_export_names_the_file_not_a_temporary_one(qtbot, make_live, scene, tmp_path):
+    live = make_live(scene)
+    out = tmp_path / "gone" / "out.png"
+    with qtbot.waitSignal(live.exporter.failed, timeout=WAIT_MS) as failed:
+        live.export_flow.start(str(out))
+    live.exporter.wait()
+    assert failed.args == [f"{out}: the folder {out.parent} does not exist"]
