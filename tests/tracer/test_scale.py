@@ -12,6 +12,8 @@ that faces the light keeps exactly its colour without shadows.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -25,6 +27,8 @@ SCALES = (1e-3, 1.0, 1e3)
 SHARE = 0.005
 
 SCENE = """\
+from pathlib import Path
+
 import numpy as np
 from tracer import *
 
@@ -177,3 +181,13 @@ def test_the_offset_is_a_bound_on_the_hit_point_s_rounding_scaled_with_it():
     step = rule(p, np.array([1.0, 10.0]))
     np.testing.assert_array_equal(step, [offsets.RELATIVE * 5.0, offsets.RELATIVE * 2010.0])
     assert 2**-52 * 2**19 < offsets.RELATIVE < 1e-9  # far above rounding, far below sight
+
+
+def test_puray_s_scenes_keep_puray_s_offset_and_others_scale_with_the_hit(tmp_path):
+    root = Path(__file__).resolve().parents[2] / "scenes"
+    twoballs = load(SceneSource.from_path(root / "twoballs.py"), RenderSettings()).kernel
+    assert twoballs.puray
+    assert twoballs.offset((np.ones(2),) * 3, np.ones(2)) == offsets.MIN_DISPLACE == 1e-4
+    glass = load(SceneSource.from_path(root / "glass.py"), RenderSettings()).kernel
+    assert not glass.puray
+    assert isinstance(glass.offset, offsets.ErrorBoundOffset)
