@@ -73,6 +73,6 @@ def test_spheres_render_as_a_tracer_that_needs_no_offset(tmp_path, name, size, f
     assert off_pixels(ours, reference) == 0
     # The check can fail: Puray's fixed offset pushes rays into touching neighbours.
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(scene_arrays, "offset_rule", lambda camera: FixedOffset(1e-4))
+        mp.setattr(scene_arrays, "offset_rule", lambda *_: FixedOffset(1e-4))
         fixed = render_rows(load(SceneSource.from_path(path), settings), settings, 0, size[1])
     assert off_pixels(fixed, reference) > 50

@@ -146,7 +146,7 @@ def test_a_scene_at_1mm_and_1km_renders_the_picture_it_renders_at_1m(pictures, s
 def no_leak_reference(tmp_path_factory):
     """The 1 m picture with every spawned ray 1e-7 off the surface: nothing leaks through."""
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(scene_arrays, "offset_rule", lambda camera: FixedOffset(1e-7))
+        mp.setattr(scene_arrays, "offset_rule", lambda *_: FixedOffset(1e-7))
         return render(tmp_path_factory.mktemp("reference"), 1.0)
 
 
@@ -158,7 +158,7 @@ def test_no_scale_leaks_light_or_loses_shadow(pictures, no_leak_reference, scale
 
 def test_puray_s_fixed_offset_would_leak_at_1mm(tmp_path, no_leak_reference, monkeypatch):
     # The check above can fail: with Puray's 1e-4 (a tenth of this scene at 1 mm), it does.
-    monkeypatch.setattr(scene_arrays, "offset_rule", lambda camera: FixedOffset(1e-4))
+    monkeypatch.setattr(scene_arrays, "offset_rule", lambda *_: FixedOffset(1e-4))
     assert off_share(render(tmp_path, 1e-3), no_leak_reference) > 10 * SHARE
 
 
@@ -171,7 +171,7 @@ def test_a_convex_flat_mesh_never_shadows_itself(tmp_path, scale):
 
 def test_zero_offsets_would_speckle_the_convex_mesh(tmp_path, monkeypatch):
     # The acne check can fail: spawned rays that start on the surface hit it again.
-    monkeypatch.setattr(scene_arrays, "offset_rule", lambda camera: FixedOffset(0.0))
+    monkeypatch.setattr(scene_arrays, "offset_rule", lambda *_: FixedOffset(0.0))
     assert self_shadowed(tmp_path, 1.0) > 50
 
 
@@ -191,3 +191,22 @@ def test_puray_s_scenes_keep_puray_s_offset_and_others_scale_with_the_hit(tmp_pa
     glass = load(SceneSource.from_path(root / "glass.py"), RenderSettings()).kernel
     assert not glass.puray
     assert isinstance(glass.offset, offsets.ErrorBoundOffset)
+
+
+def test_a_scene_written_for_puray_keeps_puray_s_rule_with_a_look_at_camera(tmp_path):
+    # Write to Scene turns Puray's camera into a LookAtCamera; the file still imports Puray's
+    # modules, so it renders as the window's view of it did: with Puray's arithmetic.
+    root = Path(__file__).resolve().parents[2] / "scenes"
+    text = (root / "twoballs.py").read_text()
+    text = text.replace(
+        "CAMERA = Vector(0, -0.35, -1)",
+        "from tracer import LookAtCamera\n"
+        "CAMERA = LookAtCamera(Point(0, -0.35, -1), Point(0, 0, 1))",
+    )
+    path = tmp_path / "twoballs.py"
+    path.write_text(text)
+    assert load(SceneSource.from_path(path), RenderSettings()).kernel.puray
+    assert offsets.imports_puray("import vector\n")
+    assert offsets.imports_puray("from sphere import Sphere\n")
+    assert not offsets.imports_puray("from tracer import Sphere\nimport numpy\n")
+    assert not offsets.imports_puray("from .sphere import x\n")  # relative: the scene's own

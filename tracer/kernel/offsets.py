@@ -13,18 +13,24 @@ little way off along the normal. How far decides whether pictures depend on scal
   ``p = o + t d`` (unit ``d``). It scales with the scene, so a scene scaled by any factor
   renders the same picture. See :class:`ErrorBoundOffset` for why it is safe.
 
-Which scenes keep Puray's rule: those whose CAMERA is Puray's camera (a Vector: Puray's
-pinhole looking through the z = 0 window). Only Puray's scenes have it, and it cannot be
-scaled with a scene (its window is fixed), so nothing scale-free is lost. Every other camera
-(LookAtCamera, a scene's own Camera class) gets the error-bound rule. The rule belongs to the
-scene's own camera: the window's camera mode keeps it while it moves the view.
+Which scenes keep Puray's rule: those written for Puray, whose CAMERA is Puray's camera (a
+Vector: Puray's pinhole looking through the z = 0 window) or whose file imports Puray's
+modules (``from sphere import Sphere``, ``from vector import Vector``...). Puray's camera
+cannot be scaled with a scene (its window is fixed), so nothing scale-free is lost. Every
+other scene (``from tracer import ...`` and a LookAtCamera or a Camera class of its own) gets
+the error-bound rule. The rule belongs to the scene, not to the view: the window's camera
+mode keeps it while it moves the view, and a Puray scene whose camera was written back as a
+LookAtCamera (it still imports Puray's modules) renders as the view did.
 """
 
 from __future__ import annotations
 
+import ast
+
 import numpy as np
 
 from ..camera.cameras import Camera, PurayCamera
+from ..scene.puray_modules import MODULES
 
 #: Puray's offset: an absolute length (scene units).
 MIN_DISPLACE = 0.0001
@@ -82,6 +88,25 @@ class ErrorBoundOffset:
         return RELATIVE * 5 * extent
 
 
-def offset_rule(camera: Camera) -> PurayOffset | ErrorBoundOffset:
-    """Return the offset rule of a scene with this (its own) camera."""
-    return PurayOffset() if isinstance(camera, PurayCamera) else ErrorBoundOffset()
+def offset_rule(camera: Camera, puray_text: bool = False) -> PurayOffset | ErrorBoundOffset:
+    """Return the offset rule of a scene with this (its own) camera.
+
+    ``puray_text``: the scene's file imports Puray's modules (:func:`imports_puray`).
+    """
+    puray = puray_text or isinstance(camera, PurayCamera)
+    return PurayOffset() if puray else ErrorBoundOffset()
+
+
+def imports_puray(text: str) -> bool:
+    """Tell whether a scene's source imports one of Puray's modules (``from sphere import``)."""
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError):
+        return False
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            if any(alias.name in MODULES for alias in node.names):
+                return True
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module in MODULES:
+            return True
+    return False

@@ -27,6 +27,7 @@ from ..sampling import LensSamples
 from ..scene.load import Scene, SceneSource, load_scene
 from ..settings import RenderSettings
 from ..shading.area_light import LightSamples
+from .offsets import imports_puray
 from .scene_arrays import SceneArrays
 from .trace import trace
 
@@ -88,7 +89,7 @@ def load(source: SceneSource, settings: RenderSettings) -> LoadedScene:
     with scene_files.recording(source) as files:
         scene = load_scene(source, settings.seed, settings.load_timeout, settings.frame)
     try:
-        kernel = SceneArrays(scene)
+        kernel = SceneArrays(scene, imports_puray(source.text))
     except SceneError:
         raise
     except (Exception, SystemExit) as exc:

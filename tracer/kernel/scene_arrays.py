@@ -33,12 +33,13 @@ class SceneArrays:
     Python objects, only arrays and the shapes that have no batch.
     """
 
-    def __init__(self, scene: Scene) -> None:
+    def __init__(self, scene: Scene, puray_text: bool = False) -> None:
+        """Build the arrays; ``puray_text``: the scene's file imports Puray's modules."""
         objects = scene.objects
         self.camera = scene.camera.position
         #: How far spawned rays start off surfaces (offsets.py); ``puray``: Puray's scene,
         #: Puray's arithmetic wherever it depends on scale (offsets, the highlights' half vector).
-        self.offset = offset_rule(scene.camera)
+        self.offset = offset_rule(scene.camera, puray_text)
         self.puray = self.offset.puray
         self.lights = [(light._pos, light._rgb) for light in scene.lights]
         self.radii = [float(getattr(light, "_radius", 0.0)) for light in scene.lights]
