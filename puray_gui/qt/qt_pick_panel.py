@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QIcon, QKeyEvent, QPixmap
 from PySide6.QtWidgets import QDockWidget, QHeaderView, QTreeWidget, QTreeWidgetItem, QWidget
 
-from tracer.cli.pick import light_text, num, rgb, triple, where
+from tracer.cli.pick import light_text, miss_text, num, rgb, sum_lines, triple, where
 from tracer.pick import Bounce, Made, Pick
 
 from ..picker import Picker
@@ -143,7 +143,8 @@ class QtPickPanel(QTreeWidget):
             else f"{b.kind} (x {num(b.weight, DIGITS)} into [{b.parent}])"
         )
         if b.object is None or b.material is None:
-            self._add(None, f"[{index}] {ray}: hits nothing (black)", swatch=(0, 0, 0))
+            text = f"[{index}] {ray}: {miss_text(b, names, DIGITS)}"
+            self._add(None, text, b.background, swatch=b.color)
             return
         head = self._add(None, f"[{index}] {ray}: {where(b.object, names)}", b.object, b.color)
         m = b.material
@@ -168,19 +169,8 @@ class QtPickPanel(QTreeWidget):
             line = self._add(head, light_text(term, names, DIGITS), term.light)
             if term.blocker is not None:
                 self._add(line, f"shadowed by {where(term.blocker, names)}", term.blocker)
-        self._add(head, f"local {rgb(b.local, DIGITS)}", swatch=b.local)
-        for number, child in enumerate(pick.bounces):
-            if child.parent != index:
-                continue
-            self._add(
-                head,
-                f"+ {num(child.weight)} x {child.kind} [{number}] {rgb(child.color, DIGITS)}",
-                swatch=child.color,
-            )
-        if not b.reflected and m.reflection != 0:
-            depth = pick.settings.get("max_depth")
-            self._add(head, f"(reflection not traced: depth limit {depth})")
-        self._add(head, f"= {rgb(b.color, DIGITS)}", swatch=b.color)
+        for text, color in sum_lines(pick, index, DIGITS):
+            self._add(head, text, swatch=color)
 
     def _on_item_activated(self, item: QTreeWidgetItem) -> None:
         file = item.data(0, _FILE_ROLE)
