@@ -28,7 +28,7 @@ from .qt_export import QtExportFlow
 from .qt_history_flow import QtHistoryFlow
 from .qt_main_window import QtMainWindow
 from .qt_panel import Panel
-from .qt_pick_panel import QtPickDock
+from .qt_pick_dock import QtPickDock
 from .qt_preview import QtPreview
 from .qt_scene_files import QtSceneFiles
 from .qt_settings_panel import QtSettingsPanel
@@ -62,7 +62,7 @@ class LiveApp(LiveModels):
         )
         self.camera_mode = QtCameraMode(self.session, self.camera, viewport, self.document, window)
         self.camera_panel = QtCameraPanel(self.camera_mode)
-        self.pick_dock = QtPickDock(self.picker, viewport)
+        self.pick_dock = QtPickDock(self.picker, viewport, self.prefs)
         self.animation_flow = QtAnimationExportFlow(
             self.animation_exporter, self.prefs, window, self.timeline
         )
