@@ -40,6 +40,7 @@ class HistoryEntry:
     settings: RenderSettings = field(default_factory=RenderSettings)
     seconds: float = 0.0
     summary: str = ""
+    source: SceneSource | None = None  # the version rendered, data files included
 
     @property
     def size(self) -> tuple[int, int]:
@@ -72,10 +73,17 @@ class RenderHistory:
         settings: RenderSettings,
         seconds: float = 0.0,
         when: float | None = None,
-    ) -> HistoryEntry:
-        """Record a finished render (a copy of ``pixels``); a new scene path starts afresh."""
+    ) -> HistoryEntry | None:
+        """Record a finished render (a copy of ``pixels``); a new scene path starts afresh.
+
+        A render of the same version with the same settings and pixels as the newest entry
+        (F5, a stop and restart, an edit undone after it failed to load) is not a new entry:
+        return None.
+        """
         if self.entries and self.entries[-1].path != source.path:
             self.entries.clear()
+        if self.entries and _same_render(self.entries[-1], pixels, source, settings):
+            return None
         frozen = np.array(pixels, dtype=np.uint8, copy=True)
         frozen.flags.writeable = False
         self._numbers += 1
@@ -88,6 +96,7 @@ class RenderHistory:
             dict(source.modules),
             settings,
             seconds,
+            source=source,
         )
         previous = self.entries[-1] if self.entries else None
         entry = _with_summary(entry, summarize(previous, entry))
@@ -103,6 +112,18 @@ class RenderHistory:
 
     def clear(self) -> None:
         self.entries.clear()
+
+
+def _same_render(entry: HistoryEntry, pixels, source: SceneSource, settings) -> bool:
+    """Tell whether a render is ``entry`` again: same version, settings and pixels."""
+    same_source = entry.source is not None and entry.source.digest == source.digest
+    same_settings = _loud(entry.settings) == _loud(settings)
+    return same_source and same_settings and np.array_equal(entry.pixels, pixels)
+
+
+def _loud(settings: RenderSettings) -> dict:
+    """Return the settings that can change a picture (not the timeouts)."""
+    return {f.name: getattr(settings, f.name) for f in fields(settings) if f.name not in _QUIET}
 
 
 def _with_summary(entry: HistoryEntry, summary: str) -> HistoryEntry:

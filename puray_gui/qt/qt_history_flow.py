@@ -72,7 +72,8 @@ class QtHistoryFlow(QObject):
         if s.fast or s.source is None or s.settings is None:
             return  # a camera-mode preview while moving: not a version worth keeping
         entry = self.history.add(s.frame.pixels, s.source, s.settings, seconds)
-        self.panel.add(entry)
+        if entry is not None:  # None: the newest entry rendered again
+            self.panel.add(entry)
 
     def _on_selection_changed(self, entries: list) -> None:
         comparing = len(entries) >= 2

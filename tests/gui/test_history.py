@@ -146,8 +146,34 @@ def test_copy_source_of_an_old_version(qtbot, make_live, scene):
 def test_history_keeps_at_most_50_entries_in_the_strip(qtbot, make_live, scene):
     live = make_live(scene)
     flow = live.history_flow
-    for _ in range(53):
+    for i in range(53):
+        live.session.frame.pixels[0, 0] = i + 1  # another picture each time
         live.session.render_finished.emit(0.1)  # a finished render, as the session says it
     assert len(flow.history) == 50
     assert live.history_flow.panel.strip.count() == 50
     assert live.history_flow.panel.entry(0).number == flow.history[0].number == 5
+
+
+def test_one_entry_per_distinct_render(qtbot, make_live, scene):
+    live = make_live(scene)
+    history, strip = live.history_flow.history, live.history_flow.panel.strip
+
+    def finish(action) -> None:
+        with qtbot.waitSignal(live.session.render_finished, timeout=WAIT_MS):
+            action()
+
+    finish(lambda: live.window.action("render.rerender").trigger())  # F5: the same again
+    live.session.rerender()
+    live.session.stop()  # a stop...
+    finish(live.session.rerender)  # ...and a restart
+    with qtbot.waitSignal(live.session.render_failed, timeout=WAIT_MS):
+        scene.write_text(twoballs() + "\n(")  # an edit that fails to load...
+    finish(lambda: scene.write_text(twoballs()))  # ...undone: the first version again
+    options = live.session.options
+    finish(lambda: live.keeper.apply(options.with_(workers=1)))  # other workers, same picture
+    assert [e.summary for e in history.entries] == ["first render"]
+    assert strip.count() == 1
+    finish(lambda: scene.write_text(twoballs(blue="#FF0000")))  # a new version: a new entry
+    finish(lambda: live.keeper.apply(options.with_(max_depth=1)))  # new settings: one more
+    assert [e.number for e in history.entries] == [1, 2, 3]
+    assert strip.count() == 3
