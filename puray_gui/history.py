@@ -47,6 +47,11 @@ class HistoryEntry:
         return self.pixels.shape[1], self.pixels.shape[0]
 
     @property
+    def scene(self) -> SceneSource:
+        """Return the version of the scene rendered."""
+        return self.source or SceneSource(self.path, self.text, dict(self.modules))
+
+    @property
     def clock(self) -> str:
         """Return the local time the render finished, HH:MM:SS."""
         return time.strftime("%H:%M:%S", time.localtime(self.when))
@@ -59,6 +64,8 @@ class RenderHistory:
         self.limit, self.max_bytes = limit, max_bytes
         self.entries: deque[HistoryEntry] = deque(maxlen=limit)
         self._numbers = 0
+        #: The entry shown instead of the live picture (None: the live picture is on show).
+        self.viewing: HistoryEntry | None = None
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -112,6 +119,7 @@ class RenderHistory:
 
     def clear(self) -> None:
         self.entries.clear()
+        self.viewing = None
 
 
 def _same_render(entry: HistoryEntry, pixels, source: SceneSource, settings) -> bool:

@@ -56,7 +56,7 @@ class LiveApp(LiveModels):
         self.scene_files = QtSceneFiles(self.document, self.prefs, window)
         self.settings_panel = QtSettingsPanel(self.keeper)
         self.cluster_panel = QtClusterPanel(self.cluster, self.prefs.scheduler())
-        self.export_flow = QtExportFlow(self.exporter, self.prefs, window)
+        self.export_flow = QtExportFlow(self.exporter, self.prefs, window, self.history)
         self.history_flow = QtHistoryFlow(
             self.session, self.history, viewport, self.document, window
         )

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
+from PIL import Image
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtTest import QTest
+
+from puray_gui.options import RenderOptions
 
 from .conftest import WAIT_MS, reference, twoballs
 
@@ -177,3 +182,33 @@ def test_one_entry_per_distinct_render(qtbot, make_live, scene):
     finish(lambda: live.keeper.apply(options.with_(max_depth=1)))  # new settings: one more
     assert [e.number for e in history.entries] == [1, 2, 3]
     assert strip.count() == 3
+
+
+def test_export_while_viewing_an_entry_writes_that_entry(qtbot, make_live, scene, tmp_path):
+    live = make_live(scene, RenderOptions(preview_scale=50, max_depth=3))
+    old_source = live.session.source
+    save_and_render(qtbot, live, scene, twoballs(blue="#FF0000"))
+    with qtbot.waitSignal(live.session.render_finished, timeout=WAIT_MS):
+        live.keeper.apply(live.session.options.with_(max_depth=2))
+    first, second, _ = live.history_flow.history.entries
+    assert not np.array_equal(first.pixels, second.pixels)
+    live.history_flow.panel.select(0)  # the blue ball on show again, the red one live
+    out = tmp_path / "shown.png"
+    with qtbot.waitSignal(live.exporter.finished, timeout=WAIT_MS):
+        live.export_flow.start(str(out))
+    live.exporter.wait()
+    with Image.open(out) as image:
+        pixels, text = np.asarray(image.convert("RGB")), dict(image.text)
+    np.testing.assert_array_equal(pixels, first.pixels)  # what is shown, as it is shown
+    assert text["Scene SHA-256"] == old_source.digest  # the version it shows, not the file now
+    settings = json.loads(text["Settings"])
+    assert (settings["width"], settings["height"]) == first.size == (80, 45)
+    assert settings["max_depth"] == 3  # the entry's settings, not today's depth 2
+    live.history_flow.back_to_live()
+    live_out = tmp_path / "live.png"
+    with qtbot.waitSignal(live.exporter.finished, timeout=WAIT_MS):
+        live.export_flow.start(str(live_out))
+    live.exporter.wait()
+    with Image.open(live_out) as image:
+        assert image.size == (160, 90)  # back to live: the full-size render of the file now
+        assert image.text["Scene SHA-256"] == live.session.source.digest
