@@ -62,17 +62,17 @@ def render(
 
 def settings_for(width: int | None, height: int | None, given: dict) -> RenderSettings:
     """Return the RenderSettings of render()'s arguments; TypeError names an unknown one."""
-    known = {f.name for f in fields(RenderSettings)}
-    chosen: dict = {"width": width, "height": height}
+    known = {f.name for f in fields(RenderSettings)} - {"width", "height"}
+    chosen: dict = {}
     for name, value in given.items():
         field = ALIASES.get(name, name)
-        if field not in known or field in ("width", "height"):
-            names = ", ".join(sorted((known | set(ALIASES)) - {"width", "height"}))
+        if field not in known:
+            names = ", ".join(sorted(known | set(ALIASES)))
             raise TypeError(f"unknown setting {name!r}; the settings are: {names}")
         if field in chosen:
-            raise TypeError(f"{name!r} given twice (as {field!r} too)")
+            raise TypeError("depth and max_depth are one setting: give one of them, not both")
         chosen[field] = value
-    return RenderSettings(**chosen)
+    return RenderSettings(width=width, height=height, **chosen)
 
 
 def scene_source(scene: str | os.PathLike) -> tuple[SceneSource, Shown]:
