@@ -10,6 +10,7 @@ the last good picture, which stays.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import html
 import os
 import threading
@@ -132,6 +133,8 @@ class Watch:
         self._data = tuple(f for f in picture.files if f != source.path and f not in modules)
         for path in picture.files:  # the data files it read: watched from now on
             self._stamps.setdefault(path, _stamp(path))
+        # this version is the scene's text as rendered with the data files as they are now
+        self._digest = dataclasses.replace(source, data=_read(self._data)).digest
         self.picture, self.error = picture, None
         self.image.value = picture.png()
         seconds = picture.metadata.get("Render seconds", "?")
@@ -158,8 +161,9 @@ class Watch:
         return os.path.basename(self.path)
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
-        """Show the live view in Jupyter."""
-        return self.widget._repr_mimebundle_(**kwargs)
+        """Show the live view in Jupyter (and this object's repr where widgets cannot show)."""
+        bundle = self.widget._repr_mimebundle_(**kwargs) or {}
+        return {**bundle, "text/plain": repr(self)}
 
     def __repr__(self) -> str:
         state = "stopped" if self._stopped.is_set() else "watching"
@@ -172,6 +176,15 @@ def _stamp(path: str) -> Stamp:
         st = os.stat(path)
         return (st.st_mtime_ns, st.st_size, st.st_ino, st.st_ctime_ns)
     return None
+
+
+def _read(paths: tuple[str, ...]) -> dict[str, bytes]:
+    """Return the bytes of the files that can be read (as SceneSource.from_path reads them)."""
+    data = {}
+    for path in paths:
+        with contextlib.suppress(OSError), open(path, "rb") as f:
+            data[path] = f.read()
+    return data
 
 
 def _ipywidgets() -> Any:
