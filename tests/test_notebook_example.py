@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import base64
 import io
+import json
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -24,18 +26,32 @@ ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "docs" / "notebooks" / "getting_started.ipynb"
 
 
+#: The kernel the notebook runs in: this interpreter, whatever other kernels are installed.
+KERNEL = "puray-test"
+
+
+def _kernel_spec(folder: Path) -> Path:
+    """Write a kernel spec that runs this Python; return the folder to put on JUPYTER_PATH."""
+    spec = folder / "kernels" / KERNEL
+    spec.mkdir(parents=True)
+    argv = [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"]
+    kernel = {"argv": argv, "display_name": "Puray tests", "language": "python"}
+    (spec / "kernel.json").write_text(json.dumps(kernel))
+    return folder
+
+
 @pytest.fixture(scope="module")
 def executed(tmp_path_factory):
     """Run the notebook in a fresh kernel (its files go to a temporary folder of the test's)."""
     folder = tmp_path_factory.mktemp("notebook")
     notebook = nbformat.read(NOTEBOOK, as_version=4)
-    assert all(
-        not c.get("outputs") for c in notebook.cells if c.cell_type == "code"
-    )  # stored clean
+    code = [c for c in notebook.cells if c.cell_type == "code"]
+    assert all(not c.outputs for c in code)  # stored without outputs (no pictures in git)
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("TMPDIR", str(folder))  # the kernel's tempfile.mkdtemp() goes there
+        patch.setenv("JUPYTER_PATH", str(_kernel_spec(folder / "jupyter")))
         client = nbclient.NotebookClient(
-            notebook, timeout=120, kernel_name="python3", resources={"metadata": {"path": folder}}
+            notebook, timeout=120, kernel_name=KERNEL, resources={"metadata": {"path": folder}}
         )
         client.execute()  # raises CellExecutionError if a cell fails
     return [c for c in notebook.cells if c.cell_type == "code"]
