@@ -46,8 +46,13 @@ def watch(
 
 
 class Watch:
-    """A live view of a scene file: ``picture`` is the last good render, ``error`` the last
-    failure (None once a save renders again), ``widget`` what Jupyter shows."""
+    """A live view of a scene file, made by :func:`watch`; Jupyter shows its ``widget``.
+
+    ``picture`` is the last good render (a :class:`Picture`), ``error`` the last failure
+    (None once a save renders again), ``renders`` how many renders it started; ``image`` and
+    ``status`` are the widget's parts (the PNG shown, the line under it). Its worker
+    processes live until :meth:`stop`.
+    """
 
     def __init__(
         self,
