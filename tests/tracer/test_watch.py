@@ -133,10 +133,12 @@ def test_the_watch_thread_picks_up_a_save(scene, watching):
 
 
 def test_stop_ends_the_workers_and_keeps_the_picture(scene):
+    others = set(multiprocessing.active_children())  # other tests' services
     view = tracer.watch(scene, *SIZE, processes=2, interval=0.05)
+    assert len(set(multiprocessing.active_children()) - others) == 2
     picture = view.image.value
     view.stop()
-    assert multiprocessing.active_children() == []
+    assert set(multiprocessing.active_children()) - others == set()
     save(scene, scene.read_text().replace("#0000FF", "#00FF00"))
     assert not view.check()
     assert view.image.value == picture
