@@ -48,8 +48,8 @@ class Picture:
 
         The file is written atomically, like ``puray render``'s: a temporary file beside it,
         then a rename, so a failed write leaves nothing behind. An existing file is replaced
-        only with ``overwrite=True`` (FileExistsError otherwise); an unknown file type or a
-        missing folder raises ValueError.
+        only with ``overwrite=True`` (FileExistsError otherwise); an unknown file type, a
+        missing folder or a read-only file raises ValueError.
         """
         check_writable(path)
         if os.path.exists(path) and not overwrite:
