@@ -161,6 +161,11 @@ def test_save_never_replaces_a_file_unasked(tmp_path):
     with pytest.raises(FileExistsError, match="overwrite=True"):
         picture.save(target)
     assert target.read_bytes() == b"precious"
+    target.chmod(0o444)
+    with pytest.raises(ValueError, match="read-only"):
+        picture.save(target, overwrite=True)  # as puray render without --force
+    assert target.read_bytes() == b"precious"
+    target.chmod(0o644)
     picture.save(target, overwrite=True)
     assert np.array_equal(png_file(target)[0], picture.array)
     with pytest.raises(ValueError, match="unknown image type"):
