@@ -69,7 +69,7 @@ class RenderSettings:
         """Return these settings with the scene's SETTINGS where the user gave no value."""
         if not self.scene_may_set:
             return self
-        taken = {k: v for k, v in scene.items() if k in self.scene_may_set}
+        taken: dict = {k: v for k, v in scene.items() if k in self.scene_may_set}
         return replace(self, **taken, scene_may_set=frozenset())
 
     def describe(self) -> dict:

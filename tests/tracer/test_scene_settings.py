@@ -53,7 +53,10 @@ def reference(path: Path, **settings) -> np.ndarray:
     ("settings", "message"),
     [
         ('{"sample": 2}', "SETTINGS: unknown key 'sample' (did you mean 'samples'?)"),
-        ('{"colour": 2}', "SETTINGS: unknown key 'colour' (SETTINGS takes depth, samples, shadows)"),
+        (
+            '{"colour": 2}',
+            "SETTINGS: unknown key 'colour' (SETTINGS takes depth, samples, shadows)",
+        ),
         ('{"samples": 0}', "SETTINGS: samples must be from 1 to 8, got 0"),
         ('{"samples": 2.5}', "SETTINGS: samples must be from 1 to 8, got 2.5"),
         ('{"depth": 11}', "SETTINGS: depth must be from 0 to 10, got 11"),

@@ -1,7 +1,8 @@
 """The ``puray`` command: render a scene file to a PNG (or PPM) on the render service.
 
     puray render SCENE.py [-o OUT.png] [--width W] [--height H] [--depth D] [--samples S]
-                 [--shadows | --no-shadows] [--processes N] [--seed K] [--load-timeout SECONDS] [--quiet]
+                 [--shadows | --no-shadows] [--processes N] [--seed K] [--load-timeout SECONDS]
+                 [--quiet]
                  [--scheduler local[:N]|tcp://HOST:PORT]
     puray pick SCENE.py X Y [the render options] [--json]     (see cli_pick.py)
 

@@ -1,4 +1,5 @@
-"""What a scene file defines, checked: WIDTH, HEIGHT, CAMERA, OBJECTS, LIGHTS (BACKGROUND, SETTINGS).
+"""What a scene file defines, checked: WIDTH, HEIGHT, CAMERA, OBJECTS, LIGHTS (and BACKGROUND,
+SETTINGS).
 
 :func:`build` turns the namespace a scene's code left behind into a :class:`Scene`, or raises
 one SceneError naming the file and the line that assigned the faulty name (or the line that
