@@ -12,7 +12,7 @@ from PIL import Image
 from tracer import RenderSettings, SceneSource
 from tracer.cli.main import main
 from tracer.errors import SceneError
-from tracer.kernel.render import render_image
+from tracer.kernel.render import load, render_image
 from tracer.scene.load import load_scene
 from tracer.workers.service import JobStarted, RenderService
 
@@ -133,3 +133,20 @@ def _events(service, job, timeout=30.0):
         if ev.job == job:
             yield ev
             return
+
+
+PURAYS = {"twoballs.py", "coronavirus.py", "coronavirus_animated.py"}
+
+
+def test_bundled_showcases_and_the_template_ask_for_shadows_and_samples():
+    from .helpers import BUNDLED
+
+    ours = [p for p in BUNDLED if p.name not in PURAYS]
+    ours.append(ROOT / "resources" / "scene_template.py")
+    assert len(ours) >= 8
+    for path in ours:
+        settings = load(SceneSource.from_path(path), RenderSettings()).scene.settings
+        assert settings["shadows"] is True, path.name
+        assert settings["samples"] >= 2, path.name
+    for name in PURAYS:  # Puray's own stay Puray's: no SETTINGS
+        assert load_scene(SceneSource.from_path(ROOT / "scenes" / name)).settings == {}
