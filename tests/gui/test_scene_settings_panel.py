@@ -3,6 +3,7 @@ scene's SETTINGS apply again."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -87,3 +88,24 @@ def test_overrides_are_not_remembered():
         overridden=frozenset()
     )
     assert options.full_settings().scene_may_set == frozenset({"shadows", "max_depth"})
+
+
+def test_an_export_records_the_settings_it_rendered_with(qtbot, make_live, tmp_path):
+    from .test_export import _export
+
+    path = write(tmp_path, "a.py", '{"samples": 2, "shadows": True}')
+    live = make_live(path)
+    image = _export(qtbot, live, tmp_path / "a.png")  # the finished preview, written
+    np.testing.assert_array_equal(
+        np.asarray(image.convert("RGB")), explicit(path, samples=2, shadows=True)
+    )
+    recorded = json.loads(image.text["Settings"])
+    assert (recorded["samples"], recorded["shadows"]) == (2, True)
+    with qtbot.waitSignal(live.session.render_finished, timeout=WAIT_MS):
+        live.settings_panel.scale.setCurrentIndex(live.settings_panel.scale.findData(50))
+    image = _export(qtbot, live, tmp_path / "b.png")  # rendered anew at full size
+    recorded = json.loads(image.text["Settings"])
+    assert (recorded["samples"], recorded["shadows"]) == (2, True)
+    np.testing.assert_array_equal(
+        np.asarray(image.convert("RGB")), explicit(path, samples=2, shadows=True)
+    )
