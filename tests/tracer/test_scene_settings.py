@@ -150,3 +150,18 @@ def test_bundled_showcases_and_the_template_ask_for_shadows_and_samples():
         assert settings["samples"] >= 2, path.name
     for name in PURAYS:  # Puray's own stay Puray's: no SETTINGS
         assert load_scene(SceneSource.from_path(ROOT / "scenes" / name)).settings == {}
+
+
+def test_an_animation_starts_from_the_scene_settings_too(tmp_path, service):
+    path = scene_with(tmp_path, '{"samples": 2, "shadows": True}')
+    text = path.read_text() + "FRAMES = 2\nOBJECTS[1].center.x += 0.2 * FRAME\n"
+    path.write_text(text)
+    out = tmp_path / "f_%02d.png"
+    assert main(["render", str(path), "-o", str(out), "-q"], service) == 0
+    for frame in (0, 1):
+        written = tmp_path / f"f_{frame:02d}.png"
+        settings = RenderSettings(samples=2, shadows=True, frame=frame)
+        assert np.array_equal(pixels(written), render_image(SceneSource.from_path(path), settings))
+        with Image.open(written) as im:
+            recorded = json.loads(im.text["Settings"])
+        assert (recorded["samples"], recorded["shadows"]) == (2, True)
