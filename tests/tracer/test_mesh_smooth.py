@@ -162,7 +162,7 @@ def test_up_turns_the_model_by_a_proper_rotation(tmp_path, up):
     rotated = render(tmp_path, f"Mesh.from_obj('wedge.obj', RED).rotated({turn}){place}")
     plain = render(tmp_path, f"Mesh.from_obj('wedge.obj', RED){place}")
     assert differing(plain, ours, LEVELS) > 500  # it did turn
-    assert differing(ours, rotated, 1) <= 3  # sin(180 degrees) is 1.2e-16, not 0
+    assert differing(ours, rotated) == 0  # the same picture, to the last level
 
 
 def test_up_as_in_the_file_keeps_the_very_numbers(tmp_path):
