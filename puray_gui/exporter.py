@@ -57,6 +57,8 @@ class Exporter(QObject):
         self._source: SceneSource | None = None
         self._settings: RenderSettings | None = None
         self._writer: threading.Thread | None = None
+        self._scene_settings: dict = {}  # the scene's SETTINGS (what renders, for metadata)
+        session.scene_loaded.connect(self._on_scene_loaded)
 
     @property
     def busy(self) -> bool:
@@ -123,8 +125,12 @@ class Exporter(QObject):
             and s.source.digest == self._source.digest
         )
 
+    def _on_scene_loaded(self, event: JobStarted) -> None:
+        self._scene_settings = dict(event.settings)  # the preview's: an export may reuse it
+
     def _on_event(self, event: Event) -> None:
         if isinstance(event, JobStarted):
+            self._scene_settings = dict(event.settings)
             self._frame.start(event.width, event.height)
         elif isinstance(event, RowsReady) and not event.coarse:
             self._frame.put_rows(event.y0, event.y1, event.pixels)
@@ -141,7 +147,8 @@ class Exporter(QObject):
         assert self._source is not None
         assert self._settings is not None
         height, width = pixels.shape[:2]
-        metadata = export_metadata(self._source, self._settings, (width, height), seconds=seconds)
+        used = self._settings.under_scene(self._scene_settings)  # as rendered: with SETTINGS
+        metadata = export_metadata(self._source, used, (width, height), seconds=seconds)
         self.progressed.emit(1.0)
         self._writer = threading.Thread(
             target=self._write_file, args=(self.path, pixels, metadata), name="puray-export"

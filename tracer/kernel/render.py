@@ -168,6 +168,7 @@ def render_rows(
     hits first (index in OBJECTS, -1 for none).
     """
     scene = loaded.scene
+    settings = settings.under_scene(scene.settings)  # the scene's SETTINGS where not given
     width, height = frame_size(scene, settings)
     camera, kernel = camera_and_kernel(loaded, settings)
     s = settings.samples

@@ -127,6 +127,7 @@ class ClusterService:
         scene, loaded = self._load(job, source, settings)
         info = loaded.info
         self._emit(job, JobStarted.of(job.id, info, loaded.files, ()))
+        settings = settings.under_scene(info.settings)  # blocks sized for the scene's samples
         self._render_rows(job, scene, settings, info.width, info.height)
         self._emit(job, JobFinished(job.id, time.perf_counter() - started))
 

@@ -96,7 +96,7 @@ class Job:
         key = reply.key
         self.key, self.size = key, (width, height)
         self.snapshot, self.fingerprint, self.files = reply.snapshot, reply.fingerprint, reply.files
-        s = self.settings
+        self.settings = s = self.settings.under_scene(reply.info.settings)  # as the rows render
         if self.coarse > 1 and height >= 2 * self.coarse:
             w, h = max(1, width // self.coarse), max(1, height // self.coarse)
             small = s.with_(width=w, height=h, samples=1, scale=1.0)
