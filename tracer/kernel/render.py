@@ -23,7 +23,7 @@ import numpy as np
 from .. import datafiles as scene_files
 from ..camera.view import camera_from
 from ..errors import SceneError, from_exception
-from ..sampling import LensSamples
+from ..sampling import LensSamples, pixel_offset
 from ..scene.load import Scene, SceneSource, load_scene
 from ..settings import RenderSettings
 from ..shading.area_light import LightSamples
@@ -140,9 +140,9 @@ def frame_size(scene: Scene, settings: RenderSettings) -> tuple[int, int]:
     return width, height
 
 
-def rows_per_block(width: int, samples: int = 1) -> int:
+def rows_per_block(width: int, rays_per_pixel: int = 1) -> int:
     """Rows per work unit: about one chunk of rays, at least one row."""
-    return max(1, CHUNK_RAYS // max(1, width * samples * samples))
+    return max(1, CHUNK_RAYS // max(1, width * rays_per_pixel))
 
 
 def id_dtype(objects: int) -> type:
@@ -164,45 +164,84 @@ def render_rows(
 ) -> np.ndarray:
     """Render rows ``y0 <= y < y1`` and return them as a (rows, width, 3) uint8 array.
 
-    ``ids``: a (rows, width) integer array to receive the object each pixel's centre sample
-    hits first (index in OBJECTS, -1 for none).
+    One sample per pixel is Puray's picture: the centre ray's colour, rounded. More are the
+    first ``samples * samples`` samples of each pixel's progressive sequence, summed in fixed
+    point (:func:`sample_sums`) and averaged by :func:`resolve`: the very pixels the window
+    shows after refining to that many samples. ``ids``: a (rows, width) integer array to
+    receive the object each pixel's centre sample hits first (index in OBJECTS, -1 for none).
+    """
+    count = settings.samples * settings.samples
+    if count > 1:
+        return resolve(sample_sums(loaded, settings, y0, y1, 0, count, ids), count)
+    width, _height = frame_size(loaded.scene, settings)
+    acc = np.zeros((3, (y1 - y0) * width))
+    for start, _k, c in _samples(loaded, settings, y0, y1, 0, 1, ids):
+        acc[:, start : start + c.shape[1]] += c
+    np.rint(acc, out=acc)
+    return acc.T.astype(np.uint8).reshape(y1 - y0, width, 3)
+
+
+#: Samples are summed in fixed point: a clipped 0..255 value times 2**16, rounded. Integer sums
+#: do not depend on how samples are grouped into passes; 64 samples stay below 2**30.
+FIXED = 65536
+
+
+def sample_sums(
+    loaded: LoadedScene,
+    settings: RenderSettings,
+    y0: int,
+    y1: int,
+    k0: int,
+    k1: int,
+    ids: np.ndarray | None = None,
+) -> np.ndarray:
+    """Return the fixed-point sums of samples ``k0 <= k < k1`` of rows ``y0..y1-1``.
+
+    A (rows, width, 3) uint32 array; sums of consecutive ranges add up exactly to the sum
+    of their union, so a window that renders a pixel's samples in passes arrives at the same
+    integers as one render of them all. ``ids``: filled when ``k0`` is 0 (sample 0's hits).
+    """
+    width, _height = frame_size(loaded.scene, settings)
+    acc = np.zeros((3, (y1 - y0) * width))
+    for start, _k, c in _samples(loaded, settings, y0, y1, k0, k1, ids):
+        acc[:, start : start + c.shape[1]] += np.rint(c * FIXED)
+    return acc.T.astype(np.uint32).reshape(y1 - y0, width, 3)
+
+
+def resolve(sums: np.ndarray, count: int) -> np.ndarray:
+    """Return the uint8 pixels of :func:`sample_sums` over ``count`` samples: the mean, rounded."""
+    return np.rint(sums / (FIXED * float(count))).astype(np.uint8)
+
+
+def _samples(loaded, settings, y0: int, y1: int, k0: int, k1: int, ids):
+    """Yield (first pixel's offset in the rows, k, clipped 0..255 colours) per chunk and sample.
+
+    Sample ``k`` of pixel (x, y) is a pure function of (pixel, k, seed): offset
+    :func:`~tracer.sampling.pixel_offset`, lens and area-light points from
+    :func:`~tracer.sampling.progressive`; sample 0 is the centre ray and fills ``ids``.
     """
     scene = loaded.scene
     width, height = frame_size(scene, settings)
     camera, kernel = camera_and_kernel(loaded, settings)
-    s = settings.samples
-    offsets = [(k + 0.5) / s - 0.5 for k in range(s)] if s > 1 else [0.0]
-    centre = (s // 2, s // 2)  # the sample at (or nearest) the pixel's centre
     flat_ids = ids.reshape(-1) if ids is not None else None
-    acc = np.zeros((3, (y1 - y0) * width))
     step = max(1, CHUNK_RAYS // width)
     cols = np.arange(width, dtype=np.float64)
     for r0 in range(y0, y1, step):
         r1 = min(y1, r0 + step)
         ys = np.repeat(np.arange(r0, r1, dtype=np.float64), width)
         xs = np.tile(cols, r1 - r0)
-        part = acc[:, (r0 - y0) * width : (r1 - y0) * width]
-        lens = LensSamples(camera, r0 * width, r1 * width, s, settings.seed)
-        light = LightSamples.of(kernel, settings.shadows, r0 * width, r1 * width, s, settings.seed)
-        for iy, oy in enumerate(offsets):
-            for ix, ox in enumerate(offsets):
-                sample = lens.at(iy * len(offsets) + ix)
-                o, d = camera.rays(xs + ox, ys + oy, width, height, **sample)
-                out = None
-                if flat_ids is not None and (iy, ix) == centre:
-                    out = flat_ids[(r0 - y0) * width : (r1 - y0) * width]
-                k = iy * len(offsets) + ix
-                at = None if light is None else light.at(k)
-                c = trace(
-                    kernel, o, d, settings.max_depth, settings.shadows, scene.background, out, at
-                )
-                c *= 255
-                np.clip(c, 0, 255, out=c)
-                part += c
-    if s > 1:
-        acc /= s * s
-    np.rint(acc, out=acc)
-    return acc.T.astype(np.uint8).reshape(y1 - y0, width, 3)
+        start = (r0 - y0) * width
+        lens = LensSamples(camera, r0 * width, r1 * width, settings.seed)
+        light = LightSamples.of(kernel, settings.shadows, r0 * width, r1 * width, settings.seed)
+        for k in range(k0, k1):
+            ox, oy = pixel_offset(k)
+            o, d = camera.rays(xs + ox, ys + oy, width, height, **lens.at(k))
+            out = flat_ids[start : start + xs.size] if flat_ids is not None and k == 0 else None
+            at = None if light is None else light.at(k)
+            c = trace(kernel, o, d, settings.max_depth, settings.shadows, scene.background, out, at)
+            c *= 255
+            np.clip(c, 0, 255, out=c)
+            yield start, k, c
 
 
 def camera_and_kernel(loaded: LoadedScene, settings: RenderSettings):
@@ -259,9 +298,12 @@ def render_block(
 
     Raises only SceneError: whatever scene code raises (a custom material, say) is turned
     into one naming the scene's file and line, wherever the block runs. ``ids``: see
-    :func:`render_rows`.
+    :func:`render_rows`. With ``settings.sample_range`` the bytes are :func:`sample_sums`.
     """
     try:
+        if settings.sample_range is not None:
+            k0, k1 = settings.sample_range
+            return sample_sums(loaded, settings, y0, y1, k0, k1, ids).tobytes()
         return render_rows(loaded, settings, y0, y1, ids).tobytes()
     except SceneError:
         raise
