@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import threading
 
@@ -17,15 +18,17 @@ from tracer.workers.events import Event, JobFailed, JobFinished, JobStarted, Row
 from .cluster_link import ClusterLink
 from .export_route import ExportRoute
 from .framebuffer import FrameBuffer
+from .refinement import Refinement
 from .session import RenderSession
 
 
 class Exporter(QObject):
     """Write the current scene to a PNG with the session's options at full size.
 
-    If the preview already holds the finished full-size frame it is written as is; otherwise
-    a full-size job runs on the session's service beside the preview. The PNG is written on
-    a thread, atomically, with the scene, settings and render time as text metadata.
+    With refinement on, the export has the refinement's target samples (the picture the preview
+    converges to). If the preview already holds that finished full-size frame it is written as
+    is; otherwise a full-size job runs on the session's service beside the preview. The PNG is
+    written on a thread, atomically, with the scene, settings and render time as text metadata.
     """
 
     progressed = Signal(float)  # 0..1 of the export render
@@ -40,9 +43,10 @@ class Exporter(QObject):
         session: RenderSession,
         parent: QObject | None = None,
         cluster: ClusterLink | None = None,
+        refinement: Refinement | None = None,
     ) -> None:
         super().__init__(parent)
-        self.session = session
+        self.session, self.refinement = session, refinement
         self._owns_cluster = cluster is None
         self.cluster = cluster if cluster is not None else ClusterLink(self)
         self.route = ExportRoute(session, self.cluster, self)
@@ -69,7 +73,7 @@ class Exporter(QObject):
             return
         self.path = os.path.abspath(path)
         self._source = session.source
-        self._settings = session.full_settings()
+        self._settings = self._target_settings(session.full_settings())
         if self._preview_is_final():
             pixels = session.frame.pixels.copy()
             self._write(pixels, session.elapsed)
@@ -106,10 +110,20 @@ class Exporter(QObject):
         if self._writer is not None:
             self._writer.join(timeout)
 
+    def _target_settings(self, full: RenderSettings) -> RenderSettings:
+        """Return ``full`` with the samples the preview refines to, when that is more."""
+        target = self.session.options.refine
+        if self.refinement is None or target <= full.samples**2:
+            return full
+        return full.with_(samples=math.isqrt(target))
+
     def _preview_is_final(self) -> bool:
-        s = self.session
+        s, r = self.session, self.refinement
+        shown = s.settings
+        if r is not None and r.settings is s.settings and r.samples > 0:
+            shown = r.settings_reached() if r.converged else None
         return (
-            s.settings == self._settings
+            shown == self._settings
             and not s.running
             and not s.stale
             and s.frame.complete

@@ -6,6 +6,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QKeySequence
 
 from ..document import SceneDocument
+from ..refinement import Refinement
 from ..session import RenderSession
 from .qt_panel import RENDER, VIEW, Action, Place
 from .qt_status_bar import QtStatusBar
@@ -18,12 +19,16 @@ class QtPreview(QObject):
     """Show the session's frame in a viewport and say in the status bar what it is doing."""
 
     def __init__(
-        self, session: RenderSession, document: SceneDocument, parent: QObject | None = None
+        self,
+        session: RenderSession,
+        document: SceneDocument,
+        parent: QObject | None = None,
+        refinement: Refinement | None = None,
     ) -> None:
         super().__init__(parent)
         self.session, self.document = session, document
         self.viewport = QtViewport(session)
-        self.status = QtStatusBar(session)
+        self.status = QtStatusBar(session, refinement=refinement)
         self.viewport.pixel_hovered.connect(self.status.show_pixel)
         self.viewport.zoom_changed.connect(self.status.show_zoom)
         self.viewport.object_hovered.connect(self.status.show_object)

@@ -3,8 +3,6 @@ the samples' mean converges to a pixel's true coverage (closed form)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 
