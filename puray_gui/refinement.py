@@ -33,7 +33,7 @@ def passes(first: int, target: int) -> list[tuple[int, int]]:
     are not (one frame's samples are rendered twice).
     """
     ends = [n for n in PASS_ENDS if first < n < target] + ([target] if target > first else [])
-    return list(zip([0, *ends[:-1]], ends, strict=True))
+    return list(zip([0, *ends][: len(ends)], ends, strict=True))
 
 
 class Refinement(QObject):
@@ -110,6 +110,8 @@ class Refinement(QObject):
         assert session.source is not None
         if not self._todo:
             self.job = None
+            self.elapsed = time.perf_counter() - self.started_at
+            self.progressed.emit()
             self.finished.emit()
             return
         self._pass = self._todo.pop(0)
