@@ -110,3 +110,20 @@ def test_the_sidebar_sets_the_target(qtbot, make_live, scene):
         "16 spp",
         "64 spp",
     ]
+
+
+def test_a_scaled_preview_exports_by_rendering_the_target(qtbot, make_live, tmp_path):
+    scene = tmp_path / "blurry.py"
+    scene.write_text(BLURRY.format(red="#e63946"))
+    live = make_live(options=OPTIONS.with_(preview_scale=50))
+    with qtbot.waitSignal(live.refinement.finished, timeout=WAIT_MS):
+        live.open(str(scene))
+    assert live.session.frame.size == (32, 20)  # refined, but not the full frame
+    out = tmp_path / "export.png"
+    with qtbot.waitSignal(live.exporter.finished, timeout=WAIT_MS):
+        live.exporter.export(str(out))
+        assert live.exporter.busy  # renders
+    live.exporter.wait()
+    cli = _cli(scene, tmp_path / "cli.png", "--samples", "4", "--shadows", "--depth", "3")
+    with Image.open(out) as im:
+        assert np.array_equal(np.asarray(im.convert("RGB")), cli)
