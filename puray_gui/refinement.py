@@ -54,6 +54,7 @@ class Refinement(QObject):
         self._todo: list[tuple[int, int]] = []
         self._pass: tuple[int, int] = (0, 0)
         self._sums = np.zeros((0, 0, 3), np.int64)
+        self._rows = np.zeros(0, bool)  # rows of the running pass that arrived
         self._updated = False
         session.render_started.connect(self._on_render_started)
         session.render_finished.connect(self._on_render_finished)
@@ -68,6 +69,11 @@ class Refinement(QObject):
     def converged(self) -> bool:
         """Return whether the frame on show holds the target's samples, refined here."""
         return self.samples > 0 and self.samples == self.target and not self.running
+
+    @property
+    def progress(self) -> float:
+        """Return the fraction of the running pass's rows that arrived (0..1)."""
+        return float(self._rows.mean()) if self.running and self._rows.size else 1.0
 
     def settings_reached(self) -> RenderSettings | None:
         """Return the settings whose one-shot render is the frame on show, if it refined."""
@@ -115,6 +121,7 @@ class Refinement(QObject):
             self.finished.emit()
             return
         self._pass = self._todo.pop(0)
+        self._rows = np.zeros(self._sums.shape[0], bool)
         settings = self.settings.with_(sample_range=self._pass)
         self.job = session.link.backend.submit(session.source, settings)
         session.link.watch(self.job, self._on_event)
@@ -137,6 +144,7 @@ class Refinement(QObject):
         sums = self._sums[y0:y1]
         sums += np.frombuffer(data, np.uint32).reshape(sums.shape)
         frame.pixels[y0:y1] = resolve(sums, self._pass[1])
+        self._rows[y0:y1] = True
         self._updated = True
 
     def _on_link_drained(self) -> None:

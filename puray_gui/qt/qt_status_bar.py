@@ -148,6 +148,7 @@ class QtStatusBar(QStatusBar):
         if not r.running and r.samples < r.target:  # nothing to add: the frame has enough
             return ""
         verb = "refining" if r.running else "refined"
+        self.progress.setValue(round(1000 * r.progress))  # of the pass adding samples
         return f"{verb} {r.samples}/{r.target} spp  {r.elapsed:.1f} s"
 
     def _on_render_started(self, job: int) -> None:

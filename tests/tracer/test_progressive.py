@@ -71,6 +71,22 @@ def test_a_render_job_for_a_sample_range_answers_the_sums(everything):
     assert np.array_equal(resolve(total, 16), render_rows(loaded, settings.with_(samples=4), 0, 32))
 
 
+def test_passes_on_a_dask_cluster_add_up_to_the_one_shot_render(everything):
+    pytest.importorskip("distributed")
+    from tracer.workers.cluster import ClusterService
+
+    source, settings, loaded = everything
+    total = np.zeros((32, 48, 3), np.int64)
+    with ClusterService("local:2") as cluster:  # the same render unit on Dask workers
+        for k0, k1 in [(0, 1), (1, 4), (4, 16)]:
+            job = cluster.submit(source, settings.with_(sample_range=(k0, k1)))
+            for event in _events(cluster, job):
+                total[event.y0 : event.y1] += np.frombuffer(event.pixels, np.uint32).reshape(
+                    -1, 48, 3
+                )
+    assert np.array_equal(resolve(total, 16), render_rows(loaded, settings.with_(samples=4), 0, 32))
+
+
 def _events(service, job):
     while True:
         event = service.events.get(timeout=60)
