@@ -88,6 +88,12 @@ class Refinement(QObject):
         self.job = None
         self._todo = []
 
+    def stop(self) -> None:
+        """Stop at the user's request: the frame keeps the samples it has, the status says so."""
+        self.cancel()
+        self.target = self.samples
+        self.progressed.emit()
+
     # -- passes ---------------------------------------------------------------------------
 
     def _on_render_started(self, *args) -> None:

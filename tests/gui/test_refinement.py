@@ -127,3 +127,21 @@ def test_a_scaled_preview_exports_by_rendering_the_target(qtbot, make_live, tmp_
     cli = _cli(scene, tmp_path / "cli.png", "--samples", "4", "--shadows", "--depth", "3")
     with Image.open(out) as im:
         assert np.array_equal(np.asarray(im.convert("RGB")), cli)
+
+
+def test_stop_ends_the_refinement_and_keeps_its_pixels(qtbot, make_live, tmp_path):
+    scene = tmp_path / "blurry.py"
+    scene.write_text(BLURRY.format(red="#e63946"))
+    live = make_live(options=OPTIONS.with_(refine=64))
+    refinement = live.refinement
+    with qtbot.waitSignal(live.session.render_finished, timeout=WAIT_MS):
+        live.open(str(scene))
+    qtbot.waitUntil(lambda: refinement.samples >= 4, timeout=WAIT_MS)
+    live.preview._on_stop_triggered()  # Render > Stop (Esc)
+    assert not refinement.running
+    shown = live.session.frame.pixels.copy()
+    qtbot.wait(500)
+    assert np.array_equal(live.session.frame.pixels, shown)
+    assert f"refined {refinement.samples}/{refinement.samples} spp" in (
+        live.preview.status.time_label.text()
+    )
