@@ -3,8 +3,8 @@
     python bench/progressive.py [--width W --height H] [--workers N] [SCENE.py ...]
 
 Renders each scene (default: scenes/depth_of_field.py and scenes/glass.py, with shadows) as the
-window does: the first frame at one sample, then passes of samples 0-4, 4-16, 16-64 (render
-jobs with a sample_range) on a local service of N worker processes, summing as it goes. Prints
+window does: the first frame at one sample, then passes of samples 0-4, 4-8, 8-16, ... 56-64
+(render jobs with a sample_range) on a local service of N worker processes, summing as it goes. Prints
 per scene the first frame's time, the seconds to 16 and 64 spp (from the submit of the first
 frame, loading included) and the samples per second of the passes.
 """
@@ -24,7 +24,7 @@ from tracer.settings import RenderSettings  # noqa: E402
 from tracer.workers.service import JobFailed, JobFinished, RenderService  # noqa: E402
 
 SCENES = [ROOT / "scenes" / "depth_of_field.py", ROOT / "scenes" / "glass.py"]
-PASSES = [(0, 4), (4, 16), (16, 64)]
+PASSES = [(0, 4), (4, 8), *((k, k + 8) for k in range(8, 64, 8))]  # as the window
 
 
 def run(service: RenderService, source: SceneSource, settings: RenderSettings) -> float:

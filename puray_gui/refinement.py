@@ -2,10 +2,11 @@
 
 Each pass renders samples ``k0 <= k < k1`` of every pixel (a render job with a
 ``sample_range``, tracer/kernel/render.py: sample_sums) and adds their fixed-point sums to the
-ones so far; the frame shows ``resolve(sums, k1)``, row by row as they arrive. Passes end at 4,
-16, 64 samples up to the options' ``refine`` target: the picture after N samples is the one
-``puray render --samples sqrt(N)`` writes, bit for bit. Any new preview (a save, an edit,
-another setting, frame or camera) cancels the refinement; its first frame comes first again.
+ones so far; the frame shows ``resolve(sums, k1)``, row by row as they arrive. Passes end at 4
+samples and then every 8, up to the options' ``refine`` target: the picture after N samples
+(a square) is the one ``puray render --samples sqrt(N)`` writes, bit for bit. Any new preview
+(a save, an edit, another setting, frame or camera) cancels the refinement; its first frame
+comes first again.
 """
 
 from __future__ import annotations
@@ -22,8 +23,9 @@ from tracer.workers.events import JobFailed, JobFinished, RowsReady
 
 from .session import RenderSession
 
-#: Sample counts where passes end (each 4 times the last: stratified counts of the sequence).
-PASS_ENDS = (4, 16, 64)
+#: Sample counts where passes end: 4, then every 8 (a pass of a heavy scene stays short;
+#: 4, 16 and 64 are the counts where the sequence is stratified and --samples S exists).
+PASS_ENDS = (4, 8, 16, 24, 32, 40, 48, 56, 64)
 
 
 def passes(first: int, target: int) -> list[tuple[int, int]]:

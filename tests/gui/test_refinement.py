@@ -32,10 +32,10 @@ LIGHTS = [Light(Point(-2, -4, -2), radius=0.8)]
 OPTIONS = RenderOptions(shadows=True, max_depth=3, refine=16)
 
 
-def test_passes_end_at_powers_of_four_up_to_the_target():
-    assert passes(1, 64) == [(0, 4), (4, 16), (16, 64)]
-    assert passes(1, 16) == [(0, 4), (4, 16)]
-    assert passes(4, 64) == [(0, 16), (16, 64)]
+def test_passes_end_at_4_then_every_8_up_to_the_target():
+    assert passes(1, 64) == [(0, 4), (4, 8), *((k, k + 8) for k in range(8, 64, 8))]
+    assert passes(1, 16) == [(0, 4), (4, 8), (8, 16)]
+    assert passes(4, 16) == [(0, 8), (8, 16)]
     assert passes(9, 16) == [(0, 16)]
     assert passes(16, 16) == passes(1, 1) == passes(64, 16) == []
 

@@ -130,13 +130,13 @@ def restore(data: bytes) -> LoadedScene:
 
 
 def rows_per_block(width: int, rays_per_pixel: int = 1) -> int:
-    """Rows per work unit: about one chunk of rays per pixel's first few samples, at least one row.
+    """Rows per work unit: about four chunks of rays (one chunk at one sample), at least a row.
 
-    A block traces its rows once per sample, so rows of many samples still go through the
-    kernel in wide chunks: a 1-row block of 480 pixels traced 117k samples/s, 17 rows (8k
-    rays a call) 400k, on depth_of_field.py (bench/progressive.py).
+    A block traces its rows once per sample: blocks of many samples keep their rows wide
+    enough for numpy (a 1-row block of 480 pixels traced 117k samples/s, 8 rows 400k, on
+    depth_of_field.py), and every block stays a bounded amount of work under the block timeout.
     """
-    return max(1, CHUNK_RAYS // max(1, width * min(rays_per_pixel, 4)))
+    return max(1, 4 * CHUNK_RAYS // max(1, width * max(rays_per_pixel, 4)))
 
 
 def id_dtype(objects: int) -> type:
