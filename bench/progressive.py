@@ -4,9 +4,9 @@
 
 Renders each scene (default: scenes/depth_of_field.py and scenes/glass.py, with shadows) as the
 window does: the first frame at one sample, then passes of samples 0-4, 4-8, 8-16, ... 56-64
-(render jobs with a sample_range) on a local service of N worker processes, summing as it goes. Prints
-per scene the first frame's time, the seconds to 16 and 64 spp (from the submit of the first
-frame, loading included) and the samples per second of the passes.
+(render jobs with a sample_range) on a local service of N worker processes. Prints per scene
+the first frame's time, the seconds to 16 and 64 spp (from the submit of the first frame) and
+the samples per second of the passes.
 """
 
 from __future__ import annotations
