@@ -130,13 +130,13 @@ def restore(data: bytes) -> LoadedScene:
 
 
 def rows_per_block(width: int, rays_per_pixel: int = 1) -> int:
-    """Rows per work unit: about four chunks of rays (one chunk at one sample), at least a row.
+    """Rows per work unit: about one chunk of rays, at least one row.
 
-    A block traces its rows once per sample: blocks of many samples keep their rows wide
-    enough for numpy (a 1-row block of 480 pixels traced 117k samples/s, 8 rows 400k, on
-    depth_of_field.py), and every block stays a bounded amount of work under the block timeout.
+    A block traces its rows once per sample, so a block of many samples has few rows and
+    narrow kernel calls (a 1-row block of 480 pixels traced 117k samples/s, 8 rows 400k, on
+    depth_of_field.py): the window refines in passes of at most 8 samples.
     """
-    return max(1, 4 * CHUNK_RAYS // max(1, width * max(rays_per_pixel, 4)))
+    return max(1, CHUNK_RAYS // max(1, width * rays_per_pixel))
 
 
 def id_dtype(objects: int) -> type:
