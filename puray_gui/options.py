@@ -17,6 +17,9 @@ RESOLUTION_PRESETS: tuple[tuple[int, int] | None, ...] = (
     (3840, 2160),
 )
 PREVIEW_SCALES = (25, 50, 100)
+#: Samples per pixel the window refines a finished preview to (1: no refinement); squares, so
+#: that each equals ``puray render --samples`` of its square root.
+REFINE_TARGETS = (1, 4, 16, 64)
 _DEFAULTS = RenderSettings()
 
 
@@ -38,6 +41,7 @@ class RenderOptions:
     workers: int = 0  # 0: one per core
     load_timeout: float = _DEFAULTS.load_timeout
     overridden: frozenset[str] = frozenset()
+    refine: int = 64  # samples per pixel the window keeps adding up to (REFINE_TARGETS)
 
     def with_(self, **changes) -> RenderOptions:
         return replace(self, **changes)
@@ -84,6 +88,7 @@ class RenderOptions:
             return cls()
         bad_scale = options.preview_scale not in PREVIEW_SCALES
         bad_workers = not isinstance(options.workers, int) or options.workers < 0
+        bad_workers |= options.refine not in REFINE_TARGETS
         if options.max_depth > MAX_DEPTH or options.samples > MAX_SAMPLES or bad_scale:
             return cls()
         if bad_workers or not isinstance(options.shadows, bool):

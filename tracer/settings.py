@@ -34,6 +34,10 @@ class RenderSettings:
     #: The fields a scene's SETTINGS may set (those the user did not give: see
     #: tracer/scene/settings.py); empty: every value here is what the caller asked for.
     scene_may_set: frozenset[str] = frozenset()
+    #: Progressive refinement: render only samples ``k0 <= k < k1`` of every pixel and answer
+    #: their sums (tracer.kernel.render.sample_sums) instead of finished pixels. None: a
+    #: picture of ``samples`` x ``samples``.
+    sample_range: tuple[int, int] | None = None
 
     def __post_init__(self) -> None:
         for name in ("width", "height"):
@@ -61,6 +65,17 @@ class RenderSettings:
             check_view(self.camera)
         if not self.scene_may_set <= SCENE_SETTABLE:
             raise ValueError(f"a scene can set only {sorted(SCENE_SETTABLE)}")
+        if self.sample_range is not None:
+            k0, k1 = self.sample_range
+            if not (_is_int(k0) and _is_int(k1) and 0 <= k0 < k1 <= MAX_SAMPLES**2):
+                raise ValueError(f"sample range must be within 0..{MAX_SAMPLES**2}, got {k0}..{k1}")
+
+    @property
+    def rays_per_pixel(self) -> int:
+        """Return the samples each pixel traces in this render (a range's or samples x samples)."""
+        if self.sample_range is not None:
+            return self.sample_range[1] - self.sample_range[0]
+        return self.samples * self.samples
 
     def with_(self, **changes) -> RenderSettings:
         return replace(self, **changes)
@@ -81,6 +96,7 @@ class RenderSettings:
         skip = {"load_timeout", "block_timeout", "scale", "scene_may_set"}
         skip |= set() if self.frame else {"frame"}
         skip |= set() if self.camera is not None else {"camera"}  # the scene's: nothing to say
+        skip |= set() if self.sample_range is not None else {"sample_range"}
         return {k: v for k, v in asdict(self).items() if k not in skip}
 
 

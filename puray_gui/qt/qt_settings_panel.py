@@ -15,7 +15,13 @@ from PySide6.QtWidgets import (
 
 from tracer.settings import MAX_DEPTH, MAX_SAMPLES, MAX_SIDE
 
-from ..options import PREVIEW_SCALES, RESOLUTION_PRESETS, RenderOptions, cpu_count
+from ..options import (
+    PREVIEW_SCALES,
+    REFINE_TARGETS,
+    RESOLUTION_PRESETS,
+    RenderOptions,
+    cpu_count,
+)
 from ..options_keeper import OptionsKeeper
 from .qt_panel import Action, Place
 
@@ -95,6 +101,12 @@ class QtSettingsPanel(QWidget):
         self.samples.addItem("Off", 1)
         for n in range(2, MAX_SAMPLES + 1):
             self.samples.addItem(f"{n} x {n} samples", n)
+        self.refine = QComboBox()
+        self.refine.setToolTip(
+            "After the first frame the window keeps adding samples up to this many per pixel"
+        )
+        for n in REFINE_TARGETS:
+            self.refine.addItem("Off" if n == 1 else f"{n} spp", n)
         self.shadows = QCheckBox("Cast shadows")
         self.seed = _spin(0, 2**31 - 1, "Seed for the scene's random numbers")
         self.workers = _spin(1, cpu_count(), "Render worker processes")
@@ -105,6 +117,7 @@ class QtSettingsPanel(QWidget):
         form.addRow("", size_row)
         form.addRow("Preview scale", self.scale)
         form.addRow(self.labels["samples"], self.samples)
+        form.addRow("Refine to", self.refine)
         form.addRow(self.labels["shadows"], self.shadows)
         form.addRow("Seed", self.seed)
         form.addRow("Workers", self.workers)
@@ -116,6 +129,7 @@ class QtSettingsPanel(QWidget):
         self.preset.currentIndexChanged.connect(self._on_preset_changed)
         self.scale.currentIndexChanged.connect(self._on_value_picked)
         self.samples.currentIndexChanged.connect(self._on_value_picked)
+        self.refine.currentIndexChanged.connect(self._on_value_picked)
         self.shadows.toggled.connect(self._on_value_picked)
 
     def set_options(self, options: RenderOptions) -> None:
@@ -152,7 +166,7 @@ class QtSettingsPanel(QWidget):
 
     def _show(self, o: RenderOptions) -> None:
         widgets: tuple[QWidget, ...] = (self.depth_box, self.preset, self.width_box)
-        widgets += (self.height_box, self.scale, self.samples, self.shadows)
+        widgets += (self.height_box, self.scale, self.samples, self.refine, self.shadows)
         widgets += (self.seed, self.workers)
         for w in widgets:
             w.blockSignals(True)
@@ -170,6 +184,7 @@ class QtSettingsPanel(QWidget):
         self.height_box.setEnabled(not own)
         self.scale.setCurrentIndex(max(0, self.scale.findData(o.preview_scale)))
         self.samples.setCurrentIndex(max(0, self.samples.findData(o.samples)))
+        self.refine.setCurrentIndex(max(0, self.refine.findData(o.refine)))
         self.shadows.setChecked(o.shadows)
         self.seed.setValue(o.seed)
         self.workers.setValue(o.worker_count)
@@ -183,6 +198,7 @@ class QtSettingsPanel(QWidget):
             width=None if own else self.width_box.value(),
             height=None if own else self.height_box.value(),
             preview_scale=self.scale.currentData(),
+            refine=self.refine.currentData(),
             seed=self.seed.value(),
             workers=self.workers.value(),
         )

@@ -174,7 +174,7 @@ class ClusterService:
     def _render_rows(self, job, scene, settings, width: int, height: int) -> None:
         from distributed import as_completed  # dask is optional: loaded only on use
 
-        step = rows_per_block(width, settings.samples) * BLOCK_FACTOR
+        step = rows_per_block(width, settings.rays_per_pixel) * BLOCK_FACTOR
         spans = {}
         blocks = []
         for y0 in range(0, height, step):
