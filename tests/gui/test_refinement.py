@@ -155,7 +155,8 @@ def test_puray_s_picture_stays_puray_s_unless_anti_aliasing_is_asked_for(
     with qtbot.waitSignal(live.session.render_finished, timeout=WAIT_MS):
         live.open(str(scene))
     qtbot.wait(300)  # refinement would have started by now
-    assert live.refinement.samples == 1 and not live.refinement.running
+    assert live.refinement.samples == 1
+    assert not live.refinement.running
     out = tmp_path / "export.png"
     with qtbot.waitSignal(live.exporter.finished, timeout=WAIT_MS):
         live.exporter.export(str(out))
