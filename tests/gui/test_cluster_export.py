@@ -30,7 +30,8 @@ def _export(qtbot, live, path):
 
 
 def test_export_on_a_local_dask_cluster_equals_a_local_render(qtbot, make_live, scene, tmp_path):
-    options = RenderOptions(preview_scale=50, refine=16)  # the preview is not final: render
+    # anti-aliased, so the export has the refinement's target; the preview is not final: render
+    options = RenderOptions(preview_scale=50, refine=16, samples=2)
     live = make_live(scene, options)
     _set_scheduler(live, "local:2")
     notices = []
