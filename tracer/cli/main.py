@@ -1,13 +1,15 @@
 """The ``puray`` command: render a scene file to a PNG (or PPM) on the render service.
 
     puray render SCENE.py [-o OUT.png] [--width W] [--height H] [--depth D] [--samples S]
-                 [--shadows] [--processes N] [--seed K] [--load-timeout SECONDS] [--quiet]
+                 [--shadows | --no-shadows] [--processes N] [--seed K] [--load-timeout SECONDS]
+                 [--quiet]
                  [--scheduler local[:N]|tcp://HOST:PORT]
     puray pick SCENE.py X Y [the render options] [--json]     (see cli_pick.py)
 
 Exit status: 0 when the image was written; 2 for bad input, with one message on stderr that
-names the scene file and line; 130 after Ctrl+C. Nothing is written unless the whole frame
-rendered, and an existing output file is either replaced in one step or left as it was.
+names the scene file and line; 130 after Ctrl+C, 143 after SIGTERM. Nothing is written unless
+the whole frame rendered, and an existing output file is either replaced in one step (keeping
+its mode, owner and links; a read-only one only with --force) or left as it was.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import signal
 import sys
 import threading
 from typing import TYPE_CHECKING
@@ -29,6 +32,7 @@ from ..output.png import PngEncoder
 from ..scene.source import SceneSource
 from ..workers.events import Event, JobFailed, JobFinished, JobStarted, RowsReady
 from ..workers.router import EventRouter
+from . import examples as cli_examples
 from . import pick as cli_pick
 from .animation import add_arguments as add_animation_arguments
 from .animation import render_animation
@@ -38,8 +42,10 @@ from .common import (
     Shown,
     UserError,
     add_render_options,
+    refused,
     settings_from,
     started_service,
+    write_error,
 )
 from .progress import Progress
 
@@ -47,6 +53,11 @@ if TYPE_CHECKING:
     from ..workers.backend import RenderBackend
 
 EXIT_INTERRUPTED = 130
+EXIT_TERMINATED = 128 + signal.SIGTERM
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM arrived: stop as after Ctrl+C (workers closed, temporary files removed)."""
 
 
 def _processes(text: str) -> int:
@@ -68,7 +79,8 @@ def _parser() -> argparse.ArgumentParser:
         help="render a scene file to an image",
         description="Render SCENE.py to a PNG (or a binary PPM when OUT ends in .ppm).",
     )
-    render.add_argument("scene", metavar="SCENE.py", help="the scene file")
+    render.add_argument("scene", metavar="SCENE.py", nargs="?", help="the scene file")
+    cli_examples.add_arguments(render)  # --example NAME instead of SCENE.py
     render.add_argument(
         "-o", "--output", metavar="OUT", help="image to write (default: SCENE.png beside the scene)"
     )
@@ -88,6 +100,7 @@ def _parser() -> argparse.ArgumentParser:
     add_animation_arguments(render)
     render.set_defaults(run=_render)
     cli_pick.add_command(commands)
+    cli_examples.add_command(commands)
     return parser
 
 
@@ -102,14 +115,16 @@ def main(argv: list[str] | None = None, service: RenderBackend | None = None) ->
     except UserError as exc:
         print(f"puray: error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    except KeyboardInterrupt:
-        print("puray: interrupted; nothing written", file=sys.stderr)
-        return EXIT_INTERRUPTED
+    except KeyboardInterrupt as exc:
+        stopped = "terminated" if isinstance(exc, Terminated) else "interrupted"
+        print(f"puray: {stopped}; nothing written", file=sys.stderr)
+        return EXIT_TERMINATED if isinstance(exc, Terminated) else EXIT_INTERRUPTED
     except SystemExit as exc:  # --help
         return exc.code if isinstance(exc.code, int) else EXIT_BAD_INPUT
 
 
 def _render(args: argparse.Namespace, service: RenderBackend | None) -> int:
+    cli_examples.resolve(args)
     shown = Shown(args.scene)
     try:
         source = SceneSource.from_path(args.scene)
@@ -126,9 +141,9 @@ def _render(args: argparse.Namespace, service: RenderBackend | None) -> int:
     settings = settings_from(args)
     output = args.output or default
     try:
-        check_writable(output)
+        check_writable(output, args.force)
     except ValueError as exc:
-        raise UserError(str(exc)) from None
+        raise refused(exc) from None
     progress = Progress(sys.stderr, os.path.basename(args.scene), enabled=not args.quiet)
     running: contextlib.AbstractContextManager = (
         contextlib.nullcontext(service)
@@ -138,17 +153,18 @@ def _render(args: argparse.Namespace, service: RenderBackend | None) -> int:
     level = png_level(args.small) if image_format(output) == "PNG" else None
     try:
         with running as renderer:
-            pixels, seconds, encoder = _render_frame(
+            pixels, seconds, encoder, scene = _render_frame(
                 renderer, source, settings, progress, shown, level
             )
     finally:
         progress.close()
     height, width = pixels.shape[:2]
-    metadata = export_metadata(source, settings, (width, height), seconds=seconds)
+    used = settings.under_scene(scene)  # what rendered: the scene's SETTINGS where not given
+    metadata = export_metadata(source, used, (width, height), seconds=seconds)
     try:
-        write_image(output, pixels, metadata, small=args.small, encoded=encoder)
-    except OSError as exc:
-        raise UserError(f"cannot write {output}: {exc.strerror or exc}") from None
+        write_image(output, pixels, metadata, small=args.small, encoded=encoder, force=args.force)
+    except (OSError, ValueError) as exc:
+        raise write_error(exc, output) from None
     if not args.quiet:
         print(f"puray: wrote {output} ({width}x{height}, {seconds:.2f} s)", file=sys.stderr)
     return 0
@@ -156,7 +172,8 @@ def _render(args: argparse.Namespace, service: RenderBackend | None) -> int:
 
 def _render_frame(service: RenderBackend, source, settings, progress, shown, level=None):
     """Render one frame on ``service``; return it as an (H, W, 3) array, the seconds taken,
-    and (given a zlib ``level``) a PngEncoder that compressed the rows as they came."""
+    (given a zlib ``level``) a PngEncoder that compressed the rows as they came, and the
+    scene's SETTINGS."""
     router = EventRouter(service)
     frame = _Frame(level)
     job = service.submit(source, settings)
@@ -167,7 +184,7 @@ def _render_frame(service: RenderBackend, source, settings, progress, shown, lev
             if frame.error is not None:
                 raise UserError(shown.error(frame.error))
             progress.update(frame.done, frame.height)
-        return frame.pixels(), frame.seconds, frame.encoder
+        return frame.pixels(), frame.seconds, frame.encoder, frame.scene_settings
     finally:
         router.cancel(job)  # on error or Ctrl+C: drop the blocks not yet rendered
 
@@ -182,11 +199,13 @@ class _Frame:
         self.encoder: PngEncoder | None = None
         self.seconds: float | None = None  # set when the job has finished
         self.error: Exception | None = None
+        self.scene_settings: dict = {}
 
     def take(self, event: Event) -> None:
         """Apply one event of the frame's job."""
         if isinstance(event, JobStarted):
             self.width, self.height = event.width, event.height
+            self.scene_settings = event.settings
             self.data = bytearray(self.width * self.height * 3)
             self.encoder = None if self.level is None else PngEncoder(*self.size, self.level)
         elif isinstance(event, RowsReady) and not event.coarse:
@@ -211,13 +230,23 @@ class _Frame:
 
 def run() -> None:
     """Run ``puray`` as a program: exit with main()'s status, skipping the interpreter's
-    teardown (about 13 ms of freeing modules) once nothing is left to finish."""
+    teardown (about 13 ms of freeing modules) once nothing is left to finish.
+
+    SIGTERM stops it as Ctrl+C does: the workers close and no temporary file stays behind.
+    """
+    signal.signal(signal.SIGTERM, _on_terminate)
     code = main()
     sys.stdout.flush()
     sys.stderr.flush()
     if threading.active_count() == 1 and not _children():
         os._exit(code)
     sys.exit(code)
+
+
+def _on_terminate(signum, frame) -> None:
+    """Raise Terminated in the main thread; a second SIGTERM cannot cut the clean-up short."""
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    raise Terminated
 
 
 def _children() -> list:
