@@ -23,6 +23,7 @@ from PIL import Image
 from tests.tracer.helpers import BUNDLED
 from tracer import RenderSettings, SceneSource
 from tracer.kernel.render import render_image
+from tracer.settings import SCENE_SETTABLE
 
 ROOT = Path(__file__).resolve().parents[1]
 #: Left out of the copy the wheel is built from: not sources, or big and never shipped.
@@ -125,7 +126,8 @@ def test_an_example_with_sibling_modules_and_data_files_renders(installed, elsew
     size = ["--width", "96", "--height", "54", "-q"]
     for name in ("showcase", "mesh"):  # showcase_materials.py beside it; mesh reads gem.obj
         _run([installed / "puray", "render", "--example", name, *size], elsewhere)
-        settings = RenderSettings(width=96, height=54)
+        # the scene's SETTINGS decide what no flag gave, as in the command line
+        settings = RenderSettings(width=96, height=54, scene_may_set=SCENE_SETTABLE)
         reference = render_image(SceneSource.from_path(ROOT / "scenes" / f"{name}.py"), settings)
         assert np.array_equal(_pixels(elsewhere / f"{name}.png"), reference), name
 

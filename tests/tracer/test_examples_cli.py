@@ -13,6 +13,7 @@ from tests.tracer.helpers import BUNDLED
 from tracer import RenderSettings, SceneSource, bundled
 from tracer.cli.main import main
 from tracer.kernel.render import render_image
+from tracer.settings import SCENE_SETTABLE
 from tracer.workers.service import RenderService
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -61,7 +62,8 @@ def test_an_example_that_reads_a_data_file_renders_anywhere(service, tmp_path, m
     monkeypatch.chdir(tmp_path)  # gem.obj is not here: it is found beside the example
     assert main(["render", "--example", "mesh.py", "-o", "m.png", *SMALL], service) == 0
     expected = render_image(
-        SceneSource.from_path(ROOT / "scenes" / "mesh.py"), RenderSettings(width=64, height=36)
+        SceneSource.from_path(ROOT / "scenes" / "mesh.py"),
+        RenderSettings(width=64, height=36, scene_may_set=SCENE_SETTABLE),  # as the CLI asks
     )
     assert np.array_equal(pixels(tmp_path / "m.png"), expected)
 
