@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
+import ipaddress
 import os
 import signal
+import socket
 import subprocess
 import sys
 import textwrap
+import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -31,7 +36,12 @@ from tracer.workers.service import JobFailed, PixelPicked, RowsReady
 
 pytest.importorskip("distributed")
 
-from tracer.workers.cluster import ClusterService, ClusterUnavailable, parse_scheduler
+from tracer.workers.cluster import (
+    ClusterService,
+    ClusterUnavailable,
+    check_scheduler,
+    parse_scheduler,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 SCENES = BUNDLED
@@ -290,3 +300,154 @@ def test_a_frame_on_the_cluster_is_one_run_of_the_scene(cluster, tmp_path):
     assert frame is not None
     assert len(np.unique(frame.reshape(-1, 3), axis=0)) == 1
     assert len((tmp_path / "loads.log").read_text().split()) == 1
+
+
+def _listening(pid: int) -> list[tuple[str, int]]:
+    """Return the (address, port) every TCP socket of ``pid`` and its children listens on."""
+    import psutil  # distributed depends on it
+
+    root = psutil.Process(pid)
+    found = []
+    for process in [root, *root.children(recursive=True)]:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            found += [
+                (c.laddr.ip, c.laddr.port)
+                for c in process.net_connections(kind="inet")
+                if c.status == psutil.CONN_LISTEN
+            ]
+    return found
+
+
+def test_a_local_cluster_listens_on_the_loopback_only(cluster):
+    listening = _listening(os.getpid())
+    assert listening  # the scheduler, the nannies and the workers
+    assert all(ipaddress.ip_address(ip).is_loopback for ip, _port in listening), listening
+
+
+@contextlib.contextmanager
+def _fake_server(answer: Callable[[socket.socket], None]):
+    """Listen on a free loopback port; ``answer`` each connection; yield its address."""
+    server = socket.create_server(("127.0.0.1", 0))
+    held: list[socket.socket] = []
+
+    def serve() -> None:
+        with contextlib.suppress(OSError):
+            while True:
+                conn, _ = server.accept()
+                held.append(conn)
+                threading.Thread(target=answer, args=(conn,), daemon=True).start()
+
+    threading.Thread(target=serve, daemon=True).start()
+    try:
+        yield f"tcp://127.0.0.1:{server.getsockname()[1]}"
+    finally:
+        server.close()
+        for conn in held:
+            conn.close()
+
+
+def _silent(conn: socket.socket) -> None:
+    """Accept and say nothing."""
+
+
+def _http(conn: socket.socket) -> None:
+    """Answer whatever comes as an HTTP server would (Dask's client reads it as a length)."""
+    with contextlib.suppress(OSError):
+        while conn.recv(4096):
+            conn.sendall(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n")
+
+
+def _banner(conn: socket.socket) -> None:
+    """Greet at once, as an SSH server does."""
+    with contextlib.suppress(OSError):
+        conn.sendall(b"SSH-2.0-OpenSSH_9.6\r\n")
+
+
+def _within(seconds: float, call: Callable[[], object]) -> BaseException | None:
+    """Run ``call`` on a thread; return what it raised, failing the test if it hangs."""
+    raised: list[BaseException | None] = [None]
+
+    def run() -> None:
+        try:
+            call()
+        except BaseException as exc:
+            raised[0] = exc
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(seconds)
+    assert not thread.is_alive(), f"still waiting after {seconds} s"
+    return raised[0]
+
+
+def test_the_cli_gives_up_on_a_port_that_accepts_and_says_nothing(tmp_path):
+    out = tmp_path / "x.png"
+    with _fake_server(_silent) as address:
+        cmd = [sys.executable, "-m", "tracer.cli", "render", str(ROOT / "scenes" / "twoballs.py")]
+        cmd += ["-o", str(out), "--scheduler", address]
+        done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    assert done.stderr == (
+        f"puray: error: --scheduler: {address} did not answer as a Dask scheduler within 5 s "
+        "(is it the address of a dask-scheduler?)\n"
+    )
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("server", "says"),
+    [
+        (_silent, "did not answer as a Dask scheduler within 1 s"),
+        (_http, "did not answer as a Dask scheduler within 1 s"),
+        (_banner, "answered, but not as a Dask scheduler"),
+    ],
+)
+def test_connect_and_test_connection_answer_for_a_server_that_is_not_dask(server, says):
+    with _fake_server(server) as address:
+        for attempt in (
+            lambda: ClusterService(address, connect_timeout=1),
+            lambda: check_scheduler(address, timeout=1),  # the window's Test connection
+        ):
+            error = _within(30, attempt)
+            assert isinstance(error, ClusterUnavailable), error
+            assert str(error).startswith(f"{address} {says}")
+
+
+def _group_gone(pgid: int, seconds: float) -> bool:
+    """Wait until no process of group ``pgid`` is left; tell whether that happened."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(pgid, 0)
+        except ProcessLookupError:
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def test_ctrl_c_while_the_local_cluster_starts_stops_the_render(tmp_path):
+    import psutil  # distributed depends on it
+
+    out = tmp_path / "x.png"
+    cmd = [sys.executable, "-m", "tracer.cli", "render", str(ROOT / "scenes" / "twoballs.py")]
+    cmd += ["-o", str(out), "--scheduler", "local:2", "--width", "160", "--height", "90"]
+    proc = subprocess.Popen(
+        cmd, cwd=ROOT, stderr=subprocess.PIPE, text=True, start_new_session=True
+    )
+    try:
+        parent = psutil.Process(proc.pid)
+        deadline = time.monotonic() + 60
+        while not parent.children() and time.monotonic() < deadline:  # the cluster starting
+            time.sleep(0.01)
+        assert parent.children(), "no worker process started"
+        os.killpg(proc.pid, signal.SIGINT)  # as a terminal does: the whole group
+        assert proc.wait(timeout=60) == 130
+        err = proc.stderr.read()
+        assert _group_gone(proc.pid, 30), "processes of the render outlived it"
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.stderr.close()
+    assert err.endswith("puray: interrupted; nothing written\n"), err
+    assert "Traceback" not in err
+    assert not out.exists()

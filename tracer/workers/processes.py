@@ -29,12 +29,23 @@ def start_method() -> str:
 
 @contextlib.contextmanager
 def children_ignore_ctrl_c():
-    """Start processes that ignore Ctrl+C: it reaches the whole process group of a terminal,
-    and it is the parent's to handle; a child still importing would die printing a traceback.
+    """Start processes that never see Ctrl+C, and hold a Ctrl+C that comes meanwhile.
 
-    An ignored signal survives exec. signal.signal works on the main thread only: processes
-    started from other threads (the service's replacements) ignore it once their imports end.
+    Ctrl+C reaches the whole process group of a terminal, and it is the parent's to handle: a
+    child still importing would die printing a traceback. SIGINT is blocked in this thread
+    while the block runs: processes started from it (or from threads it starts) keep it
+    blocked across fork and exec, and a Ctrl+C that arrives meanwhile stays pending until the
+    block ends, where it raises KeyboardInterrupt (a local Dask cluster takes seconds to
+    start: it must not swallow the Ctrl+C). Where signal masks do not exist, SIGINT is ignored
+    instead (on the main thread only).
     """
+    if hasattr(signal, "pthread_sigmask"):
+        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
+            yield
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+        return
     on_main = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if on_main else None
     try:
