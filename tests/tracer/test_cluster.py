@@ -451,3 +451,17 @@ def test_ctrl_c_while_the_local_cluster_starts_stops_the_render(tmp_path):
     assert err.endswith("puray: interrupted; nothing written\n"), err
     assert "Traceback" not in err
     assert not out.exists()
+
+
+def test_a_scene_nested_to_the_limit_renders_on_the_cluster_as_on_one_worker(cluster, tmp_path):
+    from tests.tracer.test_nesting import CSG, CSG_LEVELS
+    from tracer.scene.nesting import MAX_NESTING
+    from tracer.workers.service import RenderService
+
+    path = write_scene(tmp_path, "deep.py", CSG.format(count=MAX_NESTING - CSG_LEVELS))
+    source, settings = SceneSource.from_path(path), RenderSettings()
+    with RenderService(1) as local:
+        expected, _ = collect(local, local.submit(source, settings))
+    frame, events = collect(cluster, cluster.submit(source, settings))
+    assert frame is not None, failure(events)
+    np.testing.assert_array_equal(frame, expected)

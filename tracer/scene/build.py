@@ -21,6 +21,7 @@ from ..settings import MAX_SIDE
 from ..shading.background import Background, as_background
 from ..shading.lights import Light
 from ..shading.textures import is_texture
+from .nesting import NestingCheck
 from .source import SceneSource
 
 
@@ -91,8 +92,10 @@ def build(source: SceneSource, ns: dict) -> Scene:
     with _located(source, lines, "CAMERA"):
         camera.prepare()
     with _located(source, lines, "OBJECTS"):
+        nesting = NestingCheck()
+        nesting.shapes(objects)  # before preparing: CSG prepares its operands recursively
         prepare_all(objects)
-        _check_materials(objects)
+        _check_materials(objects, nesting)
     with _located(source, lines, "LIGHTS"):
         for light in lights:
             _check_light(light)
@@ -126,21 +129,16 @@ def _site_error(obj, message: str) -> SceneError:
     return SceneError(message, *(site or (None, None)))
 
 
-def _check_materials(objects) -> None:
+def _check_materials(objects, nesting: NestingCheck) -> None:
     """Check every distinct material once (a million spheres often share a handful)."""
     seen: set[int] = set()
     for obj in objects:
         get = getattr(obj, "materials", None)  # CSG: every solid's own material
-        if get is None:
-            m = obj.material
+        for m in [obj.material] if get is None else get():
             if id(m) not in seen:
                 seen.add(id(m))
                 _check_one_material(m)
-            continue
-        for m in get():
-            if id(m) not in seen:
-                seen.add(id(m))
-                _check_one_material(m)
+                nesting.part(m)
 
 
 def _check_one_material(m) -> None:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from ..errors import SceneError
 from ..kernel.render import LoadedScene, cache, render_block, restore, snapshot
+from ..scene.nesting import allow_deep_scenes
 from ..scene.source import SceneSource
 from ..settings import RenderSettings
 from .loads import adopt, frame_info, pick_pixel
@@ -45,6 +46,7 @@ def _prepare_worker() -> None:
     global _tuned
     if not _tuned:
         tune_allocator()
+        allow_deep_scenes()
         _tuned = True
 
 

@@ -21,6 +21,7 @@ import numpy as np
 from ..errors import SceneError, from_exception
 from ..kernel.render import cache, frame_size, id_dtype, render_block, restore, snapshot
 from ..scene.deadline import Deadline
+from ..scene.nesting import allow_deep_scenes
 from .jobs import rows_text
 from .loads import adopt, frame_info, objects_of, pick_pixel
 from .protocol import (
@@ -167,6 +168,7 @@ def main(conn, parent_pid: int) -> None:
     die_with_parent(parent_pid)
     guard = _ForkGuard()
     tune_allocator()
+    allow_deep_scenes()
     sys.stdin = open(os.devnull)  # noqa: SIM115 - a scene's input() must not hang on our stdin
     conn.send(Ready(os.getpid()))
     while True:
