@@ -251,17 +251,17 @@ SLOW_ANIMATION = PURAY_HEADER + textwrap.dedent(
 
 
 @linux_only
-def test_the_animation_probe_dies_with_the_command(tmp_path):
-    """The process that loads frame 0 to learn FRAMES is a worker too: no orphan."""
+def test_the_worker_loading_an_animations_first_frame_dies_with_the_command(tmp_path):
+    """The load of frame 0, which tells FRAMES, runs in a worker like any other: no orphan."""
     scene = write_scene(tmp_path, "spin_anim.py", SLOW_ANIMATION)
     out = tmp_path / "spin.gif"
     cmd = [sys.executable, "-m", "tracer.cli", "render", str(scene), "-o", str(out)]
     cli = subprocess.Popen([*cmd, "--load-timeout", "60"], cwd=ROOT, stderr=subprocess.DEVNULL)
     try:
-        probe = _busy_workers(cli.pid, 1)
+        loading = _busy_workers(cli.pid, 1)
         cli.kill()
         cli.wait(timeout=10)
-        assert not _wait_gone(probe), "the probe outlived the command"
+        assert not _wait_gone(loading), "the worker loading frame 0 outlived the command"
     finally:
         if cli.poll() is None:
             cli.kill()

@@ -1,8 +1,10 @@
 """``puray render`` for animated scenes: every frame to GIF/APNG/WebP/MP4/images, or one frame.
 
 :func:`render_animation` is the command line's one call into this package. It returns None
-when the request is a plain still (a scene without FRAMES to a .png or .ppm, no animation
-option), which the command line renders as before.
+when the request is a plain still (a scene that cannot define FRAMES, to a .png or .ppm, no
+animation option), which the command line renders as before, and a :class:`Still` when the
+scene might have been animated and its first load said it is not (rendered, for the command
+line to write).
 """
 
 from __future__ import annotations
@@ -15,18 +17,19 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..errors import SceneError
+import numpy as np
+
 from ..output.image import check_writable, write_image
 from ..output.metadata import export_metadata, render_time
 from ..output.sequence import SequenceWriter
 from ..output.video import MissingEncoder
 from ..output.writer import Writer
 from ..output.writers import open_writer, output_kind
-from ..scene.frames import in_frame, literal_frames, parse_range
+from ..scene.frames import in_frame, literal_frames, might_animate, parse_range
 from ..scene.source import SceneSource
-from ..settings import RenderSettings
-from ..workers.frames import FrameFailed, render_frames
-from ..workers.probe import Timeline, might_animate, probe
+from ..settings import MAX_FRAMES, RenderSettings
+from ..workers.events import JobStarted
+from ..workers.frames import FrameFailed, FrameRun
 from .common import Shown, UserError, settings_from, started_service
 from .progress import Progress
 
@@ -84,11 +87,13 @@ def _wants_animation(args: argparse.Namespace, kind: str) -> bool:
 
 def render_animation(
     args: argparse.Namespace, service: RenderBackend | None, source: SceneSource, shown: Shown
-) -> int | None:
+) -> int | Still | None:
     """Render what ``args`` asks of an animated scene; None when it is a plain still.
 
-    Plans the frames (asking the scene for FRAMES only when it may have some), then renders.
-    Bad input raises UserError, which the command line reports.
+    The first frame asked for starts rendering at once; its load tells FRAMES, FPS and the
+    size, and then the rest is planned. A scene that only might have been animated and is a
+    still comes back as its rendered Still, for the command line to write. Bad input raises
+    UserError, which the command line reports.
     """
     output = _output(args)
     try:
@@ -98,37 +103,94 @@ def render_animation(
     if not _wants_animation(args, kind) and not might_animate(source):
         return None
     settings = settings_from(args)
+    first = _first_frame(args, kind, output, source)
+    progress = _progress(args)
     try:
-        timeline = probe(source, settings)
-    except SceneError as exc:  # frame 0 failed: say so when the text tells FRAMES
-        count = literal_frames(source) or 1
-        raise UserError(shown.error(in_frame(exc, 0, count) if count > 1 else exc)) from None
+        with (
+            _services(args, service) as renderer,
+            FrameRun(renderer, source, settings, first) as run,
+        ):
+            job = _Job(source, settings, _started(run, source, shown))
+            if args.frame is not None:
+                return _render_still(args, run, job, output, progress)
+            if not _wants_animation(args, kind) and job.total == 1:
+                return _still(args, run, progress)
+            try:
+                frames = parse_range(args.frames or ":", job.total)
+            except ValueError as exc:
+                raise UserError(f"--frames {exc}") from None
+            fps = args.fps or job.started.fps
+            try:
+                writer = open_writer(output, fps, dither=args.dither, force=args.force)
+            except (ValueError, MissingEncoder) as exc:
+                raise UserError(str(exc)) from None
+            return _render_movie(args, run, job, frames, fps, writer, progress)
+    finally:
+        progress.close()
+
+
+def _first_frame(args: argparse.Namespace, kind: str, output: str, source: SceneSource) -> int:
+    """Return the frame to render first; refuse what needs no load to refuse (UserError).
+
+    A top-level ``FRAMES = N`` in the text checks --frame and --frames before anything runs.
+    """
+    known = literal_frames(source)
     if args.frame is not None:
-        return _render_still(args, service, _Job(source, settings, timeline), output)
-    if not _wants_animation(args, kind) and timeline.frames == 1:
-        return None
+        if kind not in ("png", "ppm"):
+            raise UserError(f"--frame writes one still image: {output} must end in .png or .ppm")
+        if known is not None:
+            _check_number(args.frame, known)
     try:
-        frames = parse_range(args.frames or ":", timeline.frames)
+        if kind in ("png", "ppm"):
+            check_writable(output)  # a still, or an animated PNG
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
+    if args.frame is not None:
+        return args.frame
+    try:
+        return parse_range(args.frames or ":", known or MAX_FRAMES).start
     except ValueError as exc:
         raise UserError(f"--frames {exc}") from None
-    fps = args.fps or timeline.fps
+
+
+def _check_number(number: int, total: int) -> None:
+    """Refuse --frame ``number`` of a scene of ``total`` frames."""
+    if number >= total:
+        have = "is a still" if total == 1 else f"has {total} frames (0 to {total - 1})"
+        raise UserError(f"--frame {number}: the scene {have}")
+
+
+def _started(run: FrameRun, source: SceneSource, shown: Shown) -> JobStarted:
+    """Wait for the first frame's load; a failure names the frame when the text tells FRAMES."""
     try:
-        writer = open_writer(output, fps, dither=args.dither, force=args.force)
-    except (ValueError, MissingEncoder) as exc:
-        raise UserError(str(exc)) from None
-    return _render_movie(args, service, _Job(source, settings, timeline), frames, fps, writer)
+        return run.started()
+    except FrameFailed as exc:
+        count = literal_frames(source) or 1
+        error = in_frame(exc.error, run.first, count) if count > 1 else exc.error
+        raise UserError(shown.error(error)) from None
+
+
+@dataclass(frozen=True)
+class Still:
+    """A still rendered by the animation path (its scene might have been animated)."""
+
+    pixels: np.ndarray
+    seconds: float
 
 
 @dataclass(frozen=True)
 class _Job:
     source: SceneSource
     settings: RenderSettings
-    timeline: Timeline
+    started: JobStarted  # the first frame's: the scene's FRAMES, FPS and size
 
     @property
     def size(self) -> tuple[int, int]:
-        s, t = self.settings, self.timeline
-        return s.width or t.width, s.height or t.height
+        return self.started.width, self.started.height
+
+    @property
+    def total(self) -> int:
+        return self.started.frames
 
 
 def _services(args: argparse.Namespace, service: RenderBackend | None):
@@ -142,25 +204,32 @@ def _progress(args: argparse.Namespace) -> Progress:
     return Progress(sys.stderr, os.path.basename(args.scene), enabled=not args.quiet)
 
 
-def _render_movie(args, service, job: _Job, frames: range, fps: float, writer: Writer) -> int:
-    """Render ``frames`` into ``writer``; nothing is left behind unless every frame rendered."""
-    output = _output(args)
-    total = job.timeline.frames
-    metadata = export_metadata(
-        job.source, job.settings, job.size, frames=frames, fps=fps, total=total
-    )
-    try:
-        writer.begin(frames, total, metadata)
-    except (ValueError, OSError) as exc:
-        raise UserError(str(exc)) from None
-    progress = _progress(args)
+def _still(args: argparse.Namespace, run: FrameRun, progress: Progress) -> Still:
+    """Finish the first frame, which is the whole of a still."""
     started = time.perf_counter()
     try:
-        with _services(args, service) as renderer:
-            for number, pixels in render_frames(
-                renderer, job.source, job.settings, frames, total, progress.update_frames
-            ):
-                writer.add(number, pixels)
+        ((_, pixels),) = list(run.frames(range(0, 1), 1, progress.update_frames))
+    except FrameFailed as exc:
+        raise UserError(Shown(args.scene).error(exc.error)) from None
+    return Still(pixels, time.perf_counter() - started)
+
+
+def _render_movie(
+    args, run: FrameRun, job: _Job, frames: range, fps: float, writer: Writer, progress: Progress
+) -> int:
+    """Render ``frames`` into ``writer``; nothing is left behind unless every frame rendered."""
+    output = _output(args)
+    metadata = export_metadata(
+        job.source, job.settings, job.size, frames=frames, fps=fps, total=job.total
+    )
+    try:
+        writer.begin(frames, job.total, metadata)
+    except (ValueError, OSError) as exc:
+        raise UserError(str(exc)) from None
+    started = time.perf_counter()
+    try:
+        for number, pixels in run.frames(frames, job.total, progress.update_frames):
+            writer.add(number, pixels)
         seconds = time.perf_counter() - started
         writer.commit(render_time(seconds))
     except FrameFailed as exc:
@@ -186,26 +255,13 @@ def _render_movie(args, service, job: _Job, frames: range, fps: float, writer: W
     return 0
 
 
-def _render_still(args, service, job: _Job, output: str) -> int:
+def _render_still(args, run: FrameRun, job: _Job, output: str, progress: Progress) -> int:
     """Render frame ``args.frame`` alone to a PNG or PPM."""
-    number, total = args.frame, job.timeline.frames
-    if output_kind(output) not in ("png", "ppm"):
-        raise UserError(f"--frame writes one still image: {output} must end in .png or .ppm")
-    if number >= total:
-        have = "is a still" if total == 1 else f"has {total} frames (0 to {total - 1})"
-        raise UserError(f"--frame {number}: the scene {have}")
-    try:
-        check_writable(output)
-    except ValueError as exc:
-        raise UserError(str(exc)) from None
-    progress = _progress(args)
+    number, total = args.frame, job.total
+    _check_number(number, total)
     started = time.perf_counter()
     try:
-        with _services(args, service) as renderer:
-            frames = render_frames(
-                renderer, job.source, job.settings, range(number, number + 1), total
-            )
-            ((_, pixels),) = list(frames)
+        ((_, pixels),) = list(run.frames(range(number, number + 1), total))
     except FrameFailed as exc:
         raise UserError(Shown(args.scene).error(exc.error)) from None
     finally:
