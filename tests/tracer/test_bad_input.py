@@ -117,6 +117,16 @@ SCENES = {
         material("    def color_at(self, p):\n        os._exit(7)\n"),
         "a render worker died (exit code 7) while rendering rows",
     ),
+    "image from /dev/zero": (
+        HEAD
+        + 'OBJECTS = [Sphere(Point(0, 0, 1), 0.5, Material(ImageTexture("/dev/zero")))]  # <-\n'
+        "LIGHTS = []\n",
+        "image is not a regular file (a device, pipe or socket): /dev/zero",
+    ),
+    "OBJ from /dev/zero": (
+        HEAD + 'OBJECTS = [Mesh.from_obj("/dev/zero")]  # <-\nLIGHTS = []\n',
+        "OBJ file is not a regular file (a device, pipe or socket): /dev/zero",
+    ),
     "SIGKILL in color_at": (
         material("    def color_at(self, p):\n        os.kill(os.getpid(), signal.SIGKILL)\n"),
         "a render worker died (signal 9) while rendering rows",
@@ -167,6 +177,33 @@ def test_bad_scene(service, tmp_path, capfd, case):
     out, err = capfd.readouterr()
     check_refused(err, tmp_path, f"{where(scene, text)}: {message}")
     assert out == ""
+
+
+@pytest.mark.parametrize("kind", ["fifo", "huge", "text"])
+def test_a_data_file_that_is_no_file_or_too_big_or_no_image_fails_fast(
+    service, tmp_path, capfd, kind
+):
+    data = tmp_path / "data"
+    data.mkdir()
+    if kind == "fifo":  # opening it would wait for a writer forever
+        os.mkfifo(data / "wall.png")
+        message = f"image is not a regular file (a device, pipe or socket): {data / 'wall.png'}"
+    elif kind == "huge":  # sparse: 600 MiB on paper, nothing on disk
+        with open(data / "wall.png", "wb") as f:
+            f.truncate(600 << 20)
+        message = f"image is too large: {data / 'wall.png'} (600 MiB; at most 512 MiB)"
+    else:
+        (data / "wall.png").write_text("not a picture")
+        message = f"not an image Pillow can read: {data / 'wall.png'} (unknown format)"
+    text = HEAD + (
+        'OBJECTS = [Sphere(Point(0, 0, 1), 0.5, Material(ImageTexture("data/wall.png")))]  # <-\n'
+        "LIGHTS = []\n"
+    )
+    scene = tmp_path / "scene.py"
+    scene.write_text(text)
+    assert main(["render", str(scene), "-o", str(tmp_path / "out.png")], service) == 2
+    assert capfd.readouterr().err == f"puray: error: {scene}:5: {message}\n"  # no 0x7f... address
+    assert sorted(os.listdir(tmp_path)) == ["data", "scene.py"]
 
 
 def test_exception_in_a_sibling_module_names_it_and_lists_the_scene_frames(
