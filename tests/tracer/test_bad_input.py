@@ -359,3 +359,42 @@ def test_a_runaway_recursion_lists_its_frame_three_times_and_counts_the_rest(
     assert err.count("in deeper") <= 4
     assert "repeated" in err
     assert len(err.splitlines()) < 20
+
+
+#: Scenes whose numbers overflow inside the engine (a far light, a huge sphere, a texture
+#: scaled beyond float64); each renders, and prints nothing but what puray says.
+OVERFLOWING = {
+    "far light": "OBJECTS = [Sphere(Point(0, 0, 2), 0.5)]\nLIGHTS = [Light(Point(0, -5e200, 0))]",
+    "huge sphere": (
+        "OBJECTS = [Sphere(Point(0, 0, 1e200), 1e199)]\nLIGHTS = [Light(Point(0, 0, 1))]"
+    ),
+    "huge voronoi": (
+        "OBJECTS = [Sphere(Point(0, 0, 2), 0.5, "
+        "Material(Voronoi(Color(1, 0, 0), Color(0, 0, 1), scale=1e300)))]\n"
+        "LIGHTS = [Light(Point(0, -5, -5))]"
+    ),
+    "huge box": (
+        "OBJECTS = [Box(Point(-1e300, -1e300, 2), Point(1e300, 1e300, 3))]\n"
+        "LIGHTS = [Light(Point(0, -5, -5))]"
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(OVERFLOWING))
+@pytest.mark.parametrize("command", ["render", "pick"])
+def test_overflows_inside_the_engine_print_no_numpy_warnings(tmp_path, case, command):
+    scene = write_scene(tmp_path, "scene.py", HEAD + OVERFLOWING[case] + "\n")
+    args = ["-o", str(tmp_path / "out.png"), "-q"] if command == "render" else ["10", "10"]
+    cmd = [sys.executable, "-m", "tracer.cli", command, str(scene), *args]
+    done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""  # no "RuntimeWarning: overflow encountered in multiply"
+
+
+def test_the_scenes_own_numpy_warnings_still_show(tmp_path):
+    body = "import numpy as np\nnp.float64(1e300) * 1e300\nOBJECTS = []\nLIGHTS = []\n"
+    scene = write_scene(tmp_path, "scene.py", HEAD + body)
+    cmd = [sys.executable, "-m", "tracer.cli", "render", str(scene), "-o", str(tmp_path / "o.png")]
+    done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "RuntimeWarning: overflow encountered" in done.stderr

@@ -46,6 +46,18 @@ from .protocol import (
 PARENT_POLL = 0.5
 
 
+def quiet_numbers():
+    """Silence numpy's floating-point warnings while the engine works (the scene's own code
+    runs with numpy's defaults: tracer/scene/load.py).
+
+    The kernel meets infinities and NaNs on purpose (rays that miss, parallel planes, far
+    lights and huge shapes overflow to inf and lose): a warning per block printed beside the
+    progress would tell the user nothing. Colours that end up NaN or infinite are refused
+    with a message where they are made.
+    """
+    return np.errstate(all="ignore")
+
+
 def tune_allocator() -> None:
     """Keep freed memory in glibc's heap: numpy temporaries are re-allocated every chunk.
 
@@ -154,7 +166,8 @@ _HANDLERS: dict[type, Callable[[Any], Reply]] = {
 
 def _run(msg: Request) -> Reply:
     try:
-        return _HANDLERS[type(msg)](msg)
+        with quiet_numbers():
+            return _HANDLERS[type(msg)](msg)
     except SceneError as exc:
         return Failed(msg.job, exc)
     except BaseException as exc:  # scene code raised from a custom material
