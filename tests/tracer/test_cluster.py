@@ -465,3 +465,30 @@ def test_a_scene_nested_to_the_limit_renders_on_the_cluster_as_on_one_worker(clu
     frame, events = collect(cluster, cluster.submit(source, settings))
     assert frame is not None, failure(events)
     np.testing.assert_array_equal(frame, expected)
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGKILL])
+def test_a_killed_cluster_render_leaves_no_warning_and_no_process(tmp_path, signum):
+    out = tmp_path / "x.png"
+    cmd = [sys.executable, "-m", "tracer.cli", "render", str(ROOT / "scenes" / "twoballs.py")]
+    cmd += ["-o", str(out), "--scheduler", "local:2", "--width", "1920", "--height", "1080"]
+    proc = subprocess.Popen(
+        [*cmd, "--samples", "6"],
+        cwd=ROOT,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        assert "0% of 1080 rows" in proc.stderr.readline()  # the cluster is up and rendering
+        os.kill(proc.pid, signum)  # the command only, as a process manager does
+        proc.wait(timeout=30)
+        err = proc.stderr.read()  # to its end: every process that could still write has gone
+        assert _group_gone(proc.pid, 30), "processes of the render outlived it"
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.stderr.close()
+    assert "leaked semaphore" not in err
+    assert "Traceback" not in err
+    assert not out.exists()

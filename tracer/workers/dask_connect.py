@@ -13,7 +13,7 @@ import struct
 import time
 from typing import Any
 
-from .processes import children_ignore_ctrl_c
+from .processes import children_ignore_ctrl_c, quiet_resource_tracker
 
 
 class ClusterUnavailable(Exception):
@@ -149,6 +149,7 @@ def _local_cluster(workers: int) -> Any:
     from distributed import LocalCluster  # optional: the cluster extra
 
     cluster = None
+    quiet_resource_tracker()  # no leaked-semaphore warning after a killed render
     try:
         with children_ignore_ctrl_c():  # a Ctrl+C now waits here, and is raised on leaving
             cluster = LocalCluster(

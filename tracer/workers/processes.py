@@ -55,6 +55,29 @@ def children_ignore_ctrl_c():
             signal.signal(signal.SIGINT, previous)
 
 
+def quiet_resource_tracker() -> None:
+    """Start multiprocessing's resource tracker with its stderr on /dev/null (POSIX).
+
+    The tracker is a process of its own that outlives a killed command by a moment and frees
+    the semaphores the command's workers left; it then warns "There appear to be 12 leaked
+    semaphore objects" on the command's stderr, after the command said what happened. It still
+    frees them, silently. Call it before the first process that needs it starts (a no-op if
+    one runs already).
+    """
+    if os.name != "posix":
+        return
+    from multiprocessing import resource_tracker
+
+    saved, null = os.dup(2), os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(null, 2)  # the tracker inherits this stderr
+        resource_tracker.ensure_running()
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(null)
+
+
 def is_stopped(pid: int | None) -> bool:
     """Tell whether a process is stopped (SIGSTOP, a debugger); Linux only, else False."""
     if pid is None or not sys.platform.startswith("linux"):
