@@ -93,6 +93,25 @@ SCENES = {
         material("    def color_at(self, p):\n        return Color(float('nan'), 0, 0)  # <-\n"),
         "color_at must return a Color with finite channels",
     ),
+    "colors_at returns None": (
+        material("    def colors_at(self, p):\n        return None  # <-\n"),
+        "colors_at must return an (n, 3) array of RGB numbers, one row a point; got None",
+    ),
+    "colors_at returns text": (
+        material("    def colors_at(self, p):\n        return 'red'  # <-\n"),
+        "colors_at must return an (n, 3) array of RGB numbers, one row a point; got 'red'",
+    ),
+    "a Color for a material": (
+        HEAD
+        + "OBJECTS = [\n    Sphere(Point(0, 0, 1), 0.5, Color(1, 0, 0)),  # <-\n]\nLIGHTS = []\n",
+        "expected a Material for the Sphere, got Color (Color(1, 0, 0)): "
+        "use Material(Color(1, 0, 0))",
+    ),
+    "a name for a material": (
+        HEAD + "OBJECTS = [\n    Plane(Point(0, 0, 1), Vector(0, 0, -1), 'red'),  # <-\n]\n"
+        "LIGHTS = []\n",
+        "expected a Material for the Plane, got str ('red')",
+    ),
     "colors_at wrong shape": (
         material("    def colors_at(self, p):\n        return p[:, :2]  # <-\n"),
         "colors_at returned shape",
