@@ -41,6 +41,7 @@ from .protocol import (
     Taken,
     TakeScene,
 )
+from .reaper import end_group, lead_group_with_reaper
 
 #: Seconds between checks that the parent is still there.
 PARENT_POLL = 0.5
@@ -178,11 +179,20 @@ def _run(msg: Request) -> Reply:
 def main(conn, parent_pid: int) -> None:
     """Serve requests until told to stop or the parent is gone."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the parent's to handle
+    lead_group_with_reaper()  # programs the scene starts end with this worker
     die_with_parent(parent_pid)
     guard = _ForkGuard()
     tune_allocator()
     allow_deep_scenes()
     sys.stdin = open(os.devnull)  # noqa: SIM115 - a scene's input() must not hang on our stdin
+    try:
+        _serve(conn, guard)
+    finally:
+        end_group()  # the programs the scene started end with this worker
+
+
+def _serve(conn, guard: _ForkGuard) -> None:
+    """Answer requests on ``conn`` until Stop, or the parent is gone."""
     conn.send(Ready(os.getpid()))
     while True:
         try:
