@@ -49,7 +49,7 @@ def add_arguments(render: argparse.ArgumentParser) -> None:
         "--frames", metavar="A:B", help="render frames A to B-1 (either may be left out)"
     )
     which.add_argument(
-        "--frame", type=_frame_number, metavar="K", help="render frame K (0-based) as a still"
+        "--frame", type=frame_number, metavar="K", help="render frame K (0-based) as a still"
     )
     group.add_argument("--fps", type=_fps, help="frames per second (default: the scene's FPS)")
     group.add_argument("--dither", action="store_true", help="GIF: dither to the palette")
@@ -58,7 +58,8 @@ def add_arguments(render: argparse.ArgumentParser) -> None:
     )
 
 
-def _frame_number(text: str) -> int:
+def frame_number(text: str) -> int:
+    """Parse a --frame option: a frame number from 0."""
     if not text.isdigit():
         raise argparse.ArgumentTypeError(f"expected a frame number from 0, got {text!r}")
     return int(text)
