@@ -116,18 +116,23 @@ def render_animation(
                 return _render_still(args, run, job, output, progress)
             if not _wants_animation(args, kind) and job.total == 1:
                 return _still(args, run, progress)
-            try:
-                frames = parse_range(args.frames or ":", job.total)
-            except ValueError as exc:
-                raise UserError(f"--frames {exc}") from None
-            fps = args.fps or job.started.fps
-            try:
-                writer = open_writer(output, fps, dither=args.dither, force=args.force)
-            except (ValueError, MissingEncoder) as exc:
-                raise UserError(str(exc)) from None
-            return _render_movie(args, run, job, frames, fps, writer, progress)
+            return _movie(args, run, job, output, progress)
     finally:
         progress.close()
+
+
+def _movie(args, run: FrameRun, job: _Job, output: str, progress: Progress) -> int:
+    """Plan the frames the scene's FRAMES and the options select, open the writer, render."""
+    try:
+        frames = parse_range(args.frames or ":", job.total)
+    except ValueError as exc:
+        raise UserError(f"--frames {exc}") from None
+    fps = args.fps or job.started.fps
+    try:
+        writer = open_writer(output, fps, dither=args.dither, force=args.force)
+    except (ValueError, MissingEncoder) as exc:
+        raise UserError(str(exc)) from None
+    return _render_movie(args, run, job, frames, fps, writer, progress)
 
 
 def _first_frame(args: argparse.Namespace, kind: str, output: str, source: SceneSource) -> int:
