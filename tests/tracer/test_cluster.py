@@ -492,3 +492,35 @@ def test_a_killed_cluster_render_leaves_no_warning_and_no_process(tmp_path, sign
     assert "leaked semaphore" not in err
     assert "Traceback" not in err
     assert not out.exists()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="process groups and /proc")
+@pytest.mark.parametrize("end", ["finished", "SIGKILL"])
+def test_programs_a_scene_starts_end_with_a_cluster_render(tmp_path, end):
+    from tests.tracer.test_worker_processes import (
+        ENDLESS_CLASS,
+        STARTS_A_PROGRAM,
+        _sleepers,
+        _wait_gone,
+    )
+
+    body = STARTS_A_PROGRAM.format(extra="" if end == "finished" else "OBJECTS = []\nwhile 1: pass")
+    body = body.replace("import subprocess\n", "import subprocess\n" + ENDLESS_CLASS)
+    scene = write_scene(tmp_path, "starts.py", body)
+    cmd = [sys.executable, "-m", "tracer.cli", "render", str(scene), "-o", str(tmp_path / "o.png")]
+    cmd += ["-q", "--scheduler", "local:2", "--load-timeout", "60"]
+    cli = subprocess.Popen(cmd, cwd=ROOT, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        sleepers = _sleepers(tmp_path)
+        if end == "finished":
+            assert cli.wait(timeout=60) == 0
+        else:
+            os.kill(cli.pid, signal.SIGKILL)  # the command only
+            cli.wait(timeout=10)
+        assert not _wait_gone(sleepers, 20), f"the scene's program outlived the command ({end})"
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(cli.pid, signal.SIGKILL)
+        for pid in _sleepers(tmp_path):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
