@@ -21,6 +21,7 @@ import numpy as np
 
 from ..output.image import check_writable, write_image
 from ..output.metadata import export_metadata, render_time
+from ..output.rate import MAX_FPS, MIN_FPS, fps_problem
 from ..output.sequence import SequenceWriter
 from ..output.video import MissingEncoder
 from ..output.writer import Writer
@@ -30,7 +31,14 @@ from ..scene.source import SceneSource
 from ..settings import MAX_FRAMES, RenderSettings
 from ..workers.events import JobStarted
 from ..workers.frames import FrameFailed, FrameRun
-from .common import Shown, UserError, settings_from, started_service
+from .common import (
+    Shown,
+    UserError,
+    refused,
+    settings_from,
+    started_service,
+    write_error,
+)
 from .progress import Progress
 
 if TYPE_CHECKING:
@@ -54,7 +62,9 @@ def add_arguments(render: argparse.ArgumentParser) -> None:
     group.add_argument("--fps", type=_fps, help="frames per second (default: the scene's FPS)")
     group.add_argument("--dither", action="store_true", help="GIF: dither to the palette")
     group.add_argument(
-        "--force", action="store_true", help="image sequences: replace existing files"
+        "--force",
+        action="store_true",
+        help="replace existing image sequence files, and output files made read-only",
     )
 
 
@@ -70,8 +80,10 @@ def _fps(text: str) -> float:
         value = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected frames per second, got {text!r}") from None
-    if not 0 < value <= 1000:
-        raise argparse.ArgumentTypeError(f"must be above 0 and at most 1000, got {text!r}")
+    if fps_problem(value) is not None:
+        raise argparse.ArgumentTypeError(
+            f"must be from {MIN_FPS:g} to {MAX_FPS:g} frames per second, got {text!r}"
+        )
     return value
 
 
@@ -131,7 +143,7 @@ def _movie(args, run: FrameRun, job: _Job, output: str, progress: Progress) -> i
     try:
         writer = open_writer(output, fps, dither=args.dither, force=args.force)
     except (ValueError, MissingEncoder) as exc:
-        raise UserError(str(exc)) from None
+        raise refused(exc) from None
     return _render_movie(args, run, job, frames, fps, writer, progress)
 
 
@@ -148,9 +160,9 @@ def _first_frame(args: argparse.Namespace, kind: str, output: str, source: Scene
             _check_number(args.frame, known)
     try:
         if kind in ("png", "ppm"):
-            check_writable(output)  # a still, or an animated PNG
+            check_writable(output, args.force)  # a still, or an animated PNG
     except ValueError as exc:
-        raise UserError(str(exc)) from None
+        raise refused(exc) from None
     if args.frame is not None:
         return args.frame
     try:
@@ -231,7 +243,7 @@ def _render_movie(
     try:
         writer.begin(frames, job.total, metadata)
     except (ValueError, OSError) as exc:
-        raise UserError(str(exc)) from None
+        raise refused(exc) from None
     started = time.perf_counter()
     try:
         for number, pixels in run.frames(frames, job.total, progress.update_frames):
@@ -241,9 +253,9 @@ def _render_movie(
     except FrameFailed as exc:
         writer.abort()
         raise UserError(Shown(args.scene).error(exc.error)) from None
-    except OSError as exc:
+    except (OSError, ValueError) as exc:  # a write failed, a frame of another size
         writer.abort()
-        raise UserError(f"cannot write {output}: {exc.strerror or exc}") from None
+        raise write_error(exc, output) from None
     except BaseException:
         writer.abort()
         raise
@@ -277,9 +289,9 @@ def _render_still(args, run: FrameRun, job: _Job, output: str, progress: Progres
         job.source, job.settings, job.size, frame=number, total=total, seconds=seconds
     )
     try:
-        write_image(output, pixels, metadata)
-    except OSError as exc:
-        raise UserError(f"cannot write {output}: {exc.strerror or exc}") from None
+        write_image(output, pixels, metadata, force=args.force)
+    except (OSError, ValueError) as exc:
+        raise write_error(exc, output) from None
     if not args.quiet:
         height, width = pixels.shape[:2]
         print(
