@@ -1,10 +1,9 @@
 """``puray render`` for animated scenes: every frame to GIF/APNG/WebP/MP4/images, or one frame.
 
 :func:`render_animation` is the command line's one call into this package. It returns None
-when the request is a plain still (a scene that cannot define FRAMES, to a .png or .ppm, no
-animation option), which the command line renders as before, and a :class:`Still` when the
-scene might have been animated and its first load said it is not (rendered, for the command
-line to write).
+for a plain still (a scene that cannot define FRAMES, to a .png or .ppm, no animation option),
+which the command line renders as before, and a rendered :class:`Still` for a scene that might
+have been animated until its first load said otherwise (the command line writes it).
 """
 
 from __future__ import annotations
