@@ -524,3 +524,12 @@ def test_programs_a_scene_starts_end_with_a_cluster_render(tmp_path, end):
         for pid in _sleepers(tmp_path):
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
+
+
+def test_the_scene_settings_apply_on_the_cluster(cluster):
+    source = SceneSource.from_path(ROOT / "scenes" / "csg_logo.py")  # shadows, 2 x 2 samples
+    may = frozenset({"samples", "shadows", "max_depth"})
+    frame, _ = collect(cluster, cluster.submit(source, RenderSettings(96, 54, scene_may_set=may)))
+    explicit = RenderSettings(width=96, height=54, samples=2, shadows=True)
+    np.testing.assert_array_equal(frame, render_image(source, explicit))
+    assert not np.array_equal(frame, render_image(source, RenderSettings(96, 54)))

@@ -116,13 +116,16 @@ def render_animation(
         return None
     settings = settings_from(args)
     first = _first_frame(args, kind, output, source)
-    progress = _progress(args)
+    progress = Progress(sys.stderr, os.path.basename(args.scene), enabled=not args.quiet)
     try:
         with (
             _services(args, service) as renderer,
             FrameRun(renderer, source, settings, first) as run,
         ):
-            job = _Job(source, settings, _started(run, source, shown))
+            started = _started(run, source, shown)
+            settings = settings.under_scene(started.settings)  # frame 0's, for every frame
+            run.use(settings)
+            job = _Job(source, settings, started)
             if args.frame is not None:
                 return _render_still(args, run, job, output, progress)
             if not _wants_animation(args, kind) and job.total == 1:
@@ -171,8 +174,7 @@ def _first_frame(args: argparse.Namespace, kind: str, output: str, source: Scene
 
 
 def _check_number(number: int, total: int) -> None:
-    """Refuse --frame ``number`` of a scene of ``total`` frames."""
-    if number >= total:
+    if number >= total:  # refuse --frame ``number`` of a scene of ``total`` frames
         have = "is a still" if total == 1 else f"has {total} frames (0 to {total - 1})"
         raise UserError(f"--frame {number}: the scene {have}")
 
@@ -193,6 +195,7 @@ class Still:
 
     pixels: np.ndarray
     seconds: float
+    scene: dict  # the scene's SETTINGS
 
 
 @dataclass(frozen=True)
@@ -217,10 +220,6 @@ def _services(args: argparse.Namespace, service: RenderBackend | None):
     return started_service(args.processes, args.scheduler)
 
 
-def _progress(args: argparse.Namespace) -> Progress:
-    return Progress(sys.stderr, os.path.basename(args.scene), enabled=not args.quiet)
-
-
 def _still(args: argparse.Namespace, run: FrameRun, progress: Progress) -> Still:
     """Finish the first frame, which is the whole of a still."""
     started = time.perf_counter()
@@ -228,7 +227,7 @@ def _still(args: argparse.Namespace, run: FrameRun, progress: Progress) -> Still
         ((_, pixels),) = list(run.frames(range(0, 1), 1, progress.update_frames))
     except FrameFailed as exc:
         raise UserError(Shown(args.scene).error(exc.error)) from None
-    return Still(pixels, time.perf_counter() - started)
+    return Still(pixels, time.perf_counter() - started, run.started().settings)
 
 
 def _render_movie(

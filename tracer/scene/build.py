@@ -1,4 +1,5 @@
-"""What a scene file defines, checked: WIDTH, HEIGHT, CAMERA, OBJECTS, LIGHTS (and BACKGROUND).
+"""What a scene file defines, checked: WIDTH, HEIGHT, CAMERA, OBJECTS, LIGHTS (and BACKGROUND,
+SETTINGS).
 
 :func:`build` turns the namespace a scene's code left behind into a :class:`Scene`, or raises
 one SceneError naming the file and the line that assigned the faulty name (or the line that
@@ -10,7 +11,7 @@ from __future__ import annotations
 import ast
 import contextlib
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -23,6 +24,7 @@ from ..shading.lights import Light
 from ..shading.materials import Material
 from ..shading.textures import is_texture
 from .nesting import NestingCheck
+from .settings import check_settings
 from .source import SceneSource
 
 
@@ -42,6 +44,8 @@ class Scene:
     fps: float = 24.0  # the scene's FPS
     #: What rays that hit nothing see; None: black, as in Puray.
     background: Background | None = None
+    #: The scene's SETTINGS as {RenderSettings field: value} (tracer/scene/settings.py).
+    settings: dict = field(default_factory=dict)
 
 
 _REQUIRED = ("WIDTH", "HEIGHT", "CAMERA", "OBJECTS", "LIGHTS")
@@ -102,6 +106,10 @@ def build(source: SceneSource, ns: dict) -> Scene:
             _check_light(light)
     with _located(source, lines, "BACKGROUND"):
         background = as_background(ns.get("BACKGROUND"))
+    try:
+        settings = check_settings(ns.get("SETTINGS", {}))
+    except ValueError as exc:
+        raise fail("SETTINGS", str(exc)) from None
     return Scene(
         source.path,
         size["WIDTH"],
@@ -111,6 +119,7 @@ def build(source: SceneSource, ns: dict) -> Scene:
         list(lights),
         ns.get("RENDERED_IMG"),
         background=background,
+        settings=settings,
     )
 
 

@@ -70,6 +70,10 @@ class FrameRun:
         """Cancel the frames still rendering."""
         self._run.cancel()
 
+    def use(self, settings: RenderSettings) -> None:
+        """Render the frames not yet submitted with ``settings`` (say, the first one's SETTINGS)."""
+        self._run.settings = settings
+
     def _heard(self, event: Event) -> None:
         if self._started is None and isinstance(event, JobStarted):
             self._started = event  # the first frame's: the only job until it has loaded
