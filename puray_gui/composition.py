@@ -59,6 +59,7 @@ class LiveModels:
         self.history = RenderHistory()
         self.document.source_changed.connect(self.session.render)
         self.document.read_failed.connect(self.session.fail)
+        self.document.opened.connect(self.picker.forget)
         self.session.scene_loaded.connect(self._on_scene_loaded)
 
     def use_scheduler(self, spec: str, remember: bool = True) -> None:

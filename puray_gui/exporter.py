@@ -88,6 +88,21 @@ class Exporter(QObject):
         self._frame = FrameBuffer()
         self.route.open()  # -> _on_route_ready
 
+    def export_picture(
+        self,
+        path: str,
+        pixels,
+        source: SceneSource,
+        settings: RenderSettings,
+        *,
+        seconds: float = 0.0,
+        force: bool = False,
+    ) -> None:
+        """Write ``pixels`` as they are (a history entry on show), with their own metadata."""
+        self.path, self.force = os.path.abspath(path), force
+        self._source, self._settings = source, settings
+        self._write(pixels.copy(), seconds)
+
     def cancel(self) -> None:
         """Stop an export render; nothing is written."""
         if self.job is None and not self.route.waiting:

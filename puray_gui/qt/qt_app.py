@@ -28,7 +28,7 @@ from .qt_export import QtExportFlow
 from .qt_history_flow import QtHistoryFlow
 from .qt_main_window import QtMainWindow
 from .qt_panel import Panel
-from .qt_pick_panel import QtPickDock
+from .qt_pick_dock import QtPickDock
 from .qt_preview import QtPreview
 from .qt_scene_files import QtSceneFiles
 from .qt_settings_panel import QtSettingsPanel
@@ -56,13 +56,13 @@ class LiveApp(LiveModels):
         self.scene_files = QtSceneFiles(self.document, self.prefs, window)
         self.settings_panel = QtSettingsPanel(self.keeper)
         self.cluster_panel = QtClusterPanel(self.cluster, self.prefs.scheduler())
-        self.export_flow = QtExportFlow(self.exporter, self.prefs, window)
+        self.export_flow = QtExportFlow(self.exporter, self.prefs, window, self.history)
         self.history_flow = QtHistoryFlow(
             self.session, self.history, viewport, self.document, window
         )
         self.camera_mode = QtCameraMode(self.session, self.camera, viewport, self.document, window)
         self.camera_panel = QtCameraPanel(self.camera_mode)
-        self.pick_dock = QtPickDock(self.picker, viewport)
+        self.pick_dock = QtPickDock(self.picker, viewport, self.prefs)
         self.animation_flow = QtAnimationExportFlow(
             self.animation_exporter, self.prefs, window, self.timeline
         )

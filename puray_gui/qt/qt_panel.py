@@ -22,9 +22,9 @@ MENUS = (FILE, EDIT, VIEW, RENDER)
 
 Key = str | QKeySequence.StandardKey
 #: Where a widget goes: the column under the menu bar (the picture and what sits under it),
-#: the settings sidebar on the right, a dock of its own on the right or at the bottom, or the
-#: status bar.
-Area = Literal["central", "sidebar", "right", "bottom", "status"]
+#: the settings sidebar on the right, a dock of its own on the left, the right or at the
+#: bottom, or the status bar.
+Area = Literal["central", "sidebar", "left", "right", "bottom", "status"]
 
 
 @dataclass(frozen=True)

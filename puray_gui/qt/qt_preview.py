@@ -33,6 +33,7 @@ class QtPreview(QObject):
         self.viewport.zoom_changed.connect(self.status.show_zoom)
         self.viewport.object_hovered.connect(self.status.show_object)
         document.opened.connect(self.status.show_scene)
+        document.opened.connect(self._on_document_opened)
         session.render_stopped.connect(self._on_render_stopped)
 
     def places(self) -> list[Place]:
@@ -87,6 +88,9 @@ class QtPreview(QObject):
         # Read the file again: F5 is for filesystems that send no events, so the content
         # on disk may be newer than the last source (reload renders even when unchanged).
         self.document.reload(force=True)
+
+    def _on_document_opened(self, path: str) -> None:
+        self.viewport.forget_objects()  # no outline of the last scene's objects
 
     def _on_stop_triggered(self) -> None:
         if self.refinement is not None and self.refinement.running:

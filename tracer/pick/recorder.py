@@ -89,6 +89,7 @@ class Recorder:
             missed = stages.background(self.scene.background, rays, hits, idx)
             if missed is None:
                 return np.zeros((3, 1))
+            bounce.background = Made.of(self.scene.background)
             bounce.color = rgb_of(missed)
             return missed
         rays, hits = stages.compact(rays, hits, idx, depth)
