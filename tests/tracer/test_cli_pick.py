@@ -9,6 +9,7 @@ import sys
 import textwrap
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from tests.tracer.helpers import PURAY_HEADER, pink_in_blue, write_scene
@@ -137,6 +138,47 @@ def test_pick_in_a_broken_scene_names_its_line(service, capsys, tmp_path):
     assert err.startswith(f"puray: error: {path}:10: color_at must return a Color")
     assert main(["pick", str(tmp_path / "gone.py"), "1", "1"], service) == 2
     assert f"{tmp_path / 'gone.py'}: scene file not found" in capsys.readouterr().err
+
+
+#: A red ball crossing the picture in 5 frames, in front of a blue wall.
+CROSSING = PURAY_HEADER + textwrap.dedent(
+    """
+    from tracer import Plane
+    FRAMES = 5
+    WIDTH, HEIGHT = 50, 20
+    CAMERA = Vector(0, 0, -1)
+    OBJECTS = [
+        Sphere(Point(-1.6 + 0.8 * FRAME, 0, 2), 0.3, Material(Color(1, 0, 0))),
+        Plane(Point(0, 0, 4), Vector(0, 0, -1), Material(Color(0, 0, 1))),
+    ]
+    LIGHTS = [Light(Point(0, 0, -10))]
+    """
+)
+
+
+@pytest.mark.parametrize("frame", [0, 4])
+def test_pick_frame_k_traces_that_frame_of_an_animation(service, tmp_path, capsys, frame):
+    scene = write_scene(tmp_path, "crossing.py", CROSSING)
+    source = SceneSource.from_path(scene)
+    image = render_image(source, RenderSettings(frame=frame))
+    other = render_image(source, RenderSettings(frame=4 - frame))
+    reds = np.argwhere((image[:, :, 0] > 100) & (other[:, :, 0] < 50))  # the ball, here only
+    y, x = (int(v) for v in reds[len(reds) // 2])
+    assert main(["pick", str(scene), str(x), str(y), "--frame", str(frame)], service) == 0
+    lines = capsys.readouterr().out.splitlines()
+    r, g, b = (int(v) for v in image[y, x])
+    where = f" in frame {frame}" if frame else ""
+    assert lines[0].startswith(f"{scene} pixel ({x}, {y}){where} of 50x20: RGB {r}, {g}, {b}")
+    assert lines[1].startswith(f"[0] camera ray hits Sphere {scene}:")
+
+
+def test_pick_frame_past_the_end_names_the_frames_line(service, tmp_path, capsys):
+    scene = write_scene(tmp_path, "crossing.py", CROSSING)
+    assert main(["pick", str(scene), "1", "1", "--frame", "5"], service) == 2
+    line = line_of(scene, "FRAMES = 5")
+    assert capsys.readouterr().err == (
+        f"puray: error: {scene}:{line}: there is no frame 5: FRAMES is 5 (frames 0 to 4)\n"
+    )
 
 
 #: A mirror ball under a sky: rays that miss see BACKGROUND, straight or in the mirror.

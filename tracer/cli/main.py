@@ -135,8 +135,9 @@ def _render(args: argparse.Namespace, service: RenderBackend | None) -> int:
         raise UserError(
             f"{default} exists and was not written by puray: name the output with -o to replace it"
         )
-    animated = render_animation(args, service, source, shown)  # None: a still, below
-    if animated is not None:
+    # None: a still, rendered below; an int: done; a Still: its first load said it is one
+    animated = render_animation(args, service, source, shown)
+    if isinstance(animated, int):
         return animated
     settings = settings_from(args)
     output = args.output or default
@@ -144,20 +145,13 @@ def _render(args: argparse.Namespace, service: RenderBackend | None) -> int:
         check_writable(output, args.force)
     except ValueError as exc:
         raise refused(exc) from None
-    progress = Progress(sys.stderr, os.path.basename(args.scene), enabled=not args.quiet)
-    running: contextlib.AbstractContextManager = (
-        contextlib.nullcontext(service)
-        if service
-        else started_service(args.processes, args.scheduler)
-    )
     level = png_level(args.small) if image_format(output) == "PNG" else None
-    try:
-        with running as renderer:
-            pixels, seconds, encoder, scene = _render_frame(
-                renderer, source, settings, progress, shown, level
-            )
-    finally:
-        progress.close()
+    if animated is None:
+        pixels, seconds, encoder, scene = _render_still(
+            args, service, source, settings, shown, level
+        )
+    else:
+        pixels, seconds, encoder, scene = animated.pixels, animated.seconds, None, animated.scene
     height, width = pixels.shape[:2]
     used = settings.under_scene(scene)  # what rendered: the scene's SETTINGS where not given
     metadata = export_metadata(source, used, (width, height), seconds=seconds)
@@ -168,6 +162,21 @@ def _render(args: argparse.Namespace, service: RenderBackend | None) -> int:
     if not args.quiet:
         print(f"puray: wrote {output} ({width}x{height}, {seconds:.2f} s)", file=sys.stderr)
     return 0
+
+
+def _render_still(args, service: RenderBackend | None, source, settings, shown, level):
+    """Render the still on ``service`` or on workers started for it (see _render_frame)."""
+    progress = Progress(sys.stderr, os.path.basename(args.scene), enabled=not args.quiet)
+    running: contextlib.AbstractContextManager = (
+        contextlib.nullcontext(service)
+        if service
+        else started_service(args.processes, args.scheduler)
+    )
+    try:
+        with running as renderer:
+            return _render_frame(renderer, source, settings, progress, shown, level)
+    finally:
+        progress.close()
 
 
 def _render_frame(service: RenderBackend, source, settings, progress, shown, level=None):

@@ -22,6 +22,7 @@ from ..workers.events import Event, JobFailed, PixelPicked
 from ..workers.processes import start_method
 from ..workers.router import EventRouter
 from ..workers.service import RenderService
+from .animation import frame_number
 from .common import Shown, UserError, add_render_options, settings_from
 
 if TYPE_CHECKING:  # the picking code itself loads only in the workers
@@ -46,6 +47,9 @@ def add_command(commands) -> None:
     pick.add_argument("x", type=int, metavar="X", help="pixel column")
     pick.add_argument("y", type=int, metavar="Y", help="pixel row")
     add_render_options(pick)
+    pick.add_argument(
+        "--frame", type=frame_number, metavar="K", help="pick in frame K (0-based) of an animation"
+    )
     pick.add_argument("--json", action="store_true", help="print the pick as JSON")
     pick.set_defaults(run=run)
 
@@ -53,6 +57,8 @@ def add_command(commands) -> None:
 def run(args: argparse.Namespace, service: RenderBackend | None) -> int:
     """Pick the pixel on a worker and print its breakdown."""
     settings = settings_from(args)
+    if args.frame is not None:
+        settings = settings.with_(frame=args.frame)
     shown = Shown(args.scene)
     try:
         source = SceneSource.from_path(args.scene)
@@ -125,8 +131,9 @@ def describe(p: Pick, shown: Shown) -> list[str]:
     """Return the pick as text, one entry a line."""
     r, g, b = p.rgb
     sampled = f", centre sample of {p.samples}x{p.samples}" if p.samples > 1 else ""
+    frame = f" in frame {p.settings['frame']}" if p.settings.get("frame") else ""
     lines = [
-        f"{shown.path(p.scene)} pixel ({p.x}, {p.y}) of {p.width}x{p.height}{sampled}: "
+        f"{shown.path(p.scene)} pixel ({p.x}, {p.y}){frame} of {p.width}x{p.height}{sampled}: "
         f"RGB {r}, {g}, {b}  #{r:02x}{g:02x}{b:02x}"
     ]
     for index, bounce in enumerate(p.bounces):

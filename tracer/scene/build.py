@@ -21,7 +21,9 @@ from ..geometry import prepare_all
 from ..settings import MAX_SIDE
 from ..shading.background import Background, as_background
 from ..shading.lights import Light
+from ..shading.materials import Material
 from ..shading.textures import is_texture
+from .nesting import NestingCheck
 from .settings import check_settings
 from .source import SceneSource
 
@@ -95,8 +97,10 @@ def build(source: SceneSource, ns: dict) -> Scene:
     with _located(source, lines, "CAMERA"):
         camera.prepare()
     with _located(source, lines, "OBJECTS"):
+        nesting = NestingCheck()
+        nesting.shapes(objects)  # before preparing: CSG prepares its operands recursively
         prepare_all(objects)
-        _check_materials(objects)
+        _check_materials(objects, nesting)
     with _located(source, lines, "LIGHTS"):
         for light in lights:
             _check_light(light)
@@ -135,25 +139,29 @@ def _site_error(obj, message: str) -> SceneError:
     return SceneError(message, *(site or (None, None)))
 
 
-def _check_materials(objects) -> None:
+def _check_materials(objects, nesting: NestingCheck) -> None:
     """Check every distinct material once (a million spheres often share a handful)."""
     seen: set[int] = set()
     for obj in objects:
         get = getattr(obj, "materials", None)  # CSG: every solid's own material
-        if get is None:
-            m = obj.material
+        for m in [obj.material] if get is None else get():
             if id(m) not in seen:
                 seen.add(id(m))
-                _check_one_material(m)
-            continue
-        for m in get():
-            if id(m) not in seen:
-                seen.add(id(m))
-                _check_one_material(m)
+                _check_one_material(m, obj)
+                nesting.part(m)
 
 
-def _check_one_material(m) -> None:
-    for name in ("ambient", "diffuse", "specular", "reflection"):
+def _check_one_material(m, holder) -> None:
+    """Check a material that ``holder`` (a shape) shows; raise SceneError at its line."""
+    if not isinstance(m, Material) and not any(hasattr(m, name) for name in _COEFFICIENTS):
+        where = m if getattr(m, "_site", None) else holder  # a Color knows no line: its shape
+        hint = f": use Material({m!r})" if _finite_color(m) else ""
+        raise _site_error(
+            where,
+            f"expected a Material for the {type(holder).__name__}, got {type(m).__name__} "
+            f"({_short(m)}){hint}",
+        )
+    for name in _COEFFICIENTS:
         value = getattr(m, name, None)
         if not isinstance(value, (int, float)) or not math.isfinite(value):
             raise _site_error(m, f"material {name} must be a finite number, got {value!r}")
@@ -161,6 +169,14 @@ def _check_one_material(m) -> None:
         color = getattr(m, name, None)
         if color is not None and not (_finite_color(color) or is_texture(color)):
             raise _site_error(m, f"material {name} must be a Color or a texture, got {color!r}")
+
+
+_COEFFICIENTS = ("ambient", "diffuse", "specular", "reflection")
+
+
+def _short(value) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _finite_color(color) -> bool:

@@ -16,6 +16,7 @@ import os
 import tokenize
 from dataclasses import dataclass, field
 
+from ..datafiles import read_data_file
 from ..errors import SceneError
 from . import puray_modules as _puray
 
@@ -73,8 +74,8 @@ class SceneSource:
 def _read_data(paths) -> dict[str, bytes]:
     data = {}
     for path in paths:
-        with contextlib.suppress(OSError), open(path, "rb") as f:
-            data[os.path.abspath(path)] = f.read()
+        with contextlib.suppress(OSError):  # the load reports what cannot be read
+            data[os.path.abspath(path)] = read_data_file(path)
     return data
 
 
