@@ -19,7 +19,7 @@ class Picker(QObject):
     """
 
     pick_started = Signal(int, int)  # x, y in full-size pixels
-    pixel_picked = Signal(object)  # a tracer.pick.pick.Pick
+    pixel_picked = Signal(object)  # a tracer.pick.Pick
     pick_failed = Signal(object)  # an exception: why there is no path
 
     def __init__(

@@ -10,7 +10,7 @@ from PySide6.QtGui import QBrush, QColor, QFont, QIcon, QKeyEvent, QPixmap
 from PySide6.QtWidgets import QDockWidget, QHeaderView, QTreeWidget, QTreeWidgetItem, QWidget
 
 from tracer.cli.pick import light_text, num, rgb, triple, where
-from tracer.pick.pick import Bounce, Made, Pick
+from tracer.pick import Bounce, Made, Pick
 
 from ..picker import Picker
 from .qt_panel import VIEW, Action, Place
@@ -41,7 +41,7 @@ def _swatch(rgb) -> QIcon:
 
 
 class QtPickPanel(QTreeWidget):
-    """Show a :class:`tracer.pick.pick.Pick`; activating a line with a file:line opens it."""
+    """Show a :class:`tracer.pick.Pick`; activating a line with a file:line opens it."""
 
     location_activated = Signal(str, int)  # file, line
 

@@ -151,7 +151,7 @@ def test_puray_camera_on_axis_maps_to_nearly_the_same_picture(tmp_path):
     from tracer.kernel.render import cache
 
     loaded = cache.load(source, RenderSettings())
-    kind, view = view_of(loaded.scene.camera, loaded.kernel)
+    kind, view = view_of(loaded.scene.camera, loaded.kernel.first_hit)
     assert kind == "PurayCamera"
     assert view[1] == (0.0, 0.0, 0.0)  # the centre ray passes between the balls
     assert view[2] == pytest.approx(2 * np.degrees(np.arctan(1 / 1.5)))

@@ -10,10 +10,12 @@ import pytest
 
 from tests.tracer.helpers import write_scene
 from tracer import RenderSettings, SceneSource
+from tracer.kernel.records import Rays
 from tracer.kernel.render import cache, render_image
-from tracer.kernel.trace import MIN_DISPLACE, _normals, nearest
-from tracer.pick.pick import pick
-from tracer.shading.glass import GlassHits, fresnel, refract
+from tracer.kernel.stages import nearest, normals
+from tracer.kernel.trace import MIN_DISPLACE
+from tracer.pick import pick
+from tracer.shading.glass import fresnel, refract
 
 RNG_SEED = 20261202
 
@@ -91,11 +93,12 @@ LIGHTS = []
 
 def through(kernel, o, d):
     """Return the glass hits of rays (o, d) at their nearest surface, and the hit points."""
-    t, hit, prim = nearest(kernel, o, d)
+    hits = nearest(kernel, Rays(o, d))
+    t, hit, prim = hits.t, hits.obj, hits.prim
     assert np.all(hit == 0)
     p = tuple(o[a] + d[a] * t for a in range(3))
-    n = _normals(kernel, p, d, hit, prim)
-    return GlassHits(kernel.glass, kernel.material_of(hit, prim), d, n, t), p
+    n = normals(kernel, p, d, hit, prim)
+    return kernel.model.scattering(kernel.material_of(hit, prim), d, n, t), p
 
 
 @pytest.mark.parametrize("ior", [1.33, 1.5, 2.4])
@@ -191,10 +194,11 @@ def test_a_ray_inside_a_glass_sphere_hits_its_far_side_and_a_plain_one_keeps_pur
     rng = np.random.default_rng(RNG_SEED + 3)
     d = rng.normal(size=(3, 200))
     d /= np.linalg.norm(d, axis=0)
-    t, hit, _prim = nearest(kernel, (0.0, 0.0, 0.0), tuple(d))
+    hits = nearest(kernel, Rays((0.0, 0.0, 0.0), tuple(d)))
+    t, hit = hits.t, hits.obj
     assert np.all(hit == 0)
     np.testing.assert_allclose(t, 1.0, atol=1e-12)
-    t, hit, _prim = nearest(kernel, (5.0, 0.0, 0.0), tuple(d))
+    hit = nearest(kernel, Rays((5.0, 0.0, 0.0), tuple(d))).obj
     assert not np.any(hit == 1)  # from inside a plain sphere: no hit on it (Puray's near root)
 
 

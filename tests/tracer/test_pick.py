@@ -13,7 +13,7 @@ import pytest
 from tests.tracer.helpers import BUNDLED, pink_in_blue, write_scene
 from tracer import RenderSettings, SceneSource
 from tracer.kernel.render import cache, id_dtype, read_ids, render_image, render_rows
-from tracer.pick.pick import Pick, pick
+from tracer.pick import Pick, pick
 
 ROOT = Path(__file__).resolve().parents[2]
 TWOBALLS = ROOT / "scenes" / "twoballs.py"

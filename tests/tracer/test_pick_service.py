@@ -15,7 +15,7 @@ import pytest
 from tests.tracer.helpers import PURAY_HEADER, collect, pink_in_blue, write_scene
 from tracer.errors import SceneError
 from tracer.kernel.render import read_ids, render_image
-from tracer.pick.pick import Pick
+from tracer.pick import Pick
 from tracer.scene.load import SceneSource
 from tracer.settings import RenderSettings
 from tracer.workers.service import JobFailed, JobStarted, PixelPicked, RenderService, RowsReady

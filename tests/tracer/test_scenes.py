@@ -15,7 +15,7 @@ from tests.tracer.helpers import BUNDLED
 from tracer import LookAtCamera, Plane, RenderSettings, SceneSource, load_scene
 from tracer.cli.main import main
 from tracer.kernel.render import render_image
-from tracer.shading.materials import uses_vectorised
+from tracer.shading.color_source import uses_vectorised
 from tracer.workers.service import RenderService
 
 ROOT = Path(__file__).resolve().parents[2]

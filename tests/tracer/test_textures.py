@@ -30,7 +30,8 @@ from tracer import (
     Wood,
 )
 from tracer.kernel.render import load, render_image
-from tracer.shading.materials import TexturedMaterial, is_plain, surface_colors
+from tracer.shading.color_source import surface_colors
+from tracer.shading.materials import TexturedMaterial, is_plain
 from tracer.shading.noise import fbm, perlin, permutation
 from tracer.shading.voronoi import features, nearest_features
 from tracer.workers.service import RenderService, RowsReady

@@ -19,22 +19,25 @@ or the origin when it hits nothing.
 from __future__ import annotations
 
 import math
-
-import numpy as np
+from collections.abc import Callable
 
 from ..vector import Point
 from .cameras import Camera, LookAtCamera, PurayCamera
 
-View = tuple[tuple[float, float, float], tuple[float, float, float], float]
+XYZ = tuple[float, float, float]
+View = tuple[XYZ, XYZ, float]
+#: Where a ray (position, unit direction) first meets the scene's surfaces (None: nowhere).
+FirstHit = Callable[[XYZ, XYZ], XYZ | None]
 #: How a custom camera class (not Puray's, not LookAtCamera) is started from: straight ahead.
 DEFAULT_FOV = 60.0
 
 
-def view_of(camera: Camera, kernel=None) -> tuple[str, View]:
+def view_of(camera: Camera, first_hit: FirstHit | None = None) -> tuple[str, View]:
     """Return a prepared camera's class name and its view (approximate for Puray's camera).
 
-    With the scene's ``kernel`` (trace.SceneArrays), a camera without a look-at point gets
-    the first surface straight ahead as one.
+    ``first_hit(position, direction)``: where a ray first meets the scene (the kernel's
+    ``SceneArrays.first_hit``); with it, a camera without a look-at point gets the first
+    surface straight ahead as one.
     """
     pos = tuple(float(c) for c in camera.position)
     position = (pos[0], pos[1], pos[2])
@@ -46,30 +49,12 @@ def view_of(camera: Camera, kernel=None) -> tuple[str, View]:
         if distance == 0:
             return "PurayCamera", (position, (0.0, 0.0, 1.0), 90.0)
         fov = math.degrees(2 * math.atan(1 / distance))
-        ahead = tuple(-c / distance for c in position)
-        hit = _first_hit(kernel, position, ahead)
+        ahead = (-position[0] / distance, -position[1] / distance, -position[2] / distance)
+        hit = None if first_hit is None else first_hit(position, ahead)
         return "PurayCamera", (position, hit or (0.0, 0.0, 0.0), fov)
-    ahead = (position[0], position[1], position[2] + 1.0)
-    hit = _first_hit(kernel, position, (0.0, 0.0, 1.0))
-    return type(camera).__name__, (position, hit or ahead, DEFAULT_FOV)
-
-
-def _first_hit(kernel, position, direction) -> tuple[float, float, float] | None:
-    """Return where the ray first meets a surface of the scene (None: nothing, no kernel)."""
-    if kernel is None:
-        return None
-    from ..kernel.trace import nearest
-
-    d = tuple(np.array([c]) for c in direction)
-    best, hit = nearest(kernel, position, d)[:2]
-    if hit[0] < 0 or not math.isfinite(best[0]):
-        return None
-    t = float(best[0])
-    return (
-        position[0] + t * direction[0],
-        position[1] + t * direction[1],
-        position[2] + t * direction[2],
-    )
+    straight = (position[0], position[1], position[2] + 1.0)
+    hit = None if first_hit is None else first_hit(position, (0.0, 0.0, 1.0))
+    return type(camera).__name__, (position, hit or straight, DEFAULT_FOV)
 
 
 def camera_from(view: View) -> LookAtCamera:

@@ -3,7 +3,7 @@
 Prints one entry a line: the pixel's RGB, then for every ray of its path the object hit and
 its material as ``FILE:LINE`` (the scene line that created them), the hit, each light's
 diffuse and specular terms (and what shadows it), the local colour and how the reflection
-adds to it. ``--json`` prints the whole :class:`tracer.pick.pick.Pick` for scripts. A worker
+adds to it. ``--json`` prints the whole :class:`tracer.pick.Pick` for scripts. A worker
 process traces it: scene code never runs in this process.
 """
 
@@ -25,7 +25,7 @@ from ..workers.service import RenderService
 from .common import Shown, UserError, add_render_options, settings_from
 
 if TYPE_CHECKING:  # the picking code itself loads only in the workers
-    from ..pick.pick import Bounce, LightTerm, Made, Pick
+    from ..pick import Bounce, LightTerm, Made, Pick
     from ..workers.backend import RenderBackend
 
 

@@ -6,6 +6,7 @@ from .cone import Cone
 from .csg import Difference, Intersection, Union
 from .cylinder import Cylinder
 from .disc import Disc
+from .glass_sphere import with_both_roots as with_both_roots  # for the kernel
 from .mesh import Mesh
 from .plane import Plane
 from .prepare import prepare_all

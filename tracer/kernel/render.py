@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .. import datafiles as scene_files
+from ..camera.view import camera_from
 from ..errors import SceneError, from_exception
 from ..sampling import LensSamples
 from ..scene.load import Scene, SceneSource, load_scene
@@ -83,8 +85,6 @@ class LoadedScene:
 
 def load(source: SceneSource, settings: RenderSettings) -> LoadedScene:
     """Run the scene's code and build its kernel arrays (worker processes only)."""
-    from .. import datafiles as scene_files
-
     with scene_files.recording(source) as files:
         scene = load_scene(source, settings.seed, settings.load_timeout, settings.frame)
     try:
@@ -214,8 +214,6 @@ def camera_and_kernel(loaded: LoadedScene, settings: RenderSettings):
     """
     if settings.camera is None:
         return loaded.scene.camera, loaded.kernel
-    from ..camera.view import camera_from
-
     camera = camera_from(settings.camera)
     kernel = copy.copy(loaded.kernel)
     kernel.camera = camera.position

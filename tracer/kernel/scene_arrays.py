@@ -2,24 +2,25 @@
 
 Materials as a table (ambient, diffuse, specular, reflection and colour per material id, and
 per object the id of its material), lights as positions and colours, sphere centres for the
-normals, the shapes without a batch, and the scene's acceleration structure (aggregates.py).
-It travels to other worker processes with the loaded scene: arrays, not Python objects per
-sphere. trace.py renders with it.
+normals, the shapes without a batch, the scene's reflectance model (shading/model.py) and its
+acceleration structure (aggregates.py). It travels to other worker processes with the loaded
+scene: arrays, not Python objects per sphere. trace.py renders with it.
 """
 
 from __future__ import annotations
 
 import hashlib
+import math
 
 import numpy as np
 
 from ..accel.aggregates import Aggregate
-from ..geometry.glass_sphere import with_both_roots
+from ..geometry import with_both_roots
 from ..geometry.shape import Batch, Shape
 from ..geometry.sphere import Sphere, SphereBatch
 from ..scene.build import Scene
-from ..shading.glass import Glass, GlassTable
 from ..shading.materials import is_plain
+from ..shading.reflectance import model_for
 
 MIN_DISPLACE = 0.0001
 
@@ -39,9 +40,10 @@ class SceneArrays:
         self.soft = any(r > 0 for r in self.radii)
         lights = [pos for pos, _ in self.lights]
         self._material_table(objects)
-        self.glass = GlassTable.of(self.materials)
-        self.plain_shadows = self.glass is None and not self.soft
-        shapes = objects if self.glass is None else with_both_roots(objects, _is_glass)
+        self.model = model_for(self.materials)
+        self.plain_shadows = not self.model.transmits and not self.soft
+        model = self.model
+        shapes = with_both_roots(objects, model.lets_through) if model.transmits else objects
         self.aggregate = Aggregate(shapes, self.camera, lights, MIN_DISPLACE)
         self._geometry(objects)
 
@@ -138,9 +140,10 @@ class SceneArrays:
         for a in (self.ambient, self.diffuse, self.specular, self.reflection, self.colors):
             h.update(a.tobytes())
         h.update(self.obj_mat.tobytes())
-        if self.glass is not None or self.soft:
+        model = self.model.fingerprint()
+        if model or self.soft:
             h.update(repr(self.radii).encode())
-            h.update(b"" if self.glass is None else self.glass.fingerprint())
+            h.update(model)
         h.update(self.centers.tobytes())
         for batch in self.aggregate.groups:
             if isinstance(batch, SphereBatch):
@@ -152,6 +155,23 @@ class SceneArrays:
             h.update(f"{k}{type(obj).__qualname__}{state!r}".encode())
         return h.digest()
 
+    def first_hit(self, position, direction) -> tuple[float, float, float] | None:
+        """Return where a ray first meets a surface (None: nowhere).
+
+        The ray leaves ``position`` along unit ``direction``; camera/view.py takes the point
+        as a camera's look-at point.
+        """
+        d = tuple(np.array([c]) for c in direction)
+        best, hit = self.aggregate.nearest(position, d)[:2]
+        if hit[0] < 0 or not math.isfinite(best[0]):
+            return None
+        t = float(best[0])
+        return (
+            position[0] + t * direction[0],
+            position[1] + t * direction[1],
+            position[2] + t * direction[2],
+        )
+
     def material_of(self, hit: np.ndarray, prim: np.ndarray | None) -> np.ndarray:
         """Return the material id of every hit (objects, prims)."""
         mat = hit if self.mat_identity else self.obj_mat[hit]
@@ -162,10 +182,6 @@ class SceneArrays:
                     mat = hit.copy()
                 mat[sel] = self.multi[k][local]
         return mat
-
-
-def _is_glass(material: object) -> bool:
-    return isinstance(material, Glass)
 
 
 def _one_material(cls: type) -> bool:

@@ -1,4 +1,4 @@
-"""Shading: materials (how a surface reacts to light), textures, backgrounds and lights."""
+"""Shading: materials, textures, backgrounds, lights, and the reflectance models (Phong, glass)."""
 
 from .background import Background, Sky
 from .image_texture import ImageTexture

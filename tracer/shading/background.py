@@ -11,7 +11,7 @@ import numpy as np
 
 from ..errors import SceneError, caller_site, error_at
 from ..vector import Color
-from .materials import method_site
+from .color_source import method_site
 from .textures import is_color
 
 

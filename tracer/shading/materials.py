@@ -18,13 +18,11 @@ texture; plain colours keep the kernel's fast path (:func:`is_plain`).
 
 from __future__ import annotations
 
-import sys
-
 import numpy as np
 
-from ..errors import caller_site, error_at
+from ..errors import caller_site
 from ..vector import Color
-from .textures import is_texture, layer_colors
+from .color_source import is_texture, layer_colors, surface_colors, uses_vectorised
 
 #: Puray's Blinn-Phong exponent.
 SPECULAR_K = 50
@@ -158,13 +156,6 @@ class ChequeredMaterial(Material):
         return a == 0
 
 
-def _definer(cls: type, name: str) -> type | None:
-    for klass in cls.__mro__:
-        if name in vars(klass):
-            return klass
-    return None
-
-
 def fill_colors(material: object, p: tuple, out: np.ndarray) -> None:
     """Write the colours of ``material`` at points ``p`` (x, y, z arrays) into a (3, n) array."""
     x, y, z = p
@@ -173,84 +164,3 @@ def fill_colors(material: object, p: tuple, out: np.ndarray) -> None:
         material._fill(x, y, z, out)  # type: ignore[attr-defined]  # built-in: no copies
     else:
         out[:] = surface_colors(material, np.stack((x, y, z), axis=1)).T
-
-
-def uses_vectorised(material: object) -> bool:
-    """Tell whether the renderer may call ``colors_at`` instead of ``color_at``."""
-    cls = type(material)
-    vec = _definer(cls, "colors_at")
-    if vec is None:
-        return False
-    scalar = _definer(cls, "color_at")
-    return scalar is None or issubclass(vec, scalar)
-
-
-def _as_rgb(value) -> tuple[float, float, float] | None:
-    try:
-        rgb = (float(value.x), float(value.y), float(value.z))
-    except (AttributeError, TypeError, ValueError):
-        try:
-            r, g, b = value
-            rgb = (float(r), float(g), float(b))
-        except (TypeError, ValueError):
-            return None
-    return rgb if all(np.isfinite(rgb)) else None
-
-
-def method_site(material: object, name: str, *args) -> tuple[str, int] | None:
-    """Return where a material's method returned what it returned: call it once more, watching.
-
-    The line of its ``return`` (not of its ``def``) is what the user needs to fix.
-    """
-    method = getattr(material, name, None)
-    code = getattr(getattr(method, "__func__", method), "__code__", None)
-    if code is None:
-        return getattr(material, "_site", None)
-    site = (code.co_filename, code.co_firstlineno)
-
-    def watch(frame, event, value):
-        nonlocal site
-        if event == "return" and frame.f_code is code:
-            site = (code.co_filename, frame.f_lineno)
-
-    previous = sys.getprofile()
-    sys.setprofile(watch)
-    try:
-        method(*args)  # type: ignore[misc]
-    except BaseException:  # it returned junk a moment ago; whatever it does now, keep the line
-        pass
-    finally:
-        sys.setprofile(previous)
-    return site
-
-
-def surface_colors(material: object, points: np.ndarray) -> np.ndarray:
-    """Return (n, 3) colours of ``material`` at ``points``, checking what user code returned."""
-    from ..vector import Point
-
-    n = len(points)
-    if uses_vectorised(material):
-        out = np.asarray(material.colors_at(points), dtype=np.float64)  # type: ignore[attr-defined]
-        try:
-            out = np.broadcast_to(out, (n, 3))
-        except ValueError:
-            raise error_at(
-                method_site(material, "colors_at", points),
-                f"colors_at returned shape {out.shape}, expected ({n}, 3)",
-            ) from None
-        if not np.isfinite(out).all():
-            site = method_site(material, "colors_at", points)
-            raise error_at(site, "colors_at returned NaN or inf")
-        return out
-    out = np.empty((n, 3))
-    color_at = material.color_at  # type: ignore[attr-defined]
-    for i, (x, y, z) in enumerate(points.tolist()):
-        value = color_at(Point(x, y, z))
-        rgb = _as_rgb(value)
-        if rgb is None:
-            raise error_at(
-                method_site(material, "color_at", Point(x, y, z)),
-                f"color_at must return a Color with finite channels, got {value!r}",
-            )
-        out[i] = rgb
-    return out

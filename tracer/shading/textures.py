@@ -1,7 +1,8 @@
 """Textures: colours that vary over space, for materials (``Material(color=Marble(...))``).
 
-A texture implements ``colors_at(points) -> (n, 3)``: ``points`` is an (n, 3) float64 array
-of hit points (x, y, z per row), the result RGB in 0..1. Textures are solid (3-D): they
+A texture is a colour source (color_source.py's ``ColorSource``): it implements
+``colors_at(points) -> (n, 3)``: ``points`` is an (n, 3) float64 array of hit points
+(x, y, z per row), the result RGB in 0..1. Textures are solid (3-D): they
 colour a point in space, whatever surface passes through it. They are deterministic (the
 same picture in every process) and compose: wherever a texture takes a colour it also takes
 a texture (``Marble(Noise(...), Color(...))``). A texture a scene writes itself only needs a
@@ -18,7 +19,8 @@ import math
 import numpy as np
 
 from ..errors import caller_site, error_at
-from ..vector import Color, Vector
+from ..vector import Color
+from .color_source import Layer, is_texture, layer_colors
 from .noise import fbm, turbulence
 
 #: Most octaves of noise a texture sums (beyond this they are finer than float64 can place).
@@ -40,13 +42,6 @@ class Texture:
         return Color(*(float(c) for c in rgb))
 
 
-def is_texture(value: object) -> bool:
-    """Tell a texture (anything with ``colors_at`` or ``color_at``) from a plain colour."""
-    if isinstance(value, Vector):
-        return False
-    return callable(getattr(value, "colors_at", None)) or callable(getattr(value, "color_at", None))
-
-
 def is_color(value: object) -> bool:
     """Tell whether ``value`` is a Color-like with three finite channels."""
     try:
@@ -55,7 +50,7 @@ def is_color(value: object) -> bool:
         return False
 
 
-def check_layer(value, what: str, site) -> object:
+def check_layer(value, what: str, site) -> Layer:
     """Return ``value`` if it is a Color or a texture; raise SceneError at ``site`` if not."""
     if is_texture(value) or is_color(value):
         return value
@@ -82,15 +77,6 @@ def check_seed(value, what: str, site) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
         raise error_at(site, f"{what} seed must be a whole number, got {value!r}")
     return int(value)
-
-
-def layer_colors(layer, points: np.ndarray) -> np.ndarray:
-    """Return a Color as a (1, 3) row, or a texture's checked (n, 3) colours at ``points``."""
-    if not is_texture(layer):
-        return np.array([[layer.x, layer.y, layer.z]], dtype=np.float64)
-    from .materials import surface_colors  # materials import textures
-
-    return surface_colors(layer, points)
 
 
 def mix(a, b, t: np.ndarray, points: np.ndarray) -> np.ndarray:

@@ -13,7 +13,8 @@ import numpy as np
 
 from ..errors import caller_site
 from ..sampling import hash_ints, mix64
-from .textures import Texture, check_layer, check_positive, check_seed, layer_colors, mix
+from .color_source import layer_colors
+from .textures import Texture, check_layer, check_positive, check_seed, mix
 
 #: The 27 cubes around (and including) a point's own.
 _NEIGHBOURS = list(itertools.product((-1, 0, 1), repeat=3))

@@ -81,7 +81,7 @@ class JobFailed:
 
 @dataclass(frozen=True)
 class PixelPicked:
-    """The answer to a pick: a :class:`tracer.pick.pick.Pick` (the path of one pixel's ray)."""
+    """The answer to a pick: a :class:`tracer.pick.Pick` (the path of one pixel's ray)."""
 
     job: int
     pick: object

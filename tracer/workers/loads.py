@@ -28,7 +28,7 @@ def frame_info(loaded: LoadedScene, settings: RenderSettings) -> FrameInfo:
     from ..camera.view import view_of  # start-up: only a worker's first load needs it
 
     scene = loaded.scene
-    camera = view_of(scene.camera, loaded.kernel)
+    camera = view_of(scene.camera, loaded.kernel.first_hit)
     width, height = frame_size(scene, settings)
     return FrameInfo(width, height, scene.width, scene.height, scene.frames, scene.fps, camera)
 
@@ -52,7 +52,7 @@ def adopt(source: SceneSource, settings: RenderSettings, fingerprint: str | None
 
 def pick_pixel(loaded: LoadedScene, settings: RenderSettings, x: int, y: int) -> object:
     """Trace pixel (x, y) recording its path; raise only SceneError (naming the scene)."""
-    from ..pick.pick import OffFrame, pick  # only picking needs it (its dataclasses cost ~3 ms)
+    from ..pick import OffFrame, pick  # only picking needs it (its dataclasses cost ~3 ms)
 
     message = (
         f"picking pixel ({x}, {y}) took longer than {settings.block_timeout:g} s "

@@ -88,7 +88,7 @@ class RenderRows:
 
 @dataclass(frozen=True, eq=False)
 class PickPixel:
-    """Trace pixel (x, y) of the loaded scene ``key``, recording its path (tracer.pick.pick)."""
+    """Trace pixel (x, y) of the loaded scene ``key``, recording its path (tracer.pick)."""
 
     job: int
     key: tuple
@@ -158,7 +158,7 @@ class RowsRendered:
 
 @dataclass(frozen=True, eq=False)
 class Picked:
-    """The answer to :class:`PickPixel`: a :class:`tracer.pick.pick.Pick`."""
+    """The answer to :class:`PickPixel`: a :class:`tracer.pick.Pick`."""
 
     job: int
     key: tuple
