@@ -1,0 +1,114 @@
+"""Copy a bundled example scene, with the modules and data files it uses, into a user's folder.
+
+What an example uses is read from its text, running none of its code: the sibling modules it
+imports (as :class:`~tracer.scene.source.SceneSource` finds them) and the files beside it that
+its code names in a string (``Mesh.from_obj("gem.obj")``). Every file is written to a temporary
+name first and all are renamed into place only once every one is written, so a failed copy
+leaves nothing half-written. Qt-free.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import shutil
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from tracer.scene.source import SceneSource
+
+from .resources import default_scene
+
+
+@dataclass(frozen=True)
+class Example:
+    """A bundled example scene: its name (the file name without ``.py``), path and summary."""
+
+    name: str
+    path: Path
+    summary: str
+
+
+def bundled_examples() -> list[Example]:
+    """Return the bundled example scenes (the .py files beside twoballs that set WIDTH)."""
+    folder = default_scene().parent
+    found = []
+    for path in sorted(folder.glob("*.py")):
+        tree = ast.parse(path.read_bytes(), str(path))
+        assigned = {
+            t.id for node in tree.body if isinstance(node, ast.Assign) for t in _names(node)
+        }
+        if "WIDTH" in assigned:
+            doc = (ast.get_docstring(tree) or "").strip().split("\n\n")[0]
+            found.append(Example(path.stem, path, " ".join(doc.split())))
+    return found
+
+
+def _names(node: ast.Assign) -> list[ast.Name]:
+    targets = [e for t in node.targets for e in (t.elts if isinstance(t, ast.Tuple) else [t])]
+    return [t for t in targets if isinstance(t, ast.Name)]
+
+
+def example_files(scene: Path) -> list[Path]:
+    """Return the files an example is made of: the scene first, its modules, its data files."""
+    source = SceneSource.from_path(scene)
+    folder = Path(source.path).parent
+    modules = sorted(Path(path) for path, _ in source.modules.values())
+    texts = [source.text, *(text for _, text in source.modules.values())]
+    data = sorted({path for text in texts for path in _named_files(text, folder)})
+    return [Path(source.path), *modules, *data]
+
+
+def _named_files(text: str, folder: Path) -> set[Path]:
+    """Return the files inside ``folder`` (not Python modules) that a string in ``text`` names."""
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError):
+        return set()
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            name = node.value
+            if not name or "\n" in name or os.path.isabs(name) or len(name) > 255:
+                continue
+            path = (folder / name).resolve()
+            if path.is_relative_to(folder) and path.suffix != ".py" and path.is_file():
+                found.add(path)
+    return found
+
+
+def targets(files: Sequence[Path], folder: Path) -> list[Path]:
+    """Return where each of ``files`` goes in ``folder`` (keeping paths relative to the first)."""
+    base = files[0].parent
+    return [folder / f.relative_to(base) for f in files]
+
+
+def existing(files: Sequence[Path], folder: Path) -> list[Path]:
+    """Return the copies that would replace a file already in ``folder``."""
+    return [t for t in targets(files, folder) if t.exists()]
+
+
+def copy_example(files: Sequence[Path], folder: Path) -> Path:
+    """Copy ``files`` into ``folder`` all or nothing; return the scene's copy.
+
+    The caller has asked before replacing any of :func:`existing`. Raises OSError (and leaves
+    ``folder`` as it was, but for folders it had to create) when a file cannot be written.
+    """
+    staged: list[tuple[str, Path]] = []
+    try:
+        for source, target in zip(files, targets(files, folder), strict=True):
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=".puray-example-", dir=target.parent)
+            staged.append((tmp, target))
+            with os.fdopen(fd, "wb") as out, open(source, "rb") as data:
+                shutil.copyfileobj(data, out)
+            os.chmod(tmp, 0o644)
+        for tmp, target in staged:
+            os.replace(tmp, target)
+    finally:
+        for tmp, _ in staged:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+    return targets(files, folder)[0]

@@ -1,0 +1,79 @@
+"""Copying a bundled example takes every file it needs, all or nothing (Qt-free)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import puray_gui.examples as examples
+from puray_gui.examples import bundled_examples, copy_example, example_files, existing
+from tracer.kernel.render import render_image
+from tracer.scene.load import SceneSource
+from tracer.settings import RenderSettings
+
+from .conftest import ROOT
+
+SCENES = ROOT / "scenes"
+TINY = RenderSettings(width=32, height=18)
+
+
+def test_the_examples_are_the_bundled_scenes_with_their_summaries():
+    found = {e.name: e for e in bundled_examples()}
+    assert {"twoballs", "mesh", "showcase", "showcase_orbit", "csg_logo"} <= set(found)
+    assert "showcase_materials" not in found  # a helper module, not a scene
+    assert found["twoballs"].summary.startswith("Puray's two balls on a chessboard")
+    assert found["mesh"].path == SCENES / "mesh.py"
+
+
+def test_an_example_s_files_are_the_scene_its_modules_and_its_data():
+    assert [f.name for f in example_files(SCENES / "mesh.py")] == ["mesh.py", "gem.obj"]
+    orbit = [f.name for f in example_files(SCENES / "showcase_orbit.py")]
+    assert orbit == ["showcase_orbit.py", "showcase.py", "showcase_materials.py"]
+    assert [f.name for f in example_files(SCENES / "twoballs.py")] == ["twoballs.py"]
+
+
+@pytest.mark.parametrize("example", bundled_examples(), ids=lambda e: e.name)
+def test_every_example_s_copy_renders_as_the_original(tmp_path, example):
+    copy = copy_example(example_files(example.path), tmp_path)
+    assert copy == tmp_path / example.path.name
+    original = render_image(SceneSource.from_path(example.path), TINY)
+    copied = render_image(SceneSource.from_path(copy), TINY)
+    assert np.array_equal(copied, original)
+
+
+def test_a_failed_copy_leaves_the_folder_as_it_was(tmp_path, monkeypatch):
+    files = example_files(SCENES / "mesh.py")
+    (tmp_path / "gem.obj").write_text("# mine\n")
+    assert existing(files, tmp_path) == [tmp_path / "gem.obj"]
+    calls: list = []
+    real = examples.shutil.copyfileobj
+
+    def fail_second(source, target):
+        calls.append(source)
+        if len(calls) == 2:
+            raise OSError(28, "No space left on device")
+        real(source, target)
+
+    monkeypatch.setattr(examples.shutil, "copyfileobj", fail_second)
+    with pytest.raises(OSError, match="No space"):
+        copy_example(files, tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["gem.obj"]  # no mesh.py, no temp
+    assert (tmp_path / "gem.obj").read_text() == "# mine\n"
+
+
+def test_only_files_inside_the_example_s_folder_are_data(tmp_path):
+    (tmp_path / "scene.py").write_text(
+        'WIDTH = 1\nA = "model.obj"\nB = "../outside.obj"\nC = "sub/tex.png"\nD = "other.py"\n'
+    )
+    for name in ("model.obj", "sub/tex.png", "other.py"):
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).write_text("x")
+    (tmp_path.parent / "outside.obj").write_text("x")
+    files = example_files(tmp_path / "scene.py")
+    assert [f.relative_to(tmp_path) for f in files] == [
+        Path("scene.py"),
+        Path("model.obj"),
+        Path("sub/tex.png"),
+    ]
