@@ -163,9 +163,23 @@ def _code(match: re.Match[str]) -> str:
     return f"<code>{match.group(1) or match.group(2)}</code>"
 
 
+def wrapped(name: str, signature: str, width: int = 72) -> str:
+    """Return ``name + signature``, one parameter a line when it is longer than ``width``."""
+    if len(name + signature) <= width or signature in ("()", "(...)"):
+        return name + signature
+    params, depth, start = [], 0, 1
+    for i, char in enumerate(signature[1:-1], 1):
+        depth += (char in "([{") - (char in ")]}")
+        if char == "," and depth == 0:
+            params.append(signature[start:i].strip())
+            start = i + 1
+    params.append(signature[start:-1].strip())
+    return name + "(\n" + "".join(f"    {p},\n" for p in params) + ")"
+
+
 def entry_html(entry: Entry) -> str:
     """Return the entry as HTML: heading, signature, docstring, then each member's."""
-    call = html.escape(entry.name + entry.signature, quote=False)
+    call = html.escape(wrapped(entry.name, entry.signature), quote=False)
     parts = [
         f"<h2>{entry.kind} {html.escape(entry.name)}</h2>",
         f"<pre>{call}</pre>",

@@ -68,8 +68,16 @@ class QtHelp(QObject):
         api = QKeySequence.StandardKey.HelpContents
         return [
             Action("help.scene_api", "Scene &API", HELP, self.show_scene_api, api, order=1),
-            Action("help.shortcuts", "&Keyboard Shortcuts", HELP, self.show_shortcuts, order=2),
-            Submenu(self.examples_menu, HELP, order=3),
+            Action(
+                "help.scene_api_window",
+                "Scene API in the &Window",
+                HELP,
+                self.show_reference,
+                "Shift+F1",
+                order=2,
+            ),
+            Action("help.shortcuts", "&Keyboard Shortcuts", HELP, self.show_shortcuts, order=3),
+            Submenu(self.examples_menu, HELP, order=4),
             Action("help.about", "&About Puray Live", HELP, self.show_about, group=1),
         ]
 
@@ -77,8 +85,12 @@ class QtHelp(QObject):
         """Open the built site's reference in the browser, else show it in the window."""
         page = built_site([cache_site()])
         if page is not None and open_url(QUrl.fromLocalFile(str(page))):
-            self.said.emit(f"Opened {page} in the browser", 10000)
-            return
+            self.said.emit(f"Opening {page} in the browser (Shift+F1: in the window)", 15000)
+        else:
+            self.show_reference()
+
+    def show_reference(self) -> None:
+        """Show the reference read from tracer's docstrings in a window of its own."""
         if self.reference is None:
             self.reference = QtReferenceDialog(self.window)
         _raise(self.reference)
@@ -119,7 +131,7 @@ def about_html() -> str:
     site = built_site([cache_site()])
     docs = (
         f'<a href="{QUrl.fromLocalFile(str(site.parent / "index.html")).toString()}">'
-        "the documentation site</a> (built here)"
+        "the documentation site</a> (on this computer)"
         if site is not None
         else "Help &gt; Scene API, and the documentation site (<code>mkdocs build</code>)"
     )

@@ -159,3 +159,6 @@ def test_scene_api_opens_a_built_site_in_the_browser(qtbot, make_live, no_site, 
     live.window.action("help.scene_api").trigger()
     assert opened == [QUrl.fromLocalFile(str(no_site / reference.SITE_PAGE))]
     assert live.window.findChildren(QtReferenceDialog) == []
+    live.window.action("help.scene_api_window").trigger()  # Shift+F1: in the window anyway
+    assert _dialog(live, QtReferenceDialog).visible_names() == tracer.__all__
+    assert len(opened) == 1

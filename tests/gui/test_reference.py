@@ -55,3 +55,16 @@ def test_a_built_site_is_found_where_it_is_looked_for(tmp_path, monkeypatch):
     assert built_site([tmp_path]) is None
     (tmp_path / reference.SITE_PAGE).write_text("<html></html>")
     assert built_site([tmp_path / "elsewhere", tmp_path]) == tmp_path / reference.SITE_PAGE
+
+
+def test_a_long_signature_shows_one_parameter_a_line():
+    text = reference.wrapped("SceneError", signature(tracer.SceneError))
+    assert text.split("\n") == [
+        "SceneError(",
+        "    message: str,",
+        "    filename: str | None = None,",
+        "    lineno: int | None = None,",
+        "    frames: tuple[Frame, ...] = (),",  # the comma inside the brackets stays
+        ")",
+    ]
+    assert reference.wrapped("Box", "(a, b)") == "Box(a, b)"
