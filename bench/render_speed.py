@@ -70,7 +70,7 @@ def time_workers(processes: int, settings: RenderSettings, runs: int) -> float:
 def time_start(width: int, height: int, runs: int, tmp: Path) -> tuple[float, float | None]:
     """Return the medians of the floor every numpy program pays (python -c "import numpy,
     PIL.Image") and of the whole ``puray render`` command, timed in alternation."""
-    cli = ROOT / "tracer" / "cli.py"
+    has_cli = any((ROOT / "tracer" / name).exists() for name in ("cli", "cli.py"))
     # As installed: bytecode present (setup.sh compiles it; PYTHONDONTWRITEBYTECODE would
     # otherwise make every run compile ~80 modules, which numpy and Pillow never pay).
     compileall.compile_dir(str(ROOT / "tracer"), quiet=1)
@@ -79,7 +79,7 @@ def time_start(width: int, height: int, runs: int, tmp: Path) -> tuple[float, fl
     floors, clis = [], []
     for _ in range(runs):
         floors.append(_run([sys.executable, "-c", "import numpy, PIL.Image"]))
-        if cli.exists():
+        if has_cli:
             clis.append(_run(render))
     return statistics.median(floors), statistics.median(clis) if clis else None
 
