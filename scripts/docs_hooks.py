@@ -3,8 +3,6 @@
 ``docs/cli.md`` holds a marker line; :func:`on_page_markdown` replaces it with
 :func:`cli_markdown`, the reference of ``puray``, its subcommands and ``puray-gui`` read from
 the parsers the commands themselves use, so the page cannot fall behind an option.
-While ``docs/ARCHITECTURE.md`` does not exist, :func:`on_files` puts a stand-in page there so
-the navigation (and ``mkdocs build --strict``) holds either way.
 """
 
 from __future__ import annotations
@@ -16,15 +14,8 @@ import sys
 
 #: The line of docs/cli.md that the generated reference replaces.
 CLI_MARKER = "<!-- cli-reference -->"
-ARCHITECTURE = "ARCHITECTURE.md"
 #: Width of the usage lines (fixed, so the page does not depend on the terminal).
 USAGE_WIDTH = 76
-
-_STAND_IN = """# Architecture
-
-The architecture page is not written yet. Until it is, the README's "How it is built"
-section describes the packages.
-"""
 
 
 def parsers() -> list[argparse.ArgumentParser]:
@@ -127,12 +118,3 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
     if CLI_MARKER in markdown:
         return markdown.replace(CLI_MARKER, cli_markdown())
     return markdown
-
-
-def on_files(files, config):
-    """Stand in for docs/ARCHITECTURE.md while it is not written."""
-    if files.get_file_from_path(ARCHITECTURE) is None:
-        from mkdocs.structure.files import File
-
-        files.append(File.generated(config, ARCHITECTURE, content=_STAND_IN))
-    return files

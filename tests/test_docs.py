@@ -9,7 +9,6 @@ import re
 from pathlib import Path
 
 import numpy as np
-import pytest
 
 import tracer
 from tracer.kernel.render import render_image
@@ -42,7 +41,8 @@ def test_every_public_name_has_its_reference_entry():
 
 def test_every_page_is_in_the_navigation():
     nav = (ROOT / "mkdocs.yml").read_text()
-    pages = {p.name for p in DOCS.glob("*.md")} | {hooks.ARCHITECTURE}
+    pages = {p.name for p in DOCS.glob("*.md")}
+    assert "ARCHITECTURE.md" in pages
     listed = set(re.findall(r"^  - [^:]+: (\S+\.md)$", nav, re.M))
     assert listed == pages
 
@@ -88,23 +88,6 @@ def test_the_cli_page_is_generated_where_its_marker_stands():
     assert hooks.CLI_MARKER not in built
     assert "## `puray render`" in built
     assert "`--load-timeout SECONDS`" in built
-
-
-def test_the_architecture_page_has_a_stand_in_only_while_it_is_missing(tmp_path):
-    pytest.importorskip("mkdocs")
-    from mkdocs.config import load_config
-    from mkdocs.structure.files import Files, get_files
-
-    (tmp_path / "index.md").write_text("# Home\n")
-    config = load_config(str(ROOT / "mkdocs.yml"), docs_dir=str(tmp_path))
-    files = config.plugins.on_files(get_files(config), config=config)  # as a build runs it
-    stand_in = files.get_file_from_path(hooks.ARCHITECTURE)
-    assert stand_in is not None
-    assert "not written yet" in stand_in.content_string
-    (tmp_path / hooks.ARCHITECTURE).write_text("# Architecture\n\nThe real one.\n")
-    files = config.plugins.on_files(get_files(config), config=config)
-    assert isinstance(files, Files)
-    assert "The real one." in files.get_file_from_path(hooks.ARCHITECTURE).content_string
 
 
 def test_sphinx_roles_read_as_code_in_the_reference():
