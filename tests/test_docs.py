@@ -75,7 +75,8 @@ def test_the_command_line_page_lists_every_command_and_option():
 
 def test_the_command_line_page_shows_usage_and_expanded_help():
     page = hooks.cli_markdown()
-    assert "usage: puray render [-h] [-o OUT]" in page
+    assert "usage: puray render [-h]" in page
+    assert "[--samples SAMPLES]" in page
     assert "| `--small` | compress the PNG harder (slower, ~20% smaller) |" in page  # %% expanded
     assert "| `--frame K` | render frame K (0-based) as a still |" in page  # a nested group
     assert "| `puray pick` | show where one pixel's colour comes from |" in page
