@@ -90,7 +90,8 @@ class QtShortcutsDialog(QDialog):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         note = QLabel(
-            "Keys that act inside the picture (the timeline, camera mode) are in the guide."
+            "Keys that act inside the picture (the timeline, camera mode) are described in the"
+            " window guide (docs/window.md)."
         )
         note.setWordWrap(True)
         layout = QVBoxLayout(self)
