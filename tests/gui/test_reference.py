@@ -68,3 +68,10 @@ def test_a_long_signature_shows_one_parameter_a_line():
         ")",
     ]
     assert reference.wrapped("Box", "(a, b)") == "Box(a, b)"
+
+
+def test_every_docstring_of_the_reference_starts_with_one_summary_line():
+    for entry in entries():
+        for name, doc in [(entry.name, entry.doc), *((m.name, m.doc) for m in entry.members)]:
+            lines = doc.split("\n")
+            assert len(lines) == 1 or not lines[1].strip(), f"{entry.name}: {name}"
