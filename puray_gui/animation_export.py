@@ -15,6 +15,7 @@ import time
 
 from PySide6.QtCore import QObject, Signal
 
+from tracer.output.atomic import write_message
 from tracer.output.metadata import export_metadata, render_time
 from tracer.output.video import MissingEncoder
 from tracer.output.writer import Writer
@@ -75,8 +76,11 @@ class AnimationExporter(QObject):
         encoding = self._thread is not None and self._thread.is_alive()
         return self._writer is not None or encoding
 
-    def export(self, path: str) -> None:
-        """Start exporting the scene's frames to ``path``; ``finished`` or ``failed`` follows."""
+    def export(self, path: str, force: bool = False) -> None:
+        """Start exporting the scene's frames to ``path``; ``finished`` or ``failed`` follows.
+
+        ``force``: the user agreed to replace ``path`` even if it is read-only.
+        """
         session = self.session
         if session.source is None or session.frames < 2:
             self.failed.emit("the open scene is not animated (it sets no FRAMES above 1)")
@@ -84,7 +88,7 @@ class AnimationExporter(QObject):
         self.path, self.total = os.path.abspath(path), session.frames
         self._source, self._settings = session.source, session.options.full_settings()
         try:
-            writer = open_writer(self.path, session.fps)
+            writer = open_writer(self.path, session.fps, force=force)
             writer.begin(range(self.total), self.total, self._metadata())
         except (ValueError, MissingEncoder) as exc:
             self.failed.emit(str(exc))
@@ -167,9 +171,9 @@ class AnimationExporter(QObject):
             while (frame := frames.next_finished()) is not None:
                 assert frame.pixels is not None
                 self._writer.add(frame.number, frame.pixels)
-        except OSError as exc:
+        except Exception as exc:  # a failed write, a frame of another size: never in a slot
             self._stop()
-            self.failed.emit(f"cannot write {self.path}: {exc.strerror or exc}")
+            self.failed.emit(write_message(exc, self.path))
             return
         self._submit_more()
         if frames.handed == self.total:
@@ -198,6 +202,6 @@ class AnimationExporter(QObject):
             writer.commit(render_time(seconds))
         except Exception as exc:  # any failure: say it, leave nothing behind
             writer.abort()
-            self.failed.emit(f"cannot write {self.path}: {getattr(exc, 'strerror', None) or exc}")
+            self.failed.emit(write_message(exc, self.path))
             return
         self.finished.emit(self.path)

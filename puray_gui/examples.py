@@ -3,20 +3,23 @@
 What an example uses is read from its text, running none of its code: the sibling modules it
 imports (as :class:`~tracer.scene.source.SceneSource` finds them) and the files beside it that
 its code names in a string (``Mesh.from_obj("gem.obj")``). Every file is written to a temporary
-name first and all are renamed into place only once every one is written, so a failed copy
-leaves nothing half-written. Qt-free.
+name first and all are put in place only once every one is written, all or none
+(:func:`tracer.output.batch.replace_all`), so a failed copy leaves nothing half-written and
+no file replaced. Qt-free.
 """
 
 from __future__ import annotations
 
 import ast
+import contextlib
 import os
 import shutil
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from tracer.output.atomic import check_target, create_temp
+from tracer.output.batch import Planned, replace_all
 from tracer.scene.source import SceneSource
 
 from .resources import default_scene
@@ -93,22 +96,25 @@ def existing(files: Sequence[Path], folder: Path) -> list[Path]:
 def copy_example(files: Sequence[Path], folder: Path) -> Path:
     """Copy ``files`` into ``folder`` all or nothing; return the scene's copy.
 
-    The caller has asked before replacing any of :func:`existing`. Raises OSError (and leaves
-    ``folder`` as it was, but for folders it had to create) when a file cannot be written.
+    The caller has asked before replacing any of :func:`existing`; each file is replaced by
+    the rule of :mod:`tracer.output.atomic` (a read-only one is refused). Raises OSError or
+    TargetRefused, leaving the folder's files as they were (but for folders it created).
     """
-    staged: list[tuple[str, Path]] = []
+    planned: list[Planned] = []
     try:
         for source, target in zip(files, targets(files, folder), strict=True):
             target.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=".puray-example-", dir=target.parent)
-            staged.append((tmp, target))
+            real = check_target(target)
+            fd, tmp = create_temp(real)
+            planned.append(Planned(tmp, real, str(target)))
             with os.fdopen(fd, "wb") as out, open(source, "rb") as data:
                 shutil.copyfileobj(data, out)
-            os.chmod(tmp, 0o644)
-        for tmp, target in staged:
-            os.replace(tmp, target)
-    finally:
-        for tmp, _ in staged:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
+                out.flush()
+                os.fsync(out.fileno())
+        replace_all(planned)
+    except BaseException:
+        for staged in planned:
+            with contextlib.suppress(OSError):
+                os.unlink(staged.tmp)
+        raise
     return targets(files, folder)[0]

@@ -8,6 +8,7 @@ import threading
 from PySide6.QtCore import QObject, Signal
 
 from tracer.errors import SceneError
+from tracer.output.atomic import write_message
 from tracer.output.image import write_image
 from tracer.output.metadata import export_metadata
 from tracer.scene.source import SceneSource
@@ -51,6 +52,7 @@ class Exporter(QObject):
         self.route.fell_back.connect(self.fell_back)
         self.job: int | None = None
         self.path = ""
+        self.force = False  # the user agreed to replace a read-only file
         self._frame = FrameBuffer()
         self._source: SceneSource | None = None
         self._settings: RenderSettings | None = None
@@ -61,13 +63,16 @@ class Exporter(QObject):
         writing = self._writer is not None and self._writer.is_alive()
         return self.job is not None or self.route.waiting or writing
 
-    def export(self, path: str) -> None:
-        """Start exporting to ``path``; the outcome comes as ``finished`` or ``failed``."""
+    def export(self, path: str, force: bool = False) -> None:
+        """Start exporting to ``path``; the outcome comes as ``finished`` or ``failed``.
+
+        ``force``: the user agreed to replace ``path`` even if it is read-only.
+        """
         session = self.session
         if session.source is None:
             self.failed.emit("there is no scene to export")
             return
-        self.path = os.path.abspath(path)
+        self.path, self.force = os.path.abspath(path), force
         self._source = session.source
         self._settings = session.full_settings()
         if self._preview_is_final():
@@ -146,8 +151,8 @@ class Exporter(QObject):
     def _write_file(self, path: str, pixels, metadata: dict) -> None:
         """Write on a thread; the signals are delivered on the GUI thread."""
         try:
-            write_image(path, pixels, metadata)
+            write_image(path, pixels, metadata, force=self.force)
         except (OSError, ValueError) as exc:
-            self.failed.emit(f"cannot write {path}: {getattr(exc, 'strerror', None) or exc}")
+            self.failed.emit(write_message(exc, path))
             return
         self.finished.emit(path)

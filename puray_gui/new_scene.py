@@ -2,26 +2,21 @@
 
 from __future__ import annotations
 
+import errno
 import os
-import tempfile
+
+from tracer.output.atomic import write_file
 
 from .resources import TEMPLATE, resource
 
 
-def create_scene(path: str) -> None:
+def create_scene(path: str, replace: bool = False) -> None:
     """Write the template to ``path`` in one step (a reader never sees half a file).
 
-    The caller has made sure the user agreed to replace an existing file.
+    An existing file is replaced only when ``replace`` says the user agreed (even a read-only
+    one), keeping its mode, owner and links; otherwise FileExistsError and nothing changes.
+    Raises WriteFailed (an OSError naming ``path``) if the write fails: the file stays as it was.
     """
-    data = resource(TEMPLATE).read_bytes()
-    folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=".puray-new-", suffix=".py", dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    if not replace and os.path.lexists(path):
+        raise FileExistsError(errno.EEXIST, "exists; a new scene never replaces it unasked", path)
+    write_file(path, resource(TEMPLATE).read_bytes(), force=replace)

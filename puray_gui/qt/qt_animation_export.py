@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QWidget
 from ..animation_export import FORMATS, AnimationExporter
 from ..prefs import Prefs
 from ..timeline import Timeline
-from .qt_file_dialogs import ask_save_path, start_folder
+from .qt_file_dialogs import ask_save_path, replace_agreed, start_folder
 from .qt_panel import FILE, Action, Place
 from .qt_progress import QtExportFlowBase, open_progress
 
@@ -71,16 +71,17 @@ class QtAnimationExportFlow(QtExportFlowBase):
         return f"{text}\n{self.notice}" if self.notice else text
 
     def start(self, path: str | None = None) -> None:
-        """Export to ``path`` (asking for one when None)."""
+        """Export to ``path`` (asking for one when None; a read-only one only if agreed)."""
         if self.exporter.busy:
             self._say("An animation export is already running")
             return
+        force = replace_agreed(self.window, path) if path else True  # the dialog asked
         path = path or self.ask_path()
-        if not path:
+        if not path or force is None:
             return
         self.prefs.set_folder("export", path)
         self.notice, self._frame = "", 0
-        self.exporter.export(path)
+        self.exporter.export(path, force)
         if not self.exporter.busy:
             return  # refused before rendering: the failure is shown
         total = self.exporter.total

@@ -18,11 +18,12 @@ from PySide6.QtGui import (
     QWheelEvent,
 )
 
-from tracer.camera.code import CameraCodeError, camera_line, write_camera
+from tracer.camera.code import camera_line
 from tracer.camera.view import check_view
 
 from ..camera_override import CameraOverride
 from ..camera_rig import CameraRig
+from ..camera_write import CameraWriteBack
 from ..document import SceneDocument
 from ..session import RenderSession
 from .qt_viewport import QtViewport
@@ -42,6 +43,7 @@ class QtCameraMode(QObject):
     mode_changed = Signal(bool)
     camera_changed = Signal()  # the override was set, moved or cleared
     said = Signal(str)  # a status-bar message
+    undo_changed = Signal(bool)  # whether Edit > Undo can put the scene file back
 
     def __init__(
         self,
@@ -64,7 +66,9 @@ class QtCameraMode(QObject):
         viewport.overlays.append(self._paint)
         session.render_finished.connect(self._on_render_done)
         session.render_failed.connect(self._on_render_done)
+        self.write_back = CameraWriteBack()
         document.opened.connect(self.forget)
+        document.source_changed.connect(self._on_source_changed)
 
     # -- state ----------------------------------------------------------------------------
 
@@ -102,6 +106,8 @@ class QtCameraMode(QObject):
         self.rig = None
         self.camera.set(None, render=False)
         self.set_active(False)
+        self.write_back.forget()
+        self.undo_changed.emit(False)
         self.camera_changed.emit()
 
     def code(self) -> str | None:
@@ -119,14 +125,25 @@ class QtCameraMode(QObject):
         path, view = self.document.path, self.camera.view
         if path is None or view is None:
             return False, "Nothing to write: the camera is the scene's own."
-        try:
-            write_camera(path, view)
-        except (CameraCodeError, OSError) as exc:
-            return False, f"The camera was not written; the scene is unchanged.\n\n{exc}"
-        self.rig = None
-        self.camera.set(None, render=False)  # the save renders the scene's camera now
-        self.camera_changed.emit()
-        return True, f"Wrote {camera_line(view)} to {path}"
+        ok, message = self.write_back.write(path, view)
+        if ok:
+            self.rig = None
+            self.camera.set(None, render=False)  # the save renders the scene's camera now
+            self.camera_changed.emit()
+            self.undo_changed.emit(True)
+        return ok, message
+
+    def undo_write(self) -> tuple[bool, str]:
+        """Put the scene file's bytes from before the last Write to Scene back."""
+        ok, message = self.write_back.undo()
+        self.undo_changed.emit(False)
+        self.said.emit(message.replace("\n\n", " "))
+        return ok, message
+
+    def _on_source_changed(self, _source) -> None:
+        if self.write_back.last is not None and not self.write_back.can_undo:
+            self.write_back.forget()  # edited since: an undo would lose that edit
+            self.undo_changed.emit(False)
 
     # -- moving ---------------------------------------------------------------------------
 

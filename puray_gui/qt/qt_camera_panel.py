@@ -4,6 +4,7 @@ and the View menu's camera items."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
     QGridLayout,
@@ -17,7 +18,7 @@ from PySide6.QtWidgets import (
 from tracer.camera.code import number_text
 
 from .qt_camera_mode import QtCameraMode
-from .qt_panel import VIEW, Action, Place
+from .qt_panel import EDIT, VIEW, Action, Place
 
 
 def _xyz(values) -> str:
@@ -39,7 +40,10 @@ class QtCameraPanel(QGroupBox):
         self.copy_button = QPushButton("Copy as Code")
         self.copy_button.setToolTip("Copy a CAMERA = LookAtCamera(...) line")
         self.write_button = QPushButton("Write to Scene")
-        self.write_button.setToolTip("Replace the scene file's CAMERA = ... line with this camera")
+        self.write_button.setToolTip(
+            "Set the position, look_at and fov of the scene file's CAMERA to this camera's "
+            "(its other arguments stay; Edit > Undo puts the file back)"
+        )
         grid = QGridLayout(self)
         grid.addWidget(self.state, 0, 0, 1, 2)
         grid.addWidget(self.mode_box, 1, 0, 1, 2)
@@ -77,6 +81,16 @@ class QtCameraPanel(QGroupBox):
             Action(
                 "view.copy_camera", "Copy Camera as Code", VIEW, mode.copy_code, group=1, order=3
             ),
+            Action(
+                "edit.undo_write",
+                "&Undo Write to Scene",
+                EDIT,
+                self._on_undo_triggered,
+                QKeySequence.StandardKey.Undo,
+                enabled=False,  # until a Write to Scene, while the file is as it left it
+                enabled_by=mode.undo_changed,
+                tooltip="Put the scene file's bytes from before Write to Scene back",
+            ),
         ]
 
     def refresh(self, *_args) -> None:
@@ -101,9 +115,16 @@ class QtCameraPanel(QGroupBox):
         ok, message = self.camera_mode.write_to_scene()
         self.camera_mode.said.emit(message.replace("\n\n", " "))
         if not ok:
-            box = QMessageBox(
-                QMessageBox.Icon.Warning, "Write camera to scene", message, parent=self
-            )
-            box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-            box.open()
+            self._warn("Write camera to scene", message)
         self.refresh()
+
+    def _on_undo_triggered(self) -> None:
+        ok, message = self.camera_mode.undo_write()
+        if not ok:
+            self._warn("Undo Write to Scene", message)
+
+    def _warn(self, title: str, message: str) -> None:
+        """Show a warning without blocking the window."""
+        box = QMessageBox(QMessageBox.Icon.Warning, title, message, parent=self)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()

@@ -12,6 +12,8 @@ from pathlib import Path
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QDialog, QFileDialog, QMenu, QMessageBox, QWidget
 
+from tracer.output.atomic import TargetRefused
+
 from ..examples import Example, bundled_examples, copy_example, example_files, existing
 from ..prefs import Prefs
 
@@ -46,8 +48,8 @@ class QtExamplesMenu(QMenu):
             return
         try:
             copy = copy_example(files, Path(folder))
-        except OSError as exc:
-            self._warn(f"Cannot copy {example.name} into {folder}: {exc.strerror or exc}")
+        except (OSError, TargetRefused) as exc:
+            self._warn(f"Cannot copy {example.name} into {folder}: {exc}")
             return
         self.prefs.set_folder(FOLDER_KIND, str(copy))
         names = ", ".join(f.name for f in files)

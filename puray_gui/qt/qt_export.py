@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from ..exporter import Exporter
 from ..prefs import Prefs
-from .qt_file_dialogs import ask_save_path, start_folder
+from .qt_file_dialogs import ask_save_path, replace_agreed, start_folder
 from .qt_panel import FILE, Action, Place
 from .qt_progress import QtExportFlowBase, open_progress, warn
 
@@ -47,17 +47,18 @@ class QtExportFlow(QtExportFlowBase):
         return f"Rendering {os.path.basename(path)} at {width}x{height}"
 
     def start(self, path: str | None = None) -> None:
-        """Export to ``path`` (asking for one when None)."""
+        """Export to ``path`` (asking for one when None; a read-only one only if agreed)."""
         if self.exporter.busy:
             return
+        force = replace_agreed(self.window, path) if path else True  # the dialog asked
         path = path or self.ask_path()
-        if not path:
+        if not path or force is None:
             return
         self.prefs.set_folder("export", path)
         self.dialog = open_progress(
             self.window, "Export PNG", self.describe(path), 1000, self._on_dialog_canceled
         )
-        self.exporter.export(path)
+        self.exporter.export(path, force)
 
     def _on_export_triggered(self) -> None:
         self.start()

@@ -2,6 +2,7 @@
 
 Qt's own overwrite check runs before a typed ``balls`` becomes ``balls.py``, so it is
 switched off and the final name (suffix included) is checked here, once, for every dialog.
+A file made read-only is replaced only after a question that says so (default: No).
 """
 
 from __future__ import annotations
@@ -9,6 +10,8 @@ from __future__ import annotations
 import os
 
 from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QWidget
+
+from tracer.output.atomic import is_read_only
 
 
 def ask_save_path(
@@ -42,18 +45,36 @@ def ask_open_path(parent: QWidget, title: str, folder: str, name_filter: str) ->
 
 
 def confirm_replace(parent: QWidget, path: str) -> bool:
-    """Ask whether to replace ``path``; the default answer is No."""
+    """Ask whether to replace ``path`` (saying if it is read-only); the default answer is No."""
+    locked = read_only(path)
+    state = " and is read-only" if locked else ""
     box = QMessageBox(
         QMessageBox.Icon.Warning,
-        "Replace file?",
-        f"{os.path.basename(path)} already exists in {os.path.dirname(path)}.\n"
-        "Do you want to replace it?",
+        "Replace read-only file?" if locked else "Replace file?",
+        f"{os.path.basename(path)} already exists in {os.path.dirname(path)}{state}.\n"
+        f"Do you want to replace it{' anyway' if locked else ''}?",
         QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
         parent,
     )
     box.setObjectName("confirmReplace")
     box.setDefaultButton(QMessageBox.StandardButton.No)
     return box.exec() == QMessageBox.StandardButton.Yes
+
+
+def read_only(path: str) -> bool:
+    """Tell whether ``path`` is an existing file made read-only."""
+    try:
+        return os.path.isfile(path) and is_read_only(path)
+    except OSError:
+        return False
+
+
+def replace_agreed(parent: QWidget, path: str) -> bool | None:
+    """Return whether to force the write of ``path``: False when it is not read-only, True when
+    the user agreed to replace it anyway, None when they said No (write nothing)."""
+    if not read_only(path):
+        return False
+    return True if confirm_replace(parent, path) else None
 
 
 def start_folder(scene_path: str | None, fallback: str) -> str:

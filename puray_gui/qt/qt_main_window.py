@@ -114,9 +114,12 @@ class QtMainWindow(QMainWindow):
 
     def _build_menus(self, items: list[Action | Submenu]) -> None:
         for title in MENUS:
+            entries = sorted((i for i in items if i.menu == title), key=_menu_key)
+            if not entries:
+                continue
             menu = self.menuBar().addMenu(title)
             group: int | None = None
-            for item in sorted((i for i in items if i.menu == title), key=_menu_key):
+            for item in entries:
                 if group is not None and item.group != group:
                     menu.addSeparator()
                 group = item.group

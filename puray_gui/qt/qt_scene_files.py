@@ -8,6 +8,8 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from tracer.output.atomic import write_message
+
 from ..document import SceneDocument
 from ..editor import EDITOR_ENV, EDITOR_HINT, open_in_editor
 from ..new_scene import create_scene
@@ -64,9 +66,9 @@ class QtSceneFiles(QObject):
     def new_scene(self, path: str) -> None:
         """Create a scene from the template at ``path`` (already agreed to), open and edit it."""
         try:
-            create_scene(path)
-        except OSError as exc:
-            self._warn("New scene failed", f"Cannot write {path}: {exc.strerror or exc}")
+            create_scene(path, replace=True)
+        except (OSError, ValueError) as exc:
+            self._warn("New scene failed", f"{write_message(exc, path)}; nothing was written")
             return
         self.prefs.set_folder("new", path)
         self.open_scene(path)

@@ -134,7 +134,7 @@ def test_write_camera_to_scene_renders_the_same_picture(qtbot, make_live, scene)
     assert live.session.settings.camera is None  # the scene's own camera now
     np.testing.assert_array_equal(live.session.frame.pixels, override)
     np.testing.assert_array_equal(override, reference(scene))
-    assert "Wrote CAMERA = LookAtCamera(" in live.preview.status.currentMessage()
+    assert live.preview.status.currentMessage().startswith("Wrote the camera into scene.py: Point(")
     assert live.camera_panel.state.text().startswith("Scene's camera (LookAtCamera)")
 
 

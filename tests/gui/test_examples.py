@@ -10,6 +10,7 @@ import pytest
 import puray_gui.examples as examples
 from puray_gui.examples import bundled_examples, copy_example, example_files, existing
 from tracer.kernel.render import render_image
+from tracer.output.atomic import TargetRefused
 from tracer.scene.load import SceneSource
 from tracer.settings import RenderSettings
 
@@ -77,3 +78,21 @@ def test_only_files_inside_the_example_s_folder_are_data(tmp_path):
         Path("model.obj"),
         Path("sub/tex.png"),
     ]
+
+
+def test_a_replaced_file_keeps_its_mode_and_a_read_only_one_is_refused(tmp_path):
+    files = example_files(SCENES / "mesh.py")
+    mine = tmp_path / "mesh.py"
+    mine.write_text("# mine\n")
+    mine.chmod(0o600)
+    copy_example(files, tmp_path)  # the user agreed to replace it
+    assert mine.read_bytes() == (SCENES / "mesh.py").read_bytes()
+    assert mine.stat().st_mode & 0o777 == 0o600
+    (tmp_path / "gem.obj").write_text("# my gem\n")
+    (tmp_path / "gem.obj").chmod(0o444)
+    mine.write_text("# mine again\n")
+    with pytest.raises(TargetRefused, match="read-only"):
+        copy_example(files, tmp_path)
+    assert mine.read_text() == "# mine again\n"  # all or nothing
+    assert (tmp_path / "gem.obj").read_text() == "# my gem\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["gem.obj", "mesh.py"]

@@ -93,8 +93,9 @@ def test_a_still_has_no_frame_1(scenes_dir):
     [
         ("FRAMES = 0", "FRAMES must be a whole number from 1 to 100000, got 0"),
         ("FRAMES = 2.5", "FRAMES must be a whole number from 1 to 100000, got 2.5"),
-        ("FRAMES = 3\nFPS = 0", "FPS must be a number above 0 and at most 1000, got 0"),
-        ("FRAMES = 3\nFPS = 'fast'", "FPS must be a number above 0 and at most 1000, got 'fast'"),
+        ("FRAMES = 3\nFPS = 0", "FPS must be from 0.1 to 1000 frames per second, got 0"),
+        ("FRAMES = 3\nFPS = 1e-05", "FPS must be from 0.1 to 1000 frames per second, got 1e-05"),
+        ("FRAMES = 3\nFPS = 'fast'", "FPS must be from 0.1 to 1000 frames per second, got 'fast'"),
     ],
 )
 def test_bad_frames_or_fps_names_its_line(tmp_path, line, message):

@@ -1,27 +1,44 @@
 """Camera views as scene code: the ``CAMERA = LookAtCamera(...)`` line, and writing it back.
 
-Pure functions on scene text, plus one atomic file write. The assignment to replace is found
-in the syntax tree (its node's line and column span), so only its characters change; every
-other byte of the file (comments, CRLF line ends, a BOM, the encoding) stays as it was.
+Pure functions on scene text, plus the write of the file (:func:`write_camera`, atomic and
+undoable). The assignment to change is found in the syntax tree (its nodes' line and column
+spans; columns are UTF-8 bytes, turned into characters), so only those characters change;
+every other byte of the file (comments, CRLF line ends, a BOM, the encoding) stays as it was.
+
+What is rewritten never changes the camera's meaning beyond the view: an existing
+``LookAtCamera(...)`` call keeps every argument but ``position``, ``look_at`` and ``fov``
+(``up``, ``aperture``, ``focus_distance``, comments between them); a camera that depends on
+``T`` or ``FRAME`` (it moves) is refused, as is a read-only scene file. Any other camera (Puray's
+``Vector``, a custom class) is replaced by the LookAtCamera the window rendered; comments
+inside what is replaced move to lines of their own above the assignment.
 """
 
 from __future__ import annotations
 
 import ast
-import contextlib
 import io
 import os
 import re
 import tokenize
+from dataclasses import dataclass
 
+from ..output.atomic import TargetRefused, write_file
+from .code_scan import (
+    CameraCodeError,
+    camera_assignment,
+    is_look_at_call,
+    look_at_names,
+    refuse_if_animated,
+)
 from .view import View
+
+__all__ = ["CameraCodeError", "SceneEdit", "camera_line", "replace_camera", "write_camera"]
 
 DIGITS = 4  # significant digits of the numbers in camera code
 NAMES = ("LookAtCamera", "Point")  # what the camera line needs at the top level
+PARAMETERS = ("position", "look_at", "fov")  # of LookAtCamera: what a view sets
 
-
-class CameraCodeError(ValueError):
-    """The scene's camera cannot be written back; the file was left alone."""
+Edit = tuple[int, int, str]  # replace text[start:end] by the string
 
 
 def number_text(value: float, digits: int = DIGITS) -> str:
@@ -38,12 +55,16 @@ def rounded(view: View, digits: int = DIGITS) -> View:
     return (p[0], p[1], p[2]), (t[0], t[1], t[2]), float(number_text(fov, digits))
 
 
+def point_text(xyz, digits: int = DIGITS) -> str:
+    """Return ``Point(x, y, z)`` with rounded numbers."""
+    return f"Point({', '.join(number_text(c, digits) for c in xyz)})"
+
+
 def camera_expression(view: View, digits: int = DIGITS) -> str:
     """Return ``LookAtCamera(Point(...), Point(...), fov=...)`` for a view."""
     position, look_at, fov = view
-    p = ", ".join(number_text(c, digits) for c in position)
-    t = ", ".join(number_text(c, digits) for c in look_at)
-    return f"LookAtCamera(Point({p}), Point({t}), fov={number_text(fov, digits)})"
+    p, t = point_text(position, digits), point_text(look_at, digits)
+    return f"LookAtCamera({p}, {t}, fov={number_text(fov, digits)})"
 
 
 def camera_line(view: View, digits: int = DIGITS) -> str:
@@ -52,33 +73,127 @@ def camera_line(view: View, digits: int = DIGITS) -> str:
 
 
 def replace_camera(text: str, view: View, digits: int = DIGITS) -> str:
-    """Return ``text`` with its ``CAMERA = ...`` assignment replaced by the view's camera.
+    """Return ``text`` with its ``CAMERA = ...`` assignment showing the view's camera.
 
     Adds ``LookAtCamera``/``Point`` to an existing top-level ``from tracer import ...`` or
     adds that import line when they are not bound. Raises CameraCodeError (with the reason)
-    when CAMERA is not one simple top-level assignment or the text does not parse.
+    when CAMERA is not one simple top-level assignment, moves with T or FRAME, or the text
+    does not parse.
     """
     try:
         tree = ast.parse(text)
     except SyntaxError as exc:
         raise CameraCodeError(f"the scene does not parse (line {exc.lineno}): {exc.msg}") from None
-    node = _camera_assignment(tree)
+    node = camera_assignment(tree)
+    refuse_if_animated(tree, node)
     lines = _line_starts(text)
-    start = _offset(text, lines, node.lineno, node.col_offset)
-    end = _offset(text, lines, node.end_lineno or node.lineno, node.end_col_offset or 0)
-    edits = [(start, end, camera_line(view, digits))]
-    missing = [name for name in NAMES if name not in _top_level_names(tree)]
+    needed: tuple[str, ...] = ("Point",)
+    if is_look_at_call(node.value, look_at_names(tree)):
+        assert isinstance(node.value, ast.Call)
+        edits = _argument_edits(text, lines, node.value, view, digits)
+    else:
+        start, end = _span(text, lines, node)
+        edits, needed = [(start, end, camera_line(view, digits))], NAMES
+    edits += _hoisted_comments(text, lines, node, edits)
+    missing = [name for name in needed if name not in _top_level_names(tree)]
     if missing:
         edits.append(_import_edit(text, tree, lines, node, missing))
-    for a, b, new in sorted(edits, reverse=True):
+    # from the end back; of two insertions at one place, the later in the list comes first
+    for a, b, new in sorted(edits, key=lambda edit: edit[:2], reverse=True):
         text = text[:a] + new + text[b:]
     return text
 
 
-def write_camera(path: str | os.PathLike, view: View, digits: int = DIGITS) -> None:
-    """Replace the CAMERA assignment of the scene file at ``path``, atomically.
+def _argument_edits(text: str, lines: list[int], call: ast.Call, view: View, digits: int):
+    """Return the edits that set a LookAtCamera call's position, look_at and fov, only."""
+    if any(isinstance(a, ast.Starred) for a in call.args) or any(
+        k.arg is None for k in call.keywords
+    ):
+        raise CameraCodeError(
+            f"the camera on line {call.lineno} takes arguments from *args or **kwargs: copy "
+            "the camera as code and edit the scene by hand"
+        )
+    position, look_at, fov = view
+    values = (point_text(position, digits), point_text(look_at, digits), number_text(fov, digits))
+    keywords = {k.arg: k.value for k in call.keywords}
+    edits: list[Edit] = []
+    last: ast.expr | None = None
+    for index, (name, new) in enumerate(zip(PARAMETERS, values, strict=True)):
+        arg = call.args[index] if index < len(call.args) else keywords.get(name)
+        if arg is None and (name != "fov" or last is None):
+            raise CameraCodeError(f"the LookAtCamera on line {call.lineno} has no {name}")
+        if arg is None:
+            assert last is not None
+            at = _span(text, lines, last)[1]
+            edits.append((at, at, f", fov={new}"))
+            continue
+        edits.append((*_span(text, lines, arg), new))
+        last = arg
+    return edits
 
-    Raises CameraCodeError (the file untouched) if it cannot; OSError if the write fails.
+
+def _hoisted_comments(text: str, lines: list[int], node: ast.stmt, edits: list[Edit]):
+    """Return an edit that keeps the comments inside replaced text, above the statement."""
+    inside = [
+        comment
+        for offset, comment in _comments(text, lines)
+        if any(a < offset < b for a, b, _new in edits)
+    ]
+    if not inside:
+        return []
+    at, newline = lines[node.lineno - 1], _newline(text)
+    return [(at, at, "".join(f"{comment}{newline}" for comment in inside))]
+
+
+def _comments(text: str, lines: list[int]) -> list[tuple[int, str]]:
+    """Return (offset, text) of every comment in ``text``."""
+    found = []
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(text, newline=None).readline):
+            if token.type == tokenize.COMMENT:
+                found.append((lines[token.start[0] - 1] + token.start[1], token.string))
+    except (tokenize.TokenError, SyntaxError):
+        pass
+    return found
+
+
+def _span(text: str, lines: list[int], node: ast.AST) -> tuple[int, int]:
+    """Return the character offsets of a node's first character and the one after its last."""
+    start = _offset(text, lines, node.lineno, node.col_offset)  # type: ignore[attr-defined]
+    end_line = node.end_lineno or node.lineno  # type: ignore[attr-defined]
+    return start, _offset(text, lines, end_line, node.end_col_offset or 0)  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class SceneEdit:
+    """One write of a scene file: its bytes before and after, so that it can be undone."""
+
+    path: str
+    before: bytes
+    after: bytes
+
+    def still_current(self) -> bool:
+        """Tell whether the file still holds exactly what was written."""
+        try:
+            with open(self.path, "rb") as f:
+                return f.read() == self.after
+        except OSError:
+            return False
+
+    def undo(self) -> None:
+        """Put the previous bytes back (atomically); CameraCodeError if the file changed since."""
+        if not self.still_current():
+            raise CameraCodeError(
+                f"{self.path} changed since the camera was written: nothing was undone"
+            )
+        _write(self.path, self.before)
+
+
+def write_camera(path: str | os.PathLike, view: View, digits: int = DIGITS) -> SceneEdit:
+    """Set the CAMERA of the scene file at ``path`` to the view, atomically; return the edit.
+
+    Raises CameraCodeError (the file untouched) if it cannot, a read-only file included;
+    OSError (WriteFailed, naming the scene) if the write fails.
     """
     path = os.path.realpath(os.fspath(path))
     with open(path, "rb") as f:
@@ -91,83 +206,16 @@ def write_camera(path: str | os.PathLike, view: View, digits: int = DIGITS) -> N
     if text.encode(encoding) != raw:
         raise CameraCodeError(f"the scene's bytes would not survive a round trip in {encoding}")
     new = replace_camera(text, view, digits).encode(encoding)
-    _write_atomically(path, new)
+    _write(path, new)
+    return SceneEdit(path, raw, new)
 
 
-def _camera_assignment(tree: ast.Module) -> ast.Assign:
-    """Return the one simple top-level ``CAMERA = ...``; raise CameraCodeError otherwise."""
-    bindings = _camera_bindings(tree)
-    if not bindings:
-        raise CameraCodeError("the scene has no CAMERA assignment to replace")
-    if len(bindings) > 1:
-        where = ", ".join(str(line) for line, _why, _node in bindings)
-        raise CameraCodeError(
-            f"CAMERA is set {len(bindings)} times (lines {where}): only a scene with one "
-            "simple `CAMERA = ...` can be written to; copy the camera as code instead"
-        )
-    line, why, node = bindings[0]
-    if why or not isinstance(node, ast.Assign):
-        raise CameraCodeError(
-            f"CAMERA on line {line} is {why}, not a simple top-level `CAMERA = ...`: "
-            "copy the camera as code and edit the scene by hand"
-        )
-    return node
-
-
-def _camera_bindings(tree: ast.Module) -> list[tuple[int, str, ast.AST]]:
-    """Return (line, why it is not simple or '', node) of every statement binding CAMERA."""
-    found: list[tuple[int, str, ast.AST]] = []
-    top = {id(n) for n in tree.body}
-    for node in ast.walk(tree):
-        binds = _binds_camera(node)
-        if not binds:
-            continue
-        line = getattr(node, "lineno", 0)
-        if isinstance(node, ast.Assign) and id(node) in top:
-            simple = len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)
-            found.append((line, "" if simple else "assigned together with other names", node))
-        elif id(node) in top:
-            found.append((line, _kind(node), node))
-        else:
-            found.append((line, f"{_kind(node)} inside a block (if, for, def, with, ...)", node))
-    return sorted(found, key=lambda item: item[0])
-
-
-def _binds_camera(node: ast.AST) -> bool:
-    if isinstance(node, (ast.Import, ast.ImportFrom)):
-        return any((a.asname or a.name.split(".")[0]) == "CAMERA" for a in node.names)
-    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-        return node.name == "CAMERA"
-    if isinstance(node, ast.Global):
-        return "CAMERA" in node.names
-    if isinstance(node, ast.NamedExpr):
-        return node.target.id == "CAMERA"
-    if not isinstance(node, ast.stmt):
-        return False
-    targets: list[ast.AST] = []
-    if isinstance(node, ast.Assign):
-        targets = list(node.targets)
-    elif isinstance(node, (ast.AugAssign, ast.AnnAssign, ast.For, ast.AsyncFor)):
-        targets = [node.target]
-    elif isinstance(node, (ast.With, ast.AsyncWith)):
-        targets = [i.optional_vars for i in node.items if i.optional_vars is not None]
-    elif isinstance(node, ast.Delete):
-        targets = list(node.targets)
-    return any(isinstance(n, ast.Name) and n.id == "CAMERA" for t in targets for n in ast.walk(t))
-
-
-def _kind(node: ast.AST) -> str:
-    kinds = {
-        ast.AugAssign: "changed by an augmented assignment",
-        ast.AnnAssign: "an annotated assignment",
-        ast.Import: "imported",
-        ast.ImportFrom: "imported",
-        ast.Global: "declared global",
-        ast.Delete: "deleted",
-        ast.NamedExpr: "assigned with :=",
-        ast.Assign: "assigned",
-    }
-    return kinds.get(type(node), f"bound by a {type(node).__name__.lower()} statement")
+def _write(path: str, data: bytes) -> None:
+    try:
+        write_file(path, data)
+    except TargetRefused as exc:
+        why = "make it writable first" if exc.forcible else "nothing was written"
+        raise CameraCodeError(f"{exc}: {why}") from None
 
 
 def _top_level_names(tree: ast.Module) -> set[str]:
@@ -222,21 +270,3 @@ def _offset(text: str, lines: list[int], lineno: int, col: int) -> int:
 def _newline(text: str) -> str:
     match = re.search(r"\r\n|\r|\n", text)
     return match.group(0) if match else "\n"
-
-
-def _write_atomically(path: str, data: bytes) -> None:
-    """Write ``data`` to a temporary file beside ``path``, keep its mode, then replace it."""
-    folder, name = os.path.split(path)
-    tmp = os.path.join(folder, f".{name}.{os.urandom(4).hex()}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, os.stat(path).st_mode & 0o7777)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise

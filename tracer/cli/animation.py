@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from ..errors import SceneError
 from ..output.image import check_writable, write_image
 from ..output.metadata import export_metadata, render_time
+from ..output.rate import MAX_FPS, MIN_FPS, fps_problem
 from ..output.sequence import SequenceWriter
 from ..output.video import MissingEncoder
 from ..output.writer import Writer
@@ -27,7 +28,14 @@ from ..scene.source import SceneSource
 from ..settings import RenderSettings
 from ..workers.frames import FrameFailed, render_frames
 from ..workers.probe import Timeline, might_animate, probe
-from .common import Shown, UserError, settings_from, started_service
+from .common import (
+    Shown,
+    UserError,
+    refused,
+    settings_from,
+    started_service,
+    write_error,
+)
 from .progress import Progress
 
 if TYPE_CHECKING:
@@ -51,7 +59,9 @@ def add_arguments(render: argparse.ArgumentParser) -> None:
     group.add_argument("--fps", type=_fps, help="frames per second (default: the scene's FPS)")
     group.add_argument("--dither", action="store_true", help="GIF: dither to the palette")
     group.add_argument(
-        "--force", action="store_true", help="image sequences: replace existing files"
+        "--force",
+        action="store_true",
+        help="replace existing image sequence files, and output files made read-only",
     )
 
 
@@ -66,8 +76,10 @@ def _fps(text: str) -> float:
         value = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected frames per second, got {text!r}") from None
-    if not 0 < value <= 1000:
-        raise argparse.ArgumentTypeError(f"must be above 0 and at most 1000, got {text!r}")
+    if fps_problem(value) is not None:
+        raise argparse.ArgumentTypeError(
+            f"must be from {MIN_FPS:g} to {MAX_FPS:g} frames per second, got {text!r}"
+        )
     return value
 
 
@@ -115,7 +127,7 @@ def render_animation(
     try:
         writer = open_writer(output, fps, dither=args.dither, force=args.force)
     except (ValueError, MissingEncoder) as exc:
-        raise UserError(str(exc)) from None
+        raise refused(exc) from None
     return _render_movie(args, service, _Job(source, settings, timeline), frames, fps, writer)
 
 
@@ -152,7 +164,7 @@ def _render_movie(args, service, job: _Job, frames: range, fps: float, writer: W
     try:
         writer.begin(frames, total, metadata)
     except (ValueError, OSError) as exc:
-        raise UserError(str(exc)) from None
+        raise refused(exc) from None
     progress = _progress(args)
     started = time.perf_counter()
     try:
@@ -166,9 +178,9 @@ def _render_movie(args, service, job: _Job, frames: range, fps: float, writer: W
     except FrameFailed as exc:
         writer.abort()
         raise UserError(Shown(args.scene).error(exc.error)) from None
-    except OSError as exc:
+    except (OSError, ValueError) as exc:  # a write failed, a frame of another size
         writer.abort()
-        raise UserError(f"cannot write {output}: {exc.strerror or exc}") from None
+        raise write_error(exc, output) from None
     except BaseException:
         writer.abort()
         raise
@@ -195,9 +207,9 @@ def _render_still(args, service, job: _Job, output: str) -> int:
         have = "is a still" if total == 1 else f"has {total} frames (0 to {total - 1})"
         raise UserError(f"--frame {number}: the scene {have}")
     try:
-        check_writable(output)
+        check_writable(output, args.force)
     except ValueError as exc:
-        raise UserError(str(exc)) from None
+        raise refused(exc) from None
     progress = _progress(args)
     started = time.perf_counter()
     try:
@@ -215,9 +227,9 @@ def _render_still(args, service, job: _Job, output: str) -> int:
         job.source, job.settings, job.size, frame=number, total=total, seconds=seconds
     )
     try:
-        write_image(output, pixels, metadata)
-    except OSError as exc:
-        raise UserError(f"cannot write {output}: {exc.strerror or exc}") from None
+        write_image(output, pixels, metadata, force=args.force)
+    except (OSError, ValueError) as exc:
+        raise write_error(exc, output) from None
     if not args.quiet:
         height, width = pixels.shape[:2]
         print(

@@ -8,6 +8,7 @@ import math
 import os
 
 from ..errors import Frame, SceneError, WorkerDied
+from ..output.atomic import TargetRefused, write_message
 from ..settings import RenderSettings
 from ..workers.processes import cpu_count, start_method
 from ..workers.service import RenderService
@@ -19,6 +20,20 @@ MAX_FRAMES = 5
 
 class UserError(Exception):
     """A bad input: its message is printed after 'puray: error: ' and the exit status is 2."""
+
+
+def refused(exc: Exception) -> UserError:
+    """Return the UserError for an output refused before rendering (saying how to force it)."""
+    if isinstance(exc, TargetRefused) and exc.forcible:
+        return UserError(f"{exc}: use --force to replace it")
+    return UserError(str(exc))
+
+
+def write_error(exc: Exception, output: str) -> UserError:
+    """Return the UserError for a failed write of ``output``, naming the file that failed."""
+    if isinstance(exc, TargetRefused):  # made read-only while rendering
+        return refused(exc)
+    return UserError(write_message(exc, output))
 
 
 class Parser(argparse.ArgumentParser):

@@ -6,8 +6,9 @@
     puray pick SCENE.py X Y [the render options] [--json]     (see cli_pick.py)
 
 Exit status: 0 when the image was written; 2 for bad input, with one message on stderr that
-names the scene file and line; 130 after Ctrl+C. Nothing is written unless the whole frame
-rendered, and an existing output file is either replaced in one step or left as it was.
+names the scene file and line; 130 after Ctrl+C, 143 after SIGTERM. Nothing is written unless
+the whole frame rendered, and an existing output file is either replaced in one step (keeping
+its mode, owner and links; a read-only one only with --force) or left as it was.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import signal
 import sys
 import threading
 from typing import TYPE_CHECKING
@@ -38,8 +40,10 @@ from .common import (
     Shown,
     UserError,
     add_render_options,
+    refused,
     settings_from,
     started_service,
+    write_error,
 )
 from .progress import Progress
 
@@ -47,6 +51,11 @@ if TYPE_CHECKING:
     from ..workers.backend import RenderBackend
 
 EXIT_INTERRUPTED = 130
+EXIT_TERMINATED = 128 + signal.SIGTERM
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM arrived: stop as after Ctrl+C (workers closed, temporary files removed)."""
 
 
 def _processes(text: str) -> int:
@@ -102,9 +111,10 @@ def main(argv: list[str] | None = None, service: RenderBackend | None = None) ->
     except UserError as exc:
         print(f"puray: error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    except KeyboardInterrupt:
-        print("puray: interrupted; nothing written", file=sys.stderr)
-        return EXIT_INTERRUPTED
+    except KeyboardInterrupt as exc:
+        stopped = "terminated" if isinstance(exc, Terminated) else "interrupted"
+        print(f"puray: {stopped}; nothing written", file=sys.stderr)
+        return EXIT_TERMINATED if isinstance(exc, Terminated) else EXIT_INTERRUPTED
     except SystemExit as exc:  # --help
         return exc.code if isinstance(exc.code, int) else EXIT_BAD_INPUT
 
@@ -126,9 +136,9 @@ def _render(args: argparse.Namespace, service: RenderBackend | None) -> int:
     settings = settings_from(args)
     output = args.output or default
     try:
-        check_writable(output)
+        check_writable(output, args.force)
     except ValueError as exc:
-        raise UserError(str(exc)) from None
+        raise refused(exc) from None
     progress = Progress(sys.stderr, os.path.basename(args.scene), enabled=not args.quiet)
     running: contextlib.AbstractContextManager = (
         contextlib.nullcontext(service)
@@ -146,9 +156,9 @@ def _render(args: argparse.Namespace, service: RenderBackend | None) -> int:
     height, width = pixels.shape[:2]
     metadata = export_metadata(source, settings, (width, height), seconds=seconds)
     try:
-        write_image(output, pixels, metadata, small=args.small, encoded=encoder)
-    except OSError as exc:
-        raise UserError(f"cannot write {output}: {exc.strerror or exc}") from None
+        write_image(output, pixels, metadata, small=args.small, encoded=encoder, force=args.force)
+    except (OSError, ValueError) as exc:
+        raise write_error(exc, output) from None
     if not args.quiet:
         print(f"puray: wrote {output} ({width}x{height}, {seconds:.2f} s)", file=sys.stderr)
     return 0
@@ -211,13 +221,23 @@ class _Frame:
 
 def run() -> None:
     """Run ``puray`` as a program: exit with main()'s status, skipping the interpreter's
-    teardown (about 13 ms of freeing modules) once nothing is left to finish."""
+    teardown (about 13 ms of freeing modules) once nothing is left to finish.
+
+    SIGTERM stops it as Ctrl+C does: the workers close and no temporary file stays behind.
+    """
+    signal.signal(signal.SIGTERM, _on_terminate)
     code = main()
     sys.stdout.flush()
     sys.stderr.flush()
     if threading.active_count() == 1 and not _children():
         os._exit(code)
     sys.exit(code)
+
+
+def _on_terminate(signum, frame) -> None:
+    """Raise Terminated in the main thread; a second SIGTERM cannot cut the clean-up short."""
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    raise Terminated
 
 
 def _children() -> list:

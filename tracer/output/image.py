@@ -1,8 +1,8 @@
 """Write rendered frames to image files: PNG with text metadata, or binary PPM.
 
-Writes are atomic: the image goes to a temporary file in the target folder, which then
-replaces the target in one step, so a reader never sees half an image and a failed write
-leaves an existing file as it was.
+Writes are atomic (:mod:`tracer.output.atomic`): the image goes to a temporary file in the
+target folder, which then replaces the target in one step, keeping its mode, owner and links,
+so a reader never sees half an image and a failed write leaves an existing file as it was.
 
 PPM files are written as binary ``P6``, not the ASCII ``P3`` that Puray writes: the same
 pixels in a quarter of the bytes, and every PPM reader accepts both. PPM has no place for
@@ -11,13 +11,13 @@ metadata, so only PNG files carry it.
 
 from __future__ import annotations
 
-import contextlib
 import os
 from collections.abc import Mapping
 
 import numpy as np
 
 from . import png
+from .atomic import AtomicFile, check_target
 from .metadata import as_text
 
 #: File name endings this module writes, lower case, and the format of each.
@@ -34,21 +34,13 @@ def image_format(path: str | os.PathLike) -> str:
     return FORMATS[ext]
 
 
-def check_writable(path: str | os.PathLike) -> None:
-    """Raise ValueError unless ``path`` names an image file we could create or replace."""
+def check_writable(path: str | os.PathLike, force: bool = False) -> None:
+    """Raise ValueError unless ``path`` names an image file we may create or replace.
+
+    A read-only file is refused (TargetRefused, a ValueError) unless ``force``.
+    """
     image_format(path)
-    check_folder(os.fspath(path))
-
-
-def check_folder(path: str) -> None:
-    """Raise ValueError unless a file could be created (or replaced) at ``path``."""
-    folder = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(folder):
-        raise ValueError(f"{path}: the folder {folder} does not exist")
-    if os.path.isdir(path):
-        raise ValueError(f"{path}: is a folder, not a file")
-    if not os.access(folder, os.W_OK | os.X_OK):
-        raise ValueError(f"{path}: the folder {folder} is not writable")
+    check_target(path, force)
 
 
 def written_by_us(path: str | os.PathLike) -> bool:
@@ -79,12 +71,14 @@ def write_image(
     metadata: Mapping[str, object] | None = None,
     small: bool = False,
     encoded: png.PngEncoder | None = None,
+    force: bool = False,
 ) -> None:
     """Write an (H, W, 3) uint8 frame to ``path`` atomically; PNG files get ``metadata``.
 
     Metadata values that are not strings are stored as JSON. A "Software" entry is added
     unless given. PNG files are compressed for speed, or for size when ``small``; or
-    ``encoded`` already holds the frame's compressed rows.
+    ``encoded`` already holds the frame's compressed rows. Raises TargetRefused for a
+    read-only file (unless ``force``), WriteFailed (naming ``path``) if the write fails.
     """
     fmt = image_format(path)
     pixels = np.asarray(pixels)
@@ -92,25 +86,16 @@ def write_image(
         raise ValueError(
             f"pixels must be an (H, W, 3) uint8 array, got {pixels.dtype} {pixels.shape}"
         )
-    path = os.fspath(path)
-    fd, tmp = create_temp(path)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            if fmt == "PNG":
-                text = as_text(metadata or {})
-                if encoded is not None:
-                    f.write(encoded.file_bytes(text))
-                else:
-                    write_png(f, pixels, text, small)
+    with AtomicFile(path, force) as out:
+        assert out.file is not None
+        if fmt == "PNG":
+            text = as_text(metadata or {})
+            if encoded is not None:
+                out.file.write(encoded.file_bytes(text))
             else:
-                write_ppm(f, pixels)
-        with contextlib.suppress(FileNotFoundError):
-            os.chmod(tmp, os.stat(path).st_mode & 0o7777)  # keep a replaced file's permissions
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+                write_png(out.file, pixels, text, small)
+        else:
+            write_ppm(out.file, pixels)
 
 
 def write_png(f, pixels: np.ndarray, text: Mapping[str, str], small: bool) -> None:
@@ -123,14 +108,3 @@ def write_ppm(f, pixels: np.ndarray) -> None:
     height, width, _ = pixels.shape
     f.write(f"P6\n{width} {height}\n255\n".encode("ascii"))
     f.write(np.ascontiguousarray(pixels).tobytes())
-
-
-def create_temp(path: str) -> tuple[int, str]:
-    """Create a hidden temporary file beside ``path``; the umask applies, as to any new file."""
-    folder, name = os.path.split(os.path.abspath(path))
-    while True:
-        tmp = os.path.join(folder, f".{name}.{os.urandom(4).hex()}.tmp")
-        try:
-            return os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666), tmp
-        except FileExistsError:
-            continue

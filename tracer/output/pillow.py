@@ -11,8 +11,10 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from .atomic import AtomicFile
 from .metadata import as_text
-from .writer import AtomicFile, Writer
+from .rate import check_fps
+from .writer import Writer
 
 
 def durations_ms(count: int, fps: float, tick: int = 1, least: int = 0) -> list[int]:
@@ -27,22 +29,21 @@ def durations_ms(count: int, fps: float, tick: int = 1, least: int = 0) -> list[
 class PillowWriter(Writer):
     """GIF (one adaptive palette), lossless animated PNG or lossless WebP, through Pillow."""
 
-    def __init__(self, path: str, kind: str, fps: float, dither: bool) -> None:
-        self.path, self.kind, self.fps, self.dither = path, kind, fps, dither
+    def __init__(self, path: str, kind: str, fps: float, dither: bool, force: bool = False) -> None:
+        self.path, self.kind, self.fps, self.dither = path, kind, check_fps(fps), dither
+        self.force = force
         self.images: list[np.ndarray] = []
 
     def add(self, number: int, pixels: np.ndarray) -> None:
+        self.check_size(number, pixels)
         self.images.append(np.ascontiguousarray(pixels))
 
     def commit(self, extra: Mapping[str, object]) -> None:
-        target = AtomicFile(self.path)
-        try:
-            save = {"gif": self._gif, "webp": self._webp}.get(self.kind, self._apng)
-            save(target.tmp, as_text({**self.metadata, **extra}))
-            target.commit()
-        except BaseException:
-            target.discard()
-            raise
+        if not self.images:
+            raise ValueError("no frames to write")
+        save = {"gif": self._gif, "webp": self._webp}.get(self.kind, self._apng)
+        with AtomicFile(self.path, self.force) as target:
+            save(target.named(), as_text({**self.metadata, **extra}))
 
     def abort(self) -> None:
         self.images.clear()

@@ -1,10 +1,11 @@
 """Write an animation as numbered images: ``frames/f_%04d.png`` -> frames/f_0000.png, ...
 
 The number in each name is the frame's FRAME. Nothing is overwritten silently: if any of the
-files exists, the writer refuses before rendering (``--force`` replaces them). Frames go to
-hidden temporary files as they arrive and are renamed into place only when every frame has
-rendered, so a failed render leaves no images behind (and a folder it had to create is
-removed again).
+files exists, the writer refuses before rendering (``--force`` replaces them, read-only ones
+too). Frames go to hidden temporary files as they arrive and are put in place only when every
+frame has rendered, all or none (:mod:`tracer.output.batch`): a failed render leaves no
+images behind (and a folder it had to create is removed again), and a failure while putting
+them in place gives the files already replaced their old content back.
 """
 
 from __future__ import annotations
@@ -16,7 +17,9 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from .image import check_folder, create_temp, write_png, write_ppm
+from .atomic import AtomicFile, WriteFailed, check_target
+from .batch import Planned, replace_all
+from .image import write_png, write_ppm
 from .metadata import as_text, frame_entry
 from .writer import Writer
 
@@ -46,7 +49,7 @@ class SequenceWriter(Writer):
         self.pattern, self.force = pattern, force
         self.folder = os.path.dirname(os.path.abspath(pattern % 0))
         self.made_folder = not os.path.isdir(self.folder)
-        self.done: list[tuple[str, str]] = []  # (temporary file, target)
+        self.done: list[Planned] = []  # finished frames waiting to be put in place
         self.png = os.path.splitext(pattern)[1].lower() == ".png"
 
     def begin(self, frames: range, total: int, metadata: Mapping[str, object]) -> None:
@@ -58,30 +61,41 @@ class SequenceWriter(Writer):
             raise ValueError(f"{taken[0]} exists{more}; use --force to replace")
         if self.made_folder:
             os.makedirs(self.folder)
-        check_folder(self.pattern % self.frames[0])
+        try:
+            for k in frames:
+                check_target(self.pattern % k, self.force)
+        except ValueError:
+            self.abort()
+            raise
 
     def add(self, number: int, pixels: np.ndarray) -> None:
-        target = self.pattern % number
-        fd, tmp = create_temp(target)
-        self.done.append((tmp, target))
-        with os.fdopen(fd, "wb") as f:
+        self.check_size(number, pixels)
+        shown = self.pattern % number
+        out = AtomicFile(shown, self.force)
+        try:
+            assert out.file is not None
             if self.png:
                 text = as_text({**self.metadata, "Frame": frame_entry(number, self.total)})
-                write_png(f, pixels, text, small=False)
+                write_png(out.file, pixels, text, small=False)
             else:
-                write_ppm(f, pixels)
+                write_ppm(out.file, pixels)
+            out.close()  # flushed, fsynced and closed: ready to be put in place
+        except OSError as exc:
+            out.discard()
+            raise WriteFailed(shown, exc) from None
+        except BaseException:
+            out.discard()
+            raise
+        self.done.append(Planned(out.tmp, out.target, shown))
 
     def commit(self, extra: Mapping[str, object]) -> None:
-        for tmp, target in self.done:
-            with contextlib.suppress(FileNotFoundError):
-                os.chmod(tmp, os.stat(target).st_mode & 0o7777)
-            os.replace(tmp, target)
-        self.done.clear()
+        done, self.done = self.done, []
+        replace_all(done, self.force)
 
     def abort(self) -> None:
-        for tmp, _target in self.done:
+        for planned in self.done:
             with contextlib.suppress(OSError):
-                os.unlink(tmp)
+                os.unlink(planned.tmp)
         self.done.clear()
         if self.made_folder:
             with contextlib.suppress(OSError):

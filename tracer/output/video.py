@@ -15,8 +15,10 @@ from typing import Any
 
 import numpy as np
 
+from .atomic import AtomicFile, WriteFailed
 from .metadata import as_text
-from .writer import AtomicFile, Writer
+from .rate import check_fps
+from .writer import Writer
 
 #: x264 quality (0 lossless .. 51; 18 is "visually lossless").
 CRF = 18
@@ -39,19 +41,20 @@ def _av():
 class Mp4Writer(Writer):
     """Encode frames as they arrive into a temporary MP4 beside the target."""
 
-    def __init__(self, path: str, fps: float) -> None:
+    def __init__(self, path: str, fps: float, force: bool = False) -> None:
         self.av = _av()
         from fractions import Fraction  # start-up: fractions and decimal cost ~1.5 ms
 
-        self.path, self.rate = path, Fraction(fps).limit_denominator(1001)
+        self.path, self.force = path, force
+        self.rate = Fraction(check_fps(fps)).limit_denominator(1001)
         self.target: AtomicFile | None = None
         self.container: Any = None
         self.stream: Any = None
         self.count = 0
 
     def _open(self, width: int, height: int) -> None:
-        self.target = AtomicFile(self.path)
-        self.container = self.av.open(self.target.tmp, mode="w", format="mp4")
+        self.target = AtomicFile(self.path, self.force)
+        self.container = self.av.open(self.target.named(), mode="w", format="mp4")
         text = as_text(self.metadata)  # the muxer takes metadata before the first frame
         self.container.metadata["title"] = text.get("Scene", "")
         self.container.metadata["comment"] = json.dumps(text, sort_keys=True)
@@ -65,9 +68,17 @@ class Mp4Writer(Writer):
         self.stream = stream
 
     def add(self, number: int, pixels: np.ndarray) -> None:
+        self.check_size(number, pixels)
         height, width = pixels.shape[:2]
-        if self.container is None:
-            self._open(width, height)
+        try:
+            if self.container is None:
+                self._open(width, height)
+            self._encode(pixels, width, height)
+        except OSError as exc:  # PyAV's errors name the temporary file: name the target
+            self.abort()
+            raise WriteFailed(self.path, exc) from None
+
+    def _encode(self, pixels: np.ndarray, width: int, height: int) -> None:
         if width % 2 or height % 2:
             pixels = np.pad(pixels, ((0, height % 2), (0, width % 2), (0, 0)), mode="edge")
         frame = self.av.VideoFrame.from_ndarray(np.ascontiguousarray(pixels), format="rgb24")
@@ -87,6 +98,9 @@ class Mp4Writer(Writer):
             self.container.close()
             self.container = None
             self.target.commit()
+        except OSError as exc:
+            self.abort()
+            raise exc if isinstance(exc, WriteFailed) else WriteFailed(self.path, exc) from None
         except BaseException:
             self.abort()
             raise

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import os
 
-from .image import check_folder
+from .atomic import check_target
 from .pillow import PillowWriter
+from .rate import check_fps
 from .sequence import SequenceWriter, is_pattern
 from .video import Mp4Writer
 from .writer import Writer
@@ -41,13 +42,18 @@ def output_kind(path: str) -> str:
 
 
 def open_writer(path: str, fps: float, *, dither: bool = False, force: bool = False) -> Writer:
-    """Return the writer for ``path``; raise ValueError (or MissingEncoder) before any render."""
+    """Return the writer for ``path``; raise ValueError (or MissingEncoder) before any render.
+
+    A read-only ``path`` is refused (TargetRefused) unless ``force``; so is an FPS outside the
+    range every writer keeps (:mod:`tracer.output.rate`).
+    """
     kind = output_kind(path)
+    check_fps(fps)
     if kind == "sequence":
         return SequenceWriter(path, force=force)
-    check_folder(path)
-    if kind == "mp4":
-        return Mp4Writer(path, fps)
     if kind == "ppm":
         raise ValueError(f"{path}: a PPM holds one picture; use --frame K, or .png, .gif, .mp4")
-    return PillowWriter(path, kind, fps, dither)
+    check_target(path, force)
+    if kind == "mp4":
+        return Mp4Writer(path, fps, force)
+    return PillowWriter(path, kind, fps, dither, force)

@@ -17,15 +17,14 @@ random layout stays put while the animation moves (seed by FRAME yourself for pe
 from __future__ import annotations
 
 import ast
-import math
 from collections import OrderedDict
 from collections.abc import Callable
 
 from ..errors import SceneError
+from ..output.rate import fps_problem
 from ..settings import MAX_FRAMES
 
 DEFAULT_FPS = 24.0
-MAX_FPS = 1000.0
 
 #: FRAMES of scene versions this process has loaded ((digest, seed) -> FRAMES), newest last.
 _seen: OrderedDict[tuple, int] = OrderedDict()
@@ -95,11 +94,9 @@ def read_frames(source, namespace: dict) -> int:
 def read_fps(source, namespace: dict) -> float:
     """Return the FPS a scene run defined (24 if none); raise SceneError at its line if bad."""
     value = namespace.get("FPS", DEFAULT_FPS)
-    ok = isinstance(value, (int, float)) and not isinstance(value, bool)
-    if not ok or not math.isfinite(value) or not 0 < value <= MAX_FPS:
-        raise _at(
-            source, "FPS", f"FPS must be a number above 0 and at most {MAX_FPS:g}, got {value!r}"
-        )
+    problem = fps_problem(value)  # the range every animation writer keeps
+    if problem is not None:
+        raise _at(source, "FPS", problem)
     return float(value)
 
 
