@@ -1,6 +1,7 @@
 """Copy a bundled example scene, with the modules and data files it uses, into a user's folder.
 
-What an example uses is read from its text, running none of its code: the sibling modules it
+The examples are :func:`tracer.bundled.examples` (those ``puray examples`` lists). What an
+example uses is read from its text, running none of its code: the sibling modules it
 imports (as :class:`~tracer.scene.source.SceneSource` finds them) and the files beside it that
 its code names in a string (``Mesh.from_obj("gem.obj")``). Every file is written to a temporary
 name first and all are put in place only once every one is written, all or none
@@ -15,43 +16,11 @@ import contextlib
 import os
 import shutil
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from tracer.output.atomic import check_target, create_temp
 from tracer.output.batch import Planned, replace_all
 from tracer.scene.source import SceneSource
-
-from .resources import default_scene
-
-
-@dataclass(frozen=True)
-class Example:
-    """A bundled example scene: its name (the file name without ``.py``), path and summary."""
-
-    name: str
-    path: Path
-    summary: str
-
-
-def bundled_examples() -> list[Example]:
-    """Return the bundled example scenes (the .py files beside twoballs that set WIDTH)."""
-    folder = default_scene().parent
-    found = []
-    for path in sorted(folder.glob("*.py")):
-        tree = ast.parse(path.read_bytes(), str(path))
-        assigned = {
-            t.id for node in tree.body if isinstance(node, ast.Assign) for t in _names(node)
-        }
-        if "WIDTH" in assigned:
-            doc = (ast.get_docstring(tree) or "").strip().split("\n\n")[0]
-            found.append(Example(path.stem, path, " ".join(doc.split())))
-    return found
-
-
-def _names(node: ast.Assign) -> list[ast.Name]:
-    targets = [e for t in node.targets for e in (t.elts if isinstance(t, ast.Tuple) else [t])]
-    return [t for t in targets if isinstance(t, ast.Name)]
 
 
 def example_files(scene: Path) -> list[Path]:

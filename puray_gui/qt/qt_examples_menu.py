@@ -12,9 +12,10 @@ from pathlib import Path
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QDialog, QFileDialog, QMenu, QMessageBox, QWidget
 
+from tracer.bundled import Example, examples
 from tracer.output.atomic import TargetRefused
 
-from ..examples import Example, bundled_examples, copy_example, example_files, existing
+from ..examples import copy_example, example_files, existing
 from ..prefs import Prefs
 
 FOLDER_KIND = "examples"  # the prefs' folder remembered for example copies
@@ -32,7 +33,7 @@ class QtExamplesMenu(QMenu):
         self.prefs, self.owner = prefs, window
         self.setObjectName("examplesMenu")
         self.setToolTipsVisible(True)
-        for example in bundled_examples():
+        for example in examples():
             action = self.addAction(example.name)
             action.setToolTip(example.summary)
             action.triggered.connect(lambda _=False, e=example: self.copy_and_open(e))

@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 import puray_gui.examples as examples
-from puray_gui.examples import bundled_examples, copy_example, example_files, existing
+from puray_gui.examples import copy_example, example_files, existing
+from tracer.bundled import examples as bundled_examples
 from tracer.kernel.render import render_image
 from tracer.output.atomic import TargetRefused
 from tracer.scene.load import SceneSource
@@ -18,14 +19,6 @@ from .conftest import ROOT
 
 SCENES = ROOT / "scenes"
 TINY = RenderSettings(width=32, height=18)
-
-
-def test_the_examples_are_the_bundled_scenes_with_their_summaries():
-    found = {e.name: e for e in bundled_examples()}
-    assert {"twoballs", "mesh", "showcase", "showcase_orbit", "csg_logo"} <= set(found)
-    assert "showcase_materials" not in found  # a helper module, not a scene
-    assert found["twoballs"].summary.startswith("Puray's two balls on a chessboard")
-    assert found["mesh"].path == SCENES / "mesh.py"
 
 
 def test_an_example_s_files_are_the_scene_its_modules_and_its_data():

@@ -31,6 +31,7 @@ from ..output.png import PngEncoder
 from ..scene.source import SceneSource
 from ..workers.events import Event, JobFailed, JobFinished, JobStarted, RowsReady
 from ..workers.router import EventRouter
+from . import examples as cli_examples
 from . import pick as cli_pick
 from .animation import add_arguments as add_animation_arguments
 from .animation import render_animation
@@ -77,7 +78,8 @@ def _parser() -> argparse.ArgumentParser:
         help="render a scene file to an image",
         description="Render SCENE.py to a PNG (or a binary PPM when OUT ends in .ppm).",
     )
-    render.add_argument("scene", metavar="SCENE.py", help="the scene file")
+    render.add_argument("scene", metavar="SCENE.py", nargs="?", help="the scene file")
+    cli_examples.add_arguments(render)  # --example NAME instead of SCENE.py
     render.add_argument(
         "-o", "--output", metavar="OUT", help="image to write (default: SCENE.png beside the scene)"
     )
@@ -97,6 +99,7 @@ def _parser() -> argparse.ArgumentParser:
     add_animation_arguments(render)
     render.set_defaults(run=_render)
     cli_pick.add_command(commands)
+    cli_examples.add_command(commands)
     return parser
 
 
@@ -120,6 +123,7 @@ def main(argv: list[str] | None = None, service: RenderBackend | None = None) ->
 
 
 def _render(args: argparse.Namespace, service: RenderBackend | None) -> int:
+    cli_examples.resolve(args)
     shown = Shown(args.scene)
     try:
         source = SceneSource.from_path(args.scene)
