@@ -206,6 +206,9 @@ def _settings_changes(old: RenderSettings, new: RenderSettings) -> list[str]:
             continue
         if f.name == "camera":
             parts.append("camera moved" if b is not None else "scene camera")
+        elif f.name == "scene_may_set":  # a sidebar value now overrides the scene's, or not
+            parts += [f"{n} {getattr(new, n)} over the scene's" for n in sorted(a - b)]
+            parts += [f"{n}: the scene's" for n in sorted(b - a)]
         else:
             parts.append(f"{f.name} {_setting(a)} -> {_setting(b)}")
     return parts

@@ -52,7 +52,7 @@ class LiveApp(LiveModels):
 
     def _build_panels(self, window: QtMainWindow) -> list[Panel]:
         """Build one panel per feature (each connects itself to the models it shows)."""
-        self.preview = QtPreview(self.session, self.document, window)
+        self.preview = QtPreview(self.session, self.document, window, self.refinement)
         viewport = self.preview.viewport
         self.scene_files = QtSceneFiles(self.document, self.prefs, window)
         self.settings_panel = QtSettingsPanel(self.keeper)

@@ -8,6 +8,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QLabel, QProgressBar, QSizePolicy, QStatusBar, QWidget
 
 from ..document import SceneMissing
+from ..refinement import Refinement
 from ..session import RenderSession
 
 PROGRESS_WIDTH = 160
@@ -26,9 +27,14 @@ def speed(pixels_per_second: float) -> str:
 class QtStatusBar(QStatusBar):
     """Say truthfully what the session is doing; ticks at 5 Hz while it loads or renders."""
 
-    def __init__(self, session: RenderSession, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        session: RenderSession,
+        parent: QWidget | None = None,
+        refinement: Refinement | None = None,
+    ) -> None:
         super().__init__(parent)
-        self.session = session
+        self.session, self.refinement = session, refinement
         self.idle_text = ""  # shown when the cursor is not over the image
         self._pixel_text = ""
         self._object_text = ""
@@ -55,6 +61,8 @@ class QtStatusBar(QStatusBar):
         session.render_finished.connect(self._on_render_ended)
         session.render_failed.connect(self._on_render_ended)
         session.render_stopped.connect(self._on_render_ended)
+        if refinement is not None:
+            refinement.progressed.connect(self.refresh)
         self.show_pixel(-1, -1, None)
         self.refresh()
 
@@ -130,7 +138,18 @@ class QtStatusBar(QStatusBar):
         self.time_label.setToolTip(
             f"Scene loaded in {session.load_seconds:.2f} s, rendered in {rendering:.2f} s"
         )
-        self.time_label.setText(text)
+        self.time_label.setText(self._refined(state) or text)
+
+    def _refined(self, state: str) -> str:
+        """Return what a refinement after the first frame is at: samples per pixel and time."""
+        r = self.refinement
+        if r is None or state != "done" or r.settings is None or r.target <= 1:
+            return ""
+        if not r.running and r.samples < r.target:  # nothing to add: the frame has enough
+            return ""
+        verb = "refining" if r.running else "refined"
+        self.progress.setValue(round(1000 * r.progress))  # of the pass adding samples
+        return f"{verb} {r.samples}/{r.target} spp  {r.elapsed:.1f} s"
 
     def _on_render_started(self, job: int) -> None:
         self._ticker.start()

@@ -203,7 +203,7 @@ def test_the_cache_is_bounded_and_keeps_the_frames_about_to_play():
 def test_export_png_writes_the_frame_under_the_play_head(qtbot, make_live, tmp_path):
     path = tmp_path / "moving.py"
     path.write_text(animated())
-    live = make_live(path, RenderOptions(preview_scale=50))
+    live = make_live(path, RenderOptions(preview_scale=50, refine=1))
     with qtbot.waitSignal(live.session.render_finished, timeout=WAIT_MS):
         live.timeline.seek(4)
     out = tmp_path / "four.png"

@@ -14,7 +14,8 @@ from tracer.kernel.render import render_image
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
 #: The scene of fixtures/today_lookat.png (rendered by main before textures existed, with
-#: samples=2 and shadows): a look-at camera, reflections, and rays that miss everything.
+#: samples=2 and shadows; rendered again when --samples became the first S x S samples of the
+#: progressive sequence, issue 19): a look-at camera, reflections, and rays that miss.
 TODAY = """\
 from tracer import *
 WIDTH = 64

@@ -290,3 +290,12 @@ def test_a_frame_on_the_cluster_is_one_run_of_the_scene(cluster, tmp_path):
     assert frame is not None
     assert len(np.unique(frame.reshape(-1, 3), axis=0)) == 1
     assert len((tmp_path / "loads.log").read_text().split()) == 1
+
+
+def test_the_scene_settings_apply_on_the_cluster(cluster):
+    source = SceneSource.from_path(ROOT / "scenes" / "csg_logo.py")  # shadows, 2 x 2 samples
+    may = frozenset({"samples", "shadows", "max_depth"})
+    frame, _ = collect(cluster, cluster.submit(source, RenderSettings(96, 54, scene_may_set=may)))
+    explicit = RenderSettings(width=96, height=54, samples=2, shadows=True)
+    np.testing.assert_array_equal(frame, render_image(source, explicit))
+    assert not np.array_equal(frame, render_image(source, RenderSettings(96, 54)))

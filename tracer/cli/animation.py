@@ -115,6 +115,7 @@ def render_animation(
     except SceneError as exc:  # frame 0 failed: say so when the text tells FRAMES
         count = literal_frames(source) or 1
         raise UserError(shown.error(in_frame(exc, 0, count) if count > 1 else exc)) from None
+    settings = settings.under_scene(timeline.settings)  # frame 0's SETTINGS, for every frame
     if args.frame is not None:
         return _render_still(args, service, _Job(source, settings, timeline), output)
     if not _wants_animation(args, kind) and timeline.frames == 1:

@@ -1,7 +1,8 @@
 """The ``puray`` command: render a scene file to a PNG (or PPM) on the render service.
 
     puray render SCENE.py [-o OUT.png] [--width W] [--height H] [--depth D] [--samples S]
-                 [--shadows] [--processes N] [--seed K] [--load-timeout SECONDS] [--quiet]
+                 [--shadows | --no-shadows] [--processes N] [--seed K] [--load-timeout SECONDS]
+                 [--quiet]
                  [--scheduler local[:N]|tcp://HOST:PORT]
     puray pick SCENE.py X Y [the render options] [--json]     (see cli_pick.py)
 
@@ -152,13 +153,14 @@ def _render(args: argparse.Namespace, service: RenderBackend | None) -> int:
     level = png_level(args.small) if image_format(output) == "PNG" else None
     try:
         with running as renderer:
-            pixels, seconds, encoder = _render_frame(
+            pixels, seconds, encoder, scene = _render_frame(
                 renderer, source, settings, progress, shown, level
             )
     finally:
         progress.close()
     height, width = pixels.shape[:2]
-    metadata = export_metadata(source, settings, (width, height), seconds=seconds)
+    used = settings.under_scene(scene)  # what rendered: the scene's SETTINGS where not given
+    metadata = export_metadata(source, used, (width, height), seconds=seconds)
     try:
         write_image(output, pixels, metadata, small=args.small, encoded=encoder, force=args.force)
     except (OSError, ValueError) as exc:
@@ -170,7 +172,8 @@ def _render(args: argparse.Namespace, service: RenderBackend | None) -> int:
 
 def _render_frame(service: RenderBackend, source, settings, progress, shown, level=None):
     """Render one frame on ``service``; return it as an (H, W, 3) array, the seconds taken,
-    and (given a zlib ``level``) a PngEncoder that compressed the rows as they came."""
+    (given a zlib ``level``) a PngEncoder that compressed the rows as they came, and the
+    scene's SETTINGS."""
     router = EventRouter(service)
     frame = _Frame(level)
     job = service.submit(source, settings)
@@ -181,7 +184,7 @@ def _render_frame(service: RenderBackend, source, settings, progress, shown, lev
             if frame.error is not None:
                 raise UserError(shown.error(frame.error))
             progress.update(frame.done, frame.height)
-        return frame.pixels(), frame.seconds, frame.encoder
+        return frame.pixels(), frame.seconds, frame.encoder, frame.scene_settings
     finally:
         router.cancel(job)  # on error or Ctrl+C: drop the blocks not yet rendered
 
@@ -196,11 +199,13 @@ class _Frame:
         self.encoder: PngEncoder | None = None
         self.seconds: float | None = None  # set when the job has finished
         self.error: Exception | None = None
+        self.scene_settings: dict = {}
 
     def take(self, event: Event) -> None:
         """Apply one event of the frame's job."""
         if isinstance(event, JobStarted):
             self.width, self.height = event.width, event.height
+            self.scene_settings = event.settings
             self.data = bytearray(self.width * self.height * 3)
             self.encoder = None if self.level is None else PngEncoder(*self.size, self.level)
         elif isinstance(event, RowsReady) and not event.coarse:

@@ -1,4 +1,5 @@
-"""What a scene file defines, checked: WIDTH, HEIGHT, CAMERA, OBJECTS, LIGHTS (and BACKGROUND).
+"""What a scene file defines, checked: WIDTH, HEIGHT, CAMERA, OBJECTS, LIGHTS (and BACKGROUND,
+SETTINGS).
 
 :func:`build` turns the namespace a scene's code left behind into a :class:`Scene`, or raises
 one SceneError naming the file and the line that assigned the faulty name (or the line that
@@ -10,7 +11,7 @@ from __future__ import annotations
 import ast
 import contextlib
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -21,6 +22,7 @@ from ..settings import MAX_SIDE
 from ..shading.background import Background, as_background
 from ..shading.lights import Light
 from ..shading.textures import is_texture
+from .settings import check_settings
 from .source import SceneSource
 
 
@@ -40,6 +42,8 @@ class Scene:
     fps: float = 24.0  # the scene's FPS
     #: What rays that hit nothing see; None: black, as in Puray.
     background: Background | None = None
+    #: The scene's SETTINGS as {RenderSettings field: value} (tracer/scene/settings.py).
+    settings: dict = field(default_factory=dict)
 
 
 _REQUIRED = ("WIDTH", "HEIGHT", "CAMERA", "OBJECTS", "LIGHTS")
@@ -98,6 +102,10 @@ def build(source: SceneSource, ns: dict) -> Scene:
             _check_light(light)
     with _located(source, lines, "BACKGROUND"):
         background = as_background(ns.get("BACKGROUND"))
+    try:
+        settings = check_settings(ns.get("SETTINGS", {}))
+    except ValueError as exc:
+        raise fail("SETTINGS", str(exc)) from None
     return Scene(
         source.path,
         size["WIDTH"],
@@ -107,6 +115,7 @@ def build(source: SceneSource, ns: dict) -> Scene:
         list(lights),
         ns.get("RENDERED_IMG"),
         background=background,
+        settings=settings,
     )
 
 

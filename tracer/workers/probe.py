@@ -10,7 +10,7 @@ import multiprocessing as mp
 import os
 import signal
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from multiprocessing.connection import wait
 from typing import Any
 
@@ -27,12 +27,14 @@ GRACE = 5.0
 
 @dataclass(frozen=True)
 class Timeline:
-    """What an animation is made of: its frame count, frame rate and the scene's own size."""
+    """What an animation is made of: its frame count, frame rate and the scene's own size
+    (and frame 0's SETTINGS: tracer/scene/settings.py)."""
 
     frames: int
     fps: float
     width: int
     height: int
+    settings: dict = field(default_factory=dict)
 
 
 def might_animate(source: SceneSource) -> bool:
@@ -85,7 +87,8 @@ def _main(conn, source: SceneSource, settings: RenderSettings, parent: int) -> N
     sys.stdin = open(os.devnull)  # noqa: SIM115 - a scene's input() must not hang on our stdin
     try:
         scene = load(source, settings.with_(frame=0)).scene  # data files resolve as in a worker
-        reply: Timeline | SceneError = Timeline(scene.frames, scene.fps, scene.width, scene.height)
+        size = (scene.width, scene.height)
+        reply: Timeline | SceneError = Timeline(scene.frames, scene.fps, *size, scene.settings)
     except BaseException as exc:
         reply = from_exception(exc, source.path)
     conn.send(reply)
