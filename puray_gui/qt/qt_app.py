@@ -25,6 +25,7 @@ from .qt_camera_panel import QtCameraPanel
 from .qt_cluster_panel import QtClusterPanel
 from .qt_error_panel import QtErrorPanel
 from .qt_export import QtExportFlow
+from .qt_help import QtHelp
 from .qt_history_flow import QtHistoryFlow
 from .qt_main_window import QtMainWindow
 from .qt_panel import Panel
@@ -80,6 +81,7 @@ class LiveApp(LiveModels):
             self.animation_flow,
             self.timeline_bar,
             self.error_panel,
+            QtHelp(self.document, self.prefs, window),
         ]
 
     def _wire(self) -> None:

@@ -16,9 +16,9 @@ from PySide6.QtCore import SignalInstance
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QDockWidget, QMenu, QWidget
 
-FILE, EDIT, VIEW, RENDER = "&File", "&Edit", "&View", "&Render"
+FILE, EDIT, VIEW, RENDER, HELP = "&File", "&Edit", "&View", "&Render", "&Help"
 #: The menu bar's menus, left to right (a menu no panel puts an item in is left out).
-MENUS = (FILE, EDIT, VIEW, RENDER)
+MENUS = (FILE, EDIT, VIEW, RENDER, HELP)
 
 Key = str | QKeySequence.StandardKey
 #: Where a widget goes: the column under the menu bar (the picture and what sits under it),

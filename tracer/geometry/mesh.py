@@ -26,7 +26,11 @@ from .triangles import TriangleArrays, hit_pairs
 
 
 class Mesh(Shape):
-    """Triangles over ``vertices`` ((n, 3) numbers); ``faces`` are index triples from 0."""
+    """Triangles over ``vertices`` ((n, 3) numbers); ``faces`` are index triples from 0.
+
+    ``normals`` (one per vertex) shade the triangles smoothly; without them each is flat.
+    :meth:`from_obj` reads a Wavefront OBJ file instead.
+    """
 
     __repr__ = state_repr
 

@@ -23,8 +23,11 @@ from . import puray_modules as _puray
 
 @dataclass(frozen=True)
 class SceneSource:
-    """A scene file's text, the sibling modules it imports (name -> (path, text)) and the
-    data files it reads (path -> bytes: OBJ models, images), as far as they are known."""
+    """A scene as it travels: its file's text, its sibling modules and its data files.
+
+    ``modules`` maps each sibling module it imports to (path, text); ``data`` maps the data
+    files it reads (OBJ models, images) to their bytes, as far as they are known.
+    """
 
     path: str
     text: str
