@@ -1,8 +1,9 @@
-"""MkDocs hooks: write the command-line page from the argparse parsers, at every build.
+"""MkDocs hooks: pages written at every build from what they describe, so they cannot go stale.
 
 ``docs/cli.md`` holds a marker line; :func:`on_page_markdown` replaces it with
 :func:`cli_markdown`, the reference of ``puray``, its subcommands and ``puray-gui`` read from
-the parsers the commands themselves use, so the page cannot fall behind an option.
+the parsers the commands themselves use. ``docs/window.md`` takes the README's sections about
+the window (``<!-- readme: TITLE -->``, see :func:`readme_section`): one text, two places.
 """
 
 from __future__ import annotations
@@ -10,10 +11,15 @@ from __future__ import annotations
 import argparse
 import html
 import os
+import re
 import sys
+from pathlib import Path
 
 #: The line of docs/cli.md that the generated reference replaces.
 CLI_MARKER = "<!-- cli-reference -->"
+#: A line of a page that the README's section TITLE replaces.
+README_MARKER = re.compile(r"^<!-- readme: (.+?) -->$", re.M)
+README = Path(__file__).resolve().parents[1] / "README.md"
 #: Width of the usage lines (fixed, so the page does not depend on the terminal).
 USAGE_WIDTH = 76
 
@@ -105,6 +111,22 @@ def cli_markdown() -> str:
     return "\n".join(command_markdown(p) for p in parsers())
 
 
+def readme_section(title: str, readme: str | None = None) -> str:
+    """Return the body of the README's section ``title`` (to its next heading of the same or a
+    higher level), its links made relative to docs/ (``docs/x.png`` -> ``x.png``).
+
+    Raises KeyError when the README has no such section (a renamed heading fails the build).
+    """
+    text = README.read_text(encoding="utf-8") if readme is None else readme
+    heading = re.search(rf"^(#+) {re.escape(title)}\n", text, re.M)
+    if heading is None:
+        raise KeyError(f"README.md has no section {title!r} (docs/window.md asks for it)")
+    level = len(heading.group(1))
+    end = re.compile(rf"^#{{1,{level}}} ", re.M).search(text, heading.end())
+    body = text[heading.end() : end.start() if end else len(text)].strip("\n")
+    return body.replace("](docs/", "](")
+
+
 def on_config(config):
     """Document the checkout the site is built from (not an installed copy of the package)."""
     root = os.path.dirname(os.path.abspath(config.config_file_path))
@@ -114,7 +136,7 @@ def on_config(config):
 
 
 def on_page_markdown(markdown: str, page, config, files) -> str:
-    """Put the generated reference where docs/cli.md has its marker."""
+    """Put the generated reference and the README's sections where a page has their markers."""
     if CLI_MARKER in markdown:
-        return markdown.replace(CLI_MARKER, cli_markdown())
-    return markdown
+        markdown = markdown.replace(CLI_MARKER, cli_markdown())
+    return README_MARKER.sub(lambda m: readme_section(m.group(1)), markdown)

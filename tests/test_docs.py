@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 import tracer
 from tracer.kernel.render import render_image
@@ -114,3 +115,25 @@ def test_the_first_scene_of_getting_started_renders(tmp_path):
     assert not red[:, 66:].any()
     floor = img[46:].reshape(-1, 3)
     assert len(np.unique(floor, axis=0)) > 10  # a chequered floor
+
+
+def test_the_window_page_is_the_readme_s_window_sections():
+    source = (DOCS / "window.md").read_text()
+    built = hooks.on_page_markdown(source, None, None, None)
+    assert "<!-- readme:" not in built
+    readme = (ROOT / "README.md").read_text()
+    assert "- **Errors never cost the picture.**" in built  # The app's bullets
+    assert "a timeline appears under the picture" in built  # Animations in the window
+    assert "**Help.** Scene API (F1)" in built
+    for image in re.findall(r"!\[[^\]]*\]\(([^)]+)\)", built):
+        assert (DOCS / image).is_file(), image  # README's docs/x.png is x.png here
+        assert f"](docs/{image})" in readme or image == "screenshot.png"
+
+
+def test_a_readme_section_ends_at_the_next_heading_of_its_level():
+    readme = "# T\n## A\none ![p](docs/p.png)\n### A.1\ntwo\n## B\nthree\n"
+    assert hooks.readme_section("A", readme) == "one ![p](p.png)\n### A.1\ntwo"
+    assert hooks.readme_section("A.1", readme) == "two"
+    assert hooks.readme_section("B", readme) == "three"
+    with pytest.raises(KeyError, match="no section 'C'"):
+        hooks.readme_section("C", readme)
