@@ -19,6 +19,7 @@ from .options import RenderOptions
 from .options_keeper import OptionsKeeper
 from .picker import Picker
 from .prefs import Prefs
+from .refinement import Refinement
 from .service_link import ServiceLink
 from .session import RenderSession
 from .timeline import Timeline
@@ -46,10 +47,11 @@ class LiveModels:
         self.link = ServiceLink(service, start=start, owns_service=owns)
         self.session = RenderSession(self.link, options)
         self.camera = CameraOverride(self.session)
+        self.refinement = Refinement(self.session)
         self.document = SceneDocument()
         self.keeper = OptionsKeeper(prefs, self.session, self.link, self.document)
         self.cluster = ClusterLink()
-        self.exporter = Exporter(self.session, cluster=self.cluster)
+        self.exporter = Exporter(self.session, cluster=self.cluster, refinement=self.refinement)
         self.animation_exporter = AnimationExporter(self.session, cluster=self.cluster)
         self.use_scheduler(prefs.scheduler(), remember=False)
         self.timeline = Timeline(self.session)
@@ -57,6 +59,7 @@ class LiveModels:
         self.history = RenderHistory()
         self.document.source_changed.connect(self.session.render)
         self.document.read_failed.connect(self.session.fail)
+        self.document.opened.connect(self.picker.forget)
         self.session.scene_loaded.connect(self._on_scene_loaded)
 
     def use_scheduler(self, spec: str, remember: bool = True) -> None:
@@ -68,6 +71,7 @@ class LiveModels:
 
     def close(self) -> None:
         """Stop every job, close the services this app started, save the preferences."""
+        self.refinement.cancel()
         self.exporter.close()
         self.animation_exporter.close()
         self.document.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import threading
 
@@ -18,15 +19,17 @@ from tracer.workers.events import Event, JobFailed, JobFinished, JobStarted, Row
 from .cluster_link import ClusterLink
 from .export_route import ExportRoute
 from .framebuffer import FrameBuffer
+from .refinement import Refinement
 from .session import RenderSession
 
 
 class Exporter(QObject):
     """Write the current scene to a PNG with the session's options at full size.
 
-    If the preview already holds the finished full-size frame it is written as is; otherwise
-    a full-size job runs on the session's service beside the preview. The PNG is written on
-    a thread, atomically, with the scene, settings and render time as text metadata.
+    With refinement on, the export has the refinement's target samples (the picture the preview
+    converges to). If the preview already holds that finished full-size frame it is written as
+    is; otherwise a full-size job runs on the session's service beside the preview. The PNG is
+    written on a thread, atomically, with the scene, settings and render time as text metadata.
     """
 
     progressed = Signal(float)  # 0..1 of the export render
@@ -41,9 +44,10 @@ class Exporter(QObject):
         session: RenderSession,
         parent: QObject | None = None,
         cluster: ClusterLink | None = None,
+        refinement: Refinement | None = None,
     ) -> None:
         super().__init__(parent)
-        self.session = session
+        self.session, self.refinement = session, refinement
         self._owns_cluster = cluster is None
         self.cluster = cluster if cluster is not None else ClusterLink(self)
         self.route = ExportRoute(session, self.cluster, self)
@@ -57,6 +61,8 @@ class Exporter(QObject):
         self._source: SceneSource | None = None
         self._settings: RenderSettings | None = None
         self._writer: threading.Thread | None = None
+        self._scene_settings: dict = {}  # the scene's SETTINGS (what renders, for metadata)
+        session.scene_loaded.connect(self._on_scene_loaded)
 
     @property
     def busy(self) -> bool:
@@ -74,13 +80,28 @@ class Exporter(QObject):
             return
         self.path, self.force = os.path.abspath(path), force
         self._source = session.source
-        self._settings = session.full_settings()
+        self._settings = self._target_settings(session.full_settings())
         if self._preview_is_final():
             pixels = session.frame.pixels.copy()
             self._write(pixels, session.elapsed)
             return
         self._frame = FrameBuffer()
         self.route.open()  # -> _on_route_ready
+
+    def export_picture(
+        self,
+        path: str,
+        pixels,
+        source: SceneSource,
+        settings: RenderSettings,
+        *,
+        seconds: float = 0.0,
+        force: bool = False,
+    ) -> None:
+        """Write ``pixels`` as they are (a history entry on show), with their own metadata."""
+        self.path, self.force = os.path.abspath(path), force
+        self._source, self._settings = source, settings
+        self._write(pixels.copy(), seconds)
 
     def cancel(self) -> None:
         """Stop an export render; nothing is written."""
@@ -111,10 +132,23 @@ class Exporter(QObject):
         if self._writer is not None:
             self._writer.join(timeout)
 
+    def _target_settings(self, full: RenderSettings) -> RenderSettings:
+        """Return ``full`` with the samples the preview refines to, when that is more."""
+        if self.refinement is None:
+            return full
+        target = self.refinement.target_for(full)
+        if target <= full.under_scene(self._scene_settings).samples ** 2:
+            return full
+        may_set = full.scene_may_set - {"samples"}  # the target, not the scene's, decides
+        return full.with_(samples=math.isqrt(target), scene_may_set=may_set)
+
     def _preview_is_final(self) -> bool:
-        s = self.session
+        s, r = self.session, self.refinement
+        shown = s.settings
+        if r is not None and r.settings is s.settings and r.samples > 0:
+            shown = r.settings_reached() if r.converged else None
         return (
-            s.settings == self._settings
+            shown == self._settings
             and not s.running
             and not s.stale
             and s.frame.complete
@@ -123,8 +157,12 @@ class Exporter(QObject):
             and s.source.digest == self._source.digest
         )
 
+    def _on_scene_loaded(self, event: JobStarted) -> None:
+        self._scene_settings = dict(event.settings)  # the preview's: an export may reuse it
+
     def _on_event(self, event: Event) -> None:
         if isinstance(event, JobStarted):
+            self._scene_settings = dict(event.settings)
             self._frame.start(event.width, event.height)
         elif isinstance(event, RowsReady) and not event.coarse:
             self._frame.put_rows(event.y0, event.y1, event.pixels)
@@ -141,7 +179,8 @@ class Exporter(QObject):
         assert self._source is not None
         assert self._settings is not None
         height, width = pixels.shape[:2]
-        metadata = export_metadata(self._source, self._settings, (width, height), seconds=seconds)
+        used = self._settings.under_scene(self._scene_settings)  # as rendered: with SETTINGS
+        metadata = export_metadata(self._source, used, (width, height), seconds=seconds)
         self.progressed.emit(1.0)
         self._writer = threading.Thread(
             target=self._write_file, args=(self.path, pixels, metadata), name="puray-export"

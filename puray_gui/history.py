@@ -40,10 +40,16 @@ class HistoryEntry:
     settings: RenderSettings = field(default_factory=RenderSettings)
     seconds: float = 0.0
     summary: str = ""
+    source: SceneSource | None = None  # the version rendered, data files included
 
     @property
     def size(self) -> tuple[int, int]:
         return self.pixels.shape[1], self.pixels.shape[0]
+
+    @property
+    def scene(self) -> SceneSource:
+        """Return the version of the scene rendered."""
+        return self.source or SceneSource(self.path, self.text, dict(self.modules))
 
     @property
     def clock(self) -> str:
@@ -58,6 +64,8 @@ class RenderHistory:
         self.limit, self.max_bytes = limit, max_bytes
         self.entries: deque[HistoryEntry] = deque(maxlen=limit)
         self._numbers = 0
+        #: The entry shown instead of the live picture (None: the live picture is on show).
+        self.viewing: HistoryEntry | None = None
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -72,10 +80,17 @@ class RenderHistory:
         settings: RenderSettings,
         seconds: float = 0.0,
         when: float | None = None,
-    ) -> HistoryEntry:
-        """Record a finished render (a copy of ``pixels``); a new scene path starts afresh."""
+    ) -> HistoryEntry | None:
+        """Record a finished render (a copy of ``pixels``); a new scene path starts afresh.
+
+        A render of the same version with the same settings and pixels as the newest entry
+        (F5, a stop and restart, an edit undone after it failed to load) is not a new entry:
+        return None.
+        """
         if self.entries and self.entries[-1].path != source.path:
             self.entries.clear()
+        if self.entries and _same_render(self.entries[-1], pixels, source, settings):
+            return None
         frozen = np.array(pixels, dtype=np.uint8, copy=True)
         frozen.flags.writeable = False
         self._numbers += 1
@@ -88,6 +103,7 @@ class RenderHistory:
             dict(source.modules),
             settings,
             seconds,
+            source=source,
         )
         previous = self.entries[-1] if self.entries else None
         entry = _with_summary(entry, summarize(previous, entry))
@@ -103,6 +119,19 @@ class RenderHistory:
 
     def clear(self) -> None:
         self.entries.clear()
+        self.viewing = None
+
+
+def _same_render(entry: HistoryEntry, pixels, source: SceneSource, settings) -> bool:
+    """Tell whether a render is ``entry`` again: same version, settings and pixels."""
+    same_source = entry.source is not None and entry.source.digest == source.digest
+    same_settings = _loud(entry.settings) == _loud(settings)
+    return same_source and same_settings and np.array_equal(entry.pixels, pixels)
+
+
+def _loud(settings: RenderSettings) -> dict:
+    """Return the settings that can change a picture (not the timeouts)."""
+    return {f.name: getattr(settings, f.name) for f in fields(settings) if f.name not in _QUIET}
 
 
 def _with_summary(entry: HistoryEntry, summary: str) -> HistoryEntry:
@@ -206,6 +235,9 @@ def _settings_changes(old: RenderSettings, new: RenderSettings) -> list[str]:
             continue
         if f.name == "camera":
             parts.append("camera moved" if b is not None else "scene camera")
+        elif f.name == "scene_may_set":  # a sidebar value now overrides the scene's, or not
+            parts += [f"{n} {getattr(new, n)} over the scene's" for n in sorted(a - b)]
+            parts += [f"{n}: the scene's" for n in sorted(b - a)]
         else:
             parts.append(f"{f.name} {_setting(a)} -> {_setting(b)}")
     return parts

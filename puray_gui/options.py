@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, fields, replace
 
-from tracer.settings import MAX_DEPTH, MAX_SAMPLES, RenderSettings
+from tracer.settings import MAX_DEPTH, MAX_SAMPLES, SCENE_SETTABLE, RenderSettings
 from tracer.workers.service import cpu_count
 
 #: Resolution presets offered in the panel; None is the scene's own WIDTH x HEIGHT.
@@ -17,12 +17,19 @@ RESOLUTION_PRESETS: tuple[tuple[int, int] | None, ...] = (
     (3840, 2160),
 )
 PREVIEW_SCALES = (25, 50, 100)
+#: Samples per pixel the window refines a finished preview to (1: no refinement); squares, so
+#: that each equals ``puray render --samples`` of its square root.
+REFINE_TARGETS = (1, 4, 16, 64)
 _DEFAULTS = RenderSettings()
 
 
 @dataclass(frozen=True)
 class RenderOptions:
-    """Everything the user can set; ``width``/``height`` None render at the scene's own size."""
+    """Everything the user can set; ``width``/``height`` None render at the scene's own size.
+
+    ``max_depth``, ``samples`` and ``shadows`` give way to the open scene's SETTINGS unless
+    named in ``overridden`` (changed in the sidebar since the scene opened; not remembered).
+    """
 
     width: int | None = None
     height: int | None = None
@@ -33,6 +40,8 @@ class RenderOptions:
     preview_scale: int = 100  # percent; export always renders at 100
     workers: int = 0  # 0: one per core
     load_timeout: float = _DEFAULTS.load_timeout
+    overridden: frozenset[str] = frozenset()
+    refine: int = 64  # samples per pixel the window keeps adding up to (REFINE_TARGETS)
 
     def with_(self, **changes) -> RenderOptions:
         return replace(self, **changes)
@@ -51,6 +60,7 @@ class RenderOptions:
             shadows=self.shadows,
             seed=self.seed,
             load_timeout=self.load_timeout,
+            scene_may_set=SCENE_SETTABLE - self.overridden,
         )
 
     def preview_settings(self) -> RenderSettings:
@@ -59,7 +69,9 @@ class RenderOptions:
         return full if self.preview_scale >= 100 else full.with_(scale=self.preview_scale / 100)
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        stored = asdict(self)
+        del stored["overridden"]  # per scene opened: not remembered
+        return stored
 
     @classmethod
     def from_dict(cls, data: dict) -> RenderOptions:
@@ -67,7 +79,7 @@ class RenderOptions:
         known = {f.name: f for f in fields(cls)}
         values = {}
         for name, value in data.items():
-            if name in known and value is not None:
+            if name in known and name != "overridden" and value is not None:
                 values[name] = value
         try:
             options = cls(**values)
@@ -76,6 +88,7 @@ class RenderOptions:
             return cls()
         bad_scale = options.preview_scale not in PREVIEW_SCALES
         bad_workers = not isinstance(options.workers, int) or options.workers < 0
+        bad_workers |= options.refine not in REFINE_TARGETS
         if options.max_depth > MAX_DEPTH or options.samples > MAX_SAMPLES or bad_scale:
             return cls()
         if bad_workers or not isinstance(options.shadows, bool):

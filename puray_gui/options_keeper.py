@@ -20,6 +20,7 @@ class OptionsKeeper(QObject):
 
     options_set = Signal(object)  # RenderOptions changed here (another scene's size)
     scene_size_known = Signal(int, int)  # the open scene's own WIDTH x HEIGHT
+    scene_settings_known = Signal(dict)  # the open scene's SETTINGS {RenderSettings field: value}
 
     def __init__(
         self,
@@ -35,6 +36,7 @@ class OptionsKeeper(QObject):
         document.opened.connect(self._on_document_opened)
         session.frame_resized.connect(self._on_frame_resized)
         session.render_started.connect(self._on_render_started)
+        session.scene_loaded.connect(self._on_scene_loaded)
 
     @property
     def options(self) -> RenderOptions:
@@ -50,8 +52,15 @@ class OptionsKeeper(QObject):
         self.session.set_options(options)
 
     def _on_document_opened(self, path: str) -> None:
-        """Apply the resolution chosen for this scene; another scene's override stays there."""
+        """Apply the resolution chosen for this scene; another scene's override stays there.
+
+        The sidebar's overrides of the last scene's SETTINGS end: the new scene's apply.
+        """
         options, size = self.session.options, self.prefs.scene_size(path)
+        if options.overridden:
+            options = options.with_(overridden=frozenset())
+            self.options_set.emit(options)
+            self.session.set_options(options, rerender=False)
         if size is None and self._size_scene is None and options.width and options.height:
             size = (options.width, options.height)  # the first scene keeps the given options
             self.prefs.set_scene_size(path, size)
@@ -61,6 +70,9 @@ class OptionsKeeper(QObject):
             options = options.with_(width=width, height=height)
             self.options_set.emit(options)
             self.session.set_options(options, rerender=False)
+
+    def _on_scene_loaded(self, event) -> None:
+        self.scene_settings_known.emit(dict(event.settings))
 
     def _on_frame_resized(self, width: int, height: int) -> None:
         self._show_scene_size()

@@ -21,6 +21,7 @@ class Picker(QObject):
     pick_started = Signal(int, int)  # x, y in full-size pixels
     pixel_picked = Signal(object)  # a tracer.pick.Pick
     pick_failed = Signal(object)  # an exception: why there is no path
+    pick_cleared = Signal()  # another scene was opened: the last pick explains nothing now
 
     def __init__(
         self, session: RenderSession, link: ServiceLink, parent: QObject | None = None
@@ -42,6 +43,13 @@ class Picker(QObject):
         self.job = self.link.backend.pick(source, settings, x, y)
         self.link.watch(self.job, self._on_event)
         self.pick_started.emit(x, y)
+
+    def forget(self, path: str = "") -> None:
+        """Drop the last pick and one not answered yet (another scene, ``path``, was opened)."""
+        if self.job is not None:
+            self.link.cancel(self.job)
+            self.job = None
+        self.pick_cleared.emit()
 
     def _on_event(self, event) -> None:
         if event.job != self.job:

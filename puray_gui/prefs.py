@@ -1,4 +1,4 @@
-"""What the app remembers between runs (QSettings): options, recent scenes, folders."""
+"""What the app remembers between runs (QSettings): options, recent scenes, folders, docks."""
 
 from __future__ import annotations
 
@@ -13,6 +13,8 @@ ORGANIZATION = "Puray"
 APPLICATION = "Puray Live"
 MAX_RECENT = 10
 MAX_SCENE_SIZES = 200
+#: The dock areas a remembered dock may be in.
+DOCK_AREAS = ("left", "right", "top", "bottom")
 
 
 class Prefs:
@@ -110,6 +112,24 @@ class Prefs:
 
     def set_geometry(self, geometry: QByteArray) -> None:
         self.store.setValue("window/geometry", geometry)
+
+    def dock_place(self, name: str) -> dict:
+        """Return where the dock ``name`` was last: area, floating, size, floating position."""
+        try:
+            place = json.loads(self._text(f"docks/{name}") or "{}")
+        except ValueError:
+            return {}
+        if not isinstance(place, dict):
+            return {}
+        area = place.get("area")
+        sizes = [place.get(k, 0) for k in ("width", "height", "x", "y")]
+        if area not in DOCK_AREAS or not all(type(v) is int for v in sizes):
+            return {}
+        return {**place, "floating": place.get("floating") is True}
+
+    def set_dock_place(self, name: str, place: dict) -> None:
+        """Remember where the dock ``name`` is (see :meth:`dock_place`)."""
+        self.store.setValue(f"docks/{name}", json.dumps(place))
 
     def sync(self) -> None:
         self.store.sync()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tracer import bundled
+
 _PACKAGE = Path(__file__).resolve().parent
 _ROOT = _PACKAGE.parent  # the repository (editable installs and source checkouts)
 
@@ -20,8 +22,8 @@ def resource(name: str) -> Path:
 
 
 def default_scene() -> Path:
-    """Return the bundled default scene (twoballs), or the template when it is not shipped."""
-    for folder in (_PACKAGE / "scenes", _ROOT / "scenes"):
-        if (folder / "twoballs.py").is_file():
-            return folder / "twoballs.py"
-    return resource(TEMPLATE)
+    """Return the bundled default scene (the twoballs example), or the template without it."""
+    try:
+        return bundled.example("twoballs")
+    except (KeyError, FileNotFoundError):
+        return resource(TEMPLATE)

@@ -1,14 +1,16 @@
 """A new Puray Live scene: edit and save, and the window re-renders it.
 
-A scene defines WIDTH, HEIGHT, CAMERA, OBJECTS and LIGHTS. Colours are 0..1 (or hex),
-y grows downwards, the camera looks along +z. Helper modules saved beside this file can be
-imported too, and editing them re-renders as well.
+A scene defines WIDTH, HEIGHT, CAMERA, OBJECTS and LIGHTS, and may say how it is best
+rendered in SETTINGS (samples, shadows, depth; the sidebar or a flag overrides them).
+Colours are 0..1 (or hex), y grows downwards, the camera looks along +z. Helper modules saved
+beside this file can be imported too, and editing them re-renders as well.
 """
 
 from tracer import ChequeredMaterial, Color, Light, Material, Point, Sphere, Vector
 
 WIDTH = 640
 HEIGHT = 360
+SETTINGS = {"samples": 2, "shadows": True}  # 2 x 2 samples per pixel, cast shadows
 
 # Where the eye is: Puray's pinhole, looking through the z = 0 plane.
 CAMERA = Vector(0, -0.35, -1)

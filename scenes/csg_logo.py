@@ -2,7 +2,7 @@
 
 In the middle, the classic: (box ∩ sphere) minus three crossed cylinders; the cut faces show
 the cutters' material. Beside it a dumbbell (a union) and a bitten box (a difference).
-Render it best with shadows: ``puray render scenes/csg_logo.py --shadows -o logo.png``.
+Best seen with shadows and 2 x 2 samples, which SETTINGS below asks for.
 """
 
 from tracer import (
@@ -24,6 +24,7 @@ from tracer import (
 
 WIDTH = 960
 HEIGHT = 540
+SETTINGS = {"shadows": True, "samples": 2}
 CAMERA = LookAtCamera(Point(0.3, -2.4, -5.2), look_at=Point(0, -0.3, 1.1), fov=48)
 
 RED = Material(Color.from_hex("#c0281e"), ambient=0.08, reflection=0.25)

@@ -4,9 +4,7 @@ Glass reflects and refracts by the exact Fresnel equations: look at the balls' r
 mirror the sky, and their centres, which show the floor upside down. The slab shifts what is
 behind it without bending it. The light has a radius, so with shadows on it casts soft
 shadows (and glass only dims the light it lets through); each light sample is one
-anti-aliasing sample, so render with several::
-
-    puray render scenes/glass.py --shadows --samples 3
+anti-aliasing sample, so SETTINGS below asks for shadows and 3 x 3 samples.
 """
 
 from tracer import (
@@ -26,6 +24,7 @@ from tracer import (
 
 WIDTH = 1280
 HEIGHT = 720
+SETTINGS = {"shadows": True, "samples": 3}
 
 FLOOR_Y = 0.5  # y grows downwards: the floor lies below the balls
 

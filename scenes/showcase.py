@@ -1,9 +1,8 @@
 """What Puray cannot draw: an infinite chequered floor, a look-at camera, shadows, a mirror
 ball and vectorised custom materials (stripes and a gradient, from showcase_materials.py).
 
-Scenes cannot choose render settings; this one is meant to be seen with shadows::
-
-    puray render scenes/showcase.py --shadows --samples 2
+It asks to be seen with shadows and 2 x 2 samples (SETTINGS below); a flag overrides, e.g.
+``puray render scenes/showcase.py --no-shadows --samples 1`` for a quick look.
 """
 
 from showcase_materials import Gradient, Stripes
@@ -22,6 +21,7 @@ from tracer import (
 
 WIDTH = 1280
 HEIGHT = 720
+SETTINGS = {"shadows": True, "samples": 2}
 CAMERA = LookAtCamera(Point(0, -1.1, -3.6), look_at=Point(0, 0.05, 1.2), fov=55)
 
 FLOOR_Y = 0.5  # Puray's y grows downwards: the floor lies below the balls

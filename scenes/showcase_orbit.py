@@ -1,10 +1,10 @@
 """The showcase scene seen from a camera that swings around it and back: a seamless loop.
 
 The balls, floor, sky and lights are the showcase's own (imported from showcase.py, so editing
-it changes this animation too); only the camera moves. Like the showcase, it is best seen with
-shadows::
+it changes this animation too); only the camera moves. Like the showcase, it asks for shadows
+and 2 x 2 samples (SETTINGS below)::
 
-    puray render scenes/showcase_orbit.py --shadows -o orbit.mp4
+    puray render scenes/showcase_orbit.py -o orbit.mp4
 """
 
 import math
@@ -18,6 +18,7 @@ FPS = 24
 
 WIDTH = 960
 HEIGHT = 540
+SETTINGS = {"shadows": True, "samples": 2}
 
 CENTER = Point(0, 0.05, 1.2)  # the mirror ball
 DISTANCE = 4.8  # from the centre, along the floor

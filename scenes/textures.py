@@ -6,9 +6,7 @@ Front row, left to right: Noise, a mirror (it shows the sky and the others), Che
 The floor is a Checker too.
 
 Textures are solid: they colour points in space, so a ball shows the slice of the pattern
-it cuts. Meant to be seen with anti-aliasing::
-
-    puray render scenes/textures.py --samples 3 --shadows
+it cuts. Meant to be seen with anti-aliasing and shadows: SETTINGS below asks for both.
 """
 
 from tracer import (
@@ -30,6 +28,7 @@ from tracer import (
 
 WIDTH = 1280
 HEIGHT = 720
+SETTINGS = {"samples": 3, "shadows": True}
 CAMERA = LookAtCamera(Point(0, -1.55, -4.2), look_at=Point(0, -0.5, 1.8), fov=56)
 BACKGROUND = Sky(zenith=Color.from_hex("#2f5f9e"), horizon=Color.from_hex("#e4edf5"))
 

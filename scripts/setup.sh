@@ -33,7 +33,7 @@ fi
 stamp=.venv/.puray-installed
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   .venv/bin/python -m pip install -q --upgrade pip >/dev/null
-  .venv/bin/python -m pip install -q -e ".[test,dev,cluster,video,fast]"
+  .venv/bin/python -m pip install -q -e ".[test,dev,cluster,video,fast,notebook,docs]"
   touch "$stamp"
 fi
 # An editable install leaves the sources uncompiled; where bytecode cannot be written

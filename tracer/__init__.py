@@ -10,8 +10,12 @@ wherever a material takes a colour; ``BACKGROUND = Sky(zenith, horizon)`` colour
 shadows.
 
 This is the one public scene API: the public names of the subpackages (their ``__all__``)
-that scene files use, and the leaves' vectors, settings and errors.
+that scene files use, and the leaves' vectors, settings and errors. Besides, from Python (a
+notebook, a script): ``render(scene)`` returns a :class:`Picture` (shown inline in Jupyter)
+and ``watch(path)`` a live view that re-renders on save (see tracer/notebook/).
 """
+
+from typing import TYPE_CHECKING
 
 from . import camera, geometry, scene, shading, vector
 from .camera import Camera, LookAtCamera, PurayCamera
@@ -48,6 +52,13 @@ from .shading import (
 from .shading.glass import Glass
 from .vector import Color, Point, Vector
 
+if TYPE_CHECKING:
+    from .notebook import Picture, Watch, render, watch
+
+#: Rendering from Python (notebooks, scripts: tracer/notebook/), imported on first use, so
+#: that ``import tracer`` (in every worker process, by every scene) does not pay for it.
+_NOTEBOOK = ("Picture", "Watch", "render", "watch")
+
 #: Public names of the subpackages that scene files do not use (the loader's and kernel's).
 _NOT_FOR_SCENES = {"Background", "TexturedMaterial", "Transformed", "prepare_all"}
 
@@ -62,6 +73,16 @@ __all__ = sorted(
         "RenderSettings",  # settings.py
         "SceneError",  # errors.py
         "WorkerDied",
+        *_NOTEBOOK,  # not for scenes, but ``from tracer import *`` in a notebook gives them
     }
     - _NOT_FOR_SCENES
 )
+
+
+def __getattr__(name: str):
+    """Import the notebook API (``tracer.render``, ``tracer.watch``...) when first used."""
+    if name in _NOTEBOOK:
+        from . import notebook
+
+        return getattr(notebook, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -10,6 +10,8 @@ MAX_SIDE = 16384
 MAX_DEPTH = 10
 MAX_SAMPLES = 8
 MAX_FRAMES = 100_000
+#: The fields a scene's SETTINGS can set (tracer/scene/settings.py names its keys).
+SCENE_SETTABLE = frozenset({"samples", "shadows", "max_depth"})
 
 
 @dataclass(frozen=True)
@@ -29,6 +31,13 @@ class RenderSettings:
     #: An interactive camera instead of the scene's: ((x, y, z), (x, y, z), fov) plain floats,
     #: a LookAtCamera's position, look_at and fov (see tracer/camera/view.py). None: the scene's.
     camera: tuple | None = None
+    #: The fields a scene's SETTINGS may set (those the user did not give: see
+    #: tracer/scene/settings.py); empty: every value here is what the caller asked for.
+    scene_may_set: frozenset[str] = frozenset()
+    #: Progressive refinement: render only samples ``k0 <= k < k1`` of every pixel and answer
+    #: their sums (tracer.kernel.render.sample_sums) instead of finished pixels. None: a
+    #: picture of ``samples`` x ``samples``.
+    sample_range: tuple[int, int] | None = None
 
     def __post_init__(self) -> None:
         for name in ("width", "height"):
@@ -54,9 +63,29 @@ class RenderSettings:
                 raise ValueError(f"{label} must be from 0 to 1e6 seconds, got {value!r}")
         if self.camera is not None:
             check_view(self.camera)
+        if not self.scene_may_set <= SCENE_SETTABLE:
+            raise ValueError(f"a scene can set only {sorted(SCENE_SETTABLE)}")
+        if self.sample_range is not None:
+            k0, k1 = self.sample_range
+            if not (_is_int(k0) and _is_int(k1) and 0 <= k0 < k1 <= MAX_SAMPLES**2):
+                raise ValueError(f"sample range must be within 0..{MAX_SAMPLES**2}, got {k0}..{k1}")
+
+    @property
+    def rays_per_pixel(self) -> int:
+        """Return the samples each pixel traces in this render (a range's or samples x samples)."""
+        if self.sample_range is not None:
+            return self.sample_range[1] - self.sample_range[0]
+        return self.samples * self.samples
 
     def with_(self, **changes) -> RenderSettings:
         return replace(self, **changes)
+
+    def under_scene(self, scene: dict[str, object]) -> RenderSettings:
+        """Return these settings with the scene's SETTINGS where the user gave no value."""
+        if not self.scene_may_set:
+            return self
+        taken: dict = {k: v for k, v in scene.items() if k in self.scene_may_set}
+        return replace(self, **taken, scene_may_set=frozenset())
 
     def describe(self) -> dict:
         """Return what shapes the picture as plain values (for PNG metadata and logs).
@@ -64,9 +93,10 @@ class RenderSettings:
         ``scale`` is left out: writers record the final width and height instead; ``frame``
         only where it is not 0 (a still's metadata stays as it was before animations).
         """
-        skip = {"load_timeout", "block_timeout", "scale"}
+        skip = {"load_timeout", "block_timeout", "scale", "scene_may_set"}
         skip |= set() if self.frame else {"frame"}
         skip |= set() if self.camera is not None else {"camera"}  # the scene's: nothing to say
+        skip |= set() if self.sample_range is not None else {"sample_range"}
         return {k: v for k, v in asdict(self).items() if k not in skip}
 
 

@@ -12,7 +12,12 @@ __all__ = ["Color", "Point", "Vector"]
 
 
 class Vector:
-    """A three-element vector with Puray's method names."""
+    """A direction or offset in space: three numbers with Puray's method names.
+
+    ``+``, ``-`` and unary ``-`` work component by component; ``v * k`` and ``v / k`` scale by
+    a number, and ``v * w`` of two vectors multiplies component by component (as Puray's
+    colours use it). ``x, y, z = v`` unpacks. Equal components compare equal.
+    """
 
     __slots__ = ("x", "y", "z")
 
@@ -35,15 +40,19 @@ class Vector:
     __hash__ = None  # type: ignore[assignment]  # mutable, like Puray's
 
     def dot_product(self, other: Vector) -> float:
+        """Return the dot product with ``other``."""
         return self.x * other.x + self.y * other.y + self.z * other.z
 
     def magnitude(self) -> float:
+        """Return the length."""
         return math.sqrt(self.dot_product(self))
 
     def normalize(self) -> Vector:
+        """Return a vector of length 1 in the same direction."""
         return self / self.magnitude()
 
     def cross(self, other: Vector) -> Vector:
+        """Return the cross product with ``other``."""
         return type(self)(
             self.y * other.z - self.z * other.y,
             self.z * other.x - self.x * other.z,
@@ -72,11 +81,14 @@ class Vector:
 
 
 class Point(Vector):
-    """A position in space (Puray keeps it apart from Vector only by name)."""
+    """A position in space: a Vector by another name (as in Puray), e.g. ``Point(0, -0.1, 1)``."""
 
 
 class Color(Vector):
-    """An RGB colour with channels in 0..1 (x, y, z are red, green, blue)."""
+    """An RGB colour with channels in 0..1 (``x``, ``y``, ``z`` are red, green, blue).
+
+    ``Color.from_hex("#e6b87d")`` reads a web colour.
+    """
 
     @classmethod
     def from_hex(cls, hexcolor: str = "#000000") -> Color:

@@ -25,10 +25,11 @@ from .qt_camera_panel import QtCameraPanel
 from .qt_cluster_panel import QtClusterPanel
 from .qt_error_panel import QtErrorPanel
 from .qt_export import QtExportFlow
+from .qt_help import QtHelp
 from .qt_history_flow import QtHistoryFlow
 from .qt_main_window import QtMainWindow
 from .qt_panel import Panel
-from .qt_pick_panel import QtPickDock
+from .qt_pick_dock import QtPickDock
 from .qt_preview import QtPreview
 from .qt_scene_files import QtSceneFiles
 from .qt_settings_panel import QtSettingsPanel
@@ -51,18 +52,18 @@ class LiveApp(LiveModels):
 
     def _build_panels(self, window: QtMainWindow) -> list[Panel]:
         """Build one panel per feature (each connects itself to the models it shows)."""
-        self.preview = QtPreview(self.session, self.document, window)
+        self.preview = QtPreview(self.session, self.document, window, self.refinement)
         viewport = self.preview.viewport
         self.scene_files = QtSceneFiles(self.document, self.prefs, window)
         self.settings_panel = QtSettingsPanel(self.keeper)
         self.cluster_panel = QtClusterPanel(self.cluster, self.prefs.scheduler())
-        self.export_flow = QtExportFlow(self.exporter, self.prefs, window)
+        self.export_flow = QtExportFlow(self.exporter, self.prefs, window, self.history)
         self.history_flow = QtHistoryFlow(
             self.session, self.history, viewport, self.document, window
         )
         self.camera_mode = QtCameraMode(self.session, self.camera, viewport, self.document, window)
         self.camera_panel = QtCameraPanel(self.camera_mode)
-        self.pick_dock = QtPickDock(self.picker, viewport)
+        self.pick_dock = QtPickDock(self.picker, viewport, self.prefs)
         self.animation_flow = QtAnimationExportFlow(
             self.animation_exporter, self.prefs, window, self.timeline
         )
@@ -80,6 +81,7 @@ class LiveApp(LiveModels):
             self.animation_flow,
             self.timeline_bar,
             self.error_panel,
+            QtHelp(self.document, self.prefs, window),
         ]
 
     def _wire(self) -> None:

@@ -206,9 +206,18 @@ class QtCameraMode(QObject):
                 self.move("dolly", WHEEL_DOLLY**steps, 0)
                 self._settle.start()
             return True
+        if kind == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent):
+            return self._on_shortcut_override(event)
         if kind == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
             return self._on_key(event)
         return False
+
+    def _on_shortcut_override(self, event: QKeyEvent) -> bool:
+        """Keep camera mode's keys from shortcuts (Left/Right step an animation's timeline)."""
+        if _key_move(event) is None:
+            return False
+        event.accept()  # deliver it as a key press: the camera moves, the timeline stays
+        return True
 
     def _on_press(self, event: QMouseEvent) -> bool:
         shift = event.modifiers() & Qt.KeyboardModifier.ShiftModifier
@@ -236,17 +245,7 @@ class QtCameraMode(QObject):
         return True
 
     def _on_key(self, event: QKeyEvent) -> bool:
-        k = Qt.Key
-        moves = {
-            k.Key_Left.value: ("orbit", KEY_DEGREES, 0.0),
-            k.Key_Right.value: ("orbit", -KEY_DEGREES, 0.0),
-            k.Key_Up.value: ("orbit", 0.0, KEY_DEGREES),
-            k.Key_Down.value: ("orbit", 0.0, -KEY_DEGREES),
-            k.Key_Plus.value: ("dolly", WHEEL_DOLLY, 0.0),
-            k.Key_Equal.value: ("dolly", WHEEL_DOLLY, 0.0),
-            k.Key_Minus.value: ("dolly", 1 / WHEEL_DOLLY, 0.0),
-        }
-        move = moves.get(int(event.key()))
+        move = _key_move(event)
         if move is None:
             return False
         self.move(*move)
@@ -270,3 +269,21 @@ class QtCameraMode(QObject):
         painter.fillRect(box, QColor(160, 110, 0, 230))
         painter.setPen(QColor("white"))
         painter.drawText(box, Qt.AlignmentFlag.AlignCenter, label)
+
+
+_K = Qt.Key
+#: Camera mode's keys and the moves they make.
+KEY_MOVES = {
+    _K.Key_Left.value: ("orbit", KEY_DEGREES, 0.0),
+    _K.Key_Right.value: ("orbit", -KEY_DEGREES, 0.0),
+    _K.Key_Up.value: ("orbit", 0.0, KEY_DEGREES),
+    _K.Key_Down.value: ("orbit", 0.0, -KEY_DEGREES),
+    _K.Key_Plus.value: ("dolly", WHEEL_DOLLY, 0.0),
+    _K.Key_Equal.value: ("dolly", WHEEL_DOLLY, 0.0),
+    _K.Key_Minus.value: ("dolly", 1 / WHEEL_DOLLY, 0.0),
+}
+
+
+def _key_move(event: QKeyEvent) -> tuple[str, float, float] | None:
+    """Return the move a key makes in camera mode (None: not a camera key)."""
+    return KEY_MOVES.get(int(event.key()))

@@ -7,6 +7,7 @@ import os
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from ..exporter import Exporter
+from ..history import RenderHistory
 from ..prefs import Prefs
 from .qt_file_dialogs import ask_save_path, replace_agreed, start_folder
 from .qt_panel import FILE, Action, Place
@@ -16,8 +17,15 @@ from .qt_progress import QtExportFlowBase, open_progress, warn
 class QtExportFlow(QtExportFlowBase):
     """Drive an :class:`Exporter` with dialogs; the window stays usable throughout."""
 
-    def __init__(self, exporter: Exporter, prefs: Prefs, parent: QWidget) -> None:
+    def __init__(
+        self,
+        exporter: Exporter,
+        prefs: Prefs,
+        parent: QWidget,
+        history: RenderHistory | None = None,
+    ) -> None:
         super().__init__(exporter, prefs, parent)
+        self.history = history  # its entry on show is exported as shown
         exporter.progressed.connect(self._on_exporter_progressed)
         exporter.noticed.connect(self._on_exporter_noticed)
         exporter.fell_back.connect(self._on_exporter_fell_back)
@@ -43,6 +51,11 @@ class QtExportFlow(QtExportFlowBase):
 
     def describe(self, path: str) -> str:
         """Return what the export renders, e.g. 'Rendering balls.png at 1920x1080'."""
+        entry = self.history.viewing if self.history is not None else None
+        if entry is not None:
+            width, height = entry.size
+            shown = f"history entry #{entry.number} ({entry.clock}) as shown"
+            return f"Writing {shown} to {os.path.basename(path)} at {width}x{height}"
         width, height = self.exporter.session.display_size
         return f"Rendering {os.path.basename(path)} at {width}x{height}"
 
@@ -58,7 +71,13 @@ class QtExportFlow(QtExportFlowBase):
         self.dialog = open_progress(
             self.window, "Export PNG", self.describe(path), 1000, self._on_dialog_canceled
         )
-        self.exporter.export(path, force)
+        entry = self.history.viewing if self.history is not None else None
+        if entry is None:
+            self.exporter.export(path, force)
+        else:  # what is on show: the entry's pixels, with its own scene and settings
+            self.exporter.export_picture(
+                path, entry.pixels, entry.scene, entry.settings, seconds=entry.seconds, force=force
+            )
 
     def _on_export_triggered(self) -> None:
         self.start()

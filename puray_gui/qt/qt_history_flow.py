@@ -35,7 +35,6 @@ class QtHistoryFlow(QObject):
         self.panel = QtHistoryPanel(history)
         self.compare_view = QtCompareView()
         self.dock = dock("History", "historyDock", self.panel, fixed=True)
-        self.viewing: HistoryEntry | None = None
         self.compare_view.hide()
         viewport.overlays.append(self._paint_viewing)
         session.render_finished.connect(self._on_render_finished)
@@ -52,6 +51,11 @@ class QtHistoryFlow(QObject):
 
     def menu_actions(self) -> list[Action]:
         return [Action("view.live", "Back to &Live", VIEW, self.back_to_live, "Ctrl+L", 1, order=4)]
+
+    @property
+    def viewing(self) -> HistoryEntry | None:
+        """Return the entry shown instead of the live picture (what Export writes)."""
+        return self.history.viewing
 
     def back_to_live(self) -> None:
         self.panel.strip.clearSelection()
@@ -72,12 +76,13 @@ class QtHistoryFlow(QObject):
         if s.fast or s.source is None or s.settings is None:
             return  # a camera-mode preview while moving: not a version worth keeping
         entry = self.history.add(s.frame.pixels, s.source, s.settings, seconds)
-        self.panel.add(entry)
+        if entry is not None:  # None: the newest entry rendered again
+            self.panel.add(entry)
 
     def _on_selection_changed(self, entries: list) -> None:
         comparing = len(entries) >= 2
-        self.viewing = entries[0] if len(entries) == 1 else None
-        self.viewport.show_picture(self.viewing.pixels if self.viewing else None)
+        viewing = self.history.viewing = entries[0] if len(entries) == 1 else None
+        self.viewport.show_picture(viewing.pixels if viewing else None)
         if comparing:
             self.compare_view.set_entries(entries[0], entries[-1])
         self._show(self.compare_view if comparing else self.viewport)

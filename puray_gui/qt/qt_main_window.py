@@ -32,6 +32,7 @@ from .qt_panel import FILE, MENUS, Action, Key, Panel, Place, Submenu, dock
 
 APP_NAME = "Puray Live"
 _DOCK_AREAS = {
+    "left": Qt.DockWidgetArea.LeftDockWidgetArea,
     "right": Qt.DockWidgetArea.RightDockWidgetArea,
     "bottom": Qt.DockWidgetArea.BottomDockWidgetArea,
 }

@@ -16,15 +16,15 @@ from PySide6.QtCore import SignalInstance
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QDockWidget, QMenu, QWidget
 
-FILE, EDIT, VIEW, RENDER = "&File", "&Edit", "&View", "&Render"
+FILE, EDIT, VIEW, RENDER, HELP = "&File", "&Edit", "&View", "&Render", "&Help"
 #: The menu bar's menus, left to right (a menu no panel puts an item in is left out).
-MENUS = (FILE, EDIT, VIEW, RENDER)
+MENUS = (FILE, EDIT, VIEW, RENDER, HELP)
 
 Key = str | QKeySequence.StandardKey
 #: Where a widget goes: the column under the menu bar (the picture and what sits under it),
-#: the settings sidebar on the right, a dock of its own on the right or at the bottom, or the
-#: status bar.
-Area = Literal["central", "sidebar", "right", "bottom", "status"]
+#: the settings sidebar on the right, a dock of its own on the left, the right or at the
+#: bottom, or the status bar.
+Area = Literal["central", "sidebar", "left", "right", "bottom", "status"]
 
 
 @dataclass(frozen=True)

@@ -7,14 +7,10 @@ import os
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QIcon, QKeyEvent, QPixmap
-from PySide6.QtWidgets import QDockWidget, QHeaderView, QTreeWidget, QTreeWidgetItem, QWidget
+from PySide6.QtWidgets import QHeaderView, QTreeWidget, QTreeWidgetItem, QWidget
 
-from tracer.cli.pick import light_text, num, rgb, triple, where
+from tracer.cli.pick import light_text, miss_text, num, rgb, sum_lines, triple, where
 from tracer.pick import Bounce, Made, Pick
-
-from ..picker import Picker
-from .qt_panel import VIEW, Action, Place
-from .qt_viewport import QtViewport
 
 _FILE_ROLE = Qt.ItemDataRole.UserRole
 _LINE_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -57,7 +53,7 @@ class QtPickPanel(QTreeWidget):
         self.header().setStretchLastSection(False)
         self.pick: Pick | None = None
         self.itemActivated.connect(self._on_item_activated)
-        self._message(_HINT)
+        self.show_hint()
 
     @property
     def text(self) -> str:
@@ -76,6 +72,11 @@ class QtPickPanel(QTreeWidget):
             if top is not None:
                 walk(top, 0)
         return "\n".join(lines)
+
+    def show_hint(self) -> None:
+        """Show no path, only how to pick one."""
+        self.pick = None
+        self._message(_HINT)
 
     def show_waiting(self, x: int, y: int) -> None:
         self.pick = None
@@ -143,7 +144,8 @@ class QtPickPanel(QTreeWidget):
             else f"{b.kind} (x {num(b.weight, DIGITS)} into [{b.parent}])"
         )
         if b.object is None or b.material is None:
-            self._add(None, f"[{index}] {ray}: hits nothing (black)", swatch=(0, 0, 0))
+            text = f"[{index}] {ray}: {miss_text(b, names, DIGITS)}"
+            self._add(None, text, b.background, swatch=b.color)
             return
         head = self._add(None, f"[{index}] {ray}: {where(b.object, names)}", b.object, b.color)
         m = b.material
@@ -168,62 +170,10 @@ class QtPickPanel(QTreeWidget):
             line = self._add(head, light_text(term, names, DIGITS), term.light)
             if term.blocker is not None:
                 self._add(line, f"shadowed by {where(term.blocker, names)}", term.blocker)
-        self._add(head, f"local {rgb(b.local, DIGITS)}", swatch=b.local)
-        for number, child in enumerate(pick.bounces):
-            if child.parent != index:
-                continue
-            self._add(
-                head,
-                f"+ {num(child.weight)} x {child.kind} [{number}] {rgb(child.color, DIGITS)}",
-                swatch=child.color,
-            )
-        if not b.reflected and m.reflection != 0:
-            depth = pick.settings.get("max_depth")
-            self._add(head, f"(reflection not traced: depth limit {depth})")
-        self._add(head, f"= {rgb(b.color, DIGITS)}", swatch=b.color)
+        for text, color in sum_lines(pick, index, DIGITS):
+            self._add(head, text, swatch=color)
 
     def _on_item_activated(self, item: QTreeWidgetItem) -> None:
         file = item.data(0, _FILE_ROLE)
         if file:
             self.location_activated.emit(file, int(item.data(0, _LINE_ROLE) or 0))
-
-
-class QtPickDock(QDockWidget):
-    """The pick panel in a dock on the window's right, shown by the first pick; View > Pick Mode.
-
-    A Ctrl+click in the viewport (or a click in pick mode) asks ``picker`` for the pixel's path.
-    """
-
-    def __init__(self, picker: Picker, viewport: QtViewport) -> None:
-        super().__init__("Pixel path")
-        self.setObjectName("pickDock")
-        self.viewport = viewport
-        self.panel = QtPickPanel()
-        self.setWidget(self.panel)
-        viewport.pick_requested.connect(picker.pick)
-        picker.pick_started.connect(self._on_pick_started)
-        picker.pixel_picked.connect(self.panel.show_pick)
-        picker.pick_failed.connect(self.panel.show_error)
-
-    def places(self) -> list[Place]:
-        return [Place(self, "right", order=2, hidden=True)]
-
-    def menu_actions(self) -> list[Action]:
-        return [
-            Action(
-                "view.pick_mode",
-                "&Pick Mode",
-                VIEW,
-                self.viewport.set_pick_mode,
-                "P",
-                group=1,
-                order=5,
-                checkable=True,
-                tooltip="Click a pixel to see its path (Ctrl+click works anytime)",
-            )
-        ]
-
-    def _on_pick_started(self, x: int, y: int) -> None:
-        self.panel.show_waiting(x, y)
-        self.show()
-        self.raise_()

@@ -6,6 +6,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QKeySequence
 
 from ..document import SceneDocument
+from ..refinement import Refinement
 from ..session import RenderSession
 from .qt_panel import RENDER, VIEW, Action, Place
 from .qt_status_bar import QtStatusBar
@@ -18,16 +19,21 @@ class QtPreview(QObject):
     """Show the session's frame in a viewport and say in the status bar what it is doing."""
 
     def __init__(
-        self, session: RenderSession, document: SceneDocument, parent: QObject | None = None
+        self,
+        session: RenderSession,
+        document: SceneDocument,
+        parent: QObject | None = None,
+        refinement: Refinement | None = None,
     ) -> None:
         super().__init__(parent)
-        self.session, self.document = session, document
+        self.session, self.document, self.refinement = session, document, refinement
         self.viewport = QtViewport(session)
-        self.status = QtStatusBar(session)
+        self.status = QtStatusBar(session, refinement=refinement)
         self.viewport.pixel_hovered.connect(self.status.show_pixel)
         self.viewport.zoom_changed.connect(self.status.show_zoom)
         self.viewport.object_hovered.connect(self.status.show_object)
         document.opened.connect(self.status.show_scene)
+        document.opened.connect(self._on_document_opened)
         session.render_stopped.connect(self._on_render_stopped)
 
     def places(self) -> list[Place]:
@@ -69,7 +75,7 @@ class QtPreview(QObject):
                 ["F5", "Ctrl+R"],
                 order=1,
             ),
-            Action("render.stop", "&Stop", RENDER, self.session.stop, "Esc", order=2),
+            Action("render.stop", "&Stop", RENDER, self._on_stop_triggered, "Esc", order=2),
         ]
 
     def _on_zoom_in_triggered(self) -> None:
@@ -82,6 +88,15 @@ class QtPreview(QObject):
         # Read the file again: F5 is for filesystems that send no events, so the content
         # on disk may be newer than the last source (reload renders even when unchanged).
         self.document.reload(force=True)
+
+    def _on_document_opened(self, path: str) -> None:
+        self.viewport.forget_objects()  # no outline of the last scene's objects
+
+    def _on_stop_triggered(self) -> None:
+        if self.refinement is not None and self.refinement.running:
+            self.refinement.stop()
+            self.status.showMessage("Refinement stopped: F5 renders and refines again", 10000)
+        self.session.stop()
 
     def _on_render_stopped(self) -> None:
         self.status.showMessage(

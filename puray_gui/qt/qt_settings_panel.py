@@ -15,11 +15,21 @@ from PySide6.QtWidgets import (
 
 from tracer.settings import MAX_DEPTH, MAX_SAMPLES, MAX_SIDE
 
-from ..options import PREVIEW_SCALES, RESOLUTION_PRESETS, RenderOptions, cpu_count
+from ..options import (
+    PREVIEW_SCALES,
+    REFINE_TARGETS,
+    RESOLUTION_PRESETS,
+    RenderOptions,
+    cpu_count,
+)
 from ..options_keeper import OptionsKeeper
 from .qt_panel import Action, Place
 
 TYPING_DEBOUNCE_MS = 300
+#: The scene-settable rows: RenderOptions field -> the row's label.
+SCENE_ROWS = {"max_depth": "Reflection depth", "samples": "Anti-aliasing", "shadows": "Shadows"}
+FROM_SCENE = " (scene)"
+FROM_SCENE_TIP = "From the scene's SETTINGS; change it here to override it for this scene"
 
 
 def _spin(low: int, high: int, tip: str) -> QSpinBox:
@@ -49,6 +59,7 @@ class QtSettingsPanel(QWidget):
         super().__init__(parent)
         self.options = keeper.options
         self.scene_size: tuple[int, int] | None = None
+        self.scene_settings: dict = {}  # the open scene's SETTINGS {RenderOptions field: value}
         self._typing = QTimer(self, singleShot=True, interval=TYPING_DEBOUNCE_MS)
         self._typing.timeout.connect(self._on_typing_timeout)
         self._build()
@@ -58,6 +69,7 @@ class QtSettingsPanel(QWidget):
         self.options_changed.connect(keeper.apply)
         keeper.options_set.connect(self.set_options)
         keeper.scene_size_known.connect(self.set_scene_size)
+        keeper.scene_settings_known.connect(self.set_scene_settings)
 
     def places(self) -> list[Place]:
         return [Place(self, "sidebar", order=0)]
@@ -89,16 +101,24 @@ class QtSettingsPanel(QWidget):
         self.samples.addItem("Off", 1)
         for n in range(2, MAX_SAMPLES + 1):
             self.samples.addItem(f"{n} x {n} samples", n)
+        self.refine = QComboBox()
+        self.refine.setToolTip(
+            "After the first frame the window keeps adding samples up to this many per pixel"
+        )
+        for n in REFINE_TARGETS:
+            self.refine.addItem("Off" if n == 1 else f"{n} spp", n)
         self.shadows = QCheckBox("Cast shadows")
         self.seed = _spin(0, 2**31 - 1, "Seed for the scene's random numbers")
         self.workers = _spin(1, cpu_count(), "Render worker processes")
+        self.labels = {name: QLabel(text) for name, text in SCENE_ROWS.items()}
         form = QFormLayout(self)
-        form.addRow("Reflection depth", self.depth_box)
+        form.addRow(self.labels["max_depth"], self.depth_box)
         form.addRow("Resolution", self.preset)
         form.addRow("", size_row)
         form.addRow("Preview scale", self.scale)
-        form.addRow("Anti-aliasing", self.samples)
-        form.addRow("Shadows", self.shadows)
+        form.addRow(self.labels["samples"], self.samples)
+        form.addRow("Refine to", self.refine)
+        form.addRow(self.labels["shadows"], self.shadows)
         form.addRow("Seed", self.seed)
         form.addRow("Workers", self.workers)
 
@@ -109,6 +129,7 @@ class QtSettingsPanel(QWidget):
         self.preset.currentIndexChanged.connect(self._on_preset_changed)
         self.scale.currentIndexChanged.connect(self._on_value_picked)
         self.samples.currentIndexChanged.connect(self._on_value_picked)
+        self.refine.currentIndexChanged.connect(self._on_value_picked)
         self.shadows.toggled.connect(self._on_value_picked)
 
     def set_options(self, options: RenderOptions) -> None:
@@ -125,12 +146,32 @@ class QtSettingsPanel(QWidget):
                 box.setValue(value)
                 box.blockSignals(False)
 
+    def set_scene_settings(self, settings: dict) -> None:
+        """Show the open scene's SETTINGS where the sidebar has not overridden them."""
+        self.scene_settings = dict(settings)
+        self._show(self.options)
+
+    def from_scene(self, o: RenderOptions) -> dict:
+        """Return the values the scene's SETTINGS decide in ``o`` (not overridden)."""
+        return {k: v for k, v in self.scene_settings.items() if k not in o.overridden}
+
+    def _mark(self, o: RenderOptions) -> None:
+        """Mark the rows whose value comes from the scene's SETTINGS."""
+        scene = self.from_scene(o)
+        widgets = {"max_depth": self.depth_box, "samples": self.samples, "shadows": self.shadows}
+        for name, label in self.labels.items():
+            label.setText(SCENE_ROWS[name] + (FROM_SCENE if name in scene else ""))
+            label.setToolTip(FROM_SCENE_TIP if name in scene else "")
+            widgets[name].setProperty("fromScene", name in scene)
+
     def _show(self, o: RenderOptions) -> None:
         widgets: tuple[QWidget, ...] = (self.depth_box, self.preset, self.width_box)
-        widgets += (self.height_box, self.scale, self.samples, self.shadows)
+        widgets += (self.height_box, self.scale, self.samples, self.refine, self.shadows)
         widgets += (self.seed, self.workers)
         for w in widgets:
             w.blockSignals(True)
+        self._mark(o)
+        o = o.with_(**self.from_scene(o))  # shown: what renders
         self.depth_box.setValue(o.max_depth)
         own = o.width is None or o.height is None
         size = self.scene_size if o.width is None or o.height is None else (o.width, o.height)
@@ -143,6 +184,7 @@ class QtSettingsPanel(QWidget):
         self.height_box.setEnabled(not own)
         self.scale.setCurrentIndex(max(0, self.scale.findData(o.preview_scale)))
         self.samples.setCurrentIndex(max(0, self.samples.findData(o.samples)))
+        self.refine.setCurrentIndex(max(0, self.refine.findData(o.refine)))
         self.shadows.setChecked(o.shadows)
         self.seed.setValue(o.seed)
         self.workers.setValue(o.worker_count)
@@ -150,24 +192,32 @@ class QtSettingsPanel(QWidget):
             w.blockSignals(False)
 
     def _read(self) -> RenderOptions:
-        """Return the options the widgets show."""
+        """Return the options the widgets show; a changed scene value becomes an override."""
         own = self.preset.currentData() is None
-        return self.options.with_(
-            max_depth=self.depth_box.value(),
+        options = self.options.with_(
             width=None if own else self.width_box.value(),
             height=None if own else self.height_box.value(),
             preview_scale=self.scale.currentData(),
-            samples=self.samples.currentData(),
-            shadows=self.shadows.isChecked(),
+            refine=self.refine.currentData(),
             seed=self.seed.value(),
             workers=self.workers.value(),
         )
+        shown = {
+            "max_depth": self.depth_box.value(),
+            "samples": self.samples.currentData(),
+            "shadows": self.shadows.isChecked(),
+        }
+        scene = self.from_scene(options)
+        changed = {k for k, v in shown.items() if k in scene and v != scene[k]}
+        kept = {k: v for k, v in shown.items() if k not in scene or k in changed}
+        return options.with_(overridden=options.overridden | changed, **kept)
 
     def _emit(self) -> None:
         self._typing.stop()
         options = self._read()
         if options != self.options:
             self.options = options
+            self._mark(options)
             self.options_changed.emit(options)
 
     def _on_value_typed(self, value: int) -> None:

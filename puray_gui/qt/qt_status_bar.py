@@ -1,16 +1,25 @@
-"""The status bar: pixel and object under the cursor, zoom, render state, progress, time, speed."""
+"""The status bar: pixel and object under the cursor, zoom, render state, progress, time, speed.
+
+Its texts never overlap: each has its own box and shortens with "…" when the box is narrow.
+When the window narrows, the hover text (or a message) gives way first, down to its minimum;
+then the render state and the progress bar shrink together to theirs; the zoom always shows.
+"""
 
 from __future__ import annotations
 
 import os
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QSize, Qt, QTimer
+from PySide6.QtGui import QPainter, QPaintEvent
 from PySide6.QtWidgets import QLabel, QProgressBar, QSizePolicy, QStatusBar, QWidget
 
 from ..document import SceneMissing
+from ..refinement import Refinement
 from ..session import RenderSession
 
-PROGRESS_WIDTH = 160
+PROGRESS_WIDTH, MIN_PROGRESS_WIDTH = 160, 60
+#: The narrowest the hover text (or a message) and the render state get, in characters.
+MIN_HOVER_CHARS, MIN_TIME_CHARS = 24, 14
 #: The widest text the time label shows: the label is this wide always, so nothing beside
 #: it moves as its text changes.
 WIDEST_TIME_TEXT = "rendering 9999x9999  9999.99 s  999.9 Mpix/s"
@@ -23,40 +32,106 @@ def speed(pixels_per_second: float) -> str:
     return f"{pixels_per_second / 1e3:.1f} kpix/s"
 
 
+class QtElidedLabel(QLabel):
+    """A one-line label that shortens its text with "…" to fit the width it is given.
+
+    ``text()`` stays the whole text; ``widest`` (if given) is the text its size hint is made
+    for, so that the label does not change size with its text.
+    """
+
+    def __init__(self, min_chars: int, widest: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.widest = widest
+        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * min_chars)
+
+    def shown_text(self) -> str:
+        """Return the text as painted: the whole text, or its start and "…"."""
+        width = self.contentsRect().width()
+        return self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight, width)
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        if self.widest:
+            hint.setWidth(self.fontMetrics().horizontalAdvance(self.widest) + 12)
+        return hint
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(self.minimumWidth(), super().minimumSizeHint().height())
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        flags = self.alignment() | Qt.AlignmentFlag.AlignVCenter | Qt.TextFlag.TextSingleLine
+        painter.drawText(self.contentsRect(), int(flags), self.shown_text())
+        painter.end()
+
+
+class QtProgress(QProgressBar):
+    """The render's progress in per mille: 160 pixels wide, down to 60 when room is short."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setRange(0, 1000)
+        self.setFormat("%p%")
+        self.setMinimumWidth(MIN_PROGRESS_WIDTH)
+        self.setMaximumWidth(PROGRESS_WIDTH)
+
+    def sizeHint(self) -> QSize:
+        return QSize(PROGRESS_WIDTH, super().sizeHint().height())
+
+
 class QtStatusBar(QStatusBar):
     """Say truthfully what the session is doing; ticks at 5 Hz while it loads or renders."""
 
-    def __init__(self, session: RenderSession, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        session: RenderSession,
+        parent: QWidget | None = None,
+        refinement: Refinement | None = None,
+    ) -> None:
         super().__init__(parent)
-        self.session = session
+        self.session, self.refinement = session, refinement
         self.idle_text = ""  # shown when the cursor is not over the image
         self._pixel_text = ""
         self._object_text = ""
-        self.pixel_label = QLabel()
-        # Takes the room left over: a long path is cut off, it never widens the window.
-        self.pixel_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        # The hover text and the messages share the room left over; a message hides the
+        # hover text while it lasts (as QStatusBar does, but shortened to fit, not cut).
+        self.pixel_label = QtElidedLabel(MIN_HOVER_CHARS)
+        self.message_label = QtElidedLabel(MIN_HOVER_CHARS)
+        for label in (self.message_label, self.pixel_label):
+            label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.zoom_label = QLabel()
         self.zoom_label.setToolTip("Zoom: output pixels per screen pixel")
         self.zoom_label.setFixedWidth(self.fontMetrics().horizontalAdvance("Fit 9999 %") + 12)
-        self.progress = QProgressBar()
-        self.progress.setRange(0, 1000)
-        self.progress.setFormat("%p%")
-        self.progress.setFixedWidth(PROGRESS_WIDTH)
-        self.time_label = QLabel()
-        self.time_label.setFixedWidth(self.fontMetrics().horizontalAdvance(WIDEST_TIME_TEXT) + 12)
-        self.addWidget(self.pixel_label, 1)
-        self.addPermanentWidget(self.zoom_label)
-        self.addPermanentWidget(self.progress)
-        self.addPermanentWidget(self.time_label)
+        self.progress = QtProgress()
+        self.time_label = QtElidedLabel(MIN_TIME_CHARS, WIDEST_TIME_TEXT)
+        self._arrange()
         self._ticker = QTimer(self, interval=200)
         self._ticker.timeout.connect(self.refresh)
+        self.messageChanged.connect(self._on_message_changed)
         session.render_started.connect(self._on_render_started)
         session.frame_updated.connect(self.refresh)
         session.render_finished.connect(self._on_render_ended)
         session.render_failed.connect(self._on_render_ended)
         session.render_stopped.connect(self._on_render_ended)
+        if refinement is not None:
+            refinement.progressed.connect(self.refresh)
         self.show_pixel(-1, -1, None)
         self.refresh()
+
+    def _arrange(self) -> None:
+        """Put every text in a box of its own (all permanent: QStatusBar paints no message)."""
+        self.addPermanentWidget(self.message_label, 1)
+        self.addPermanentWidget(self.pixel_label, 1)
+        self.addPermanentWidget(self.zoom_label)
+        self.addPermanentWidget(self.progress)
+        self.addPermanentWidget(self.time_label)
+        self.message_label.hide()
+
+    def _on_message_changed(self, text: str) -> None:
+        self.message_label.setText(text)
+        self.message_label.setToolTip(text)
+        self.message_label.setVisible(bool(text))
+        self.pixel_label.setVisible(not text)
 
     def show_scene(self, path: str) -> None:
         """Say which file is watched (while the cursor is not over the image)."""
@@ -130,7 +205,18 @@ class QtStatusBar(QStatusBar):
         self.time_label.setToolTip(
             f"Scene loaded in {session.load_seconds:.2f} s, rendered in {rendering:.2f} s"
         )
-        self.time_label.setText(text)
+        self.time_label.setText(self._refined(state) or text)
+
+    def _refined(self, state: str) -> str:
+        """Return what a refinement after the first frame is at: samples per pixel and time."""
+        r = self.refinement
+        if r is None or state != "done" or r.settings is None or r.target <= 1:
+            return ""
+        if not r.running and r.samples < r.target:  # nothing to add: the frame has enough
+            return ""
+        verb = "refining" if r.running else "refined"
+        self.progress.setValue(round(1000 * r.progress))  # of the pass adding samples
+        return f"{verb} {r.samples}/{r.target} spp  {r.elapsed:.1f} s"
 
     def _on_render_started(self, job: int) -> None:
         self._ticker.start()

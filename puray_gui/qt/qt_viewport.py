@@ -12,6 +12,7 @@ from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter, QWheelEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from ..session import RenderSession
+from .qt_labels import label_width, paint_label
 from .qt_outline import outline_image
 
 ZOOM_STEP = 1.25
@@ -58,15 +59,16 @@ class QtViewport(QWidget):
         self._press_at: QPointF | None = None
         self.hovered: int | None = None  # the object under the cursor (index in OBJECTS)
         self._outline: tuple | None = None  # (key, QImage, array kept alive)
+        self._objects_known = True  # the frame's ids name the open scene's objects
         self.setMouseTracking(True)
         self.setMinimumSize(160, 90)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        session.frame_updated.connect(self.update)
+        session.frame_updated.connect(self.update)  # new rows (the outline may grow too)
         session.frame_resized.connect(self._on_frame_resized)
         session.stale_changed.connect(self.update)
-        session.frame_updated.connect(self._on_frame_updated)
+        session.scene_loaded.connect(self._on_scene_loaded)
 
     # -- zoom and pan ---------------------------------------------------------------------
 
@@ -192,7 +194,16 @@ class QtViewport(QWidget):
             self._hover(None)
         else:
             self.pixel_hovered.emit(hit[0], hit[1], hit[2])
-            self._hover(self.session.frame.object_at(*hit[:2], *self.session.display_size))
+            if self._objects_known:
+                self._hover(self.session.frame.object_at(*hit[:2], *self.session.display_size))
+
+    def forget_objects(self) -> None:
+        """Outline and name no object until the scene opened now loads (not the old picture's)."""
+        self._objects_known = False
+        self._hover(None)
+
+    def _on_scene_loaded(self, event) -> None:
+        self._objects_known = True
 
     def _hover(self, found: tuple | None) -> None:
         """Outline and announce the object under the cursor when it changes."""
@@ -200,10 +211,6 @@ class QtViewport(QWidget):
         if index != self.hovered:
             self.hovered = index
             self.object_hovered.emit(found)
-            self.update()
-
-    def _on_frame_updated(self) -> None:
-        if self.hovered is not None:  # new rows: the outline may have grown
             self.update()
 
     def _on_frame_resized(self, width: int, height: int) -> None:
@@ -279,20 +286,11 @@ class QtViewport(QWidget):
 
     def _paint_badge(self, painter: QPainter, text: str) -> None:
         """Label a scaled preview in the viewport's top-right corner."""
-        label = f" {text} "
-        metrics = painter.fontMetrics()
-        width = metrics.horizontalAdvance(label) + 8
-        box = QRectF(self.width() - width - 8, 8, width, 22)
-        painter.fillRect(box, QColor(30, 90, 170, 220))
-        painter.setPen(QColor("white"))
-        painter.drawText(box, Qt.AlignmentFlag.AlignCenter, label)
+        at = QPointF(self.width() - label_width(painter, text) - 8, 8)
+        paint_label(painter, at, text, QColor(30, 90, 170, 220))
 
     def _paint_stale(self, painter: QPainter, rect: QRectF) -> None:
         """Dim the last good image and label it, so nobody mistakes it for the current scene."""
         painter.fillRect(rect, QColor(0, 0, 0, 110))
-        label = " stale: last good image "
-        metrics = painter.fontMetrics()
-        box = QRectF(rect.left() + 8, rect.top() + 8, metrics.horizontalAdvance(label) + 8, 22)
-        painter.fillRect(box, QColor(180, 40, 40, 220))
-        painter.setPen(QColor("white"))
-        painter.drawText(box, Qt.AlignmentFlag.AlignCenter, label)
+        at = rect.topLeft() + QPointF(8, 8)
+        paint_label(painter, at, "stale: last good image", QColor(180, 40, 40, 220))

@@ -87,7 +87,8 @@ def make_live(qtbot, service, prefs):
     lives = []
 
     def make(scene_path=None, options: RenderOptions | None = None, wait: bool = True):
-        live = LiveApp(prefs, service=service, options=options or RenderOptions())
+        # Refinement off unless a test asks for it: the frame stays the first one's pixels.
+        live = LiveApp(prefs, service=service, options=options or RenderOptions(refine=1))
         qtbot.addWidget(live.window)
         live.window.show()
         lives.append(live)

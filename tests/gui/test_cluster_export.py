@@ -30,19 +30,21 @@ def _export(qtbot, live, path):
 
 
 def test_export_on_a_local_dask_cluster_equals_a_local_render(qtbot, make_live, scene, tmp_path):
-    options = RenderOptions(preview_scale=50)  # the preview is not final: export must render
+    # anti-aliased, so the export has the refinement's target; the preview is not final: render
+    options = RenderOptions(preview_scale=50, refine=16, samples=2)
     live = make_live(scene, options)
     _set_scheduler(live, "local:2")
     notices = []
     live.exporter.noticed.connect(notices.append)
     pixels = _export(qtbot, live, tmp_path / "cluster.png")
     assert notices == ["Rendering on the Dask cluster local:2"]
-    np.testing.assert_array_equal(pixels, reference(scene, options))
+    # the refinement's target: 16 samples, the same sequence on Dask as in the local workers
+    np.testing.assert_array_equal(pixels, reference(scene, options.with_(samples=4)))
     assert live.prefs.scheduler() == "local:2"  # remembered
 
 
 def test_unreachable_scheduler_falls_back_to_local_workers(qtbot, make_live, scene, tmp_path):
-    live = make_live(scene, RenderOptions(preview_scale=50))
+    live = make_live(scene, RenderOptions(preview_scale=50, refine=1))
     _set_scheduler(live, UNREACHABLE)
     notices = []
     live.exporter.noticed.connect(notices.append)

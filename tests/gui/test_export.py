@@ -55,7 +55,7 @@ def test_export_equals_the_viewport_and_the_cli(qtbot, make_live, scene, tmp_pat
 
 
 def test_export_renders_full_size_when_the_preview_is_scaled(qtbot, make_live, scene, tmp_path):
-    options = RenderOptions(preview_scale=25, max_depth=3)
+    options = RenderOptions(preview_scale=25, max_depth=3, refine=1)
     live = make_live(scene, options)
     assert live.session.frame.size == (40, 22)
     progress = []

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
+from PIL import Image
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtTest import QTest
+
+from puray_gui.options import RenderOptions
 
 from .conftest import WAIT_MS, reference, twoballs
 
@@ -146,8 +151,64 @@ def test_copy_source_of_an_old_version(qtbot, make_live, scene):
 def test_history_keeps_at_most_50_entries_in_the_strip(qtbot, make_live, scene):
     live = make_live(scene)
     flow = live.history_flow
-    for _ in range(53):
+    for i in range(53):
+        live.session.frame.pixels[0, 0] = i + 1  # another picture each time
         live.session.render_finished.emit(0.1)  # a finished render, as the session says it
     assert len(flow.history) == 50
     assert live.history_flow.panel.strip.count() == 50
     assert live.history_flow.panel.entry(0).number == flow.history[0].number == 5
+
+
+def test_one_entry_per_distinct_render(qtbot, make_live, scene):
+    live = make_live(scene)
+    history, strip = live.history_flow.history, live.history_flow.panel.strip
+
+    def finish(action) -> None:
+        with qtbot.waitSignal(live.session.render_finished, timeout=WAIT_MS):
+            action()
+
+    finish(lambda: live.window.action("render.rerender").trigger())  # F5: the same again
+    live.session.rerender()
+    live.session.stop()  # a stop...
+    finish(live.session.rerender)  # ...and a restart
+    with qtbot.waitSignal(live.session.render_failed, timeout=WAIT_MS):
+        scene.write_text(twoballs() + "\n(")  # an edit that fails to load...
+    finish(lambda: scene.write_text(twoballs()))  # ...undone: the first version again
+    options = live.session.options
+    finish(lambda: live.keeper.apply(options.with_(workers=1)))  # other workers, same picture
+    assert [e.summary for e in history.entries] == ["first render"]
+    assert strip.count() == 1
+    finish(lambda: scene.write_text(twoballs(blue="#FF0000")))  # a new version: a new entry
+    finish(lambda: live.keeper.apply(options.with_(max_depth=1)))  # new settings: one more
+    assert [e.number for e in history.entries] == [1, 2, 3]
+    assert strip.count() == 3
+
+
+def test_export_while_viewing_an_entry_writes_that_entry(qtbot, make_live, scene, tmp_path):
+    live = make_live(scene, RenderOptions(preview_scale=50, max_depth=3))
+    old_source = live.session.source
+    save_and_render(qtbot, live, scene, twoballs(blue="#FF0000"))
+    with qtbot.waitSignal(live.session.render_finished, timeout=WAIT_MS):
+        live.keeper.apply(live.session.options.with_(max_depth=2))
+    first, second, _ = live.history_flow.history.entries
+    assert not np.array_equal(first.pixels, second.pixels)
+    live.history_flow.panel.select(0)  # the blue ball on show again, the red one live
+    out = tmp_path / "shown.png"
+    with qtbot.waitSignal(live.exporter.finished, timeout=WAIT_MS):
+        live.export_flow.start(str(out))
+    live.exporter.wait()
+    with Image.open(out) as image:
+        pixels, text = np.asarray(image.convert("RGB")), dict(image.text)
+    np.testing.assert_array_equal(pixels, first.pixels)  # what is shown, as it is shown
+    assert text["Scene SHA-256"] == old_source.digest  # the version it shows, not the file now
+    settings = json.loads(text["Settings"])
+    assert (settings["width"], settings["height"]) == first.size == (80, 45)
+    assert settings["max_depth"] == 3  # the entry's settings, not today's depth 2
+    live.history_flow.back_to_live()
+    live_out = tmp_path / "live.png"
+    with qtbot.waitSignal(live.exporter.finished, timeout=WAIT_MS):
+        live.export_flow.start(str(live_out))
+    live.exporter.wait()
+    with Image.open(live_out) as image:
+        assert image.size == (160, 90)  # back to live: the full-size render of the file now
+        assert image.text["Scene SHA-256"] == live.session.source.digest

@@ -60,7 +60,9 @@ def summary(old_text: str, new_text: str, **kwargs) -> str:
     history = RenderHistory()
     history.add(picture(), source(old_text, kwargs.get("old_modules")), RenderSettings())
     settings = kwargs.get("settings", RenderSettings())
-    return history.add(picture(), source(new_text, kwargs.get("new_modules")), settings).summary
+    new = history.add(picture(1), source(new_text, kwargs.get("new_modules")), settings)
+    assert new is not None  # other pixels: another render, whatever else changed
+    return new.summary
 
 
 def test_summary_names_the_one_changed_line_and_value():
@@ -126,3 +128,22 @@ def test_heat_map_counts_exactly_the_differing_pixels():
 def test_different_sizes_are_not_compared():
     with pytest.raises(SizeMismatch, match=r"different sizes \(4x3 and 8x6\)"):
         difference(picture(), picture(width=8, height=6))
+
+
+def test_a_render_like_the_newest_entry_is_not_a_new_entry():
+    history = RenderHistory()
+    first = history.add(picture(10), source(), RenderSettings())
+    assert first is not None
+    assert history.add(picture(10), source(), RenderSettings(load_timeout=99)) is None  # F5
+    assert [e.number for e in history.entries] == [1]
+    changes = [
+        (picture(11), source(), RenderSettings()),  # other pixels (scene code drew at random)
+        (picture(11), source(), RenderSettings(samples=2)),  # other settings
+        (picture(11), source(TEXT + "# a comment\n"), RenderSettings(samples=2)),  # a new version
+        (picture(10), source(), RenderSettings()),  # the first again, after others: kept
+    ]
+    for pixels, version, settings in changes:
+        assert history.add(pixels, version, settings) is not None
+    assert len(history) == 5
+    data = SceneSource("/s/scene.py", TEXT, {}, {"/s/ball.obj": b"v 0 0 0\n"})
+    assert history.add(picture(10), data, RenderSettings()) is not None  # a data file changed

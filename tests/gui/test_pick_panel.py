@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QTreeWidgetItem
 from puray_gui.options import RenderOptions
 from puray_gui.qt.qt_outline import OUTLINE_RGBA
 from tests.tracer.helpers import pink_in_blue
+from tracer.cli.pick import rgb
 
 from .conftest import WAIT_MS
 
@@ -168,3 +169,64 @@ def test_while_an_edit_fails_the_pick_explains_the_picture_on_show(live, qtbot, 
     pick = ctrl_click(qtbot, live, x, y)
     assert pick.rgb == shown
     assert pick.bounces[1].object.line == line_of(scene, "# Pink ball") + 1
+
+
+SKY_SCENE = """\
+from tracer import *
+WIDTH, HEIGHT = 64, 36
+CAMERA = LookAtCamera(Point(0, 0, -3), look_at=Point(0, 0, 0), fov=50)
+OBJECTS = [Sphere(Point(0, 0, 0), 0.8, Material(Color(0.8, 0.2, 0.1), reflection=0.5))]
+LIGHTS = [Light(Point(-2, -4, -3))]
+BACKGROUND = Sky(zenith=Color(0.1, 0.3, 0.7), horizon=Color(0.9, 0.8, 0.6))
+"""
+
+
+def sky_seen(direction) -> np.ndarray:
+    """Return the Sky's colour along a unit direction, by its documented blend (y grows down)."""
+    up = min(1.0, max(0.0, -direction[1]))
+    zenith, horizon = np.array([0.1, 0.3, 0.7]), np.array([0.9, 0.8, 0.6])
+    return horizon + (zenith - horizon) * up
+
+
+def swatch_rgb(item: QTreeWidgetItem) -> tuple[int, int, int]:
+    colour = item.icon(0).pixmap(12, 12).toImage().pixelColor(6, 6)
+    return colour.red(), colour.green(), colour.blue()
+
+
+def test_under_a_sky_the_panel_names_the_background_and_the_colour_it_adds(
+    make_live, qtbot, tmp_path, editor_calls
+):
+    scene = tmp_path / "sky.py"
+    scene.write_text(SKY_SCENE)
+    live = make_live(scene)
+    live.window.resize(1000, 640)
+    qtbot.waitUntil(lambda: live.preview.viewport.width() > 400, timeout=WAIT_MS)
+    panel, sky_line = live.pick_dock.panel, line_of(scene, "BACKGROUND")
+    pick = ctrl_click(qtbot, live, 32, 12)  # the mirror ball's top: it reflects the sky
+    hit, mirrored = pick.bounces
+    seen = sky_seen(mirrored.direction)
+    np.testing.assert_allclose(mirrored.color, seen, atol=1e-12)
+    miss = head(panel, 1)
+    assert "black" not in panel.text
+    assert miss.text(0) == (
+        f"[1] reflection (x 0.5 into [0]): hits nothing: sees the background "
+        f"{rgb(seen, 4)} of BACKGROUND = Sky sky.py:{sky_line}"
+    )
+    assert swatch_rgb(miss) == tuple(round(255 * c) for c in seen)
+    panel.setCurrentItem(miss)
+    qtbot.keyClick(panel, Qt.Key.Key_Return)
+    assert editor_calls == [(str(scene), sky_line)]  # the line that made the sky
+    lines = [head(panel, 0).child(i).text(0) for i in range(head(panel, 0).childCount())]
+    assert f"+ 0.5 x reflection [1] {rgb(seen, 4)}" in lines
+    total = np.array(hit.local) + 0.5 * seen
+    assert lines[-1] == f"= {rgb(total, 4)}"
+    pixel = tuple(int(v) for v in live.session.frame.pixels[12, 32])
+    assert pick.rgb == pixel == tuple(int(v) for v in np.clip(np.rint(255 * total), 0, 255))
+    pick = ctrl_click(qtbot, live, 1, 1)  # the sky itself
+    seen = sky_seen(pick.bounces[0].direction)
+    assert head(panel, 0).text(0) == (
+        f"[0] camera ray: hits nothing: sees the background {rgb(seen, 4)} "
+        f"of BACKGROUND = Sky sky.py:{sky_line}"
+    )
+    assert pick.rgb == tuple(int(v) for v in live.session.frame.pixels[1, 1])
+    assert pick.rgb == tuple(round(255 * c) for c in seen)

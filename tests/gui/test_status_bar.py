@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMainWindow
+from PySide6.QtWidgets import QMainWindow, QWidget
 
 from puray_gui.options import RenderOptions
 from puray_gui.qt.qt_status_bar import QtStatusBar, speed
@@ -160,3 +160,71 @@ def test_esc_stops_a_slow_anti_aliased_render(qtbot, make_live, scene):
 def test_slow_speeds_are_not_shown_as_zero():
     assert speed(2_500_000) == "2.5 Mpix/s"
     assert speed(32_400) == "32.4 kpix/s"  # 8x8 anti-aliasing: not "0.0 Mpix/s"
+
+
+LONG_MESSAGE = "Render stopped: the pixels rendered so far stay; F5 renders again"
+
+
+def _boxes(status) -> list:
+    """Return the geometries of the status bar's visible parts (texts, progress, size grip)."""
+    parts = [w for w in status.findChildren(QWidget) if w.parent() is status and w.isVisible()]
+    assert {status.pixel_label, status.zoom_label, status.progress, status.time_label} <= {
+        *parts,
+        status.pixel_label if status.currentMessage() else None,
+    }
+    return [w.geometry() for w in parts]
+
+
+def _assert_laid_out(status) -> None:
+    """Every part inside the bar, no two overlapping, every text whole or shortened with …."""
+    boxes = _boxes(status)
+    for i, box in enumerate(boxes):
+        assert status.rect().contains(box), (box, status.rect())
+        assert not any(box.intersects(other) for other in boxes[i + 1 :]), boxes
+    for label in (status.message_label, status.pixel_label, status.time_label):
+        if label.isVisible():
+            shown = label.shown_text()
+            assert label.fontMetrics().horizontalAdvance(shown) <= label.contentsRect().width()
+            assert shown == label.text() or (
+                shown.endswith("…") and label.text().startswith(shown[:-1])
+            )
+
+
+def test_a_narrow_window_shortens_the_texts_and_never_overlaps_them(qtbot, bar, fake):
+    _finish_one_render(qtbot, bar, fake)
+    window = bar.window()
+    window.resize(420, 300)  # narrower than every text at full length
+    qtbot.waitUntil(lambda: window.width() == 420, timeout=WAIT_MS)
+    bar.show_scene("/a/long/folder/name/of/the/scene/being/watched/scene.py")
+    bar.show_pixel(123, 45, (10, 20, 30))
+    qtbot.wait(50)
+    _assert_laid_out(bar)
+    assert bar.pixel_label.shown_text().startswith("x 123, y 45")  # the hover text shows
+    assert bar.time_label.shown_text().startswith("done 4x4")
+    bar.showMessage(LONG_MESSAGE)
+    qtbot.wait(50)
+    _assert_laid_out(bar)
+    shown = bar.message_label.shown_text()
+    assert shown.startswith("Render stopped")
+    assert shown.endswith("…")
+    assert not bar.pixel_label.isVisible()
+    bar.clearMessage()
+    assert bar.pixel_label.isVisible()
+    assert not bar.message_label.isVisible()
+
+
+def test_at_the_windows_minimum_width_the_status_texts_show_side_by_side(qtbot, make_live, scene):
+    live = make_live(scene)
+    window, status = live.window, live.preview.status
+    narrowest = window.minimumSizeHint().width()
+    assert status.minimumSizeHint().width() < narrowest  # the bar does not widen the window
+    window.resize(narrowest, 700)
+    qtbot.waitUntil(lambda: window.width() == narrowest, timeout=WAIT_MS)
+    qtbot.wait(50)
+    _assert_laid_out(status)
+    assert status.pixel_label.shown_text().startswith("Watching ")
+    assert status.time_label.shown_text().startswith("done 160x90")
+    live.window.say(LONG_MESSAGE)
+    qtbot.wait(50)
+    _assert_laid_out(status)
+    assert status.message_label.shown_text().startswith("Render stopped")

@@ -203,7 +203,7 @@ def test_the_cache_is_bounded_and_keeps_the_frames_about_to_play():
 def test_export_png_writes_the_frame_under_the_play_head(qtbot, make_live, tmp_path):
     path = tmp_path / "moving.py"
     path.write_text(animated())
-    live = make_live(path, RenderOptions(preview_scale=50))
+    live = make_live(path, RenderOptions(preview_scale=50, refine=1))
     with qtbot.waitSignal(live.session.render_finished, timeout=WAIT_MS):
         live.timeline.seek(4)
     out = tmp_path / "four.png"
@@ -229,3 +229,26 @@ def test_a_save_with_fewer_frames_than_the_play_head_shows_frame_0(qtbot, make_l
     assert live.session.error is None
     assert live.timeline_bar.label.text() == "frame 0 / 3"
     np.testing.assert_array_equal(live.session.frame.pixels, frame_of(path, 0))
+
+
+def test_in_camera_mode_the_arrow_keys_move_the_camera_not_the_timeline(qtbot, make_live, tmp_path):
+    path = tmp_path / "moving.py"
+    path.write_text(animated())
+    live = make_live(path)
+    viewport, timeline = live.preview.viewport, live.timeline
+    viewport.setFocus()
+    qtbot.keyClick(viewport, Qt.Key.Key_Right)  # outside camera mode: the timeline steps
+    qtbot.waitUntil(lambda: timeline.current == 1, timeout=WAIT_MS)
+    live.window.action("view.camera_mode").trigger()
+    assert live.camera_mode.active
+    views = []
+    for key in (Qt.Key.Key_Right, Qt.Key.Key_Left, Qt.Key.Key_Left):
+        qtbot.keyClick(viewport, key)
+        qtbot.waitUntil(lambda: live.camera.view not in views, timeout=WAIT_MS)
+        views.append(live.camera.view)
+        assert timeline.current == 1  # the frame shown stays
+        assert live.timeline_bar.label.text() == "frame 1 / 6"
+    assert None not in views
+    assert len(set(views)) == 3  # each key orbited the camera
+    qtbot.keyClick(viewport, Qt.Key.Key_Period)  # not a camera key: it still steps
+    assert timeline.current == 2

@@ -93,6 +93,25 @@ SCENES = {
         material("    def color_at(self, p):\n        return Color(float('nan'), 0, 0)  # <-\n"),
         "color_at must return a Color with finite channels",
     ),
+    "colors_at returns None": (
+        material("    def colors_at(self, p):\n        return None  # <-\n"),
+        "colors_at must return an (n, 3) array of RGB numbers, one row a point; got None",
+    ),
+    "colors_at returns text": (
+        material("    def colors_at(self, p):\n        return 'red'  # <-\n"),
+        "colors_at must return an (n, 3) array of RGB numbers, one row a point; got 'red'",
+    ),
+    "a Color for a material": (
+        HEAD
+        + "OBJECTS = [\n    Sphere(Point(0, 0, 1), 0.5, Color(1, 0, 0)),  # <-\n]\nLIGHTS = []\n",
+        "expected a Material for the Sphere, got Color (Color(1, 0, 0)): "
+        "use Material(Color(1, 0, 0))",
+    ),
+    "a name for a material": (
+        HEAD + "OBJECTS = [\n    Plane(Point(0, 0, 1), Vector(0, 0, -1), 'red'),  # <-\n]\n"
+        "LIGHTS = []\n",
+        "expected a Material for the Plane, got str ('red')",
+    ),
     "colors_at wrong shape": (
         material("    def colors_at(self, p):\n        return p[:, :2]  # <-\n"),
         "colors_at returned shape",
@@ -116,6 +135,16 @@ SCENES = {
     "os._exit in color_at": (
         material("    def color_at(self, p):\n        os._exit(7)\n"),
         "a render worker died (exit code 7) while rendering rows",
+    ),
+    "image from /dev/zero": (
+        HEAD
+        + 'OBJECTS = [Sphere(Point(0, 0, 1), 0.5, Material(ImageTexture("/dev/zero")))]  # <-\n'
+        "LIGHTS = []\n",
+        "image is not a regular file (a device, pipe or socket): /dev/zero",
+    ),
+    "OBJ from /dev/zero": (
+        HEAD + 'OBJECTS = [Mesh.from_obj("/dev/zero")]  # <-\nLIGHTS = []\n',
+        "OBJ file is not a regular file (a device, pipe or socket): /dev/zero",
     ),
     "SIGKILL in color_at": (
         material("    def color_at(self, p):\n        os.kill(os.getpid(), signal.SIGKILL)\n"),
@@ -167,6 +196,33 @@ def test_bad_scene(service, tmp_path, capfd, case):
     out, err = capfd.readouterr()
     check_refused(err, tmp_path, f"{where(scene, text)}: {message}")
     assert out == ""
+
+
+@pytest.mark.parametrize("kind", ["fifo", "huge", "text"])
+def test_a_data_file_that_is_no_file_or_too_big_or_no_image_fails_fast(
+    service, tmp_path, capfd, kind
+):
+    data = tmp_path / "data"
+    data.mkdir()
+    if kind == "fifo":  # opening it would wait for a writer forever
+        os.mkfifo(data / "wall.png")
+        message = f"image is not a regular file (a device, pipe or socket): {data / 'wall.png'}"
+    elif kind == "huge":  # sparse: 600 MiB on paper, nothing on disk
+        with open(data / "wall.png", "wb") as f:
+            f.truncate(600 << 20)
+        message = f"image is too large: {data / 'wall.png'} (600 MiB; at most 512 MiB)"
+    else:
+        (data / "wall.png").write_text("not a picture")
+        message = f"not an image Pillow can read: {data / 'wall.png'} (unknown format)"
+    text = HEAD + (
+        'OBJECTS = [Sphere(Point(0, 0, 1), 0.5, Material(ImageTexture("data/wall.png")))]  # <-\n'
+        "LIGHTS = []\n"
+    )
+    scene = tmp_path / "scene.py"
+    scene.write_text(text)
+    assert main(["render", str(scene), "-o", str(tmp_path / "out.png")], service) == 2
+    assert capfd.readouterr().err == f"puray: error: {scene}:5: {message}\n"  # no 0x7f... address
+    assert sorted(os.listdir(tmp_path)) == ["data", "scene.py"]
 
 
 def test_exception_in_a_sibling_module_names_it_and_lists_the_scene_frames(
@@ -322,3 +378,42 @@ def test_a_runaway_recursion_lists_its_frame_three_times_and_counts_the_rest(
     assert err.count("in deeper") <= 4
     assert "repeated" in err
     assert len(err.splitlines()) < 20
+
+
+#: Scenes whose numbers overflow inside the engine (a far light, a huge sphere, a texture
+#: scaled beyond float64); each renders, and prints nothing but what puray says.
+OVERFLOWING = {
+    "far light": "OBJECTS = [Sphere(Point(0, 0, 2), 0.5)]\nLIGHTS = [Light(Point(0, -5e200, 0))]",
+    "huge sphere": (
+        "OBJECTS = [Sphere(Point(0, 0, 1e200), 1e199)]\nLIGHTS = [Light(Point(0, 0, 1))]"
+    ),
+    "huge voronoi": (
+        "OBJECTS = [Sphere(Point(0, 0, 2), 0.5, "
+        "Material(Voronoi(Color(1, 0, 0), Color(0, 0, 1), scale=1e300)))]\n"
+        "LIGHTS = [Light(Point(0, -5, -5))]"
+    ),
+    "huge box": (
+        "OBJECTS = [Box(Point(-1e300, -1e300, 2), Point(1e300, 1e300, 3))]\n"
+        "LIGHTS = [Light(Point(0, -5, -5))]"
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(OVERFLOWING))
+@pytest.mark.parametrize("command", ["render", "pick"])
+def test_overflows_inside_the_engine_print_no_numpy_warnings(tmp_path, case, command):
+    scene = write_scene(tmp_path, "scene.py", HEAD + OVERFLOWING[case] + "\n")
+    args = ["-o", str(tmp_path / "out.png"), "-q"] if command == "render" else ["10", "10"]
+    cmd = [sys.executable, "-m", "tracer.cli", command, str(scene), *args]
+    done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""  # no "RuntimeWarning: overflow encountered in multiply"
+
+
+def test_the_scenes_own_numpy_warnings_still_show(tmp_path):
+    body = "import numpy as np\nnp.float64(1e300) * 1e300\nOBJECTS = []\nLIGHTS = []\n"
+    scene = write_scene(tmp_path, "scene.py", HEAD + body)
+    cmd = [sys.executable, "-m", "tracer.cli", "render", str(scene), "-o", str(tmp_path / "o.png")]
+    done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "RuntimeWarning: overflow encountered" in done.stderr

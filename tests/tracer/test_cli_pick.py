@@ -9,11 +9,13 @@ import sys
 import textwrap
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from tests.tracer.helpers import PURAY_HEADER, pink_in_blue, write_scene
 from tracer import RenderSettings, SceneSource
 from tracer.cli.main import main
+from tracer.cli.pick import triple
 from tracer.kernel.render import render_image
 from tracer.workers.service import RenderService
 
@@ -136,3 +138,122 @@ def test_pick_in_a_broken_scene_names_its_line(service, capsys, tmp_path):
     assert err.startswith(f"puray: error: {path}:10: color_at must return a Color")
     assert main(["pick", str(tmp_path / "gone.py"), "1", "1"], service) == 2
     assert f"{tmp_path / 'gone.py'}: scene file not found" in capsys.readouterr().err
+
+
+#: A red ball crossing the picture in 5 frames, in front of a blue wall.
+CROSSING = PURAY_HEADER + textwrap.dedent(
+    """
+    from tracer import Plane
+    FRAMES = 5
+    WIDTH, HEIGHT = 50, 20
+    CAMERA = Vector(0, 0, -1)
+    OBJECTS = [
+        Sphere(Point(-1.6 + 0.8 * FRAME, 0, 2), 0.3, Material(Color(1, 0, 0))),
+        Plane(Point(0, 0, 4), Vector(0, 0, -1), Material(Color(0, 0, 1))),
+    ]
+    LIGHTS = [Light(Point(0, 0, -10))]
+    """
+)
+
+
+@pytest.mark.parametrize("frame", [0, 4])
+def test_pick_frame_k_traces_that_frame_of_an_animation(service, tmp_path, capsys, frame):
+    scene = write_scene(tmp_path, "crossing.py", CROSSING)
+    source = SceneSource.from_path(scene)
+    image = render_image(source, RenderSettings(frame=frame))
+    other = render_image(source, RenderSettings(frame=4 - frame))
+    reds = np.argwhere((image[:, :, 0] > 100) & (other[:, :, 0] < 50))  # the ball, here only
+    y, x = (int(v) for v in reds[len(reds) // 2])
+    assert main(["pick", str(scene), str(x), str(y), "--frame", str(frame)], service) == 0
+    lines = capsys.readouterr().out.splitlines()
+    r, g, b = (int(v) for v in image[y, x])
+    where = f" in frame {frame}" if frame else ""
+    assert lines[0].startswith(f"{scene} pixel ({x}, {y}){where} of 50x20: RGB {r}, {g}, {b}")
+    assert lines[1].startswith(f"[0] camera ray hits Sphere {scene}:")
+
+
+def test_pick_frame_past_the_end_names_the_frames_line(service, tmp_path, capsys):
+    scene = write_scene(tmp_path, "crossing.py", CROSSING)
+    assert main(["pick", str(scene), "1", "1", "--frame", "5"], service) == 2
+    line = line_of(scene, "FRAMES = 5")
+    assert capsys.readouterr().err == (
+        f"puray: error: {scene}:{line}: there is no frame 5: FRAMES is 5 (frames 0 to 4)\n"
+    )
+
+
+#: A mirror ball under a sky: rays that miss see BACKGROUND, straight or in the mirror.
+SKY_SCENE = """\
+from tracer import *
+WIDTH, HEIGHT = 64, 36
+CAMERA = LookAtCamera(Point(0, 0, -3), look_at=Point(0, 0, 0), fov=50)
+OBJECTS = [Sphere(Point(0, 0, 0), 0.8, Material(Color(0.8, 0.2, 0.1), reflection=0.5))]
+LIGHTS = [Light(Point(-2, -4, -3))]
+{background}
+"""
+ZENITH, HORIZON = (0.1, 0.3, 0.7), (0.9, 0.8, 0.6)
+
+
+def sky_seen(direction) -> tuple[float, float, float]:
+    """Return the Sky's colour along a unit direction, by its documented blend (y grows down)."""
+    up = min(1.0, max(0.0, -direction[1]))
+    return tuple(h + (z - h) * up for z, h in zip(ZENITH, HORIZON, strict=True))
+
+
+def pick_lines(service, capsys, path: Path, x: int, y: int) -> tuple[list[str], dict]:
+    assert main(["pick", str(path), str(x), str(y)], service) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert main(["pick", str(path), str(x), str(y), "--json"], service) == 0
+    return lines, json.loads(capsys.readouterr().out)
+
+
+def test_a_ray_that_misses_names_the_sky_it_sees_and_its_colour(service, capsys, tmp_path):
+    sky = f"BACKGROUND = Sky(zenith=Color{ZENITH}, horizon=Color{HORIZON})"
+    path = write_scene(tmp_path, "sky.py", SKY_SCENE.format(background=sky))
+    at = f"BACKGROUND = Sky {path}:{line_of(path, 'BACKGROUND')}"
+    lines, data = pick_lines(service, capsys, path, 2, 2)  # the corner: sky only
+    (camera,) = data["bounces"]
+    seen = sky_seen(camera["direction"])
+    assert camera["color"] == pytest.approx(seen, abs=1e-12)
+    assert lines[1] == f"[0] camera ray hits nothing: sees the background {triple(seen)} of {at}"
+    assert "black" not in "\n".join(lines)
+    assert tuple(data["rgb"]) == tuple(round(255 * c) for c in seen)
+
+
+def test_a_reflection_of_the_sky_adds_its_colour_and_the_sum_is_the_pixel(
+    service, capsys, tmp_path
+):
+    sky = f"BACKGROUND = Sky(zenith=Color{ZENITH}, horizon=Color{HORIZON})"
+    path = write_scene(tmp_path, "sky.py", SKY_SCENE.format(background=sky))
+    lines, data = pick_lines(service, capsys, path, 32, 12)  # the ball's top: it mirrors the sky
+    hit, mirrored = data["bounces"]
+    assert mirrored["object"] is None
+    seen = sky_seen(mirrored["direction"])
+    assert mirrored["color"] == pytest.approx(seen, abs=1e-12)
+    assert f"[0]   + 0.5 x reflection [1] {triple(seen)}" in lines
+    assert lines[-2] == (
+        f"[1] reflection ray from [0] hits nothing: sees the background {triple(seen)} "
+        f"of BACKGROUND = Sky {path}:{line_of(path, 'BACKGROUND')}"
+    )
+    total = [local + 0.5 * s for local, s in zip(hit["local"], seen, strict=True)]
+    assert hit["color"] == pytest.approx(total, abs=1e-12)
+    assert f"[0]   = {triple(total)}" in lines
+    rendered_rgb = render_image(SceneSource.from_path(path), RenderSettings())[12, 32]
+    assert tuple(data["rgb"]) == tuple(int(v) for v in rendered_rgb)
+    assert tuple(data["rgb"]) == tuple(min(255, round(255 * c)) for c in total)
+
+
+@pytest.mark.parametrize(
+    ("background", "seen"),
+    [
+        (
+            "BACKGROUND = Color(0.25, 0.5, 0.75)",
+            "sees the background (0.25, 0.5, 0.75) of BACKGROUND = Color",
+        ),
+        ("", "black (the scene sets no BACKGROUND, or a black one)"),
+        ("BACKGROUND = Color(0, 0, 0)", "black (the scene sets no BACKGROUND, or a black one)"),
+    ],
+)
+def test_a_plain_or_no_background_is_said_as_such(service, capsys, tmp_path, background, seen):
+    path = write_scene(tmp_path, "plain.py", SKY_SCENE.format(background=background))
+    lines, _ = pick_lines(service, capsys, path, 2, 2)
+    assert lines[1] == f"[0] camera ray hits nothing: {seen}"

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
+import ipaddress
 import os
 import signal
+import socket
 import subprocess
 import sys
 import textwrap
+import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -31,7 +36,12 @@ from tracer.workers.service import JobFailed, PixelPicked, RowsReady
 
 pytest.importorskip("distributed")
 
-from tracer.workers.cluster import ClusterService, ClusterUnavailable, parse_scheduler
+from tracer.workers.cluster import (
+    ClusterService,
+    ClusterUnavailable,
+    check_scheduler,
+    parse_scheduler,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 SCENES = BUNDLED
@@ -290,3 +300,236 @@ def test_a_frame_on_the_cluster_is_one_run_of_the_scene(cluster, tmp_path):
     assert frame is not None
     assert len(np.unique(frame.reshape(-1, 3), axis=0)) == 1
     assert len((tmp_path / "loads.log").read_text().split()) == 1
+
+
+def _listening(pid: int) -> list[tuple[str, int]]:
+    """Return the (address, port) every TCP socket of ``pid`` and its children listens on."""
+    import psutil  # distributed depends on it
+
+    root = psutil.Process(pid)
+    found = []
+    for process in [root, *root.children(recursive=True)]:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            found += [
+                (c.laddr.ip, c.laddr.port)
+                for c in process.net_connections(kind="inet")
+                if c.status == psutil.CONN_LISTEN
+            ]
+    return found
+
+
+def test_a_local_cluster_listens_on_the_loopback_only(cluster):
+    listening = _listening(os.getpid())
+    assert listening  # the scheduler, the nannies and the workers
+    assert all(ipaddress.ip_address(ip).is_loopback for ip, _port in listening), listening
+
+
+@contextlib.contextmanager
+def _fake_server(answer: Callable[[socket.socket], None]):
+    """Listen on a free loopback port; ``answer`` each connection; yield its address."""
+    server = socket.create_server(("127.0.0.1", 0))
+    held: list[socket.socket] = []
+
+    def serve() -> None:
+        with contextlib.suppress(OSError):
+            while True:
+                conn, _ = server.accept()
+                held.append(conn)
+                threading.Thread(target=answer, args=(conn,), daemon=True).start()
+
+    threading.Thread(target=serve, daemon=True).start()
+    try:
+        yield f"tcp://127.0.0.1:{server.getsockname()[1]}"
+    finally:
+        server.close()
+        for conn in held:
+            conn.close()
+
+
+def _silent(conn: socket.socket) -> None:
+    """Accept and say nothing."""
+
+
+def _http(conn: socket.socket) -> None:
+    """Answer whatever comes as an HTTP server would (Dask's client reads it as a length)."""
+    with contextlib.suppress(OSError):
+        while conn.recv(4096):
+            conn.sendall(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n")
+
+
+def _banner(conn: socket.socket) -> None:
+    """Greet at once, as an SSH server does."""
+    with contextlib.suppress(OSError):
+        conn.sendall(b"SSH-2.0-OpenSSH_9.6\r\n")
+
+
+def _within(seconds: float, call: Callable[[], object]) -> BaseException | None:
+    """Run ``call`` on a thread; return what it raised, failing the test if it hangs."""
+    raised: list[BaseException | None] = [None]
+
+    def run() -> None:
+        try:
+            call()
+        except BaseException as exc:
+            raised[0] = exc
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(seconds)
+    assert not thread.is_alive(), f"still waiting after {seconds} s"
+    return raised[0]
+
+
+def test_the_cli_gives_up_on_a_port_that_accepts_and_says_nothing(tmp_path):
+    out = tmp_path / "x.png"
+    with _fake_server(_silent) as address:
+        cmd = [sys.executable, "-m", "tracer.cli", "render", str(ROOT / "scenes" / "twoballs.py")]
+        cmd += ["-o", str(out), "--scheduler", address]
+        done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    assert done.stderr == (
+        f"puray: error: --scheduler: {address} did not answer as a Dask scheduler within 5 s "
+        "(is it the address of a dask-scheduler?)\n"
+    )
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("server", "says"),
+    [
+        (_silent, "did not answer as a Dask scheduler within 1 s"),
+        (_http, "did not answer as a Dask scheduler within 1 s"),
+        (_banner, "answered, but not as a Dask scheduler"),
+    ],
+)
+def test_connect_and_test_connection_answer_for_a_server_that_is_not_dask(server, says):
+    with _fake_server(server) as address:
+        for attempt in (
+            lambda: ClusterService(address, connect_timeout=1),
+            lambda: check_scheduler(address, timeout=1),  # the window's Test connection
+        ):
+            error = _within(30, attempt)
+            assert isinstance(error, ClusterUnavailable), error
+            assert str(error).startswith(f"{address} {says}")
+
+
+def _group_gone(pgid: int, seconds: float) -> bool:
+    """Wait until no process of group ``pgid`` is left; tell whether that happened."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(pgid, 0)
+        except ProcessLookupError:
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def test_ctrl_c_while_the_local_cluster_starts_stops_the_render(tmp_path):
+    import psutil  # distributed depends on it
+
+    out = tmp_path / "x.png"
+    cmd = [sys.executable, "-m", "tracer.cli", "render", str(ROOT / "scenes" / "twoballs.py")]
+    cmd += ["-o", str(out), "--scheduler", "local:2", "--width", "160", "--height", "90"]
+    proc = subprocess.Popen(
+        cmd, cwd=ROOT, stderr=subprocess.PIPE, text=True, start_new_session=True
+    )
+    try:
+        parent = psutil.Process(proc.pid)
+        deadline = time.monotonic() + 60
+        while not parent.children() and time.monotonic() < deadline:  # the cluster starting
+            time.sleep(0.01)
+        assert parent.children(), "no worker process started"
+        os.killpg(proc.pid, signal.SIGINT)  # as a terminal does: the whole group
+        assert proc.wait(timeout=60) == 130
+        err = proc.stderr.read()
+        assert _group_gone(proc.pid, 30), "processes of the render outlived it"
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.stderr.close()
+    assert err.endswith("puray: interrupted; nothing written\n"), err
+    assert "Traceback" not in err
+    assert not out.exists()
+
+
+def test_a_scene_nested_to_the_limit_renders_on_the_cluster_as_on_one_worker(cluster, tmp_path):
+    from tests.tracer.test_nesting import CSG, CSG_LEVELS
+    from tracer.scene.nesting import MAX_NESTING
+    from tracer.workers.service import RenderService
+
+    path = write_scene(tmp_path, "deep.py", CSG.format(count=MAX_NESTING - CSG_LEVELS))
+    source, settings = SceneSource.from_path(path), RenderSettings()
+    with RenderService(1) as local:
+        expected, _ = collect(local, local.submit(source, settings))
+    frame, events = collect(cluster, cluster.submit(source, settings))
+    assert frame is not None, failure(events)
+    np.testing.assert_array_equal(frame, expected)
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGKILL])
+def test_a_killed_cluster_render_leaves_no_warning_and_no_process(tmp_path, signum):
+    out = tmp_path / "x.png"
+    cmd = [sys.executable, "-m", "tracer.cli", "render", str(ROOT / "scenes" / "twoballs.py")]
+    cmd += ["-o", str(out), "--scheduler", "local:2", "--width", "1920", "--height", "1080"]
+    proc = subprocess.Popen(
+        [*cmd, "--samples", "6"],
+        cwd=ROOT,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        assert "0% of 1080 rows" in proc.stderr.readline()  # the cluster is up and rendering
+        os.kill(proc.pid, signum)  # the command only, as a process manager does
+        proc.wait(timeout=30)
+        err = proc.stderr.read()  # to its end: every process that could still write has gone
+        assert _group_gone(proc.pid, 30), "processes of the render outlived it"
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.stderr.close()
+    assert "leaked semaphore" not in err
+    assert "Traceback" not in err
+    assert not out.exists()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="process groups and /proc")
+@pytest.mark.parametrize("end", ["finished", "SIGKILL"])
+def test_programs_a_scene_starts_end_with_a_cluster_render(tmp_path, end):
+    from tests.tracer.test_worker_processes import (
+        ENDLESS_CLASS,
+        STARTS_A_PROGRAM,
+        _sleepers,
+        _wait_gone,
+    )
+
+    body = STARTS_A_PROGRAM.format(extra="" if end == "finished" else "OBJECTS = []\nwhile 1: pass")
+    body = body.replace("import subprocess\n", "import subprocess\n" + ENDLESS_CLASS)
+    scene = write_scene(tmp_path, "starts.py", body)
+    cmd = [sys.executable, "-m", "tracer.cli", "render", str(scene), "-o", str(tmp_path / "o.png")]
+    cmd += ["-q", "--scheduler", "local:2", "--load-timeout", "60"]
+    cli = subprocess.Popen(cmd, cwd=ROOT, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        sleepers = _sleepers(tmp_path)
+        if end == "finished":
+            assert cli.wait(timeout=60) == 0
+        else:
+            os.kill(cli.pid, signal.SIGKILL)  # the command only
+            cli.wait(timeout=10)
+        assert not _wait_gone(sleepers, 20), f"the scene's program outlived the command ({end})"
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(cli.pid, signal.SIGKILL)
+        for pid in _sleepers(tmp_path):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+
+
+def test_the_scene_settings_apply_on_the_cluster(cluster):
+    source = SceneSource.from_path(ROOT / "scenes" / "csg_logo.py")  # shadows, 2 x 2 samples
+    may = frozenset({"samples", "shadows", "max_depth"})
+    frame, _ = collect(cluster, cluster.submit(source, RenderSettings(96, 54, scene_may_set=may)))
+    explicit = RenderSettings(width=96, height=54, samples=2, shadows=True)
+    np.testing.assert_array_equal(frame, render_image(source, explicit))
+    assert not np.array_equal(frame, render_image(source, RenderSettings(96, 54)))

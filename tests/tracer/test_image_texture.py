@@ -6,8 +6,13 @@ cyan, (128, 64, 32).
 
 from __future__ import annotations
 
+import math
 import pickle
 import shutil
+import struct
+import subprocess
+import sys
+import zlib
 from pathlib import Path
 
 import cloudpickle
@@ -15,6 +20,7 @@ import numpy as np
 import pytest
 
 from tracer import ImageTexture, Material, RenderSettings, SceneSource
+from tracer.errors import SceneError
 from tracer.kernel.render import load, render_image
 from tracer.shading.image_texture import bilinear
 
@@ -35,10 +41,29 @@ def at(texture: ImageTexture, *xyz) -> np.ndarray:
     return texture.colors_at(np.array([xyz], dtype=np.float64))[0]
 
 
-def test_the_file_decodes_to_its_pixels_as_float64():
+def test_the_file_decodes_to_its_8_bit_pixels():
     texture = ImageTexture(FIXTURE)
-    assert texture.pixels.dtype == np.float64
-    assert np.array_equal(texture.pixels, PIXELS)
+    assert texture.pixels.dtype == np.uint8  # not float64: 8 times the memory in every worker
+    assert np.array_equal(texture.pixels, np.rint(PIXELS * 255))
+
+
+def _by_hand(u: float, v: float) -> np.ndarray:
+    """Blend the float64 pixels k / 255 at (u, v), one scalar at a time, as the docs say."""
+    x, y = (u - math.floor(u)) * 4 - 0.5, (v - math.floor(v)) * 2 - 0.5
+    x0, y0 = math.floor(x), math.floor(y)
+    fx, fy = x - x0, y - y0
+    i0, j0, i1, j1 = x0 % 4, y0 % 2, (x0 + 1) % 4, (y0 + 1) % 2
+    top = PIXELS[j0, i0] * (1.0 - fx) + PIXELS[j0, i1] * fx
+    bottom = PIXELS[j1, i0] * (1.0 - fx) + PIXELS[j1, i1] * fx
+    return top * (1.0 - fy) + bottom * fy
+
+
+def test_lookups_blend_exactly_the_float64s_of_the_pixels():
+    texture = ImageTexture(FIXTURE)  # planar: u = x, v = y
+    points = np.random.default_rng(3).uniform(-3, 3, (400, 3))
+    got = texture.colors_at(points)
+    want = np.array([_by_hand(x, y) for x, y, _z in points])
+    assert np.array_equal(got, want)  # bit for bit, not merely close
 
 
 def test_pixel_centres_give_the_pixels_exactly():
@@ -141,3 +166,58 @@ def test_every_mapping_is_deterministic(mapping):
     p = np.random.default_rng(9).uniform(-3, 3, (1000, 3))
     first = ImageTexture(FIXTURE, mapping=mapping, scale=1.7).colors_at(p)
     assert np.array_equal(first, ImageTexture(FIXTURE, mapping=mapping, scale=1.7).colors_at(p))
+
+
+def _blank_png(path: Path, width: int, height: int) -> None:
+    """Write a black RGB PNG of any size without holding its pixels (compressed row by row)."""
+    z = zlib.compressobj(9)
+    row = bytes(1 + 3 * width)  # a filter byte, then the row's pixels
+    data = b"".join(z.compress(row) for _ in range(height)) + z.flush()
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        crc = zlib.crc32(kind + body)
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", crc)
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8-bit RGB
+    png = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", data)
+    path.write_bytes(png + chunk(b"IEND", b""))
+
+
+def test_an_image_above_the_pixel_limit_is_refused_at_the_scene_line(tmp_path):
+    _blank_png(tmp_path / "huge.png", 12000, 12000)
+    scene = tmp_path / "scene.py"
+    scene.write_text(SCENE.format(name="huge.png"))
+    with pytest.raises(SceneError) as err:
+        load(SceneSource.from_path(scene), RenderSettings())
+    assert (err.value.filename, err.value.lineno) == (str(scene), 6)
+    assert err.value.message == (
+        f"image too large: {tmp_path / 'huge.png'} has 12000x12000: 144 megapixels; "
+        "ImageTexture takes at most 67 (8192x8192): scale it down"
+    )
+
+
+#: Load a scene in a fresh process; print its peak memory in MiB.
+PEAK = """
+import resource, sys
+from tracer import RenderSettings, SceneSource
+from tracer.kernel.render import load
+load(SceneSource.from_path(sys.argv[1]), RenderSettings())
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)
+"""
+
+
+def _peak_mib(scene: Path) -> int:
+    done = subprocess.run(
+        [sys.executable, "-c", PEAK, str(scene)], capture_output=True, text=True, check=True
+    )
+    return int(done.stdout)
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="ru_maxrss is in KiB on Linux")
+def test_a_big_texture_costs_its_8_bit_pixels_not_8_times_more(tmp_path):
+    shutil.copy(FIXTURE, tmp_path / "small.png")
+    _blank_png(tmp_path / "big.png", 4096, 4096)  # 48 MiB as 8-bit RGB, 384 MiB as float64
+    for name in ("small", "big"):
+        (tmp_path / f"{name}.py").write_text(SCENE.format(name=f"{name}.png"))
+    grown = _peak_mib(tmp_path / "big.py") - _peak_mib(tmp_path / "small.py")
+    assert grown < 3 * 48, f"loading a 4096x4096 texture took {grown} MiB more"

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from tests.tracer.helpers import PURAY_HEADER, collect, failure, write_scene
+from tracer.cli.main import main
 from tracer.errors import SceneError
 from tracer.kernel.render import load, render_rows, restore, snapshot
 from tracer.scene.load import SceneSource
@@ -182,3 +183,65 @@ def test_data_files_the_scene_reads_are_reported(service, tmp_path):
     assert frame is not None
     started = next(ev for ev in events if isinstance(ev, JobStarted))
     assert started.files == (str(tmp_path / "colour.txt"),)
+
+
+#: An animation of {frames} frames that logs every run of its code (each load).
+COUNTED = PURAY_HEADER + textwrap.dedent(
+    """
+    import os
+    {extra}
+    with open(os.path.join(os.path.dirname(__file__), "loads.log"), "a") as log:
+        log.write(f"{{FRAME}}\\n")
+    FRAMES = {frames}
+    WIDTH, HEIGHT = 32, 18
+    CAMERA = Vector(0, 0, -1)
+    OBJECTS = [Sphere(Point(-0.5 + T, 0, 2), 0.5, Material(Color(1, 0, 0)))]
+    LIGHTS = [Light(Point(0, -5, -5))]
+    """
+)
+
+
+@pytest.mark.parametrize(
+    ("output", "flags", "runs"),
+    [
+        ("m.gif", [], ["0", "1", "2", "3"]),
+        ("m.png", [], ["0", "1", "2", "3"]),  # an animated PNG, from the default output type
+        ("m.png", ["--frame", "2"], ["2"]),
+        ("m.gif", ["--frames", "1:3"], ["1", "2"]),
+    ],
+)
+def test_the_command_line_runs_each_frame_of_an_animation_once(
+    service, tmp_path, output, flags, runs
+):
+    path = write_scene(tmp_path, "counted.py", COUNTED.format(frames=4, extra=""))
+    out = tmp_path / output
+    assert main(["render", str(path), "-o", str(out), "-q", *flags], service) == 0
+    assert sorted(_loads(tmp_path)) == runs  # no extra run to learn FRAMES first
+    assert out.exists()
+
+
+def test_a_still_that_might_animate_runs_once(service, tmp_path):
+    (tmp_path / "timing.py").write_text("FPS = 12\n")  # a module that might define FRAMES
+    body = COUNTED.format(frames=1, extra="from timing import *").replace("FRAMES = 1\n", "")
+    path = write_scene(tmp_path, "still.py", body)
+    assert main(["render", str(path), "-o", str(tmp_path / "s.png"), "-q"], service) == 0
+    assert _loads(tmp_path) == ["0"]
+
+
+def test_an_animation_that_builds_slowly_is_not_called_an_endless_loop(tmp_path, capfd):
+    """A scene whose code is quick but whose shapes take long to prepare (as a big mesh does)."""
+    slow = textwrap.dedent(
+        """
+        import time
+        class Slow(Sphere):
+            def prepare(self):
+                time.sleep(6)  # beyond the load timeout and any grace a probe would give
+                super().prepare()
+        """
+    )
+    body = COUNTED.format(frames=2, extra=slow).replace("Sphere(Point(-0.5", "Slow(Point(-0.5")
+    path = write_scene(tmp_path, "slow.py", body)
+    args = ["render", str(path), "-o", str(tmp_path / "s.png"), "-q", "--frame", "1"]
+    assert main([*args, "--load-timeout", "0.5", "--processes", "1"]) == 0, capfd.readouterr()
+    assert "endless loop" not in capfd.readouterr().err
+    assert _loads(tmp_path) == ["1"]

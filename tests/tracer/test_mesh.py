@@ -195,7 +195,21 @@ def scene_with_obj(tmp_path, obj_text: str | None, call='Mesh.from_obj("model.ob
     [
         ("v 0 0 0\nv 1 0\n", 2, "'v' needs 3 numbers, got 2"),
         ("v 0 0 0\nv 1 0 x\n", 2, "'v' needs 3 numbers, got '1 0 x'"),
-        ("v 0 0 0\nv 1 0 0\nv 0 1 0\nf 1 2 4\n", 4, "face vertex index 4 is out of range"),
+        (
+            "v 0 0 0\nv 1 0 0\nv 0 1 0\nf 1 2 4\n",
+            4,
+            "face vertex index 4 is out of range: 3 vertices defined so far",
+        ),
+        (
+            "v 0 0 0\nv 1 0 0\nv 0 1 0\nf 1 2 99999999999999999999999\n",  # beyond 64 bits
+            4,
+            "face vertex index 99999999999999999999999 is out of range",
+        ),
+        (
+            "v 0 0 0\nv 1 0 0\nv 0 1 0\nvn 0 0 1\nf 1//1 2//1 3//-18446744073709551617\n",
+            5,
+            "face normal index -18446744073709551617 is out of range: 1 normal defined so far",
+        ),
         ("v 0 0 0\nv 1 0 0\nv 0 1 0\nf 1 2 -4\n", 4, "face vertex index -4 is out of range"),
         ("v 0 0 0\nv 1 0 0\nv 0 1 0\nf 1 0 2\n", 4, "face vertex index 0 is out of range"),
         ("v 0 0 0\nv 1 0 0\nv 0 1 0\nf 1//1 2//1 3//1\n", 4, "face normal index 1 is out"),

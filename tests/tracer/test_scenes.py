@@ -15,6 +15,7 @@ from tests.tracer.helpers import BUNDLED
 from tracer import LookAtCamera, Plane, RenderSettings, SceneSource, load_scene
 from tracer.cli.main import main
 from tracer.kernel.render import render_image
+from tracer.settings import SCENE_SETTABLE
 from tracer.shading.color_source import uses_vectorised
 from tracer.workers.service import RenderService
 
@@ -45,9 +46,9 @@ def test_every_bundled_scene_renders_through_the_cli(service, tmp_path, scene, f
     argv = ["render", str(scene), "-o", str(out), "-q", "--width", "64", "--height", "36"]
     assert main(argv + flags, service) == 0
     image = pixels(out)
-    settings = RenderSettings(
-        width=64, height=36, shadows="--shadows" in flags, samples=2 if flags else 1
-    )
+    given = {"shadows": True, "samples": 2} if flags else {}  # the rest: the scene's SETTINGS
+    settings = RenderSettings(width=64, height=36, scene_may_set=SCENE_SETTABLE - set(given))
+    settings = settings.with_(**given)
     assert np.array_equal(image, render_image(SceneSource.from_path(scene), settings))
     assert len(np.unique(image.reshape(-1, 3), axis=0)) > 20  # a picture, not a flat fill
 
@@ -119,4 +120,4 @@ def test_showcase_uses_what_puray_lacks():
     assert custom
     assert all(uses_vectorised(m) for m in custom)
     assert max(o.material.reflection for o in scene.objects) >= 0.8  # the mirror ball
-    assert "--shadows" in (SCENES / "showcase.py").read_text()  # says how to render it best
+    assert scene.settings == {"shadows": True, "samples": 2}  # how to render it best

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -25,19 +26,26 @@ TWOBALLS = SceneSource.from_path(ROOT / "scenes" / "twoballs.py")
 SMALL = RenderSettings(width=96, height=54)
 linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="uses /proc")
 
-ENDLESS_MATERIAL = PURAY_HEADER + textwrap.dedent(
+ENDLESS_CLASS = textwrap.dedent(
     """
     class Endless(Material):
         def color_at(self, position):
             while True:
                 position = position
             return self.color
-
+    """
+)
+ENDLESS_MATERIAL = (
+    PURAY_HEADER
+    + ENDLESS_CLASS
+    + textwrap.dedent(
+        """
     WIDTH, HEIGHT = 40, 30
     CAMERA = Vector(0, 0, -1)
     OBJECTS = [Sphere(Point(0, 0, 1), 0.5, Endless())]
     LIGHTS = [Light(Point(0, -5, -5))]
     """
+    )
 )
 
 
@@ -251,18 +259,70 @@ SLOW_ANIMATION = PURAY_HEADER + textwrap.dedent(
 
 
 @linux_only
-def test_the_animation_probe_dies_with_the_command(tmp_path):
-    """The process that loads frame 0 to learn FRAMES is a worker too: no orphan."""
+def test_the_worker_loading_an_animations_first_frame_dies_with_the_command(tmp_path):
+    """The load of frame 0, which tells FRAMES, runs in a worker like any other: no orphan."""
     scene = write_scene(tmp_path, "spin_anim.py", SLOW_ANIMATION)
     out = tmp_path / "spin.gif"
     cmd = [sys.executable, "-m", "tracer.cli", "render", str(scene), "-o", str(out)]
     cli = subprocess.Popen([*cmd, "--load-timeout", "60"], cwd=ROOT, stderr=subprocess.DEVNULL)
     try:
-        probe = _busy_workers(cli.pid, 1)
+        loading = _busy_workers(cli.pid, 1)
         cli.kill()
         cli.wait(timeout=10)
-        assert not _wait_gone(probe), "the probe outlived the command"
+        assert not _wait_gone(loading), "the worker loading frame 0 outlived the command"
     finally:
         if cli.poll() is None:
             cli.kill()
     assert not out.exists()
+
+
+#: A scene that starts a program (its pid goes to sleep.pid beside it); {extra} follows.
+STARTS_A_PROGRAM = PURAY_HEADER + textwrap.dedent(
+    """
+    import os
+    import subprocess
+
+    sleeper = subprocess.Popen(["sleep", "100"])
+    with open(os.path.join(os.path.dirname(__file__), "sleep.pid"), "a") as f:
+        f.write(f"{{sleeper.pid}}\\n")
+    WIDTH, HEIGHT = 40, 30
+    CAMERA = Vector(0, 0, -1)
+    OBJECTS = [Sphere(Point(0, 0, 1), 0.5)]
+    LIGHTS = [Light(Point(0, -5, -5))]
+    {extra}
+    """
+)
+
+
+def _sleepers(folder: Path) -> list[int]:
+    deadline = time.monotonic() + 30
+    while not (folder / "sleep.pid").exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return [int(p) for p in (folder / "sleep.pid").read_text().split()]
+
+
+@linux_only
+@pytest.mark.parametrize("end", ["finished", "SIGTERM", "SIGKILL"])
+def test_programs_a_scene_starts_end_with_the_command(tmp_path, end):
+    extra = "" if end == "finished" else "OBJECTS[0].material = Endless()"
+    body = STARTS_A_PROGRAM.format(extra=extra)
+    if end != "finished":  # the render never ends by itself
+        body = body.replace("import subprocess\n", "import subprocess\n" + ENDLESS_CLASS)
+    scene = write_scene(tmp_path, "starts.py", body)
+    cmd = [sys.executable, "-m", "tracer.cli", "render", str(scene), "-o", str(tmp_path / "o.png")]
+    cli = subprocess.Popen([*cmd, "-q", "--processes", "2"], cwd=ROOT, stderr=subprocess.DEVNULL)
+    try:
+        sleepers = _sleepers(tmp_path)
+        if end == "finished":
+            assert cli.wait(timeout=60) == 0
+        else:
+            _busy_workers(cli.pid, 1)  # in the endless material
+            os.kill(cli.pid, getattr(signal, end))  # the command only, as a process manager
+            cli.wait(timeout=10)
+        assert not _wait_gone(sleepers), f"the scene's program outlived the command ({end})"
+    finally:
+        if cli.poll() is None:
+            cli.kill()
+        for pid in _sleepers(tmp_path):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)

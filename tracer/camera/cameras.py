@@ -33,7 +33,7 @@ def _number(value, what: str, site, zero_ok: bool = False) -> float:
 
 
 class Camera:
-    """Base class: a position all camera-facing shading uses (Puray's 'to camera' vector)."""
+    """Base of the cameras: where rays start (Puray's 'to camera' vector uses its position)."""
 
     position: tuple[float, float, float]
 
@@ -49,7 +49,10 @@ class Camera:
 
 
 class PurayCamera(Camera):
-    """Puray's pinhole: from ``position`` through the z=0 plane, x in [-1, 1], y down."""
+    """Puray's pinhole: from ``position`` through the z=0 plane, x in [-1, 1], y down.
+
+    A scene's ``CAMERA = Vector(...)`` becomes one; ``site`` is where the scene made it.
+    """
 
     def __init__(self, position: Vector, site=None) -> None:
         self.source = position

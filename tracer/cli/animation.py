@@ -1,8 +1,9 @@
 """``puray render`` for animated scenes: every frame to GIF/APNG/WebP/MP4/images, or one frame.
 
 :func:`render_animation` is the command line's one call into this package. It returns None
-when the request is a plain still (a scene without FRAMES to a .png or .ppm, no animation
-option), which the command line renders as before.
+for a plain still (a scene that cannot define FRAMES, to a .png or .ppm, no animation option),
+which the command line renders as before, and a rendered :class:`Still` for a scene that might
+have been animated until its first load said otherwise (the command line writes it).
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..errors import SceneError
+import numpy as np
+
 from ..output.image import check_writable, write_image
 from ..output.metadata import export_metadata, render_time
 from ..output.rate import MAX_FPS, MIN_FPS, fps_problem
@@ -23,11 +25,11 @@ from ..output.sequence import SequenceWriter
 from ..output.video import MissingEncoder
 from ..output.writer import Writer
 from ..output.writers import open_writer, output_kind
-from ..scene.frames import in_frame, literal_frames, parse_range
+from ..scene.frames import in_frame, literal_frames, might_animate, parse_range
 from ..scene.source import SceneSource
-from ..settings import RenderSettings
-from ..workers.frames import FrameFailed, render_frames
-from ..workers.probe import Timeline, might_animate, probe
+from ..settings import MAX_FRAMES, RenderSettings
+from ..workers.events import JobStarted
+from ..workers.frames import FrameFailed, FrameRun
 from .common import (
     Shown,
     UserError,
@@ -54,7 +56,7 @@ def add_arguments(render: argparse.ArgumentParser) -> None:
         "--frames", metavar="A:B", help="render frames A to B-1 (either may be left out)"
     )
     which.add_argument(
-        "--frame", type=_frame_number, metavar="K", help="render frame K (0-based) as a still"
+        "--frame", type=frame_number, metavar="K", help="render frame K (0-based) as a still"
     )
     group.add_argument("--fps", type=_fps, help="frames per second (default: the scene's FPS)")
     group.add_argument("--dither", action="store_true", help="GIF: dither to the palette")
@@ -65,7 +67,8 @@ def add_arguments(render: argparse.ArgumentParser) -> None:
     )
 
 
-def _frame_number(text: str) -> int:
+def frame_number(text: str) -> int:
+    """Parse a --frame option: a frame number from 0."""
     if not text.isdigit():
         raise argparse.ArgumentTypeError(f"expected a frame number from 0, got {text!r}")
     return int(text)
@@ -96,11 +99,13 @@ def _wants_animation(args: argparse.Namespace, kind: str) -> bool:
 
 def render_animation(
     args: argparse.Namespace, service: RenderBackend | None, source: SceneSource, shown: Shown
-) -> int | None:
+) -> int | Still | None:
     """Render what ``args`` asks of an animated scene; None when it is a plain still.
 
-    Plans the frames (asking the scene for FRAMES only when it may have some), then renders.
-    Bad input raises UserError, which the command line reports.
+    The first frame asked for starts rendering at once; its load tells FRAMES, FPS and the
+    size, and then the rest is planned. A scene that only might have been animated and is a
+    still comes back as its rendered Still, for the command line to write. Bad input raises
+    UserError, which the command line reports.
     """
     output = _output(args)
     try:
@@ -110,37 +115,102 @@ def render_animation(
     if not _wants_animation(args, kind) and not might_animate(source):
         return None
     settings = settings_from(args)
+    first = _first_frame(args, kind, output, source)
+    progress = Progress(sys.stderr, os.path.basename(args.scene), enabled=not args.quiet)
     try:
-        timeline = probe(source, settings)
-    except SceneError as exc:  # frame 0 failed: say so when the text tells FRAMES
-        count = literal_frames(source) or 1
-        raise UserError(shown.error(in_frame(exc, 0, count) if count > 1 else exc)) from None
-    if args.frame is not None:
-        return _render_still(args, service, _Job(source, settings, timeline), output)
-    if not _wants_animation(args, kind) and timeline.frames == 1:
-        return None
+        with (
+            _services(args, service) as renderer,
+            FrameRun(renderer, source, settings, first) as run,
+        ):
+            started = _started(run, source, shown)
+            settings = settings.under_scene(started.settings)  # frame 0's, for every frame
+            run.use(settings)
+            job = _Job(source, settings, started)
+            if args.frame is not None:
+                return _render_still(args, run, job, output, progress)
+            if not _wants_animation(args, kind) and job.total == 1:
+                return _still(args, run, progress)
+            return _movie(args, run, job, output, progress)
+    finally:
+        progress.close()
+
+
+def _movie(args, run: FrameRun, job: _Job, output: str, progress: Progress) -> int:
+    """Plan the frames the scene's FRAMES and the options select, open the writer, render."""
     try:
-        frames = parse_range(args.frames or ":", timeline.frames)
+        frames = parse_range(args.frames or ":", job.total)
     except ValueError as exc:
         raise UserError(f"--frames {exc}") from None
-    fps = args.fps or timeline.fps
+    fps = args.fps or job.started.fps
     try:
         writer = open_writer(output, fps, dither=args.dither, force=args.force)
     except (ValueError, MissingEncoder) as exc:
         raise refused(exc) from None
-    return _render_movie(args, service, _Job(source, settings, timeline), frames, fps, writer)
+    return _render_movie(args, run, job, frames, fps, writer, progress)
+
+
+def _first_frame(args: argparse.Namespace, kind: str, output: str, source: SceneSource) -> int:
+    """Return the frame to render first; refuse what needs no load to refuse (UserError).
+
+    A top-level ``FRAMES = N`` in the text checks --frame and --frames before anything runs.
+    """
+    known = literal_frames(source)
+    if args.frame is not None:
+        if kind not in ("png", "ppm"):
+            raise UserError(f"--frame writes one still image: {output} must end in .png or .ppm")
+        if known is not None:
+            _check_number(args.frame, known)
+    try:
+        if kind in ("png", "ppm"):
+            check_writable(output, args.force)  # a still, or an animated PNG
+    except ValueError as exc:
+        raise refused(exc) from None
+    if args.frame is not None:
+        return args.frame
+    try:
+        return parse_range(args.frames or ":", known or MAX_FRAMES).start
+    except ValueError as exc:
+        raise UserError(f"--frames {exc}") from None
+
+
+def _check_number(number: int, total: int) -> None:
+    if number >= total:  # refuse --frame ``number`` of a scene of ``total`` frames
+        have = "is a still" if total == 1 else f"has {total} frames (0 to {total - 1})"
+        raise UserError(f"--frame {number}: the scene {have}")
+
+
+def _started(run: FrameRun, source: SceneSource, shown: Shown) -> JobStarted:
+    """Wait for the first frame's load; a failure names the frame when the text tells FRAMES."""
+    try:
+        return run.started()
+    except FrameFailed as exc:
+        count = literal_frames(source) or 1
+        error = in_frame(exc.error, run.first, count) if count > 1 else exc.error
+        raise UserError(shown.error(error)) from None
+
+
+@dataclass(frozen=True)
+class Still:
+    """A still rendered by the animation path (its scene might have been animated)."""
+
+    pixels: np.ndarray
+    seconds: float
+    scene: dict  # the scene's SETTINGS
 
 
 @dataclass(frozen=True)
 class _Job:
     source: SceneSource
     settings: RenderSettings
-    timeline: Timeline
+    started: JobStarted  # the first frame's: the scene's FRAMES, FPS and size
 
     @property
     def size(self) -> tuple[int, int]:
-        s, t = self.settings, self.timeline
-        return s.width or t.width, s.height or t.height
+        return self.started.width, self.started.height
+
+    @property
+    def total(self) -> int:
+        return self.started.frames
 
 
 def _services(args: argparse.Namespace, service: RenderBackend | None):
@@ -150,29 +220,32 @@ def _services(args: argparse.Namespace, service: RenderBackend | None):
     return started_service(args.processes, args.scheduler)
 
 
-def _progress(args: argparse.Namespace) -> Progress:
-    return Progress(sys.stderr, os.path.basename(args.scene), enabled=not args.quiet)
-
-
-def _render_movie(args, service, job: _Job, frames: range, fps: float, writer: Writer) -> int:
-    """Render ``frames`` into ``writer``; nothing is left behind unless every frame rendered."""
-    output = _output(args)
-    total = job.timeline.frames
-    metadata = export_metadata(
-        job.source, job.settings, job.size, frames=frames, fps=fps, total=total
-    )
-    try:
-        writer.begin(frames, total, metadata)
-    except (ValueError, OSError) as exc:
-        raise refused(exc) from None
-    progress = _progress(args)
+def _still(args: argparse.Namespace, run: FrameRun, progress: Progress) -> Still:
+    """Finish the first frame, which is the whole of a still."""
     started = time.perf_counter()
     try:
-        with _services(args, service) as renderer:
-            for number, pixels in render_frames(
-                renderer, job.source, job.settings, frames, total, progress.update_frames
-            ):
-                writer.add(number, pixels)
+        ((_, pixels),) = list(run.frames(range(0, 1), 1, progress.update_frames))
+    except FrameFailed as exc:
+        raise UserError(Shown(args.scene).error(exc.error)) from None
+    return Still(pixels, time.perf_counter() - started, run.started().settings)
+
+
+def _render_movie(
+    args, run: FrameRun, job: _Job, frames: range, fps: float, writer: Writer, progress: Progress
+) -> int:
+    """Render ``frames`` into ``writer``; nothing is left behind unless every frame rendered."""
+    output = _output(args)
+    metadata = export_metadata(
+        job.source, job.settings, job.size, frames=frames, fps=fps, total=job.total
+    )
+    try:
+        writer.begin(frames, job.total, metadata)
+    except (ValueError, OSError) as exc:
+        raise refused(exc) from None
+    started = time.perf_counter()
+    try:
+        for number, pixels in run.frames(frames, job.total, progress.update_frames):
+            writer.add(number, pixels)
         seconds = time.perf_counter() - started
         writer.commit(render_time(seconds))
     except FrameFailed as exc:
@@ -198,26 +271,13 @@ def _render_movie(args, service, job: _Job, frames: range, fps: float, writer: W
     return 0
 
 
-def _render_still(args, service, job: _Job, output: str) -> int:
+def _render_still(args, run: FrameRun, job: _Job, output: str, progress: Progress) -> int:
     """Render frame ``args.frame`` alone to a PNG or PPM."""
-    number, total = args.frame, job.timeline.frames
-    if output_kind(output) not in ("png", "ppm"):
-        raise UserError(f"--frame writes one still image: {output} must end in .png or .ppm")
-    if number >= total:
-        have = "is a still" if total == 1 else f"has {total} frames (0 to {total - 1})"
-        raise UserError(f"--frame {number}: the scene {have}")
-    try:
-        check_writable(output, args.force)
-    except ValueError as exc:
-        raise refused(exc) from None
-    progress = _progress(args)
+    number, total = args.frame, job.total
+    _check_number(number, total)
     started = time.perf_counter()
     try:
-        with _services(args, service) as renderer:
-            frames = render_frames(
-                renderer, job.source, job.settings, range(number, number + 1), total
-            )
-            ((_, pixels),) = list(frames)
+        ((_, pixels),) = list(run.frames(range(number, number + 1), total))
     except FrameFailed as exc:
         raise UserError(Shown(args.scene).error(exc.error)) from None
     finally:

@@ -55,9 +55,19 @@ def add_render_options(parser: argparse.ArgumentParser) -> None:
     """Add the options that shape the picture (and the scene's time limits)."""
     parser.add_argument("--width", type=int, help="image width (default: the scene's WIDTH)")
     parser.add_argument("--height", type=int, help="image height (default: the scene's HEIGHT)")
-    parser.add_argument("--depth", type=int, default=5, help="reflection bounces (default: 5)")
-    parser.add_argument("--samples", type=int, default=1, help="anti-aliasing: S x S per pixel")
-    parser.add_argument("--shadows", action="store_true", help="cast shadows (Puray has none)")
+    parser.add_argument(
+        "--depth", type=int, help="reflection bounces (default: the scene's SETTINGS, else 5)"
+    )
+    parser.add_argument(
+        "--samples",
+        type=int,
+        help="anti-aliasing: S x S per pixel (default: the scene's SETTINGS, else 1)",
+    )
+    parser.add_argument(
+        "--shadows",
+        action=argparse.BooleanOptionalAction,
+        help="cast shadows, or not (default: the scene's SETTINGS, else none, as in Puray)",
+    )
     parser.add_argument("--seed", type=int, default=0, help="seed for the scene's random numbers")
     parser.add_argument(
         "--load-timeout",
@@ -76,17 +86,22 @@ def add_render_options(parser: argparse.ArgumentParser) -> None:
 
 
 def settings_from(args: argparse.Namespace) -> RenderSettings:
-    """Return the RenderSettings the options ask for; a bad value names its option."""
+    """Return the RenderSettings the options ask for; a bad value names its option.
+
+    An option not given leaves its value to the scene's SETTINGS (tracer/scene/settings.py),
+    else to RenderSettings' default.
+    """
+    given = {"max_depth": args.depth, "samples": args.samples, "shadows": args.shadows}
+    chosen = {name: value for name, value in given.items() if value is not None}
     try:
         return RenderSettings(
             width=args.width,
             height=args.height,
-            max_depth=args.depth,
-            samples=args.samples,
-            shadows=args.shadows,
             seed=args.seed,
             load_timeout=args.load_timeout,
             block_timeout=args.block_timeout,
+            scene_may_set=frozenset(given) - frozenset(chosen),
+            **chosen,
         )
     except ValueError as exc:
         raise UserError(_as_option(str(exc))) from None

@@ -1,7 +1,8 @@
 """The ``puray`` command: render a scene file to a PNG (or PPM) on the render service.
 
     puray render SCENE.py [-o OUT.png] [--width W] [--height H] [--depth D] [--samples S]
-                 [--shadows] [--processes N] [--seed K] [--load-timeout SECONDS] [--quiet]
+                 [--shadows | --no-shadows] [--processes N] [--seed K] [--load-timeout SECONDS]
+                 [--quiet]
                  [--scheduler local[:N]|tcp://HOST:PORT]
     puray pick SCENE.py X Y [the render options] [--json]     (see cli_pick.py)
 
@@ -31,6 +32,7 @@ from ..output.png import PngEncoder
 from ..scene.source import SceneSource
 from ..workers.events import Event, JobFailed, JobFinished, JobStarted, RowsReady
 from ..workers.router import EventRouter
+from . import examples as cli_examples
 from . import pick as cli_pick
 from .animation import add_arguments as add_animation_arguments
 from .animation import render_animation
@@ -77,7 +79,8 @@ def _parser() -> argparse.ArgumentParser:
         help="render a scene file to an image",
         description="Render SCENE.py to a PNG (or a binary PPM when OUT ends in .ppm).",
     )
-    render.add_argument("scene", metavar="SCENE.py", help="the scene file")
+    render.add_argument("scene", metavar="SCENE.py", nargs="?", help="the scene file")
+    cli_examples.add_arguments(render)  # --example NAME instead of SCENE.py
     render.add_argument(
         "-o", "--output", metavar="OUT", help="image to write (default: SCENE.png beside the scene)"
     )
@@ -97,6 +100,7 @@ def _parser() -> argparse.ArgumentParser:
     add_animation_arguments(render)
     render.set_defaults(run=_render)
     cli_pick.add_command(commands)
+    cli_examples.add_command(commands)
     return parser
 
 
@@ -120,6 +124,7 @@ def main(argv: list[str] | None = None, service: RenderBackend | None = None) ->
 
 
 def _render(args: argparse.Namespace, service: RenderBackend | None) -> int:
+    cli_examples.resolve(args)
     shown = Shown(args.scene)
     try:
         source = SceneSource.from_path(args.scene)
@@ -130,8 +135,9 @@ def _render(args: argparse.Namespace, service: RenderBackend | None) -> int:
         raise UserError(
             f"{default} exists and was not written by puray: name the output with -o to replace it"
         )
-    animated = render_animation(args, service, source, shown)  # None: a still, below
-    if animated is not None:
+    # None: a still, rendered below; an int: done; a Still: its first load said it is one
+    animated = render_animation(args, service, source, shown)
+    if isinstance(animated, int):
         return animated
     settings = settings_from(args)
     output = args.output or default
@@ -139,22 +145,16 @@ def _render(args: argparse.Namespace, service: RenderBackend | None) -> int:
         check_writable(output, args.force)
     except ValueError as exc:
         raise refused(exc) from None
-    progress = Progress(sys.stderr, os.path.basename(args.scene), enabled=not args.quiet)
-    running: contextlib.AbstractContextManager = (
-        contextlib.nullcontext(service)
-        if service
-        else started_service(args.processes, args.scheduler)
-    )
     level = png_level(args.small) if image_format(output) == "PNG" else None
-    try:
-        with running as renderer:
-            pixels, seconds, encoder = _render_frame(
-                renderer, source, settings, progress, shown, level
-            )
-    finally:
-        progress.close()
+    if animated is None:
+        pixels, seconds, encoder, scene = _render_still(
+            args, service, source, settings, shown, level
+        )
+    else:
+        pixels, seconds, encoder, scene = animated.pixels, animated.seconds, None, animated.scene
     height, width = pixels.shape[:2]
-    metadata = export_metadata(source, settings, (width, height), seconds=seconds)
+    used = settings.under_scene(scene)  # what rendered: the scene's SETTINGS where not given
+    metadata = export_metadata(source, used, (width, height), seconds=seconds)
     try:
         write_image(output, pixels, metadata, small=args.small, encoded=encoder, force=args.force)
     except (OSError, ValueError) as exc:
@@ -164,9 +164,25 @@ def _render(args: argparse.Namespace, service: RenderBackend | None) -> int:
     return 0
 
 
+def _render_still(args, service: RenderBackend | None, source, settings, shown, level):
+    """Render the still on ``service`` or on workers started for it (see _render_frame)."""
+    progress = Progress(sys.stderr, os.path.basename(args.scene), enabled=not args.quiet)
+    running: contextlib.AbstractContextManager = (
+        contextlib.nullcontext(service)
+        if service
+        else started_service(args.processes, args.scheduler)
+    )
+    try:
+        with running as renderer:
+            return _render_frame(renderer, source, settings, progress, shown, level)
+    finally:
+        progress.close()
+
+
 def _render_frame(service: RenderBackend, source, settings, progress, shown, level=None):
     """Render one frame on ``service``; return it as an (H, W, 3) array, the seconds taken,
-    and (given a zlib ``level``) a PngEncoder that compressed the rows as they came."""
+    (given a zlib ``level``) a PngEncoder that compressed the rows as they came, and the
+    scene's SETTINGS."""
     router = EventRouter(service)
     frame = _Frame(level)
     job = service.submit(source, settings)
@@ -177,7 +193,7 @@ def _render_frame(service: RenderBackend, source, settings, progress, shown, lev
             if frame.error is not None:
                 raise UserError(shown.error(frame.error))
             progress.update(frame.done, frame.height)
-        return frame.pixels(), frame.seconds, frame.encoder
+        return frame.pixels(), frame.seconds, frame.encoder, frame.scene_settings
     finally:
         router.cancel(job)  # on error or Ctrl+C: drop the blocks not yet rendered
 
@@ -192,11 +208,13 @@ class _Frame:
         self.encoder: PngEncoder | None = None
         self.seconds: float | None = None  # set when the job has finished
         self.error: Exception | None = None
+        self.scene_settings: dict = {}
 
     def take(self, event: Event) -> None:
         """Apply one event of the frame's job."""
         if isinstance(event, JobStarted):
             self.width, self.height = event.width, event.height
+            self.scene_settings = event.settings
             self.data = bytearray(self.width * self.height * 3)
             self.encoder = None if self.level is None else PngEncoder(*self.size, self.level)
         elif isinstance(event, RowsReady) and not event.coarse:

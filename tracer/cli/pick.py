@@ -22,10 +22,12 @@ from ..workers.events import Event, JobFailed, PixelPicked
 from ..workers.processes import start_method
 from ..workers.router import EventRouter
 from ..workers.service import RenderService
+from .animation import frame_number
 from .common import Shown, UserError, add_render_options, settings_from
 
 if TYPE_CHECKING:  # the picking code itself loads only in the workers
     from ..pick import Bounce, LightTerm, Made, Pick
+    from ..pick.records import RGB
     from ..workers.backend import RenderBackend
 
 
@@ -45,6 +47,9 @@ def add_command(commands) -> None:
     pick.add_argument("x", type=int, metavar="X", help="pixel column")
     pick.add_argument("y", type=int, metavar="Y", help="pixel row")
     add_render_options(pick)
+    pick.add_argument(
+        "--frame", type=frame_number, metavar="K", help="pick in frame K (0-based) of an animation"
+    )
     pick.add_argument("--json", action="store_true", help="print the pick as JSON")
     pick.set_defaults(run=run)
 
@@ -52,6 +57,8 @@ def add_command(commands) -> None:
 def run(args: argparse.Namespace, service: RenderBackend | None) -> int:
     """Pick the pixel on a worker and print its breakdown."""
     settings = settings_from(args)
+    if args.frame is not None:
+        settings = settings.with_(frame=args.frame)
     shown = Shown(args.scene)
     try:
         source = SceneSource.from_path(args.scene)
@@ -124,8 +131,9 @@ def describe(p: Pick, shown: Shown) -> list[str]:
     """Return the pick as text, one entry a line."""
     r, g, b = p.rgb
     sampled = f", centre sample of {p.samples}x{p.samples}" if p.samples > 1 else ""
+    frame = f" in frame {p.settings['frame']}" if p.settings.get("frame") else ""
     lines = [
-        f"{shown.path(p.scene)} pixel ({p.x}, {p.y}) of {p.width}x{p.height}{sampled}: "
+        f"{shown.path(p.scene)} pixel ({p.x}, {p.y}){frame} of {p.width}x{p.height}{sampled}: "
         f"RGB {r}, {g}, {b}  #{r:02x}{g:02x}{b:02x}"
     ]
     for index, bounce in enumerate(p.bounces):
@@ -138,8 +146,7 @@ def _bounce_lines(p: Pick, index: int, b: Bounce, shown: Shown) -> list[str]:
     tag = f"[{index}]"
     ray = "camera ray" if b.parent is None else f"{b.kind} ray from [{b.parent}]"
     if b.object is None or b.material is None:
-        seen = "black" if not any(b.color) else f"the background {rgb(b.color)}"
-        return [f"{tag} {ray} hits nothing: {seen}"]
+        return [f"{tag} {ray} {miss_text(b, shown)}"]
     m = b.material
     lines = [
         f"{tag} {ray} hits {where(b.object, shown)} (OBJECTS[{b.object.index}]) "
@@ -151,19 +158,41 @@ def _bounce_lines(p: Pick, index: int, b: Bounce, shown: Shown) -> list[str]:
         f"{tag}   ambient {rgb(b.ambient)}",
     ]
     lines += [f"{tag}   {light_text(term, shown)}" for term in b.lights]
+    lines += [f"{tag}   {text}" for text, _ in sum_lines(p, index)]
+    return lines
+
+
+def miss_text(b: Bounce, shown: Names, digits: int = 6) -> str:
+    """Say what a ray that hit nothing sees: the scene's BACKGROUND and its colour, or black."""
+    seen = b.background
+    if seen is None:
+        return "hits nothing: black (the scene sets no BACKGROUND, or a black one)"
+    kind = "Color" if seen.type == "Plain" else seen.type
+    at = f" {shown.path(seen.file)}:{seen.line}" if seen.file else ""
+    return f"hits nothing: sees the background {rgb(b.color, digits)} of BACKGROUND = {kind}{at}"
+
+
+def sum_lines(p: Pick, index: int, digits: int = 6) -> list[tuple[str, RGB | None]]:
+    """Return how bounce ``index``'s colour adds up, a line each with the colour it adds.
+
+    The local colour, each child ray's weighted colour, glass's absorption and the sum.
+    """
+    b = p.bounces[index]
     glass = "" if b.fresnel is None else f" (glass: lights x Fresnel reflectance {num(b.fresnel)})"
-    lines.append(f"{tag}   local {rgb(b.local)}{glass}")
-    for child in (c for c in range(len(p.bounces)) if p.bounces[c].parent == index):
-        c = p.bounces[child]
-        weight = num(c.weight)
-        if c.kind == "refraction" and b.transmission is not None:
-            weight = rgb(b.transmission)  # (1 - R) x the glass's tint
-        lines.append(f"{tag}   + {weight} x {c.kind} [{child}] {rgb(c.color)}")
+    lines: list[tuple[str, RGB | None]] = [(f"local {rgb(b.local, digits)}{glass}", b.local)]
+    for number, child in enumerate(p.bounces):
+        if child.parent != index:
+            continue
+        weight = num(child.weight)
+        if child.kind == "refraction" and b.transmission is not None:
+            weight = rgb(b.transmission, digits)  # (1 - R) x the glass's tint
+        text = f"+ {weight} x {child.kind} [{number}] {rgb(child.color, digits)}"
+        lines.append((text, child.color))
     if b.attenuation != 1.0:
-        lines.append(f"{tag}   x {num(b.attenuation)} (absorbed on the way through the glass)")
-    if not b.reflected and m.reflection != 0:
-        lines.append(f"{tag}   (reflection not traced: depth limit {p.settings['max_depth']})")
-    lines.append(f"{tag}   = {rgb(b.color)}")
+        lines.append((f"x {num(b.attenuation)} (absorbed on the way through the glass)", None))
+    if not b.reflected and b.material is not None and b.material.reflection != 0:
+        lines.append((f"(reflection not traced: depth limit {p.settings['max_depth']})", None))
+    lines.append((f"= {rgb(b.color, digits)}", b.color))
     return lines
 
 

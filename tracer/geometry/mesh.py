@@ -1,6 +1,7 @@
 """Triangle meshes, from arrays or Wavefront OBJ files; closed meshes are CSG solids.
 
-Normals: smooth (interpolated from per-vertex normals) where the mesh has them, flat
+Normals: smooth (interpolated from per-vertex normals) where the mesh has them (or computes
+them: ``smooth=True``, or ``smooth=<degrees>`` to keep sharper edges: smoothing.py), flat
 otherwise. A closed mesh (every edge shared by exactly two triangles) has an inside: its
 normals point outward (the winding's side, flipped if its signed volume is negative) and it
 takes part in CSG. An open mesh's normals face the ray, like a Plane's.
@@ -14,35 +15,65 @@ import numpy as np
 
 from ..arrays import unit
 from ..datafiles import read_scene_file
-from ..errors import error_at
+from ..errors import caller_site, error_at
 from ..shading.materials import Material
 from .bvh import BVH
 from .intervals import Intervals, from_crossings
 from .obj import parse_obj
 from .shape import Batch, Shape, Triple, as_arrays, state_repr
+from .smoothing import FULL_TURN, corner_normals
 from .triangles import TriangleArrays, hit_pairs
 
 
 class Mesh(Shape):
-    """Triangles over ``vertices`` ((n, 3) numbers); ``faces`` are index triples from 0."""
+    """Triangles over ``vertices`` ((n, 3) numbers); ``faces`` are index triples from 0.
+
+    ``normals`` (one per vertex) shade the triangles smoothly; without them each is flat.
+    :meth:`from_obj` reads a Wavefront OBJ file instead.
+    """
 
     __repr__ = state_repr
 
-    def __init__(self, vertices, faces, material: Material | None = None, normals=None) -> None:
+    def __init__(
+        self, vertices, faces, material: Material | None = None, normals=None, smooth=False
+    ) -> None:
         super().__init__(material)
         self.vertices = vertices
         self.faces = faces
         self.normals_in = normals  # optional (n, 3) per-vertex normals: smooth shading
+        #: Corners without given normals: None flat, else the crease angle in degrees.
+        self.crease = _crease(smooth, self._site)
         # from OBJ: (m, 3) indices into normals_in, -1 where a corner has none
         self._corner_index: np.ndarray | None = None
         self._built = False
 
     @classmethod
-    def from_obj(cls, path: str | os.PathLike, material: Material | None = None) -> Mesh:
-        """Read a Wavefront OBJ file (relative paths: from the scene's folder)."""
+    def from_obj(
+        cls,
+        path: str | os.PathLike,
+        material: Material | None = None,
+        up: str = "-y",
+        smooth: bool | float = False,
+    ) -> Mesh:
+        """Read a Wavefront OBJ file (relative paths: from the scene's folder).
+
+        ``up``: the model's up axis, "y" (most modelling tools), "z" (CAD, Blender's own) or
+        "-y" (already this world's: y points down); the model is turned upright by a proper
+        rotation ("y": 180 degrees about x; "z": 90 degrees about x, +z to -y, the right-hand rule).
+        ``smooth``: True to shade with angle-weighted vertex normals, or a crease angle in
+        degrees (edges sharper than it stay sharp); ``vn`` normals in the file win.
+        """
         full, data = read_scene_file(path, "OBJ file")
         obj = parse_obj(full, data)
-        mesh = cls(obj.vertices, obj.faces, material, obj.normals)
+        turn = UP_TURNS.get(up) if isinstance(up, str) else None
+        if turn is None:
+            site = caller_site()
+            raise error_at(site, f"Mesh.from_obj up must be 'y', 'z' or '-y', got {up!r}")
+        vertices, normals = obj.vertices, obj.normals
+        if up != "-y":  # as in the file: the very numbers
+            vertices = vertices @ turn.T
+            normals = None if normals is None else normals @ turn.T
+        mesh = cls(vertices, obj.faces, material, normals, smooth)
         mesh._corner_index = obj.face_normals
         return mesh
 
@@ -83,6 +114,15 @@ class Mesh(Shape):
         return v, f.astype(np.intp)
 
     def _corner_normals(self, v, f):
+        given = self._given_normals(v, f)
+        if self.crease is None:
+            return given
+        computed = corner_normals(v, f, self.crease)
+        if given is None:
+            return computed
+        return np.where(np.isfinite(given).all(axis=2, keepdims=True), given, computed)
+
+    def _given_normals(self, v, f):
         if self.normals_in is None:
             return None
         n = np.array(self.normals_in, dtype=np.float64)
@@ -182,6 +222,27 @@ class TriangleBatch(Batch):
             prims = np.broadcast_to(prims, rays.shape)
         t, ok, _u, _v = hit_pairs(self.tris, o, d, rays, prims)
         return t, ok
+
+
+#: A model's up axis -> the rotation that turns it into this world (y points down).
+UP_TURNS = {
+    "-y": np.eye(3),
+    "y": np.array([[1.0, 0.0, 0.0], [0.0, -1.0, 0.0], [0.0, 0.0, -1.0]]),
+    "z": np.array([[1.0, 0.0, 0.0], [0.0, 0.0, -1.0], [0.0, 1.0, 0.0]]),
+}
+
+
+def _crease(smooth, site) -> float | None:
+    """Return the crease angle ``smooth`` asks for (None: flat); raise SceneError if bad."""
+    if smooth is False or smooth is None:
+        return None
+    if smooth is True:
+        return FULL_TURN
+    if isinstance(smooth, (int, float)) and 0 <= smooth <= FULL_TURN:
+        return float(smooth)
+    raise error_at(
+        site, f"Mesh smooth must be True, False or a crease angle from 0 to 180, got {smooth!r}"
+    )
 
 
 def _is_closed(f: np.ndarray) -> bool:

@@ -48,7 +48,7 @@ def _parse_uniform(lines: list[str]) -> ObjData | None:
     try:
         verts, norms = _floats(rows[_V], 2), _floats(rows[_VN], 3)
         fields = _face_fields(rows[_F])
-    except ValueError:
+    except (ValueError, OverflowError):  # an index beyond 64 bits: the line parser names it
         return None
     if verts is None or norms is None or fields is None:
         return None
@@ -187,6 +187,10 @@ def _index(text: str, count: int, what: str, token: str, path: str, lineno: int)
         ) from None
     k = i - 1 if i > 0 else count + i
     if i == 0 or not 0 <= k < count:
-        msg = f"face {what} index {i} is out of range: {count} {what}s defined so far"
+        defined = f"{count} {_PLURAL[what] if count != 1 else what}"
+        msg = f"face {what} index {i} is out of range: {defined} defined so far"
         raise SceneError(msg, path, lineno)
     return k
+
+
+_PLURAL = {"vertex": "vertices", "normal": "normals"}

@@ -13,7 +13,9 @@ from .shape import Shape, Triple
 
 
 class Plane(Shape):
-    """An infinite plane through ``point``; its normal faces the side the ray comes from.
+    """An infinite plane through ``point`` at right angles to ``normal``.
+
+    Its normal faces whichever side a ray comes from, so both sides are lit alike.
 
     Unbounded (the default ``bounds()``): the acceleration structure tests it beside itself.
     """

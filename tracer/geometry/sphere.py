@@ -14,7 +14,11 @@ from .shape import Batch, Bounds, Shape, Triple, gather
 
 
 class Sphere(Shape):
-    """A sphere; a ray starting inside it does not hit it (Puray's near-root rule)."""
+    """A sphere of ``radius`` around the point ``center``, painted with ``material``.
+
+    A ray that starts inside an opaque sphere does not hit it (Puray's near-root rule); a
+    huge sphere makes Puray's ground.
+    """
 
     def __init__(self, center: Vector, radius: float, material: Material | None = None) -> None:
         super().__init__(material)

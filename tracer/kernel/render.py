@@ -10,7 +10,6 @@ outside files.
 
 from __future__ import annotations
 
-import copy
 import dataclasses
 import hashlib
 import pickle
@@ -21,19 +20,18 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .. import datafiles as scene_files
-from ..camera.view import camera_from
 from ..errors import SceneError, from_exception
-from ..sampling import LensSamples
 from ..scene.load import Scene, SceneSource, load_scene
 from ..settings import RenderSettings
-from ..shading.area_light import LightSamples
 from .offsets import imports_puray
+from .pixels import CHUNK_RAYS as CHUNK_RAYS  # the sample loop's names, as they always were
+from .pixels import FIXED as FIXED
+from .pixels import camera_and_kernel as camera_and_kernel
+from .pixels import frame_size as frame_size
+from .pixels import render_rows as render_rows
+from .pixels import resolve as resolve
+from .pixels import sample_sums as sample_sums
 from .scene_arrays import SceneArrays
-from .trace import trace
-
-#: Rays traced per numpy pass. With the worker's allocator tuning (worker.tune_allocator)
-#: 32k rays ran 10% faster than 16k and as fast as 64k on twoballs at 960x540.
-CHUNK_RAYS = 32 * 1024
 
 #: Scenes with more objects travel to other workers without their Python objects.
 SNAPSHOT_OBJECTS = 20_000
@@ -132,18 +130,14 @@ def restore(data: bytes) -> LoadedScene:
     return loaded
 
 
-def frame_size(scene: Scene, settings: RenderSettings) -> tuple[int, int]:
-    """Return the (width, height) a render of ``scene`` with ``settings`` produces."""
-    width, height = settings.width or scene.width, settings.height or scene.height
-    if settings.scale != 1:
-        width = max(1, round(width * settings.scale))
-        height = max(1, round(height * settings.scale))
-    return width, height
+def rows_per_block(width: int, rays_per_pixel: int = 1) -> int:
+    """Rows per work unit: about one chunk of rays, at least one row.
 
-
-def rows_per_block(width: int, samples: int = 1) -> int:
-    """Rows per work unit: about one chunk of rays, at least one row."""
-    return max(1, CHUNK_RAYS // max(1, width * samples * samples))
+    A block traces its rows once per sample, so a block of many samples has few rows and
+    narrow kernel calls (a 1-row block of 480 pixels traced 117k samples/s, 8 rows 400k, on
+    depth_of_field.py): the window refines in passes of at most 8 samples.
+    """
+    return max(1, CHUNK_RAYS // max(1, width * rays_per_pixel))
 
 
 def id_dtype(objects: int) -> type:
@@ -158,67 +152,6 @@ def read_ids(data: bytes, rows: int, width: int) -> np.ndarray:
     """Return id buffer bytes (of any :func:`id_dtype`) as a (rows, width) int32 array."""
     kind = {1: np.int8, 2: np.int16, 4: np.int32}[len(data) // max(1, rows * width)]
     return np.frombuffer(data, kind).reshape(rows, width).astype(np.int32)
-
-
-def render_rows(
-    loaded: LoadedScene, settings: RenderSettings, y0: int, y1: int, ids: np.ndarray | None = None
-) -> np.ndarray:
-    """Render rows ``y0 <= y < y1`` and return them as a (rows, width, 3) uint8 array.
-
-    ``ids``: a (rows, width) integer array to receive the object each pixel's centre sample
-    hits first (index in OBJECTS, -1 for none).
-    """
-    scene = loaded.scene
-    width, height = frame_size(scene, settings)
-    camera, kernel = camera_and_kernel(loaded, settings)
-    s = settings.samples
-    offsets = [(k + 0.5) / s - 0.5 for k in range(s)] if s > 1 else [0.0]
-    centre = (s // 2, s // 2)  # the sample at (or nearest) the pixel's centre
-    flat_ids = ids.reshape(-1) if ids is not None else None
-    acc = np.zeros((3, (y1 - y0) * width))
-    step = max(1, CHUNK_RAYS // width)
-    cols = np.arange(width, dtype=np.float64)
-    for r0 in range(y0, y1, step):
-        r1 = min(y1, r0 + step)
-        ys = np.repeat(np.arange(r0, r1, dtype=np.float64), width)
-        xs = np.tile(cols, r1 - r0)
-        part = acc[:, (r0 - y0) * width : (r1 - y0) * width]
-        lens = LensSamples(camera, r0 * width, r1 * width, s, settings.seed)
-        light = LightSamples.of(kernel, settings.shadows, r0 * width, r1 * width, s, settings.seed)
-        for iy, oy in enumerate(offsets):
-            for ix, ox in enumerate(offsets):
-                sample = lens.at(iy * len(offsets) + ix)
-                o, d = camera.rays(xs + ox, ys + oy, width, height, **sample)
-                out = None
-                if flat_ids is not None and (iy, ix) == centre:
-                    out = flat_ids[(r0 - y0) * width : (r1 - y0) * width]
-                k = iy * len(offsets) + ix
-                at = None if light is None else light.at(k)
-                c = trace(
-                    kernel, o, d, settings.max_depth, settings.shadows, scene.background, out, at
-                )
-                c *= 255
-                np.clip(c, 0, 255, out=c)
-                part += c
-    if s > 1:
-        acc /= s * s
-    np.rint(acc, out=acc)
-    return acc.T.astype(np.uint8).reshape(y1 - y0, width, 3)
-
-
-def camera_and_kernel(loaded: LoadedScene, settings: RenderSettings):
-    """Return the camera to render with and the kernel arrays that match it.
-
-    Without an override: the scene's own camera and kernel, untouched (Puray's exact path).
-    With ``settings.camera``: a LookAtCamera built from its numbers, and a shallow copy of the
-    kernel whose specular 'to camera' position is the override's.
-    """
-    if settings.camera is None:
-        return loaded.scene.camera, loaded.kernel
-    camera = camera_from(settings.camera)
-    kernel = copy.copy(loaded.kernel)
-    kernel.camera = camera.position
-    return camera, kernel
 
 
 class SceneCache:
@@ -260,9 +193,12 @@ def render_block(
 
     Raises only SceneError: whatever scene code raises (a custom material, say) is turned
     into one naming the scene's file and line, wherever the block runs. ``ids``: see
-    :func:`render_rows`.
+    :func:`render_rows`. With ``settings.sample_range`` the bytes are :func:`sample_sums`.
     """
     try:
+        if settings.sample_range is not None:
+            k0, k1 = settings.sample_range
+            return sample_sums(loaded, settings, y0, y1, k0, k1, ids).tobytes()
         return render_rows(loaded, settings, y0, y1, ids).tobytes()
     except SceneError:
         raise

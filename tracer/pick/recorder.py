@@ -45,14 +45,12 @@ def pick(loaded: LoadedScene, settings: RenderSettings, x: int, y: int) -> Pick:
     if not (0 <= x < width and 0 <= y < height):
         raise OffFrame(f"pixel ({x}, {y}) is outside the {width}x{height} frame")
     camera, kernel = camera_and_kernel(loaded, settings)  # the camera mode's override too
-    n = settings.samples  # the centre sample: its lens position as the render draws it
-    pixel = y * width + x
-    lens = LensSamples(camera, pixel, pixel + 1, n, settings.seed).at((n // 2) * n + n // 2)
+    pixel = y * width + x  # sample 0, the centre: its lens position as the render draws it
+    lens = LensSamples(camera, pixel, pixel + 1, settings.seed).at(0)
     o, d = camera.rays(np.array([float(x)]), np.array([float(y)]), width, height, **lens)
     samples = None
     if settings.shadows and kernel.soft:
-        sample = (n // 2) * n + n // 2
-        samples = LightSamples(np.array([pixel]), sample, n, settings.seed)
+        samples = LightSamples(np.array([pixel]), 0, settings.seed)
     bounces: list[Bounce] = []
     recorder = Recorder(loaded, kernel, settings, bounces)
     color = recorder.follow(Rays(o, d, samples), "camera", 0, None, 1.0)
@@ -91,6 +89,7 @@ class Recorder:
             missed = stages.background(self.scene.background, rays, hits, idx)
             if missed is None:
                 return np.zeros((3, 1))
+            bounce.background = Made.of(self.scene.background)
             bounce.color = rgb_of(missed)
             return missed
         rays, hits = stages.compact(rays, hits, idx, depth)

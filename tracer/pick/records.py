@@ -77,7 +77,7 @@ class Bounce:
     weight: float  # the factor this ray's colour is multiplied by in its parent's
     origin: XYZ
     direction: XYZ
-    object: ObjectHit | None = None  # None: the ray hit nothing (black)
+    object: ObjectHit | None = None  # None: the ray hit nothing (see ``background``)
     material: MaterialUsed | None = None
     point: XYZ | None = None
     normal: XYZ | None = None
@@ -91,6 +91,9 @@ class Bounce:
     transmission: RGB | None = None  # glass: the refracted ray's weight, (1 - R) * tint
     attenuation: float = 1.0  # glass hit from inside: Beer-Lambert over the way inside
     color: RGB = (0.0, 0.0, 0.0)  # local + reflection * reflected + transmission * refracted
+    #: A ray that hit nothing: the scene's BACKGROUND it sees (``color`` holds what it gives);
+    #: None when the scene has none (or a black one): the ray sees black.
+    background: Made | None = None
 
 
 @dataclass

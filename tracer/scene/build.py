@@ -1,4 +1,5 @@
-"""What a scene file defines, checked: WIDTH, HEIGHT, CAMERA, OBJECTS, LIGHTS (and BACKGROUND).
+"""What a scene file defines, checked: WIDTH, HEIGHT, CAMERA, OBJECTS, LIGHTS (and BACKGROUND,
+SETTINGS).
 
 :func:`build` turns the namespace a scene's code left behind into a :class:`Scene`, or raises
 one SceneError naming the file and the line that assigned the faulty name (or the line that
@@ -10,7 +11,7 @@ from __future__ import annotations
 import ast
 import contextlib
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -20,7 +21,10 @@ from ..geometry import prepare_all
 from ..settings import MAX_SIDE
 from ..shading.background import Background, as_background
 from ..shading.lights import Light
+from ..shading.materials import Material
 from ..shading.textures import is_texture
+from .nesting import NestingCheck
+from .settings import check_settings
 from .source import SceneSource
 
 
@@ -40,6 +44,8 @@ class Scene:
     fps: float = 24.0  # the scene's FPS
     #: What rays that hit nothing see; None: black, as in Puray.
     background: Background | None = None
+    #: The scene's SETTINGS as {RenderSettings field: value} (tracer/scene/settings.py).
+    settings: dict = field(default_factory=dict)
 
 
 _REQUIRED = ("WIDTH", "HEIGHT", "CAMERA", "OBJECTS", "LIGHTS")
@@ -91,13 +97,19 @@ def build(source: SceneSource, ns: dict) -> Scene:
     with _located(source, lines, "CAMERA"):
         camera.prepare()
     with _located(source, lines, "OBJECTS"):
+        nesting = NestingCheck()
+        nesting.shapes(objects)  # before preparing: CSG prepares its operands recursively
         prepare_all(objects)
-        _check_materials(objects)
+        _check_materials(objects, nesting)
     with _located(source, lines, "LIGHTS"):
         for light in lights:
             _check_light(light)
     with _located(source, lines, "BACKGROUND"):
         background = as_background(ns.get("BACKGROUND"))
+    try:
+        settings = check_settings(ns.get("SETTINGS", {}))
+    except ValueError as exc:
+        raise fail("SETTINGS", str(exc)) from None
     return Scene(
         source.path,
         size["WIDTH"],
@@ -107,6 +119,7 @@ def build(source: SceneSource, ns: dict) -> Scene:
         list(lights),
         ns.get("RENDERED_IMG"),
         background=background,
+        settings=settings,
     )
 
 
@@ -126,25 +139,29 @@ def _site_error(obj, message: str) -> SceneError:
     return SceneError(message, *(site or (None, None)))
 
 
-def _check_materials(objects) -> None:
+def _check_materials(objects, nesting: NestingCheck) -> None:
     """Check every distinct material once (a million spheres often share a handful)."""
     seen: set[int] = set()
     for obj in objects:
         get = getattr(obj, "materials", None)  # CSG: every solid's own material
-        if get is None:
-            m = obj.material
+        for m in [obj.material] if get is None else get():
             if id(m) not in seen:
                 seen.add(id(m))
-                _check_one_material(m)
-            continue
-        for m in get():
-            if id(m) not in seen:
-                seen.add(id(m))
-                _check_one_material(m)
+                _check_one_material(m, obj)
+                nesting.part(m)
 
 
-def _check_one_material(m) -> None:
-    for name in ("ambient", "diffuse", "specular", "reflection"):
+def _check_one_material(m, holder) -> None:
+    """Check a material that ``holder`` (a shape) shows; raise SceneError at its line."""
+    if not isinstance(m, Material) and not any(hasattr(m, name) for name in _COEFFICIENTS):
+        where = m if getattr(m, "_site", None) else holder  # a Color knows no line: its shape
+        hint = f": use Material({m!r})" if _finite_color(m) else ""
+        raise _site_error(
+            where,
+            f"expected a Material for the {type(holder).__name__}, got {type(m).__name__} "
+            f"({_short(m)}){hint}",
+        )
+    for name in _COEFFICIENTS:
         value = getattr(m, name, None)
         if not isinstance(value, (int, float)) or not math.isfinite(value):
             raise _site_error(m, f"material {name} must be a finite number, got {value!r}")
@@ -152,6 +169,14 @@ def _check_one_material(m) -> None:
         color = getattr(m, name, None)
         if color is not None and not (_finite_color(color) or is_texture(color)):
             raise _site_error(m, f"material {name} must be a Color or a texture, got {color!r}")
+
+
+_COEFFICIENTS = ("ambient", "diffuse", "specular", "reflection")
+
+
+def _short(value) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _finite_color(color) -> bool:

@@ -59,6 +59,38 @@ def run_frame(source, seed: int, frame: int, run: Callable[[int, int], dict]) ->
     return namespace, frames
 
 
+def might_animate(source) -> bool:
+    """Tell whether a scene may define FRAMES at all, from its texts (running no code).
+
+    It may when a text names FRAMES, or star-imports a module that is neither ``tracer``
+    nor one of Puray's (which define no FRAMES). A still that does neither renders as a
+    still without being asked.
+    """
+    texts = [source.text, *(text for _path, text in source.modules.values())]
+    return any("FRAMES" in text or _stars_from_elsewhere(text) for text in texts)
+
+
+def _stars_from_elsewhere(text: str) -> bool:
+    """Tell whether ``text`` has ``from X import *`` for an X other than tracer or Puray's."""
+    if "import *" not in text:
+        return False
+    try:
+        body = ast.walk(ast.parse(text))
+    except (SyntaxError, ValueError):
+        return True  # the load reports it; meanwhile assume the worst
+    return any(
+        isinstance(node, ast.ImportFrom)
+        and any(alias.name == "*" for alias in node.names)
+        and (node.level or (node.module or "").split(".")[0] not in NO_FRAMES)
+        for node in body
+    )
+
+
+#: Modules that define no FRAMES: ours and Puray's module names (puray_modules.MODULES,
+#: not imported: the command line decides with this before it loads any of the engine).
+NO_FRAMES = frozenset({"tracer", "color", "vector", "point", "sphere", "material", "light"})
+
+
 def _remember(key: tuple, frames: int) -> None:
     _seen[key] = frames
     _seen.move_to_end(key)

@@ -16,6 +16,8 @@ import sys
 import threading
 import types
 
+import numpy as np
+
 from ..errors import SceneError, from_exception
 from . import frames as animation
 from . import puray_modules as _puray
@@ -94,7 +96,10 @@ def _execute(source: SceneSource, timeout: float, given: dict) -> dict:
     try:
         with Deadline(timeout, message, source.path):
             code = compile(source.text, source.path, "exec", dont_inherit=True)
-            exec(code, module.__dict__)
+            # numpy's defaults for the scene's code, as when python runs it (the worker
+            # silences the engine's own warnings)
+            with np.errstate(divide="warn", over="warn", under="ignore", invalid="warn"):
+                exec(code, module.__dict__)
     except SceneError:
         raise
     except BaseException as exc:

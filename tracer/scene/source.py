@@ -16,14 +16,18 @@ import os
 import tokenize
 from dataclasses import dataclass, field
 
+from ..datafiles import read_data_file
 from ..errors import SceneError
 from . import puray_modules as _puray
 
 
 @dataclass(frozen=True)
 class SceneSource:
-    """A scene file's text, the sibling modules it imports (name -> (path, text)) and the
-    data files it reads (path -> bytes: OBJ models, images), as far as they are known."""
+    """A scene as it travels: its file's text, its sibling modules and its data files.
+
+    ``modules`` maps each sibling module it imports to (path, text); ``data`` maps the data
+    files it reads (OBJ models, images) to their bytes, as far as they are known.
+    """
 
     path: str
     text: str
@@ -73,8 +77,8 @@ class SceneSource:
 def _read_data(paths) -> dict[str, bytes]:
     data = {}
     for path in paths:
-        with contextlib.suppress(OSError), open(path, "rb") as f:
-            data[os.path.abspath(path)] = f.read()
+        with contextlib.suppress(OSError):  # the load reports what cannot be read
+            data[os.path.abspath(path)] = read_data_file(path)
     return data
 
 

@@ -3,8 +3,8 @@ anti-aliasing sample, so shadows soften into a penumbra as the samples average.
 
 Every sample is a pure function of (pixel, sample index, seed) (sampling.py's counter-based
 hash): the kernel carries each ray's pixel index through its bounces, compacted with the
-rays. Each light and bounce depth has its own stream of strata, so the n x n samples of a
-pixel cover the light's disc evenly at the first hit.
+rays. Each light and bounce depth has its own stream of samples, so the first 4, 16, 64
+samples of a pixel cover the light's disc evenly at the first hit.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..arrays import unit
-from ..sampling import concentric_disk, strata_order, stratified
+from ..sampling import concentric_disk, progressive
 
 #: Streams of light samples: light i at depth k uses LIGHT_STREAM + i * DEPTHS + k (the lens
 #: uses stream 1).
@@ -23,30 +23,29 @@ DEPTHS = 64
 class LightSamples:
     """The pixel of every ray of one anti-aliasing sample, for sampling area lights."""
 
-    def __init__(self, pixels: np.ndarray, sample: int, n: int, seed: int, depth: int = 0):
-        self.pixels, self.sample, self.n, self.seed, self.depth = pixels, sample, n, seed, depth
+    def __init__(self, pixels: np.ndarray, sample: int, seed: int, depth: int = 0):
+        self.pixels, self.sample, self.seed, self.depth = pixels, sample, seed, depth
 
     @classmethod
-    def of(cls, kernel, shadows: bool, first: int, end: int, n: int, seed: int):
+    def of(cls, kernel, shadows: bool, first: int, end: int, seed: int):
         """Return the samples of pixels ``first..end-1`` if the scene has soft shadows."""
         if not (shadows and getattr(kernel, "soft", False)):
             return None
-        return _Pixels(np.arange(first, end, dtype=np.int64), n, seed)
+        return _Pixels(np.arange(first, end, dtype=np.int64), seed)
 
     def take(self, idx: np.ndarray, depth: int) -> LightSamples:
         """Return the samples of rays ``idx`` (compaction) at bounce ``depth``."""
-        return LightSamples(self.pixels[idx], self.sample, self.n, self.seed, depth)
+        return LightSamples(self.pixels[idx], self.sample, self.seed, depth)
 
     def children(self, *parts: np.ndarray) -> LightSamples:
         """Return the samples of the next bounce's rays: the rays ``parts`` in order."""
         pixels = np.concatenate([self.pixels[k] for k in parts])
-        return LightSamples(pixels, self.sample, self.n, self.seed, self.depth + 1)
+        return LightSamples(pixels, self.sample, self.seed, self.depth + 1)
 
     def points(self, light: int, center, radius: float, p) -> tuple:
         """Return one point per shading point ``p`` on the light's disc facing it."""
         stream = LIGHT_STREAM + light * DEPTHS + min(self.depth, DEPTHS - 1)
-        order = strata_order(self.pixels, self.n, self.seed, stream)
-        u, v = stratified(self.pixels, self.sample, self.n, order, self.seed, stream)
+        u, v = progressive(self.pixels, self.sample, self.seed, stream)
         a, b = concentric_disk(u, v)
         a *= radius
         b *= radius
@@ -58,11 +57,11 @@ class LightSamples:
 class _Pixels:
     """A block's pixels, before a sample index is chosen."""
 
-    def __init__(self, pixels: np.ndarray, n: int, seed: int) -> None:
-        self.pixels, self.n, self.seed = pixels, n, seed
+    def __init__(self, pixels: np.ndarray, seed: int) -> None:
+        self.pixels, self.seed = pixels, seed
 
     def at(self, sample: int) -> LightSamples:
-        return LightSamples(self.pixels, sample, self.n, self.seed)
+        return LightSamples(self.pixels, sample, self.seed)
 
 
 def _basis(w):

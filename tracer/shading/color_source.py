@@ -110,11 +110,33 @@ def method_site(material: object, name: str, *args) -> tuple[str, int] | None:
     return site
 
 
+def _as_numbers(value: object) -> np.ndarray | None:
+    """Return what colors_at returned as float64s; None if it is no numbers (None, text)."""
+    if value is None:
+        return None
+    try:
+        return np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        return None
+
+
+def _shown(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else f"a {type(value).__name__}"
+
+
 def surface_colors(material: object, points: np.ndarray) -> np.ndarray:
     """Return (n, 3) colours of ``material`` at ``points``, checking what user code returned."""
     n = len(points)
     if uses_vectorised(material):
-        out = np.asarray(material.colors_at(points), dtype=np.float64)  # type: ignore[attr-defined]
+        value = material.colors_at(points)  # type: ignore[attr-defined]
+        out = _as_numbers(value)
+        if out is None:
+            raise error_at(
+                method_site(material, "colors_at", points),
+                f"colors_at must return an (n, 3) array of RGB numbers, one row a point; "
+                f"got {_shown(value)}",
+            )
         try:
             out = np.broadcast_to(out, (n, 3))
         except ValueError:

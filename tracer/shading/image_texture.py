@@ -2,8 +2,10 @@
 
 The file is read through :func:`tracer.datafiles.read_scene_file`: a relative path is
 relative to the scene's folder, and the file is part of the scene (a save of it re-renders;
-it travels with the scene to a cluster). It is decoded once, when the scene loads, into a
-float64 array; lookups repeat the image (wrap around) in both directions.
+it travels with the scene to a cluster). It is decoded once, when the scene loads, and kept as
+8-bit RGB (a float64 copy would take 8 times the memory in every worker): a lookup turns the
+pixels it blends into k / 255, the same float64s a float copy would hold. Lookups repeat the
+image (wrap around) in both directions. Images above :data:`MAX_PIXELS` are refused.
 
 Mappings turn a point into image coordinates (u to the right, v down the image), around
 ``center``:
@@ -19,6 +21,7 @@ Mappings turn a point into image coordinates (u to the right, v down the image),
 from __future__ import annotations
 
 import io
+import warnings
 
 import numpy as np
 
@@ -30,17 +33,59 @@ from .textures import Texture, check_positive
 MAPPINGS = ("planar", "spherical", "cylindrical")
 
 
+#: The most pixels an image may have: 8192 x 8192 (192 MiB as 8-bit RGB, in every worker).
+MAX_PIXELS = 8192 * 8192
+#: k / 255 for every 8-bit level k: what a lookup blends.
+LEVELS = np.arange(256, dtype=np.float64) / 255.0
+
+
 def decode(data: bytes, path: str, site) -> np.ndarray:
     """Return an image file's pixels as an (h, w, 3) uint8 array; SceneError if not an image."""
-    from PIL import Image
+    from PIL import Image, UnidentifiedImageError
 
     try:
-        with Image.open(io.BytesIO(data)) as im:
-            im.load()
-            rgb = im.convert("RGB")
-    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # we say it below
+            with Image.open(io.BytesIO(data)) as im:
+                _check_size(im.size, path, site)  # before decoding a single pixel
+                return _rgb(im)
+    except UnidentifiedImageError:
+        raise error_at(site, f"not an image Pillow can read: {path} (unknown format)") from None
+    except Image.DecompressionBombError:
+        raise error_at(site, _too_large(path, "far more")) from None
+    except (OSError, ValueError, SyntaxError) as exc:
         raise error_at(site, f"not an image Pillow can read: {path} ({exc})") from None
-    return np.asarray(rgb, dtype=np.uint8).copy()
+
+
+def _rgb(im) -> np.ndarray:
+    """Return a Pillow image as (h, w, 3) uint8, converted a band of rows at a time.
+
+    One band at a time, so that the decoded image and the array are the only full copies.
+    """
+    width, height = im.size
+    pixels = np.empty((height, width, 3), np.uint8)
+    band = max(1, BAND_PIXELS // max(1, width))
+    for y0 in range(0, height, band):
+        rows = im.crop((0, y0, width, min(height, y0 + band)))
+        pixels[y0 : y0 + band] = np.asarray(rows if rows.mode == "RGB" else rows.convert("RGB"))
+    return pixels
+
+
+#: Pixels converted at a time while decoding.
+BAND_PIXELS = 1 << 20
+
+
+def _check_size(size: tuple[int, int], path: str, site) -> None:
+    width, height = size
+    if width * height > MAX_PIXELS:
+        raise error_at(site, _too_large(path, f"{width}x{height}: {width * height / 1e6:.0f}"))
+
+
+def _too_large(path: str, how: str) -> str:
+    return (
+        f"image too large: {path} has {how} megapixels; ImageTexture takes at most "
+        f"{MAX_PIXELS / 1e6:.0f} (8192x8192): scale it down"
+    )
 
 
 class ImageTexture(Texture):
@@ -58,17 +103,7 @@ class ImageTexture(Texture):
         where = Point(0, 0, 0) if center is None else center
         self.center = finite_xyz(where, "ImageTexture center", site, "Point")
         self.path, data = read_scene_file(path, "image")
-        self.pixels = decode(data, self.path, site).astype(np.float64) / 255.0
-
-    def __getstate__(self) -> dict:
-        # Ship 8-bit pixels (an eighth of the bytes); k / 255 rebuilds the same float64s.
-        state = dict(self.__dict__)
-        state["pixels"] = np.rint(self.pixels * 255.0).astype(np.uint8)
-        return state
-
-    def __setstate__(self, state: dict) -> None:
-        state["pixels"] = state["pixels"].astype(np.float64) / 255.0
-        self.__dict__.update(state)
+        self.pixels = decode(data, self.path, site)  # 8-bit: see the module's docstring
 
     def uv(self, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Return image coordinates (u, v) of points; one copy of the image spans 0..1."""
@@ -91,7 +126,10 @@ class ImageTexture(Texture):
 
 
 def bilinear(pixels: np.ndarray, u: np.ndarray, v: np.ndarray) -> np.ndarray:
-    """Return (n, 3) bilinear lookups at (u, v), the image repeating with period 1."""
+    """Return (n, 3) bilinear lookups at (u, v), the image repeating with period 1.
+
+    8-bit ``pixels`` blend as k / 255 (LEVELS); float pixels blend as they are.
+    """
     h, w = pixels.shape[:2]
     x = (u - np.floor(u)) * w - 0.5  # pixel centres at whole numbers
     y = (v - np.floor(v)) * h - 0.5
@@ -100,6 +138,15 @@ def bilinear(pixels: np.ndarray, u: np.ndarray, v: np.ndarray) -> np.ndarray:
     with np.errstate(invalid="ignore"):
         i0, j0 = x0.astype(np.int64) % w, y0.astype(np.int64) % h
     i1, j1 = (i0 + 1) % w, (j0 + 1) % h
-    top = pixels[j0, i0] * (1.0 - fx) + pixels[j0, i1] * fx
-    bottom = pixels[j1, i0] * (1.0 - fx) + pixels[j1, i1] * fx
+    at = _levels if pixels.dtype == np.uint8 else _floats
+    top = at(pixels, j0, i0) * (1.0 - fx) + at(pixels, j0, i1) * fx
+    bottom = at(pixels, j1, i0) * (1.0 - fx) + at(pixels, j1, i1) * fx
     return top * (1.0 - fy) + bottom * fy
+
+
+def _levels(pixels: np.ndarray, j: np.ndarray, i: np.ndarray) -> np.ndarray:
+    return LEVELS[pixels[j, i]]
+
+
+def _floats(pixels: np.ndarray, j: np.ndarray, i: np.ndarray) -> np.ndarray:
+    return pixels[j, i]

@@ -9,8 +9,11 @@ from ..vector import Color, Point
 
 
 class Light:
-    """A coloured point light (Puray's Light); with ``radius`` > 0 a sphere that casts soft
-    shadows (when shadows are on). Shading still uses its centre."""
+    """A coloured point light at ``position`` (Puray's Light).
+
+    With ``radius`` > 0 it is a sphere that casts soft shadows (when shadows are on);
+    shading still uses its centre.
+    """
 
     _pos: tuple[float, float, float]  # validated copies, set when the scene is checked
     _rgb: tuple[float, float, float]

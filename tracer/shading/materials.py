@@ -29,7 +29,13 @@ SPECULAR_K = 50
 
 
 class Material:
-    """A plain colour with Puray's shading coefficients (and its defaults)."""
+    """A plain colour (or a texture) with Puray's shading coefficients and defaults.
+
+    Every lit point gets ``ambient`` of white (Puray's ambient term), plus per light the
+    colour's matte share scaled by ``diffuse`` and the light's highlight (Blinn-Phong,
+    exponent 50) scaled by ``specular``; ``reflection`` weighs the mirrored ray. Subclass it
+    and define ``color_at`` or ``colors_at`` for a colour of your own.
+    """
 
     #: Blinn-Phong exponent; Puray uses 50 for everything.
     specular_k: float = SPECULAR_K
@@ -98,7 +104,7 @@ def is_plain(material: object) -> bool:
 
 
 class ChequeredMaterial(Material):
-    """Puray's chessboard: squares of 1/3 unit in x and z, colour1 and colour2."""
+    """Puray's chessboard: squares of 1/3 unit in x and z, alternating ``color1`` and ``color2``."""
 
     def __init__(
         self,

@@ -6,10 +6,10 @@ how the front ends drive their jobs. Nothing here imports Qt.
     events.py      what a backend reports, every event tagged with its job id
     router.py      EventRouter: hands a backend's events to the handler of each job
     scheduler.py   FrameScheduler: a few frames in flight, handed on in frame order
-    frames.py      render_frames: the command line's animation loop over a FrameScheduler
+    frames.py      FrameRun: the command line's frames over a FrameScheduler (the first
+                   frame's load tells FRAMES, FPS and the size)
     service.py     RenderService, the local pool; jobs.py its bookkeeping; processes.py
     worker.py      the worker process; protocol.py the records on its pipe (and FrameInfo)
     loads.py       what local workers and Dask tasks do alike with a scene version
     cluster.py     ClusterService, on Dask; dask_tasks.py, dask_connect.py, dask_quiet.py
-    probe.py       a scene's FRAMES, FPS and size, from a short-lived process
 """

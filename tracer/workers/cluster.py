@@ -127,6 +127,7 @@ class ClusterService:
         scene, loaded = self._load(job, source, settings)
         info = loaded.info
         self._emit(job, JobStarted.of(job.id, info, loaded.files, ()))
+        settings = settings.under_scene(info.settings)  # blocks sized for the scene's samples
         self._render_rows(job, scene, settings, info.width, info.height)
         self._emit(job, JobFinished(job.id, time.perf_counter() - started))
 
@@ -173,7 +174,7 @@ class ClusterService:
     def _render_rows(self, job, scene, settings, width: int, height: int) -> None:
         from distributed import as_completed  # dask is optional: loaded only on use
 
-        step = rows_per_block(width, settings.samples) * BLOCK_FACTOR
+        step = rows_per_block(width, settings.rays_per_pixel) * BLOCK_FACTOR
         spans = {}
         blocks = []
         for y0 in range(0, height, step):

@@ -11,11 +11,12 @@ from dataclasses import dataclass
 
 from ..errors import SceneError
 from ..kernel.render import LoadedScene, cache, render_block, restore, snapshot
+from ..scene.nesting import allow_deep_scenes
 from ..scene.source import SceneSource
 from ..settings import RenderSettings
 from .loads import adopt, frame_info, pick_pixel
 from .protocol import FrameInfo
-from .worker import tune_allocator
+from .worker import quiet_numbers, tune_allocator
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,7 @@ def _prepare_worker() -> None:
     global _tuned
     if not _tuned:
         tune_allocator()
+        allow_deep_scenes()
         _tuned = True
 
 
@@ -52,7 +54,8 @@ def load_task(source: SceneSource, settings: RenderSettings) -> DaskScene | Scen
     """Load the scene once on a worker; return what the row and pick tasks take."""
     _prepare_worker()
     try:
-        loaded = cache.load(source, settings)
+        with quiet_numbers():
+            loaded = cache.load(source, settings)
     except SceneError as exc:
         return exc
     info, files = frame_info(loaded, settings), tuple(loaded.files)
@@ -71,7 +74,8 @@ def rows_task(scene: DaskScene, settings: RenderSettings, y0: int, y1: int) -> b
     """Render one block of rows of the scene ``load_task`` returned."""
     _prepare_worker()
     try:
-        return render_block(_loaded(scene, settings), settings, y0, y1)
+        with quiet_numbers():
+            return render_block(_loaded(scene, settings), settings, y0, y1)
     except SceneError as exc:
         return exc
 
@@ -80,7 +84,8 @@ def pick_task(scene: DaskScene, settings: RenderSettings, x: int, y: int) -> obj
     """Trace pixel (x, y) of the scene ``load_task`` returned; a Pick, or a SceneError."""
     _prepare_worker()
     try:
-        return pick_pixel(_loaded(scene, settings), settings, x, y)
+        with quiet_numbers():
+            return pick_pixel(_loaded(scene, settings), settings, x, y)
     except SceneError as exc:
         return exc
 

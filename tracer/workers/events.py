@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -18,7 +18,8 @@ class JobStarted:
     and FPS (1 frame: a still). ``camera`` is the scene's own camera as plain numbers,
     ``(class name, (position, look_at, fov))`` (tracer/camera/view.py), for the window's
     camera mode to start from. ``objects`` names each of OBJECTS as (class name, file, line):
-    what the id buffer's numbers stand for.
+    what the id buffer's numbers stand for. ``settings``: the scene's SETTINGS as
+    {RenderSettings field: value} (tracer/scene/settings.py).
     """
 
     job: int
@@ -31,6 +32,7 @@ class JobStarted:
     fps: float = 24.0
     camera: tuple | None = None
     objects: tuple = ()
+    settings: dict = field(default_factory=dict)
 
     @classmethod
     def of(cls, job: int, info: FrameInfo, files: tuple, objects: tuple) -> JobStarted:
@@ -46,6 +48,7 @@ class JobStarted:
             fps=info.fps,
             camera=info.camera,
             objects=objects,
+            settings=info.settings,
         )
 
 

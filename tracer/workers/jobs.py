@@ -96,12 +96,12 @@ class Job:
         key = reply.key
         self.key, self.size = key, (width, height)
         self.snapshot, self.fingerprint, self.files = reply.snapshot, reply.fingerprint, reply.files
-        s = self.settings
+        self.settings = s = self.settings.under_scene(reply.info.settings)  # as the rows render
         if self.coarse > 1 and height >= 2 * self.coarse:
             w, h = max(1, width // self.coarse), max(1, height // self.coarse)
-            small = s.with_(width=w, height=h, samples=1, scale=1.0)
+            small = s.with_(width=w, height=h, samples=1, scale=1.0, sample_range=None)
             self.pending.append(RenderRows(self.id, key, small, 0, h, False))
-        step = rows_per_block(width, s.samples)
+        step = rows_per_block(width, s.rays_per_pixel)
         for y0 in range(0, height, step):
             self.pending.append(RenderRows(self.id, key, s, y0, min(height, y0 + step), self.ids))
 

@@ -30,7 +30,8 @@ def frame_info(loaded: LoadedScene, settings: RenderSettings) -> FrameInfo:
     scene = loaded.scene
     camera = view_of(scene.camera, loaded.kernel.first_hit)
     width, height = frame_size(scene, settings)
-    return FrameInfo(width, height, scene.width, scene.height, scene.frames, scene.fps, camera)
+    size = (width, height, scene.width, scene.height)
+    return FrameInfo(*size, scene.frames, scene.fps, camera, dict(scene.settings))
 
 
 def objects_of(loaded: LoadedScene) -> tuple:
@@ -60,7 +61,7 @@ def pick_pixel(loaded: LoadedScene, settings: RenderSettings, x: int, y: int) ->
     )
     with Deadline(settings.block_timeout, message):
         try:
-            return pick(loaded, settings, x, y)
+            return pick(loaded, settings.under_scene(loaded.scene.settings), x, y)
         except SceneError:
             raise
         except OffFrame as exc:

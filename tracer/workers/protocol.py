@@ -15,7 +15,7 @@ workers hold, and generated comparisons would only lengthen the command line's s
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -30,7 +30,8 @@ class FrameInfo:
     ``width`` x ``height`` is the frame the render produces; ``scene_width`` x
     ``scene_height`` the scene's own WIDTH and HEIGHT; ``frames`` and ``fps`` its FRAMES and
     FPS; ``camera`` its camera as plain numbers, ``(class name, (position, look_at, fov))``
-    (tracer/camera/view.py), for the window's camera mode to start from.
+    (tracer/camera/view.py), for the window's camera mode to start from; ``settings`` its
+    SETTINGS as {RenderSettings field: value} (tracer/scene/settings.py), for the sidebar.
     """
 
     width: int
@@ -40,6 +41,7 @@ class FrameInfo:
     frames: int
     fps: float
     camera: tuple | None
+    settings: dict = field(default_factory=dict)
 
 
 # -- requests (parent -> worker) ----------------------------------------------------------

@@ -21,6 +21,7 @@ import numpy as np
 from ..errors import SceneError, from_exception
 from ..kernel.render import cache, frame_size, id_dtype, render_block, restore, snapshot
 from ..scene.deadline import Deadline
+from ..scene.nesting import allow_deep_scenes
 from .jobs import rows_text
 from .loads import adopt, frame_info, objects_of, pick_pixel
 from .protocol import (
@@ -40,9 +41,22 @@ from .protocol import (
     Taken,
     TakeScene,
 )
+from .reaper import end_group, lead_group_with_reaper
 
 #: Seconds between checks that the parent is still there.
 PARENT_POLL = 0.5
+
+
+def quiet_numbers():
+    """Silence numpy's floating-point warnings while the engine works (the scene's own code
+    runs with numpy's defaults: tracer/scene/load.py).
+
+    The kernel meets infinities and NaNs on purpose (rays that miss, parallel planes, far
+    lights and huge shapes overflow to inf and lose): a warning per block printed beside the
+    progress would tell the user nothing. Colours that end up NaN or infinite are refused
+    with a message where they are made.
+    """
+    return np.errstate(all="ignore")
 
 
 def tune_allocator() -> None:
@@ -153,7 +167,8 @@ _HANDLERS: dict[type, Callable[[Any], Reply]] = {
 
 def _run(msg: Request) -> Reply:
     try:
-        return _HANDLERS[type(msg)](msg)
+        with quiet_numbers():
+            return _HANDLERS[type(msg)](msg)
     except SceneError as exc:
         return Failed(msg.job, exc)
     except BaseException as exc:  # scene code raised from a custom material
@@ -164,10 +179,20 @@ def _run(msg: Request) -> Reply:
 def main(conn, parent_pid: int) -> None:
     """Serve requests until told to stop or the parent is gone."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the parent's to handle
+    lead_group_with_reaper()  # programs the scene starts end with this worker
     die_with_parent(parent_pid)
     guard = _ForkGuard()
     tune_allocator()
+    allow_deep_scenes()
     sys.stdin = open(os.devnull)  # noqa: SIM115 - a scene's input() must not hang on our stdin
+    try:
+        _serve(conn, guard)
+    finally:
+        end_group()  # the programs the scene started end with this worker
+
+
+def _serve(conn, guard: _ForkGuard) -> None:
+    """Answer requests on ``conn`` until Stop, or the parent is gone."""
     conn.send(Ready(os.getpid()))
     while True:
         try:
