@@ -12,18 +12,15 @@ from __future__ import annotations
 import numpy as np
 
 from ..arrays import dot, unit
-from .model import NormalsOf, Offset, Vec
+from .model import NormalsOf, Vec
 
 
-def visibility(
-    sa, light: int, p: Vec, q: Vec, L: Vec, dist, samples, normals: NormalsOf, offset: Offset
-):
+def visibility(sa, light: int, p: Vec, q: Vec, L: Vec, dist, samples, normals: NormalsOf, step):
     """Return (dark mask, (3, m) transmittance or None) of shadow rays from ``q`` to a light.
 
     ``L``, ``dist``: direction and distance to the light's centre; a light with a radius
     is sampled at a point of its disc when ``samples`` (LightSamples) are given.
-    ``normals``: the kernel's normals stage, for the surfaces the rays pass; ``offset``: the
-    kernel's offset rule, for how far beyond them the rays go on.
+    ``normals``: the kernel's normals stage, for the surfaces the rays pass.
     """
     center = sa.lights[light][0]
     toward = center
@@ -34,4 +31,4 @@ def visibility(
         dist = np.sqrt(dot(v, v))
         L = unit(*v)
         toward = None
-    return sa.model.transmittance(sa, q, L, dist, toward, normals, offset)
+    return sa.model.transmittance(sa, q, L, dist, toward, normals, step)
