@@ -271,6 +271,8 @@ def test_deferred_imports_open_only_the_fluent_moves_circle(folder):
         "accel": [
             ("tracer/accel/compiled.py", "tracer.accel.compiled_bvh"),
             ("tracer/accel/compiled.py", "tracer.accel.compiled_walk"),
+            ("tracer/accel/compiled_aot.py", "tracer.accel.compiled_bvh"),
+            ("tracer/accel/compiled_aot.py", "tracer.accel.compiled_walk"),
         ],
         "scene": [],
     }

@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from tests.tracer.test_compiled_walk import route
 from tracer import RenderSettings, SceneSource
 from tracer.accel import aggregates, compiled
 from tracer.kernel.render import load, render_rows
@@ -57,6 +58,13 @@ def render(path: Path, settings: RenderSettings) -> np.ndarray:
     loaded = load(SceneSource.from_path(path), settings)
     height = settings.height or loaded.scene.height
     return render_rows(loaded, settings, 0, height)
+
+
+@pytest.fixture(autouse=True, params=["just-in-time", "ahead-of-time"])
+def kernels(request, monkeypatch):
+    """Each route of the compiled walk."""
+    monkeypatch.setattr(compiled, "_loaded", [route(request.param)])
+    monkeypatch.setattr(compiled, "_warm", [True])  # numba started: no cold start to weigh
 
 
 def both(monkeypatch, path: Path, settings: RenderSettings):

@@ -41,8 +41,9 @@ from tracer import (
     Triangle,
     Vector,
 )
-from tracer.accel import aggregates, compiled
+from tracer.accel import aggregates, compiled, compiled_aot
 from tracer.accel.aggregates import Aggregate
+from tracer.accel.primitives import Primitives
 from tracer.arrays import unit
 from tracer.geometry import prepare_all
 from tracer.geometry.glass_sphere import GlassSphere
@@ -51,12 +52,26 @@ from tracer.geometry.triangles import hit_pairs
 pytest.importorskip("numba")
 
 
-@pytest.fixture(autouse=True)
-def compiled_walk(monkeypatch):
-    """Walk every structure compiled, however few its primitives."""
+@pytest.fixture(autouse=True, params=["just-in-time", "ahead-of-time"])
+def compiled_walk(request, monkeypatch):
+    """Walk every structure compiled, however few its primitives, by each route."""
+    monkeypatch.setattr(compiled, "_loaded", [route(request.param)])
+    monkeypatch.setattr(compiled, "_warm", [True])  # numba started: no cold start to weigh
     monkeypatch.setattr(compiled, "MIN_PRIMS", 1)
     monkeypatch.setattr(aggregates, "MIN_PRIMS", 1)
     monkeypatch.delenv(compiled.OFF, raising=False)
+
+
+def route(name: str) -> compiled.Kernels:
+    """Return the kernels of one route (skip where setup has not built them ahead of time)."""
+    if name == "just-in-time":
+        kernels = compiled.just_in_time()
+        assert kernels is not None
+        return kernels
+    module = compiled_aot.load()
+    if module is None:
+        pytest.skip("the kernels are not built ahead of time here (setup builds them)")
+    return compiled.Kernels(module.build, module.nearest, module.any_hit, True)
 
 
 @pytest.fixture
@@ -218,7 +233,7 @@ def test_foreign_pairs_overflowing_their_buffer_are_all_tested(brute, monkeypatc
 def test_a_process_without_numba_builds_the_numpy_structure(brute, monkeypatch):
     objects = random_objects(41)
     fast = pickle.loads(pickle.dumps(compiled_aggregate(objects)))
-    monkeypatch.setattr(compiled, "_modules", lambda: None)  # numba does not import here
+    monkeypatch.setattr(compiled, "_loaded", [None])  # no kernels here (no numba)
     o, d = random_rays(41)
     assert_same_nearest(fast, brute(objects), o, d)
     assert fast.grid is not None
@@ -359,3 +374,31 @@ def test_cached_kernels_are_dropped_when_any_compiled_source_changes(tmp_path):
     (tmp_path / "puray-compiled.stamp").write_text("the digest of other sources")
     compiled._fresh_cache([kernel])
     assert not cached.exists()
+
+
+def test_kernels_built_from_other_sources_are_not_loaded(monkeypatch):
+    monkeypatch.setattr(compiled_aot, "digest", lambda: "0" * 64)
+    assert compiled_aot.load() is None
+
+
+def test_the_compiled_structure_goes_where_it_wins(monkeypatch):
+    """Built ahead of time: every structure. Just in time and cold (numba to start, ~0.6 s):
+    only big ones, counting a lone built-in shape (tested one by one in numpy) as 500."""
+    ahead, jit = route("ahead-of-time"), route("just-in-time")
+    boxes = [Box(Point(k, 0, 0), Point(k + 0.5, 1, 1)) for k in range(200)]
+    balls = [Sphere(Point(k, 0, 0), 0.4) for k in range(2000)]
+    prepare_all(boxes + balls)
+    cases = {"few": boxes[:50], "many": boxes, "spheres": balls}
+    prims = {name: Primitives(objects) for name, objects in cases.items()}
+    ids = {name: np.arange(len(objects)) for name, objects in cases.items()}
+    chosen = {}
+    for label, kernels, warm in (("ahead", ahead, []), ("cold", jit, []), ("warm", jit, [True])):
+        monkeypatch.setattr(compiled, "_loaded", [kernels])
+        monkeypatch.setattr(compiled, "_warm", warm)
+        monkeypatch.setattr(compiled, "MIN_PRIMS", 16)
+        chosen[label] = {name: compiled.chooses(prims[name], ids[name]) for name in cases}
+    assert chosen["ahead"] == {"few": True, "many": True, "spheres": True}
+    assert chosen["cold"] == {"few": False, "many": True, "spheres": False}
+    assert chosen["warm"] == {"few": True, "many": True, "spheres": True}
+    monkeypatch.setenv(compiled.OFF, "1")
+    assert not compiled.chooses(prims["many"], ids["many"])

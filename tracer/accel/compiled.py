@@ -6,28 +6,34 @@ set, and the scene has at least MIN_PRIMS bounded primitives (below that numba's
 (compiled_bvh.py) replaces the numpy grid and its direction bins (grid_structure.py);
 primitives of the built-in kinds are tested in compiled code with the numpy tests'
 arithmetic (compiled_shapes.py), the others by their own numpy test on the pairs the walk
-hands back. Both structures give the same pixels. Compiling takes a few seconds once per
-machine: setup does it (``python -m tracer.accel.compiled``).
+hands back. Both structures give the same pixels. Setup compiles the kernels once per machine
+(``python -m tracer.accel.compiled_setup``).
 """
 
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
+from collections.abc import Callable
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
-from ..geometry import Box, Cone, Cylinder, Disc, Mesh, Sphere, Triangle, prepare_all
-from ..geometry.glass_sphere import GlassSphere
-from ..vector import Point, Vector
-from . import compiled_prims
+from . import compiled_aot, compiled_prims
 from .grid import reduce_nearest
 from .primitives import Primitives
 
-#: Fewer bounded primitives than this: the numpy structure (not worth numba's start-up).
-MIN_PRIMS = 500
+#: Kernels built ahead of time cost nothing to start: every structure is compiled, from
+#: aggregates.MIN_PRIMS primitives up (measured: faster from 16 spheres, boxes or triangles).
+MIN_PRIMS = 16
+#: Just in time, a process's first compiled walk costs ~0.6 s of CPU (numba's import and its
+#: first call), in the loading process and again in each other worker. Only a scene whose
+#: numpy structure costs more than that gets the compiled one there: measured at 960x540,
+#: its saving passes the start-up at ~50,000 spheres or triangles, or ~100 boxes, cylinders,
+#: cones, discs or glass spheres (the numpy engine tests those one shape at a time). Once a
+#: process has walked compiled, MIN_PRIMS applies there.
+COLD_WORK = 50_000  # compiled_prims.work(): spheres or triangles, LONE_WORK a lone shape
 #: Pairs (ray, primitive) of foreign primitives handed back at once, at first.
 PAIRS = 1 << 16
 #: Set (to anything) to always use the numpy structure.
@@ -36,12 +42,17 @@ OFF = "PURAY_NO_JIT"
 
 def usable() -> bool:
     """Tell whether this process can walk compiled (numba imports, not turned off)."""
-    return not os.environ.get(OFF) and _modules() is not None
+    return not os.environ.get(OFF) and kernels() is not None
 
 
 def chooses(prims: Primitives, ids: np.ndarray) -> bool:
-    """Tell whether the bounded primitives ``ids`` get the compiled structure."""
-    return ids.size >= MIN_PRIMS and usable()
+    """Tell whether the bounded primitives ``ids`` get the compiled structure (where it wins)."""
+    if ids.size < MIN_PRIMS or not usable():
+        return False
+    found = kernels()
+    if (found is not None and found.ahead) or _warm:
+        return True
+    return compiled_prims.work(prims) >= COLD_WORK
 
 
 class CompiledStructure:
@@ -52,7 +63,7 @@ class CompiledStructure:
 
     def __init__(self, prims: Primitives, lo, hi, ids, frame, far: float) -> None:
         centre, _reach, pad, _unbounded = frame
-        build = _modules()[0].build  # type: ignore[index]
+        build = _ready().build
         self.prims = prims
         prims.focus(ids)
         box, first, count, order, depth = build(lo - pad, hi + pad)
@@ -65,7 +76,7 @@ class CompiledStructure:
 
     def nearest(self, o, d, best, bid, bsub) -> None:
         """Lower (best, bid, bsub) to every ray's nearest hit among the structure's prims."""
-        walk = _modules()[1]  # type: ignore[index]
+        walk = _ready()
         n = d[0].shape[0]
         rays = np.arange(n)
         args = (*_origins(o, n), *map(_plain, d), rays)
@@ -74,6 +85,7 @@ class CompiledStructure:
         while k < n:
             head = (self.bvh, self.tables, self.sub_of, self.scene)
             done, m = walk.nearest(*head, *args, k, best, bid, bsub, pairs)
+            _warm[:] = [True]
             if m:
                 pr, pg = pairs[:m, 0], pairs[:m, 1]
                 t, ok, sub = self.prims.test(o, d, pr, pg)
@@ -84,7 +96,7 @@ class CompiledStructure:
 
     def occluded(self, o, d, dist, toward, blocked) -> None:
         """Set ``blocked`` for rays with a hit nearer than ``dist`` (``toward``: unused)."""
-        walk = _modules()[1]  # type: ignore[index]
+        walk = _ready()
         n = d[0].shape[0]
         rays = np.flatnonzero(~blocked)
         limit = _plain(dist)
@@ -116,36 +128,65 @@ def _plain(a: np.ndarray) -> np.ndarray:
     return np.array(a, dtype=np.float64)
 
 
-_loaded: list = []
+class Kernels(NamedTuple):
+    """The compiled builder and walks, and whether they were built ahead of time."""
+
+    build: Callable
+    nearest: Callable
+    any_hit: Callable
+    ahead: bool
 
 
-def _modules():
-    """Return (compiled_bvh, compiled_walk), importing numba, or None where it does not import."""
-    # Deferred: numba is an optional dependency (the fast extra), and importing it costs
-    # ~0.2 s that only a process walking a big scene should pay.
+_loaded: list[Kernels | None] = []
+#: Set once this process has walked compiled (numba started: no start-up to pay again).
+_warm: list[bool] = []
+
+
+def kernels() -> Kernels | None:
+    """Return the kernels this process walks with, or None where there are none.
+
+    Built ahead of time (compiled_aot.py: no numba here) where setup built them from these
+    sources; else numba's just-in-time route (its cache); else None (no numba).
+    """
     if not _loaded:
-        try:
-            from . import compiled_bvh, compiled_walk
-        except ImportError:  # no numba here (or one that does not work with this numpy)
-            _loaded.append(None)
-        else:
-            _fresh_cache((compiled_bvh.build, compiled_walk.nearest, compiled_walk.any_hit))
-            _loaded.append((compiled_bvh, compiled_walk))
+        _loaded.append(_find())
     return _loaded[0]
 
 
-#: The modules whose code the compiled kernels hold (inlined from one into another).
-SOURCES = ("compiled_shapes.py", "compiled_walk.py", "compiled_bvh.py")
+def _ready() -> Kernels:
+    """Return the kernels (a compiled structure is walked only where there are some)."""
+    found = kernels()
+    if found is None:
+        raise RuntimeError("no compiled kernels in this process")
+    return found
+
+
+def _find() -> Kernels | None:
+    module = compiled_aot.load()
+    if module is not None:
+        return Kernels(module.build, module.nearest, module.any_hit, True)
+    return just_in_time()
+
+
+def just_in_time() -> Kernels | None:
+    """Return the kernels of numba's just-in-time route (None: numba does not import)."""
+    # Deferred: numba is an optional dependency (the fast extra), and importing it costs
+    # ~0.35 s, and its first call another ~0.3 s, that only a big scene should pay.
+    try:
+        from . import compiled_bvh, compiled_walk
+    except ImportError:  # no numba here (or one that does not work with this numpy)
+        return None
+    _fresh_cache((compiled_bvh.build, compiled_walk.nearest, compiled_walk.any_hit))
+    return Kernels(compiled_bvh.build, compiled_walk.nearest, compiled_walk.any_hit, False)
 
 
 def _fresh_cache(kernels) -> None:
-    """Drop numba's cached kernels when any of SOURCES changed since they were compiled.
+    """Drop numba's cached kernels when any of the kernels' sources changed since.
 
     numba checks only the file of the function it caches; these kernels inline code from
     the other files (the shape tests), so a change there would load stale machine code.
     """
-    here = Path(__file__).parent
-    digest = hashlib.sha256(b"".join((here / name).read_bytes() for name in SOURCES)).hexdigest()
+    digest = compiled_aot.digest()
     for folder in {getattr(getattr(k, "_cache", None), "_cache_path", None) for k in kernels}:
         if folder is None or not os.path.isdir(folder):
             continue
@@ -158,51 +199,3 @@ def _fresh_cache(kernels) -> None:
             temp = stamp.with_suffix(f".{os.getpid()}")
             temp.write_text(digest)
             temp.replace(stamp)
-
-
-def warm() -> bool:
-    """Compile the builder and the walks (or load them from numba's cache); check them."""
-    if _modules() is None:
-        return False
-    objects = _every_kind()
-    prims = Primitives(objects)
-    ids = np.arange(len(prims.lo))
-    lo, hi = prims.lo, prims.hi
-    structure = CompiledStructure(prims, lo, hi, ids, (np.zeros(3), 10.0, 1e-3, False), 300.0)
-    # One ray down the middle of every primitive, from the front: each must hit its own.
-    o = (np.zeros(ids.size), np.zeros(ids.size), np.full(ids.size, -5.0))
-    centres = (lo + hi) / 2
-    d = [np.asarray(c) for c in _unit(centres[:, 0], centres[:, 1], centres[:, 2] + 5.0)]
-    best, bid = np.full(ids.size, np.inf), np.full(ids.size, -1, dtype=np.intp)
-    structure.nearest(o, d, best, bid, np.zeros(ids.size, dtype=np.intp))
-    blocked = np.zeros(ids.size, dtype=bool)
-    structure.occluded(o, d, np.full(ids.size, 10.0), None, blocked)
-    if not (bid == ids).all() or not blocked.all():
-        raise RuntimeError(f"the compiled walk missed a shape in front of its ray: {bid}")
-    return True
-
-
-def _every_kind() -> list:
-    """Return one prepared shape of every kind the compiled walk tests, and a foreign one."""
-    objects = [
-        Sphere(Point(-4, 0, 0), 0.4),
-        Box(Point(-3.3, -0.3, -0.3), Point(-2.7, 0.3, 0.3)),
-        Cylinder(Point(-2, -0.3, 0), Point(-2, 0.3, 0), 0.3),
-        Cone(Point(-1, 0.3, 0), Point(-1, -0.3, 0), 0.3),
-        Disc(Point(0, 0, 0), Vector(0, 0, -1), 0.3),
-        Triangle(Point(0.7, 0.3, 0), Point(1.3, 0.3, 0), Point(1.0, -0.3, 0)),
-        Mesh([[1.7, 0.3, 0], [2.3, 0.3, 0], [2.0, -0.3, 0]], [[0, 1, 2]]),
-        Box(Point(-0.3, -0.3, -0.3), Point(0.3, 0.3, 0.3)).translated(3, 0, 0),
-    ]
-    ball = Sphere(Point(4, 0, 0), 0.4)
-    prepare_all([*objects, ball])
-    return [*objects, GlassSphere(ball)]
-
-
-def _unit(x, y, z):
-    norm = np.sqrt(x * x + y * y + z * z)
-    return x / norm, y / norm, z / norm
-
-
-if __name__ == "__main__":
-    print("compiled walk:", "ready" if warm() else "numba is not installed (numpy walk)")

@@ -25,6 +25,8 @@ from .primitives import Primitives, ShapeBatch
 FOREIGN, SPHERE, TRIANGLE, BOX, CYLINDER, CONE, DISC, GLASS = range(8)
 #: Floats per row of each kind's table, in kind order from SPHERE.
 WIDTHS = (4, 10, 6, 8, 8, 7, 4)
+#: The numpy engine's work with one built-in shape outside a batch, in spheres or triangles.
+LONE_WORK = 500
 #: Kinds whose test reports a face id (their objects' normals want it).
 SOLIDS = (BOX, CYLINDER, CONE, GLASS)
 
@@ -64,6 +66,19 @@ def _group_rows(batch) -> tuple[int, np.ndarray | list]:
         if found is not None:
             return found[0], [found[1]]
     return FOREIGN, []
+
+
+def work(prims: Primitives) -> int:
+    """Return how much work the numpy engine has with these primitives, in spheres or triangles.
+
+    Batches cost one unit a primitive; a built-in shape outside a batch (a box, cylinder,
+    cone, disc, glass sphere: numpy tests those one shape at a time) LONE_WORK units.
+    """
+    total = 0
+    for batch in prims.groups:
+        lone = isinstance(batch, ShapeBatch) and _shape_row(batch.shape) is not None
+        total += LONE_WORK if lone else len(batch)
+    return total
 
 
 def in_order(prims: Primitives, gids: np.ndarray) -> tuple[tuple, np.ndarray]:
