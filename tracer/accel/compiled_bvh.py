@@ -21,6 +21,8 @@ BINS = 16
 MAX_LEAF = 8
 #: Cost of a box test against one primitive test (the SAH's constants).
 TRAVERSAL = 1.0
+#: Nodes of more primitives than this are split along their widest axis only (quicker builds).
+ONE_AXIS = 4096
 #: Depth at most (deeper trees fall back to halving by count; walks size their stacks by it).
 MAX_DEPTH = 60
 
@@ -35,10 +37,8 @@ def _area(lo, hi):
 
 
 @njit(cache=True, nogil=True)
-def _bounds(lo, hi, cen, order, s, e):
-    """Return the box of prims order[s:e] and the box of their centroids."""
-    b = np.empty(6)
-    c = np.empty(6)
+def _bounds(lo, hi, cen, order, s, e, b, c):
+    """Set b to the box of prims order[s:e] and c to the box of their centroids."""
     b[:3], b[3:] = np.inf, -np.inf
     c[:3], c[3:] = np.inf, -np.inf
     for j in range(s, e):
@@ -48,7 +48,6 @@ def _bounds(lo, hi, cen, order, s, e):
             b[3 + a] = max(b[3 + a], hi[p, a])
             c[a] = min(c[a], cen[p, a])
             c[3 + a] = max(c[3 + a], cen[p, a])
-    return b, c
 
 
 @njit(cache=True, nogil=True)
@@ -62,12 +61,16 @@ def _best_split(lo, hi, cen, order, s, e, c, scratch):
     bins[:, :, 0] = 0
     bins[:, :, 1:4] = np.inf
     bins[:, :, 4:7] = -np.inf
+    widest = np.argmax(c[3:] - c[:3])
     for a in range(3):
         ext = c[3 + a] - c[a]
-        scale[a] = BINS * (1 - 1e-9) / ext if ext > 0 else 0.0
+        one_axis = e - s > ONE_AXIS and a != widest
+        scale[a] = BINS * (1 - 1e-9) / ext if ext > 0 and not one_axis else 0.0
     for j in range(s, e):
         p = order[j]
         for a in range(3):
+            if scale[a] == 0:
+                continue
             row = bins[a, min(int((cen[p, a] - c[a]) * scale[a]), BINS - 1)]
             row[0] += 1
             for x in range(3):
@@ -127,19 +130,20 @@ def build(lo, hi):
     stack = np.empty((2 * MAX_DEPTH + 4, 4), dtype=np.int64)  # node, start, end, depth
     scratch = (np.empty((3, BINS, 7)), np.empty(7), np.empty(BINS), np.empty(3))
     stack[0] = (0, 0, m, 0)
+    c = np.empty(6)  # the centroids' box of the node at hand
     top, nodes, deepest = 1, 1, 0
     while top > 0:
         top -= 1
         node, s, e, depth = stack[top]
         deepest = max(deepest, depth)
-        b, c = _bounds(lo, hi, cen, order, s, e)
-        box[node] = b
+        b = box[node]
+        _bounds(lo, hi, cen, order, s, e, b, c)
         n = e - s
         mid = s
         if n > 1 and depth < MAX_DEPTH:
             cost, axis, split = _best_split(lo, hi, cen, order, s, e, c, scratch)
-            leaf_cost = n * _area(b[:3], b[3:])
-            if axis >= 0 and (n > MAX_LEAF or TRAVERSAL * _area(b[:3], b[3:]) + cost < leaf_cost):
+            area = _area(b[:3], b[3:])
+            if axis >= 0 and (n > MAX_LEAF or TRAVERSAL * area + cost < n * area):
                 mid = _partition(cen, order, s, e, axis, split, c)
             elif n > MAX_LEAF:
                 mid = s + n // 2  # equal centroids: halve by count
