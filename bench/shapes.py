@@ -5,9 +5,10 @@
 Each scene renders on 2 warm worker processes, once with the compiled walk (numba, the
 ``fast`` extra) and once with ``PURAY_NO_JIT=1`` (the numpy walk), in alternating rounds
 (the machine is shared: only ratios within a run mean much). Prints Mpixel/s of both and
-their ratio, primary rays alone and with shadows. The meshes are generated here, from fixed
-numbers (a lumpy geodesic sphere of 20 k^2 triangles: k = 59 gives 69,620, k = 79 124,820),
-written to a temporary OBJ file: nothing large is committed.
+their ratio, primary rays alone and with shadows; then the CPU seconds of one render in this
+process each way (load excluded), which a busy machine disturbs much less. The meshes are
+generated here, from fixed numbers (a lumpy geodesic sphere of 20 k^2 triangles: k = 59
+gives 69,620, k = 79 124,820), written to a temporary OBJ file: nothing large is committed.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from tracer.kernel.render import load, render_rows  # noqa: E402
 from tracer.scene.load import SceneSource  # noqa: E402
 from tracer.settings import RenderSettings  # noqa: E402
 from tracer.workers.service import JobFailed, JobFinished, RenderService  # noqa: E402
@@ -166,6 +168,25 @@ def time_rounds(path: Path, settings: RenderSettings, runs: int) -> dict[str, li
     return times
 
 
+def cpu_seconds(path: Path, settings: RenderSettings, runs: int) -> dict[str, float]:
+    """Return the least CPU seconds of a render in this process, each walk (load excluded)."""
+    best = {}
+    for walk in ("compiled", "numpy"):
+        if walk == "numpy":
+            os.environ["PURAY_NO_JIT"] = "1"
+        loaded = load(SceneSource.from_path(path), settings)
+        height = settings.height or loaded.scene.height
+        render_rows(loaded, settings, 0, height)  # warm: caches, allocator
+        times = []
+        for _ in range(runs):
+            start = time.process_time()
+            render_rows(loaded, settings, 0, height)
+            times.append(time.process_time() - start)
+        os.environ.pop("PURAY_NO_JIT", None)
+        best[walk] = min(times)
+    return best
+
+
 def _render(service: RenderService, source: SceneSource, settings: RenderSettings) -> float:
     start = time.perf_counter()
     job = service.submit(source, settings)
@@ -194,10 +215,13 @@ def main() -> None:
                 times = time_rounds(paths[name], settings, args.runs)
                 mpix = args.width * args.height / 1e6
                 c, n = (statistics.median(times[w]) for w in ("compiled", "numpy"))
+                cpu = cpu_seconds(paths[name], settings, args.runs)
+                cc, nc = cpu["compiled"], cpu["numpy"]
                 print(
-                    f"{name:11s} {'shadows' if shadows else 'primary':7s} "
-                    f"compiled {c * 1e3:7.1f} ms {mpix / c:6.2f} Mpix/s   "
-                    f"numpy {n * 1e3:7.1f} ms {mpix / n:6.2f} Mpix/s   numpy/compiled {n / c:5.2f}",
+                    f"{name:11s} {'shadows' if shadows else 'primary':7s} 2 workers: "
+                    f"compiled {c * 1e3:7.1f} ms {mpix / c:6.2f} Mpix/s, "
+                    f"numpy {n * 1e3:7.1f} ms {mpix / n:6.2f} Mpix/s, ratio {n / c:5.2f} | "
+                    f"CPU s: compiled {cc:6.3f}, numpy {nc:6.3f}, ratio {nc / cc:5.2f}",
                     flush=True,
                 )
 

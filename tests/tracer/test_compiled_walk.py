@@ -10,6 +10,8 @@ references (tests/reference/brute.py) through the compiled tests.
 from __future__ import annotations
 
 import pickle
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -402,3 +404,26 @@ def test_the_compiled_structure_goes_where_it_wins(monkeypatch):
     assert chosen["warm"] == {"few": True, "many": True, "spheres": True}
     monkeypatch.setenv(compiled.OFF, "1")
     assert not compiled.chooses(prims["many"], ids["many"])
+
+
+COLD = """
+import sys
+from tracer import Point, Sphere
+from tracer.accel import compiled_aot
+from tracer.accel.aggregates import Aggregate
+from tracer.geometry import prepare_all
+compiled_aot.load = lambda: None  # setup has not built the kernels ahead of time
+balls = [Sphere(Point(k % 30, k // 30, 5), 0.4) for k in range({n})]
+prepare_all(balls)
+print(type(Aggregate(balls).structure).__name__, "numba" in sys.modules)
+"""
+
+
+@pytest.mark.parametrize(
+    ("n", "expected"), [(600, "GridStructure False"), (60000, "CompiledStructure True")]
+)
+def test_a_cold_process_starts_numba_only_for_a_scene_that_pays_for_it(n, expected):
+    out = subprocess.run(
+        [sys.executable, "-c", COLD.format(n=n)], capture_output=True, text=True, check=True
+    )
+    assert out.stdout.split() == expected.split()

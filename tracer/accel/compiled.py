@@ -46,13 +46,20 @@ def usable() -> bool:
 
 
 def chooses(prims: Primitives, ids: np.ndarray) -> bool:
-    """Tell whether the bounded primitives ``ids`` get the compiled structure (where it wins)."""
-    if ids.size < MIN_PRIMS or not usable():
+    """Tell whether the bounded primitives ``ids`` get the compiled structure (where it wins).
+
+    numba is not even imported for a scene whose compiled walk would not pay for it.
+    """
+    if ids.size < MIN_PRIMS or os.environ.get(OFF):
         return False
-    found = kernels()
+    if not _loaded:
+        module = compiled_aot.load()
+        if module is not None:
+            _loaded.append(Kernels(module.build, module.nearest, module.any_hit, True))
+    found = _loaded[0] if _loaded else None
     if (found is not None and found.ahead) or _warm:
         return True
-    return compiled_prims.work(prims) >= COLD_WORK
+    return compiled_prims.work(prims) >= COLD_WORK and kernels() is not None
 
 
 class CompiledStructure:
@@ -67,12 +74,27 @@ class CompiledStructure:
         self.prims = prims
         prims.focus(ids)
         box, first, count, order, depth = build(lo - pad, hi + pad)
+        _warm[:] = [True]  # numba (where it is the route) has started in this process
         gids = ids[order].astype(np.int64)
         self.tables, codes = compiled_prims.in_order(prims, gids)
         self.bvh = (box, first, count, codes, gids, int(depth))
         sub = prims.g_sub
         self.sub_of = np.zeros(0, np.int64) if sub is None else sub.astype(np.int64)
         self.scene = (float(pad), *map(float, centre), float(far))
+
+    def __getstate__(self) -> dict:
+        """Leave the shapes' rows out of a pickle (rebuilt from the primitives: half the bytes)."""
+        state = self.__dict__.copy()
+        box, first, count, _codes, gids, depth = state.pop("bvh")
+        del state["tables"]
+        state["walk"] = (box, first, count, gids, depth)
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        box, first, count, gids, depth = state.pop("walk")
+        self.__dict__.update(state)
+        self.tables, codes = compiled_prims.in_order(self.prims, gids)
+        self.bvh = (box, first, count, codes, gids, depth)
 
     def nearest(self, o, d, best, bid, bsub) -> None:
         """Lower (best, bid, bsub) to every ray's nearest hit among the structure's prims."""
@@ -85,7 +107,6 @@ class CompiledStructure:
         while k < n:
             head = (self.bvh, self.tables, self.sub_of, self.scene)
             done, m = walk.nearest(*head, *args, k, best, bid, bsub, pairs)
-            _warm[:] = [True]
             if m:
                 pr, pg = pairs[:m, 0], pairs[:m, 1]
                 t, ok, sub = self.prims.test(o, d, pr, pg)
