@@ -29,7 +29,7 @@ def main() -> str:
         module = compiled_aot.load()
     if module is None:
         return "ready, just in time (the kernels could not be built ahead of time)"
-    ahead = compiled.Kernels(module.build, module.nearest, module.any_hit, True)
+    ahead = compiled.ahead_of_time(module)
     if any(not np.array_equal(a, b) for a, b in zip(_check(ahead), reference, strict=True)):
         raise RuntimeError("the kernels built ahead of time differ from the just-in-time ones")
     return "ready, built ahead of time"
