@@ -4,12 +4,15 @@ The rule for ``T``: a scene runs with ``FRAME`` (0-based) and ``T = FRAME / FRAM
 FRAMES is the value the scene itself defines (1 when it defines none). Since FRAMES is known
 only once the scene has run, the loader runs it with its best guess of FRAMES, in this order:
 
-1. what this process saw the last time it ran this version of the scene with this seed;
+1. what this process saw the last time it ran this version of the scene with this seed, or
+   else what another process's load of it told (``SceneSource.told_frames``: an animation's
+   later frames are told the FRAMES its first frame's load found);
 2. a top-level ``FRAMES = <whole number>`` in the scene's text;
 3. neither: it first runs frame 0 (whose T is 0 whatever FRAMES is) and reads FRAMES there.
 
 If the run ends with a FRAMES other than a guess from the text, the scene runs once more with
-the true T. A scene whose FRAMES depends on FRAME or T is an error. Frame 0 always runs once,
+the true T. A scene whose FRAMES depends on FRAME or T (or differs from the FRAMES it was told)
+is an error. Frame 0 always runs once,
 so Puray scenes and stills load exactly as before. Every frame runs with the same seed: a
 random layout stays put while the animation moves (seed by FRAME yourself for per-frame noise).
 """
@@ -38,6 +41,8 @@ def run_frame(source, seed: int, frame: int, run: Callable[[int, int], dict]) ->
     """
     key = (source.digest, seed)
     known = _seen.get(key)  # exact: this version ran with this seed in this process before
+    if known is None and source.told_frames is not None and source.told_frames[0] == seed:
+        known = source.told_frames[1]  # exact too: another process's load of it told
     literal = literal_frames(source) if frame and known is None else None
     if literal is not None and frame >= literal:
         literal = None  # past the end, or the text misleads: let frame 0 say

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import dataclasses
 import functools
 import hashlib
 import io
@@ -27,12 +28,26 @@ class SceneSource:
 
     ``modules`` maps each sibling module it imports to (path, text); ``data`` maps the data
     files it reads (OBJ models, images) to their bytes, as far as they are known.
+    ``told_frames`` is ``(seed, FRAMES)`` once a load of this version with that seed has told
+    its FRAMES (see :meth:`knowing_frames`); it is no part of the version.
     """
 
     path: str
     text: str
     modules: dict = field(default_factory=dict)
     data: dict = field(default_factory=dict)
+    told_frames: tuple[int, int] | None = field(default=None, compare=False)
+
+    def knowing_frames(self, seed: int, frames: int) -> SceneSource:
+        """Return this version, telling the processes that load its other frames its FRAMES.
+
+        A frame's load then needs no run of frame 0 to learn FRAMES (tracer/scene/frames.py),
+        and checks that the scene defines the FRAMES it was told.
+        """
+        told = dataclasses.replace(self, told_frames=(seed, frames))
+        if "digest" in self.__dict__:  # the same version: keep its hash
+            told.__dict__["digest"] = self.digest
+        return told
 
     @functools.cached_property
     def digest(self) -> str:
