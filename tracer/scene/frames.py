@@ -26,6 +26,7 @@ from collections.abc import Callable
 from ..errors import SceneError
 from ..output.rate import fps_problem
 from ..settings import MAX_FRAMES
+from .source import top_level_bindings
 
 DEFAULT_FPS = 24.0
 
@@ -187,27 +188,14 @@ def in_frame(error: Exception, frame: int, frames: int) -> Exception:
 
 def _literal(text: str, name: str):
     """Return the value of the last top-level ``name = <literal>`` in ``text``, or None."""
-    try:
-        body = ast.parse(text).body
-    except (SyntaxError, ValueError):
-        return None
     value = None
-    for node in body:
-        if isinstance(node, ast.Assign) and any(
-            isinstance(t, ast.Name) and t.id == name for t in node.targets
-        ):
-            value = node.value.value if isinstance(node.value, ast.Constant) else None
+    for bound, _line, expr in top_level_bindings(text):
+        if bound == name:
+            value = expr.value if isinstance(expr, ast.Constant) else None
     return value
 
 
 def _at(source, name: str, message: str) -> SceneError:
     """Build a SceneError at the line where the scene assigns ``name`` (or at the file)."""
-    line = None
-    try:
-        for node in ast.parse(source.text).body:
-            targets = node.targets if isinstance(node, ast.Assign) else []
-            if any(isinstance(t, ast.Name) and t.id == name for t in targets):
-                line = node.lineno
-    except (SyntaxError, ValueError):
-        pass
-    return SceneError(message, source.path, line)
+    lines = [line for bound, line, _value in top_level_bindings(source.text) if bound == name]
+    return SceneError(message, source.path, lines[-1] if lines else None)
