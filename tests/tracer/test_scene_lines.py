@@ -77,3 +77,33 @@ def test_a_bad_value_set_by_unpacking_is_named_at_its_line(service, tmp_path, ca
 )
 def test_frames_unpacked_from_literals_is_known_from_the_text(tmp_path, text, frames):
     assert literal_frames(SceneSource(str(tmp_path / "s.py"), text)) == frames
+
+
+GROWS = """\
+from tracer import *
+FRAMES = 3
+WIDTH = {width}
+HEIGHT = {height}
+CAMERA = Vector(0, 0, -1)
+OBJECTS = []
+LIGHTS = []
+"""
+
+
+@pytest.mark.parametrize("output", ["g.gif", "g.png", "g.webp", "seq_%02d.png"])
+@pytest.mark.parametrize(
+    ("width", "height", "line", "sizes"),
+    [
+        ("40 + 2 * FRAME", "30", 3, "frame 1 is 42x30 but frame 0 was 40x30"),
+        ("40", "30 if T < 0.5 else 20", 4, "frame 2 is 40x20 but frame 0 was 40x30"),
+    ],
+)
+def test_a_size_that_changes_with_the_frame_names_its_line(
+    service, tmp_path, capfd, output, width, height, line, sizes
+):
+    scene = write_scene(tmp_path, "grows.py", GROWS.format(width=width, height=height))
+    assert main(["render", str(scene), "-o", str(tmp_path / output), "-q"], service) == 2
+    err = capfd.readouterr().err
+    assert err.startswith(f"puray: error: {scene}:{line}: {sizes}: "), err
+    assert "every frame of an animation must have the same size" in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["grows.py"]  # nothing written

@@ -153,6 +153,20 @@ def check_frame(source, frame: int, frames: int) -> None:
     )
 
 
+def check_frame_size(source, number: int, size: tuple, first: int, first_size: tuple) -> None:
+    """Raise SceneError at the WIDTH (or HEIGHT) line unless frame ``number`` has the size
+    ``first_size`` of frame ``first``: an animation has one size."""
+    if size == first_size:
+        return
+    (width, height), (w0, h0) = size, first_size
+    raise _at(
+        source,
+        "WIDTH" if width != w0 else "HEIGHT",
+        f"frame {number} is {width}x{height} but frame {first} was {w0}x{h0}: every frame of "
+        "an animation must have the same size (WIDTH and HEIGHT must not change with FRAME or T)",
+    )
+
+
 def parse_range(text: str, frames: int) -> range:
     """Return the frames that ``A:B`` selects (A to B-1, like a Python slice); raise ValueError."""
     start, colon, stop = text.partition(":")
