@@ -542,3 +542,45 @@ def skimming_rows():
     o = (rng.uniform(-1, 0, n), rng.uniform(-0.4, 0.4, n), rng.uniform(-1, 21, n))
     d = unit(np.ones(n), rng.normal(0, 0.01, n), rng.normal(0, 0.02, n))
     return balls, o, d
+
+
+class Tile(Plane):
+    """A bounded piece of a plane: Plane's own arithmetic, so it ties with the plane exactly."""
+
+    def bounds(self):
+        return (-1.0, 0.99, 1.0), (1.0, 1.01, 3.0)
+
+
+@pytest.mark.parametrize("eye", [False, True], ids=["walk", "eye-map"])
+def test_a_grid_object_tied_with_an_earlier_one_beside_the_grid_loses(brute, eye):
+    # The floor (object 0) is tested beside the grid, the tile lying in it in the grid, after
+    # the floor's hit is known: at equal distances the floor must win, whether a ray walks the
+    # grid or is a camera ray answered by the direction bins; so it must against a second
+    # floor (the last object), tested beside the grid after it.
+    objects = [Plane(Point(0, 1, 0), Vector(0, -1, 0))]
+    objects += [Sphere(Point(-3 + 0.4 * k, -1.0, 5.0), 0.15) for k in range(20)]
+    objects.append(Tile(Point(0, 1, 0), Vector(0, -1, 0)))
+    objects.append(Plane(Point(0, 1, 0), Vector(0, -1, 0)))
+    prepare_all(objects)
+    origin = (0.0, -1.5, 0.5)
+    fast, slow = Aggregate(objects, eye=origin if eye else (0, 0, 0)), brute(objects)
+    assert fast.grid is not None
+    assert fast.far.tolist() == [0, 22]
+    rng = np.random.default_rng(12)
+    target = (rng.uniform(-0.9, 0.9, 5000), np.ones(5000), rng.uniform(1.1, 2.9, 5000))
+    if eye:
+        o = origin
+        d = unit(*(t - c for t, c in zip(target, origin, strict=True)))
+        assert fast.eye_map is not None
+    else:
+        o = tuple(rng.uniform(-2, 2, 5000) + s for s in (0, -2, 0))
+        d = unit(*(t - c for t, c in zip(target, o, strict=True)))
+    t_fast, k_fast, _ = fast.nearest(o, d)
+    t_slow, k_slow, _ = slow.nearest(o, d)
+    np.testing.assert_array_equal(t_fast, t_slow)
+    assert (k_slow == 0).all()  # in order, the floor comes first
+    assert (k_fast == 0).all()
+    # and the tile is really hit at those same distances
+    t_tile, hit_tile = objects[-2].intersect(o, d)
+    assert hit_tile.all()
+    np.testing.assert_array_equal(t_tile, t_slow)

@@ -15,7 +15,8 @@ FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
 #: The scene of fixtures/today_lookat.png (rendered by main before textures existed, with
 #: samples=2 and shadows; rendered again when --samples became the first S x S samples of the
-#: progressive sequence, issue 19): a look-at camera, reflections, and rays that miss.
+#: progressive sequence, issue 19, and when scenes not written for Puray took Blinn's half
+#: vector and error-bound ray offsets, issue 17): a look-at camera, reflections, and misses.
 TODAY = """\
 from tracer import *
 WIDTH = 64

@@ -130,9 +130,17 @@ class Table:
     specular = np.array([0.3])
     spec_k = np.array([50.0])
     one_spec_k = 50.0
+    puray = True
 
 
-def test_phong_is_ambient_plus_lambert_plus_blinn_phong_by_hand():
+class UnitTable(Table):
+    """The same, not Puray's scene: the half vector of the unit vectors to light and camera."""
+
+    puray = False
+
+
+@pytest.mark.parametrize("table", [Table, UnitTable])
+def test_phong_is_ambient_plus_lambert_plus_blinn_phong_by_hand(table):
     rng = np.random.default_rng(RNG_SEED)
     for _ in range(50):
         p = rng.uniform(-1, 1, 3)
@@ -140,7 +148,7 @@ def test_phong_is_ambient_plus_lambert_plus_blinn_phong_by_hand():
         n /= np.linalg.norm(n)
         oc = rng.uniform(0, 1, 3)
         col = phong(
-            Table,
+            table,
             tuple(np.array([c]) for c in p),
             tuple(np.array([c]) for c in n),
             np.zeros(1, dtype=np.intp),
@@ -148,7 +156,9 @@ def test_phong_is_ambient_plus_lambert_plus_blinn_phong_by_hand():
         )
         to_light = np.array(Table.lights[0][0]) - p
         L = to_light / math.dist(Table.lights[0][0], p)
-        V = np.array(Table.camera) - p
+        V = np.array(Table.camera) - p  # Puray's: not normalised
+        if not table.puray:
+            V /= np.linalg.norm(V)
         H = L + V
         H /= np.linalg.norm(H)
         lambert = max(0.0, float(n @ L))

@@ -29,8 +29,9 @@ from .primitives import Primitives
 MIN_PRIMS = 16
 #: Boxes are padded by this fraction of the scene's reach (covers float64 rounding of hits).
 PAD = 1e-4
-#: Shadow rays start this many times their offset from the surface (shadow_offset) away
-#: from a ray to the light at most: the padding of the boxes binned by direction from a
+#: Shadow rays start this many times their offset from the surface (shadow_offset: a
+#: length, or a function of the scene's extent that bounds the offsets) away from a ray to the
+#: light at most: the padding of the boxes binned by direction from a
 #: light is twice that (rays that pass farther from the light walk the grid).
 LIGHT_SLACK = 2.0
 #: Scenes with more bounded prims than this bin them by direction from the camera only.
@@ -54,7 +55,9 @@ PAIRS = 1 << 20
 class Aggregate:
     """Every object of a scene, ready for nearest-hit and any-hit queries on many rays."""
 
-    def __init__(self, objects: list[Hittable], eye=(0.0, 0.0, 0.0), lights=(), shadow_offset=1e-4):
+    def __init__(
+        self, objects: list[Hittable], eye=(0.0, 0.0, 0.0), lights=(), shadow_offset=1e-4
+    ) -> None:
         self.count = len(objects)
         self.grid: UniformGrid | None = None
         self.far_grid: UniformGrid | None = None
@@ -75,7 +78,7 @@ class Aggregate:
             self._structure(lo, hi, inside, eye, lights, shadow_offset, unbounded)
             self.objects = []  # rendering needs only the batches now
 
-    def _structure(self, lo, hi, inside, eye, lights, shadow_offset: float, unbounded) -> None:
+    def _structure(self, lo, hi, inside, eye, lights, shadow_offset, unbounded) -> None:
         """File the bounded prims in a grid (and by direction from the eye); keep the rest."""
         ids = np.flatnonzero(inside)
         lo, hi = lo[ids], hi[ids]
@@ -95,6 +98,10 @@ class Aggregate:
         eye_map = DirectionMap(eye, lo, hi, ids)
         self.eye_map = eye_map if eye_map.usable else None
         # Shadow rays head for a light but start a little off the surface: wider padding.
+        if callable(shadow_offset):
+            extent = max(np.abs(lo).max(), np.abs(hi).max(), *map(abs, eye))
+            extent = max([extent, *(abs(c) for light in lights for c in light)])
+            shadow_offset = shadow_offset(float(extent))
         self.light_pad = 2 * LIGHT_SLACK * shadow_offset
         for light in lights if len(ids) <= MAX_LIGHT_MAP else ():
             light_map = DirectionMap(light, lo - self.light_pad, hi + self.light_pad, ids)

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
-#: Determinants smaller than this (rays in the triangle's plane) miss.
+#: Determinants smaller than this fraction of |e1| |e2| (rays in the triangle's plane) miss:
+#: relative, so a triangle's grazing rays hit alike at any scale.
 EPS = 1e-12
 
 
@@ -21,6 +22,8 @@ class TriangleArrays:
         self.e2 = np.ascontiguousarray(c - a, dtype=np.float64)
         self.lo = np.minimum(np.minimum(a, b), c)
         self.hi = np.maximum(np.maximum(a, b), c)
+        lengths = np.linalg.norm(self.e1, axis=1) * np.linalg.norm(self.e2, axis=1)
+        self.tol = EPS * lengths  # the smallest |det| that counts
 
     def __len__(self) -> int:
         return len(self.a)
@@ -48,7 +51,7 @@ def hit_pairs(tris: TriangleArrays, o, d, rays, prims, any_sign: bool = False):
     py = dz * e2[:, 0] - dx * e2[:, 2]
     pz = dx * e2[:, 1] - dy * e2[:, 0]
     det = e1[:, 0] * px + e1[:, 1] * py + e1[:, 2] * pz
-    ok = np.abs(det) > EPS
+    ok = np.abs(det) > tris.tol[prims]
     inv = 1.0 / np.where(ok, det, 1.0)
     sx, sy, sz = ox - a[:, 0], oy - a[:, 1], oz - a[:, 2]
     u = (sx * px + sy * py + sz * pz) * inv

@@ -54,12 +54,22 @@ class Hits:
 
 @dataclass(slots=True)
 class Surface:
-    """The surface points rays hit: points, normals to shade with, material ids."""
+    """The surface points rays hit: points, normals to shade with, material ids.
+
+    ``step``: how far rays spawned there start off the surface (offsets.py): one length for
+    all (Puray's) or one per hit.
+    """
 
     hits: Hits
     p: Vec
     n: Vec
     mat: np.ndarray
+    step: float | np.ndarray
+
+    def lifted(self) -> Vec:
+        """Return the points a ``step`` off the surface along the normals (shadow rays' origins)."""
+        step = self.step
+        return tuple(pc + nc * step for pc, nc in zip(self.p, self.n, strict=True))  # type: ignore[return-value]
 
 
 @dataclass(slots=True)

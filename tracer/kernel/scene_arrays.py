@@ -21,8 +21,9 @@ from ..geometry.sphere import Sphere, SphereBatch
 from ..scene.build import Scene
 from ..shading.materials import is_plain
 from ..shading.reflectance import model_for
+from .offsets import MIN_DISPLACE, offset_rule
 
-MIN_DISPLACE = 0.0001
+__all__ = ["MIN_DISPLACE", "SceneArrays", "by_object"]
 
 
 class SceneArrays:
@@ -32,9 +33,14 @@ class SceneArrays:
     Python objects, only arrays and the shapes that have no batch.
     """
 
-    def __init__(self, scene: Scene) -> None:
+    def __init__(self, scene: Scene, puray_text: bool = False) -> None:
+        """Build the arrays; ``puray_text``: the scene's file imports Puray's modules."""
         objects = scene.objects
         self.camera = scene.camera.position
+        #: How far spawned rays start off surfaces (offsets.py); ``puray``: Puray's scene,
+        #: Puray's arithmetic wherever it depends on scale (offsets, the highlights' half vector).
+        self.offset = offset_rule(scene.camera, puray_text)
+        self.puray = self.offset.puray
         self.lights = [(light._pos, light._rgb) for light in scene.lights]
         self.radii = [float(getattr(light, "_radius", 0.0)) for light in scene.lights]
         self.soft = any(r > 0 for r in self.radii)
@@ -44,7 +50,7 @@ class SceneArrays:
         self.plain_shadows = not self.model.transmits and not self.soft
         model = self.model
         shapes = with_both_roots(objects, model.lets_through) if model.transmits else objects
-        self.aggregate = Aggregate(shapes, self.camera, lights, MIN_DISPLACE)
+        self.aggregate = Aggregate(shapes, self.camera, lights, self.offset.most)
         self._geometry(objects)
 
     def _material_table(self, objects: list) -> None:

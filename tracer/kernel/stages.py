@@ -21,7 +21,7 @@ from ..shading.model import Branch, Scattering, Vec
 from ..shading.phong import phong
 from ..shading.shadows import visibility
 from .records import Hits, Level, Rays, Surface, take
-from .scene_arrays import MIN_DISPLACE, SceneArrays, by_object
+from .scene_arrays import SceneArrays, by_object
 
 
 def nearest(sa: SceneArrays, rays: Rays) -> Hits:
@@ -75,10 +75,11 @@ def normals(sa: SceneArrays, p: Vec, d: Vec, hit: np.ndarray, prim: np.ndarray |
 
 
 def surface(sa: SceneArrays, rays: Rays, hits: Hits) -> Surface:
-    """Return the surface points the rays hit: points, outward normals, material ids."""
+    """Return the surface points the rays hit: points, outward normals, material ids, offsets."""
     p = tuple(oc + dc * hits.t for oc, dc in zip(rays.o, rays.d, strict=True))
     n = normals(sa, p, rays.d, hits.obj, hits.prim)
-    return Surface(hits, p, n, sa.material_of(hits.obj, hits.prim))  # type: ignore[arg-type]
+    mat = sa.material_of(hits.obj, hits.prim)
+    return Surface(hits, p, n, mat, sa.offset(p, hits.t))  # type: ignore[arg-type]
 
 
 def scattering(sa: SceneArrays, rays: Rays, hit: Surface) -> Scattering:
@@ -112,7 +113,7 @@ class ShadowRays:
 
     def __init__(self, sa: SceneArrays, rays: Rays, hit: Surface) -> None:
         self.sa, self.p, self.samples = sa, hit.p, rays.samples
-        self.q = tuple(pc + nc * MIN_DISPLACE for pc, nc in zip(hit.p, hit.n, strict=True))
+        self.q = hit.lifted()
 
     def __call__(
         self, light: int, L: Vec, dist: np.ndarray
@@ -121,7 +122,7 @@ class ShadowRays:
         sa = self.sa
         if sa.plain_shadows:  # Puray's: one any-hit query toward the light
             return sa.aggregate.occluded(self.q, L, dist, toward=sa.lights[light][0]), None
-        return visibility(sa, light, self.p, self.q, L, dist, self.samples, normals, MIN_DISPLACE)
+        return visibility(sa, light, self.p, self.q, L, dist, self.samples, normals, sa.offset)
 
 
 def shade(
@@ -137,7 +138,7 @@ def shade(
 
 def scatter(rays: Rays, hit: Surface, model: Scattering, last: bool) -> list[Branch]:
     """Return the child rays of the hits, by kind (none from the ``last`` bounce)."""
-    return model.children(hit.p, hit.n, rays.d, MIN_DISPLACE, last)
+    return model.children(hit.p, hit.n, rays.d, hit.step, last)
 
 
 def next_rays(rays: Rays, branches: list[Branch]) -> Rays | None:

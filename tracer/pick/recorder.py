@@ -19,7 +19,7 @@ from ..arrays import unit
 from ..kernel import stages
 from ..kernel.records import Rays, Surface
 from ..kernel.render import LoadedScene, camera_and_kernel, frame_size
-from ..kernel.scene_arrays import MIN_DISPLACE, SceneArrays
+from ..kernel.scene_arrays import SceneArrays
 from ..sampling import LensSamples
 from ..settings import RenderSettings
 from ..shading.area_light import LightSamples
@@ -137,10 +137,11 @@ class Recorder:
         bounce.surface = rgb_of(oc)
         a = float(sa.ambient[mk])
         bounce.ambient = (a, a, a)
-        bounce.lights = [self._light_term(i, mk, p, n, oc, *term) for i, term in enumerate(terms)]
+        q = hit.lifted()  # the shadow rays' origins, as the render's
+        bounce.lights = [self._light_term(i, mk, p, q, oc, *term) for i, term in enumerate(terms)]
         bounce.local = rgb_of(local)
 
-    def _light_term(self, i: int, k: int, p, n, oc, kd, ks, dark, trans) -> LightTerm:
+    def _light_term(self, i: int, k: int, p, q, oc, kd, ks, dark, trans) -> LightTerm:
         """Return light i's terms as the Phong equation added them."""
         rgb = self.sa.lights[i][1]
         diffuse, specular = light_share(self.sa, i, k, oc, kd, ks, trans)
@@ -154,15 +155,14 @@ class Recorder:
             diffuse=first(diffuse),
             specular=first(specular),
             shadowed=shadowed,
-            blocker=self._blocker(i, p, n) if shadowed else None,
+            blocker=self._blocker(i, p, q) if shadowed else None,
             transmitted=None if trans is None else rgb_of(trans),
         )
 
-    def _blocker(self, i: int, p, n) -> ObjectHit | None:
-        """Return the nearest object on the shadow ray towards light i."""
+    def _blocker(self, i: int, p, q) -> ObjectHit | None:
+        """Return the nearest object on the shadow ray from ``q`` (off ``p``) towards light i."""
         sa: SceneArrays = self.sa
         lx, ly, lz = sa.lights[i][0]
-        q = tuple(pc + nc * MIN_DISPLACE for pc, nc in zip(p, n, strict=True))
         L = unit(lx - p[0], ly - p[1], lz - p[2])
         k = int(stages.nearest(sa, Rays(q, L)).obj[0])  # type: ignore[arg-type]
         if k < 0:

@@ -24,7 +24,7 @@ from ..arrays import dot, unit
 from ..errors import caller_site, error_at
 from ..vector import Color
 from .materials import Material
-from .model import Branch, NormalsOf, SceneQueries, Vec
+from .model import Branch, NormalsOf, Offset, SceneQueries, Step, Vec, step_at
 from .phong import reflect, take
 
 #: Glass surfaces a shadow ray passes at most (after that it counts as blocked).
@@ -121,7 +121,7 @@ class GlassModel:
         dist: np.ndarray,
         toward,
         normals: NormalsOf,
-        step: float,
+        offset: Offset,
     ) -> tuple[np.ndarray, np.ndarray | None]:
         """Return (dark mask, (3, m) transmittance or None) of shadow rays that may pass glass.
 
@@ -134,10 +134,10 @@ class GlassModel:
             return blocked, None
         trans = np.ones((3, blocked.size))
         rows = np.flatnonzero(blocked)
-        self._cross(scene, trans, rows, take(q, rows), take(L, rows), dist[rows], normals, step)
+        self._cross(scene, trans, rows, take(q, rows), take(L, rows), dist[rows], normals, offset)
         return cast(np.ndarray, ~trans.any(axis=0)), trans
 
-    def _cross(self, scene: SceneQueries, trans, rows, o, d, left, normals, step) -> None:
+    def _cross(self, scene: SceneQueries, trans, rows, o, d, left, normals, offset) -> None:
         """Multiply the transmittance of shadow rays ``rows`` by each glass they cross."""
         for _ in range(MAX_CROSSINGS):
             t, hit, prim = scene.aggregate.nearest(o, d)
@@ -163,6 +163,7 @@ class GlassModel:
             leaving = dot(d, normals(scene, p, d, hit, prim)) > 0
             factor = np.where(leaving, np.exp(-self.absorb[mat] * t), self.tint[:, mat])
             trans[:, rows] *= factor
+            step = offset(p, t)
             o = tuple(p[a] + d[a] * step for a in range(3))
             left = left - t - step
         else:
@@ -229,12 +230,12 @@ class GlassHits:
         self.refl = reflection.copy()
         self.refl[self.rows] = self.r
 
-    def refracted(self, p, step: float):
+    def refracted(self, p, step: Step):
         """Return the refracted rays' origins (a step along them, past the surface) and dirs."""
-        pt = take(p, self.through)
+        pt, step = take(p, self.through), step_at(step, self.through)
         return tuple(pt[a] + self.d_t[a] * step for a in range(3)), self.d_t
 
-    def children(self, p: Vec, n: Vec, d: Vec, step: float, last: bool) -> list[Branch]:
+    def children(self, p: Vec, n: Vec, d: Vec, step: Step, last: bool) -> list[Branch]:
         """Return the reflected rays, then the refracted ones (none past the depth limit)."""
         go = self.go = np.flatnonzero(self.refl)
         if last:
@@ -242,7 +243,7 @@ class GlassHits:
             self.stop()
         out = []
         if go.size:
-            o_r, d_r = reflect(take(p, go), take(n, go), take(d, go), step)
+            o_r, d_r = reflect(take(p, go), take(n, go), take(d, go), step_at(step, go))
             out.append(Branch("reflection", go, o_r, d_r, self.refl))
         if self.through.size:
             o_t, d_t = self.refracted(p, step)

@@ -22,6 +22,20 @@ import numpy as np
 #: An (x, y, z) triple of arrays (or of floats: one origin shared by all rays).
 Vec = tuple[Any, Any, Any]
 
+#: How far rays spawned at hits start off the surface: one length for all, or one per hit.
+Step = float | np.ndarray
+
+
+def step_at(step: Step, rows: np.ndarray) -> Step:
+    """Return the steps of hits ``rows`` (one length for all stays as it is)."""
+    return step[rows] if isinstance(step, np.ndarray) else step
+
+
+class Offset(Protocol):
+    """The kernel's offset rule (tracer/kernel/offsets.py): the step at hits ``p``, ``t`` away."""
+
+    def __call__(self, p: Vec, t: np.ndarray, /) -> Step: ...
+
 
 @dataclass(frozen=True, slots=True)
 class Branch:
@@ -50,10 +64,10 @@ class Scattering(Protocol):
         """Weigh the children by the materials' ``reflection``; may scale ``local`` in place."""
         ...
 
-    def children(self, p: Vec, n: Vec, d: Vec, step: float, last: bool) -> list[Branch]:
+    def children(self, p: Vec, n: Vec, d: Vec, step: Step, last: bool) -> list[Branch]:
         """Return the child rays of the hits at ``p`` (none at the ``last`` bounce's depth).
 
-        ``step``: how far children start off the surface (the kernel's MIN_DISPLACE).
+        ``step``: how far children start off the surface (the kernel's offset rule).
         """
         ...
 
@@ -122,9 +136,12 @@ class ReflectanceModel(Protocol):
         dist: np.ndarray,
         toward: Any,
         normals: NormalsOf,
-        step: float,
+        offset: Offset,
     ) -> tuple[np.ndarray, np.ndarray | None]:
-        """Return (dark mask, (3, m) transmittance or None) of shadow rays ``q + s L``."""
+        """Return (dark mask, (3, m) transmittance or None) of shadow rays ``q + s L``.
+
+        ``offset``: the rule for how far a shadow ray passing a surface goes on beyond it.
+        """
         ...
 
     def fingerprint(self) -> bytes:

@@ -14,7 +14,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from ..arrays import dot, unit
-from .model import Branch, NormalsOf, SceneQueries, Vec
+from .model import Branch, NormalsOf, Offset, SceneQueries, Step, Vec, step_at
 
 
 class PhongTable(Protocol):
@@ -27,6 +27,7 @@ class PhongTable(Protocol):
     specular: np.ndarray
     spec_k: np.ndarray
     one_spec_k: float | None  # the exponent when every material has the same
+    puray: bool  # Puray's scene: its half vector's view vector is camera - p, not unit
 
 
 class LightVisibility(Protocol):
@@ -60,6 +61,8 @@ def phong(
     px, py, pz = p
     cx, cy, cz = table.camera
     tcx, tcy, tcz = cx - px, cy - py, cz - pz
+    if not table.puray:  # Blinn's half vector of unit vectors (Puray's grows with distance)
+        tcx, tcy, tcz = unit(tcx, tcy, tcz)
     for i, ((lx, ly, lz), rgb) in enumerate(table.lights):
         trans = dark = None
         Lx, Ly, Lz = lx - px, ly - py, lz - pz
@@ -109,7 +112,7 @@ def light_share(table: PhongTable, light: int, k: int, oc, kd, ks, trans) -> tup
     return diffuse, [s * rgb[c] * (ks * trans[c]) for c in range(3)]
 
 
-def reflect(p: Vec, n: Vec, d: Vec, step: float) -> tuple[Vec, Vec]:
+def reflect(p: Vec, n: Vec, d: Vec, step: Step) -> tuple[Vec, Vec]:
     """Return mirror-reflected rays: origins a ``step`` off the surface, unit directions."""
     o = tuple(pc + nc * step for pc, nc in zip(p, n, strict=True))
     dn = dot(d, n)
@@ -138,13 +141,13 @@ class PhongScattering:
     def weigh(self, local: np.ndarray, reflection: np.ndarray) -> None:
         self.refl = reflection
 
-    def children(self, p: Vec, n: Vec, d: Vec, step: float, last: bool) -> list[Branch]:
+    def children(self, p: Vec, n: Vec, d: Vec, step: Step, last: bool) -> list[Branch]:
         refl = self.refl
         go = self.go = _NONE if last else np.flatnonzero(refl)
         if go.size == 0:
             return []
         if go.size < refl.size:
-            p, n, d = take(p, go), take(n, go), take(d, go)
+            p, n, d, step = take(p, go), take(n, go), take(d, go), step_at(step, go)
         o, d = reflect(p, n, d, step)
         return [Branch("reflection", go, o, d, refl)]
 
@@ -181,7 +184,7 @@ class Phong:
         dist: np.ndarray,
         toward: Any,
         normals: NormalsOf,
-        step: float,
+        offset: Offset,
     ) -> tuple[np.ndarray, np.ndarray | None]:
         return scene.aggregate.occluded(q, L, dist, toward=toward), None
 

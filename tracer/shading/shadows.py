@@ -12,15 +12,18 @@ from __future__ import annotations
 import numpy as np
 
 from ..arrays import dot, unit
-from .model import NormalsOf, Vec
+from .model import NormalsOf, Offset, Vec
 
 
-def visibility(sa, light: int, p: Vec, q: Vec, L: Vec, dist, samples, normals: NormalsOf, step):
+def visibility(
+    sa, light: int, p: Vec, q: Vec, L: Vec, dist, samples, normals: NormalsOf, offset: Offset
+):
     """Return (dark mask, (3, m) transmittance or None) of shadow rays from ``q`` to a light.
 
     ``L``, ``dist``: direction and distance to the light's centre; a light with a radius
     is sampled at a point of its disc when ``samples`` (LightSamples) are given.
-    ``normals``: the kernel's normals stage, for the surfaces the rays pass.
+    ``normals``: the kernel's normals stage, for the surfaces the rays pass; ``offset``: the
+    kernel's offset rule, for how far beyond them the rays go on.
     """
     center = sa.lights[light][0]
     toward = center
@@ -31,4 +34,4 @@ def visibility(sa, light: int, p: Vec, q: Vec, L: Vec, dist, samples, normals: N
         dist = np.sqrt(dot(v, v))
         L = unit(*v)
         toward = None
-    return sa.model.transmittance(sa, q, L, dist, toward, normals, step)
+    return sa.model.transmittance(sa, q, L, dist, toward, normals, offset)

@@ -1,0 +1,1 @@
+"""References written from the math, not from the engine: a brute-force tracer, a C renderer."""
