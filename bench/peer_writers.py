@@ -13,8 +13,8 @@ specular of exponent 50, mirror ``reflection``, no light falloff):
   point lights scaled by pi d^2 so that their falloff and the BSDF's 1/pi leave the diffuse
   term at Puray's brightness around the camera's target, no ambient term, a chessboard as
   its mean colour, a ball of radius 1000 or more (Puray's ground) as the plane touching
-  its top (float32 misses and finds hits on it), Puray's off-axis camera turned toward the
-  origin instead of sheared.
+  its top (float32 misses and finds hits on it); Puray's off-axis camera is its principal
+  point offset.
 - Embree: the meshes' triangles in float32, cast with Puray's camera rays.
 """
 
@@ -146,27 +146,43 @@ def mitsuba_bsdf(f: Finish, ident: str) -> str:
     return f'<bsdf type="twosided" id="{ident}">{inner}</bsdf>'
 
 
-def write_mitsuba(spec: Spec, folder: Path) -> Path:
-    """Write ``spec`` as ``folder/<name>.xml`` for Mitsuba 3 (meshes as OBJ beside it)."""
-    view, w, h = spec.view, spec.width, spec.height
-    fov = math.degrees(2 * math.atan(_window(math.tan(math.radians(view.fov) / 2), w, h)[0] / 2))
-    target = math.dist(view.position, view.look_at)
-    rows = [
-        '<scene version="3.0.0">',
-        f'<integrator type="direct"><integer name="emitter_samples" value="{len(spec.lights)}"/>'
-        '<integer name="bsdf_samples" value="0"/></integrator>',
-        f'<sensor type="perspective"><float name="fov" value="{fov:.9g}"/>'
+def mitsuba_sensor(view: View, w: int, h: int) -> str:
+    """Return a perspective sensor with Puray's pixel centres (its sheared frustum too)."""
+    target, shift = view.look_at, ""
+    if view.sheared:  # straight along +z; the principal point moves to the window's centre
+        x, y, z = view.position
+        across, up = _window(1 / abs(z), w, h)
+        target = (x, y, z + 1.0)
+        shift = (
+            f'<float name="principal_point_offset_x" value="{-x / abs(z) / across:.9g}"/>'
+            f'<float name="principal_point_offset_y" value="{-y / abs(z) / up:.9g}"/>'
+        )
+    else:
+        across = _window(math.tan(math.radians(view.fov) / 2), w, h)[0]
+    fov = math.degrees(2 * math.atan(across / 2))
+    return (
+        f'<sensor type="perspective"><float name="fov" value="{fov:.9g}"/>{shift}'
         '<string name="fov_axis" value="x"/><float name="near_clip" value="0.001"/>'
         f'<transform name="to_world"><lookat origin="{_csv(view.position)}" '
-        f'target="{_csv(view.look_at)}" up="0, -1, 0"/></transform>'
+        f'target="{_csv(target)}" up="0, -1, 0"/></transform>'
         '<sampler type="independent"><integer name="sample_count" value="1"/></sampler>'
         f'<film type="hdrfilm"><integer name="width" value="{w}"/>'
         f'<integer name="height" value="{h}"/><rfilter type="box"/>'
         '<string name="pixel_format" value="rgb"/><string name="file_format" value="pfm"/>'
-        "</film></sensor>",
+        "</film></sensor>"
+    )
+
+
+def write_mitsuba(spec: Spec, folder: Path) -> Path:
+    """Write ``spec`` as ``folder/<name>.xml`` for Mitsuba 3 (meshes as OBJ beside it)."""
+    rows = [
+        '<scene version="3.0.0">',
+        f'<integrator type="direct"><integer name="emitter_samples" value="{len(spec.lights)}"/>'
+        '<integer name="bsdf_samples" value="0"/></integrator>',
+        mitsuba_sensor(spec.view, spec.width, spec.height),
     ]
     for p, c in spec.lights:
-        scale = math.pi * math.dist(p, spec.view.look_at) ** 2 if target else 1.0
+        scale = math.pi * math.dist(p, spec.view.look_at) ** 2
         power = _mi_rgb("intensity", tuple(x * scale for x in c))
         rows.append(f'<emitter type="point"><point name="position" {_xyz(p)}/>{power}</emitter>')
     bsdfs: dict[Finish, str] = {}
