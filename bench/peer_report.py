@@ -83,7 +83,10 @@ def span(values: Sequence[float]) -> str:
 
 
 def key_line(results: dict[str, dict], meshes: Sequence[str], absent: dict[str, str]) -> str:
-    """Return the last line: the three ratios the issue's goals are about (over the meshes)."""
+    """Return the last line: the three ratios the issue's goals are about (over the meshes).
+
+    Wall and CPU: on a machine shared with other work the CPU ratio is the steadier one.
+    """
     pairs = [
         ("mesh render-only / POV-Ray trace", "", "povray trace", "povray"),
         ("mesh with shadows / Mitsuba LLVM", "+shadows", "mitsuba llvm warm", "mitsuba"),
@@ -92,10 +95,13 @@ def key_line(results: dict[str, dict], meshes: Sequence[str], absent: dict[str, 
     parts = []
     for title, suffix, label, peer in pairs:
         found = [ratios(results[m + suffix], label) for m in meshes if m + suffix in results]
-        walls = [r[0] for r in found if r is not None]
-        value = span(walls) if walls else f"- ({absent.get(peer, 'no result')})"
-        parts.append(f"{title} {value}")
-    return "key ratios, Puray/peer wall: " + "; ".join(parts)
+        pairs_found = [r for r in found if r is not None]
+        if pairs_found:
+            walls, cpus = zip(*pairs_found, strict=True)
+            parts.append(f"{title} {span(walls)} (cpu {span(cpus)})")
+        else:
+            parts.append(f"{title} - ({absent.get(peer, 'no result')})")
+    return "key ratios, Puray/peer wall (cpu): " + "; ".join(parts)
 
 
 def goals_line(results: dict[str, dict], big: str, model: str) -> str:
