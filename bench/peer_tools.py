@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -166,9 +167,14 @@ class PeerServer:
 
     def _ask(self, request: dict) -> dict:
         assert self.process.stdin is not None
-        self.process.stdin.write(json.dumps(request) + "\n")
-        self.process.stdin.flush()
+        with contextlib.suppress(OSError):  # it died before: the answer tells how
+            self.process.stdin.write(json.dumps(request) + "\n")
+            self.process.stdin.flush()
         return self._answer()
+
+    @property
+    def alive(self) -> bool:
+        return self.process.poll() is None
 
     def _answer(self) -> dict:
         assert self.process.stdout is not None
@@ -184,7 +190,8 @@ class PeerServer:
 
     def close(self) -> None:
         if self.process.stdin:
-            self.process.stdin.close()
+            with contextlib.suppress(OSError):  # a dead peer's pipe
+                self.process.stdin.close()
         self.process.wait(timeout=60)
 
 

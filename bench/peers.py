@@ -54,6 +54,7 @@ from tracer.settings import RenderSettings  # noqa: E402
 
 NAMES = {"povray": "POV-Ray 3.7", "mitsuba": "Mitsuba 3", "embree": "Embree 4 (embreex)"}
 VARIANTS = {"llvm": "llvm_ad_rgb", "scalar": "scalar_rgb"}
+LLVM_HINT = " (Debian 12's LLVM 14 and 15 abort it: apt-get install -y libllvm19)"
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,7 @@ class Bench:
         self.folder, self.absent = folder, absent
         self.warm = {n: PurayWarm(n) for n in (2, 1)}
         self.servers: dict[str, PeerServer] = {}
+        self.notes: dict[str, str] = {}  # peer -> why it gave no results after all
         starts = {f"mitsuba {k}": ("mitsuba", v, "2") for k, v in VARIANTS.items()}
         starts["embree"] = ("embree",)
         for key, args in starts.items():
@@ -159,6 +161,12 @@ class Bench:
             return True
         except RuntimeError as exc:
             print(f"  {key}: the peer failed to load it: {exc}", flush=True)
+            if not server.alive:  # a crash (LLVM aborts): no more cases for it
+                name = next(k for k, v in self.servers.items() if v is server)
+                why = f"{name} died{LLVM_HINT if 'llvm' in name else ''}"
+                print(f"skip {name} from here on: {why}", flush=True)
+                self.notes.setdefault(name.split()[0], why)
+                del self.servers[name]
             return False
 
     def _served(self, server: PeerServer, case: Case, tool: str, ext: str = ".png"):
@@ -227,8 +235,8 @@ def main(argv: list[str] | None = None) -> None:
         parser.error(f"--without takes {','.join(NAMES)}")
     names = [s for s in args.scenes.split(",") if s]
     absent = absent_peers(without)
-    for peer, why in absent.items():
-        print(f"skip {NAMES[peer]}: {why}", flush=True)
+    for peer in (p for p in NAMES if p in absent):
+        print(f"skip {NAMES[peer]}: {absent[peer]}", flush=True)
     with tempfile.TemporaryDirectory() as tmp:
         folder = args.out or Path(tmp)
         folder.mkdir(parents=True, exist_ok=True)
@@ -244,7 +252,7 @@ def main(argv: list[str] | None = None) -> None:
             bench.close()
     meshes = [n for n in names if n in MODELS]
     print(report.goals_line(results, "lump124k", "blob69k"))
-    print(report.key_line(results, meshes, absent))
+    print(report.key_line(results, meshes, {**bench.notes, **absent}))
 
 
 if __name__ == "__main__":
