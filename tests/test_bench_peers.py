@@ -167,6 +167,18 @@ def test_mitsuba_sees_the_scenes_as_puray_does(scenes, tmp_path):
     assert lit.sum() > 0.5 * ours.sum()
 
 
+def test_missing_peers_are_skipped_with_how_to_install_them(monkeypatch):
+    import peers
+
+    monkeypatch.setattr(peers.shutil, "which", lambda name: None)
+    monkeypatch.setattr(peers.importlib.util, "find_spec", lambda name: None)
+    assert peers.absent_peers({"embree"}) == {
+        "embree": "left out (--without)",
+        "povray": "povray not found (apt-get install -y povray)",
+        "mitsuba": "mitsuba not installed (pip install -e .[peers])",
+    }
+
+
 @pytest.mark.timeout(300)  # a whole run of five cases, on a machine that may be busy
 def test_quick_run_with_our_engine_alone(tmp_path):
     cmd = [sys.executable, str(ROOT / "bench" / "peers.py"), "--quick", "--out", str(tmp_path)]
