@@ -56,7 +56,8 @@ def test_samples_traced_together_are_the_samples_traced_one_by_one(everything):
     together = sample_sums(loaded, settings, 0, 32, 0, 9, ids_together)
     assert np.array_equal(together, alone)
     assert np.array_equal(ids_together, ids_alone)
-    assert (ids_alone == -1).any() and (ids_alone >= 0).any()
+    assert (ids_alone == -1).any()
+    assert (ids_alone >= 0).any()
 
 
 def test_one_sample_is_the_centre_ray_as_before(everything):
