@@ -8,7 +8,6 @@ created the faulty object).
 
 from __future__ import annotations
 
-import ast
 import contextlib
 import math
 from dataclasses import dataclass, field
@@ -25,7 +24,7 @@ from ..shading.materials import Material
 from ..shading.textures import is_texture
 from .nesting import NestingCheck
 from .settings import check_settings
-from .source import SceneSource
+from .source import SceneSource, top_level_bindings
 
 
 @dataclass
@@ -52,17 +51,8 @@ _REQUIRED = ("WIDTH", "HEIGHT", "CAMERA", "OBJECTS", "LIGHTS")
 
 
 def _assignment_lines(text: str) -> dict[str, int]:
-    lines: dict[str, int] = {}
-    for node in ast.parse(text).body:
-        targets = []
-        if isinstance(node, ast.Assign):
-            targets = node.targets
-        elif isinstance(node, (ast.AnnAssign, ast.AugAssign)):
-            targets = [node.target]
-        for target in targets:
-            if isinstance(target, ast.Name):
-                lines[target.id] = node.lineno
-    return lines
+    """Return the line of the last top-level assignment of each name (unpacking too)."""
+    return {name: line for name, line, _value in top_level_bindings(text)}
 
 
 def build(source: SceneSource, ns: dict) -> Scene:

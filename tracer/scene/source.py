@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import dataclasses
 import functools
 import hashlib
 import io
 import os
 import tokenize
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from ..datafiles import read_data_file
@@ -27,12 +29,26 @@ class SceneSource:
 
     ``modules`` maps each sibling module it imports to (path, text); ``data`` maps the data
     files it reads (OBJ models, images) to their bytes, as far as they are known.
+    ``told_frames`` is ``(seed, FRAMES)`` once a load of this version with that seed has told
+    its FRAMES (see :meth:`knowing_frames`); it is no part of the version.
     """
 
     path: str
     text: str
     modules: dict = field(default_factory=dict)
     data: dict = field(default_factory=dict)
+    told_frames: tuple[int, int] | None = field(default=None, compare=False)
+
+    def knowing_frames(self, seed: int, frames: int) -> SceneSource:
+        """Return this version, telling the processes that load its other frames its FRAMES.
+
+        A frame's load then needs no run of frame 0 to learn FRAMES (tracer/scene/frames.py),
+        and checks that the scene defines the FRAMES it was told.
+        """
+        told = dataclasses.replace(self, told_frames=(seed, frames))
+        if "digest" in self.__dict__:  # the same version: keep its hash
+            told.__dict__["digest"] = self.digest
+        return told
 
     @functools.cached_property
     def digest(self) -> str:
@@ -129,3 +145,35 @@ def _imported_names(text: str) -> set[str]:
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
             names.add(node.module.split(".")[0])
     return names
+
+
+def top_level_bindings(text: str) -> Iterator[tuple[str, int, ast.expr | None]]:
+    """Yield (name, line, value) for each name a top-level assignment of ``text`` binds.
+
+    ``value`` is the expression assigned to that very name, when the text says it
+    (``WIDTH, HEIGHT = 64, 36`` gives WIDTH the 64), else None. Unparsable text binds nothing.
+    """
+    try:
+        body = ast.parse(text).body
+    except (SyntaxError, ValueError):
+        return
+    for node in body:
+        if isinstance(node, ast.Assign):
+            for target in node.targets:
+                yield from _bound(target, node.value, node.lineno)
+        elif isinstance(node, (ast.AnnAssign, ast.AugAssign)):
+            yield from _bound(node.target, None, node.lineno)
+
+
+def _bound(target: ast.expr, value: ast.expr | None, line: int):
+    """Yield (name, line, value) for the names ``target`` binds (tuples and lists unpacked)."""
+    if isinstance(target, ast.Name):
+        yield target.id, line, value
+    elif isinstance(target, ast.Starred):
+        yield from _bound(target.value, None, line)
+    elif isinstance(target, (ast.Tuple, ast.List)):
+        pairs = isinstance(value, (ast.Tuple, ast.List)) and len(value.elts) == len(target.elts)
+        starred = any(isinstance(e, ast.Starred) for e in target.elts)
+        for k, element in enumerate(target.elts):
+            inner = value.elts[k] if pairs and not starred else None  # type: ignore[union-attr]
+            yield from _bound(element, inner, line)
