@@ -73,7 +73,7 @@ def test_bvh_finds_the_nearest_triangle_like_testing_all(seed, size):
     verts = np.vstack((verts, soup))
     mesh = Mesh(verts, faces)
     mesh.prepare()
-    assert mesh._bvh.depth == {(40, 20): 9, (20, 10): 7, (10, 5): 6}[size]  # odd and even
+    assert mesh._bvh.tree.depth == {(40, 20): 9, (20, 10): 7, (10, 5): 6}[size]  # odd and even
     o, d = random_rays(seed)
     t, hit, prim = mesh.intersect(o, d)
     expect = brute(mesh, o, d)

@@ -17,7 +17,7 @@ from ..arrays import unit
 from ..datafiles import read_scene_file
 from ..errors import caller_site, error_at
 from ..shading.materials import Material
-from .bvh import BVH
+from .bvh import LazyBVH
 from .intervals import Intervals, from_crossings
 from .obj import parse_obj
 from .shape import Batch, Shape, Triple, as_arrays, state_repr
@@ -87,7 +87,7 @@ class Mesh(Shape):
         volume = float(np.einsum("ij,ij->", self._tris.a, np.cross(v[f[:, 1]], v[f[:, 2]])))
         self._orient = -1.0 if self._closed and volume < 0 else 1.0
         self._flat = self._tris.geometric_normals() * self._orient
-        self._bvh = BVH(self._tris)
+        self._bvh = LazyBVH(self._tris)  # built when a ray first needs it
         self._built = True
 
     def _arrays(self):
@@ -158,14 +158,14 @@ class Mesh(Shape):
 
     def intersect(self, o: Triple, d: Triple) -> tuple:
         o, d = as_arrays(o, d)
-        t, prim = self._bvh.nearest(self._tris, o, d)
+        t, prim = self._bvh.nearest(o, d)
         hit = prim >= 0
         return t, hit, np.maximum(prim, 0)
 
     def intervals(self, o: Triple, d: Triple) -> Intervals:
         if not self._closed:
             raise error_at(self._site, "an open Mesh has no inside (CSG needs a closed mesh)")
-        rays, t, prims = self._bvh.all_hits(self._tris, o, d)
+        rays, t, prims = self._bvh.all_hits(o, d)
         dn = sum(d[k][rays] * self._flat[prims, k] for k in range(3))
         delta = np.where(dn < 0, 1, -1)
         return from_crossings(d[0].shape[0], rays, t, prims, delta)
