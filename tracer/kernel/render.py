@@ -23,7 +23,7 @@ from .. import datafiles as scene_files
 from ..errors import SceneError, from_exception
 from ..scene.load import Scene, SceneSource, load_scene
 from ..settings import RenderSettings
-from .offsets import imports_puray
+from .offsets import puray_among
 from .pixels import CHUNK_RAYS as CHUNK_RAYS  # the sample loop's names, as they always were
 from .pixels import FIXED as FIXED
 from .pixels import camera_and_kernel as camera_and_kernel
@@ -87,7 +87,7 @@ def load(source: SceneSource, settings: RenderSettings) -> LoadedScene:
     with scene_files.recording(source) as files:
         scene = load_scene(source, settings.seed, settings.load_timeout, settings.frame)
     try:
-        kernel = SceneArrays(scene, imports_puray(source.text))
+        kernel = SceneArrays(scene, puray_among(source.imports))
     except SceneError:
         raise
     except (Exception, SystemExit) as exc:
