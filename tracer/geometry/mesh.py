@@ -247,8 +247,9 @@ def _crease(smooth, site) -> float | None:
 
 def _is_closed(f: np.ndarray) -> bool:
     """Tell whether every edge is shared by exactly two triangles."""
-    edges = np.concatenate((f[:, [0, 1]], f[:, [1, 2]], f[:, [2, 0]]))
-    edges.sort(axis=1)
-    key = edges[:, 0].astype(np.int64) * (int(f.max()) + 1) + edges[:, 1]
-    _, counts = np.unique(key, return_counts=True)
-    return bool((counts == 2).all())
+    after = np.roll(f, -1, axis=1)  # edges (0, 1), (1, 2), (2, 0)
+    lo, hi = np.minimum(f, after).ravel(), np.maximum(f, after).ravel()
+    key = lo.astype(np.int64) * (int(f.max()) + 1) + hi
+    key.sort()  # then each edge appears as one pair, unlike the pairs beside it
+    pairs = key.size % 2 == 0 and bool((key[0::2] == key[1::2]).all())
+    return pairs and bool((key[1:-1:2] != key[2::2]).all())
