@@ -102,3 +102,22 @@ def test_a_big_scene_s_imports_come_from_its_head_alone(tmp_path):
     source = SceneSource.from_path(path)
     assert source.imports == (("helper", 0), ("tracer", 0))
     assert list(source.modules) == ["helper"]
+
+
+@pytest.mark.parametrize(
+    ("head", "animates"),
+    [
+        ("", False),  # from tracer import *: tracer defines no FRAMES
+        ("from helper import *\n", True),  # a module of the scene's own might
+        ("from . import *\n", True),
+        ("x = (\nfrom helper import *\n", True),  # does not parse: assume it might
+        ("FRAMES = 3\n", True),
+    ],
+)
+def test_whether_a_big_scene_might_animate_is_read_from_its_imports(tmp_path, head, animates):
+    from tracer.scene.frames import literal_frames, might_animate
+
+    path = write_scene(tmp_path, "big.py", head + _spheres(2000))
+    source = SceneSource.from_path(path)
+    assert might_animate(source) is animates
+    assert literal_frames(source) == (3 if "FRAMES" in head else None)

@@ -135,40 +135,54 @@ def _top_level_names(imports) -> set[str]:
 def imported_modules(text: str) -> tuple[tuple[str, int], ...]:
     """Return every module a source imports as (name, level); unparsable sources import none.
 
-    ``import a.b`` gives ("a.b", 0); ``from ..c import d`` gives ("c", 2). Imports are
-    statements, so the search walks statements only: a list of 10,000 literal spheres is one.
+    ``import a.b`` gives ("a.b", 0); ``from ..c import d`` gives ("c", 2).
     """
-    tree = _parse_imports_part(text)
-    if tree is None:
-        return ()
     found: list[tuple[str, int]] = []
-    pending: list[ast.AST] = [tree]
-    while pending:
-        node = pending.pop()
+    for node in import_statements(text) or ():
         if isinstance(node, ast.Import):
             found.extend((alias.name, 0) for alias in node.names)
-        elif isinstance(node, ast.ImportFrom):
-            found.append((node.module or "", node.level))
         else:
-            pending.extend(reversed(_statements_in(node)))  # in the text's order
+            found.append((node.module or "", node.level))
     return tuple(found)
 
 
+def import_statements(text: str) -> list[ast.Import | ast.ImportFrom] | None:
+    """Return a source's import statements in order, wherever they stand; None if unparsable.
+
+    Imports are statements, so the search walks statements only (a list of 10,000 literal
+    spheres is one) of the text up to its last word ``import``: what follows holds none.
+    """
+    tree = _parse_imports_part(text)
+    if tree is None:
+        return None
+    found: list[ast.Import | ast.ImportFrom] = []
+    pending: list[ast.AST] = [tree]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            found.append(node)
+        else:
+            pending.extend(reversed(_statements_in(node)))  # in the text's order
+    return found
+
+
 def _parse_imports_part(text: str) -> ast.Module | None:
-    """Parse the text up to the line of its last word ``import`` (None: nothing to parse).
+    """Parse the text up to the line of its last word ``import`` (None: it does not parse).
 
     Every import statement has that word, so what follows it (often most of a big scene: its
     objects) holds none. When that part does not parse on its own (the line is inside a string
     or brackets that close later), the whole text is parsed. (A text that fails to parse only
     after its last import still names those imports: its load reports the error.)
     """
+    if "\0" in text:
+        return None
     end = len(text)
     while (at := text.rfind("import", 0, end)) >= 0:
         if _word_at(text, at, len("import")):
             break
         end = at
-    if at < 0 or "\0" in text:
-        return None
+    if at < 0:
+        return ast.Module(body=[], type_ignores=[])  # no import at all
     line_end = text.find("\n", at)
     with gc_paused():
         for part in (text[: line_end + 1] if line_end >= 0 else text, text):
