@@ -23,7 +23,7 @@ from .. import datafiles as scene_files
 from ..errors import SceneError, from_exception
 from ..scene.load import Scene, SceneSource, load_scene
 from ..settings import RenderSettings
-from .offsets import imports_puray
+from .offsets import puray_among
 from .pixels import CHUNK_RAYS as CHUNK_RAYS  # the sample loop's names, as they always were
 from .pixels import FIXED as FIXED
 from .pixels import camera_and_kernel as camera_and_kernel
@@ -54,6 +54,9 @@ class LoadedScene:
     kernel: SceneArrays
     #: Data files the scene read while loading (OBJ models, images): path -> SHA-256.
     files: dict = field(default_factory=dict)
+    #: Its source defines no code (classes, functions) of its own: a plain pickle carries it.
+    plain: bool = False
+    _fingerprint: str | None = field(default=None, init=False, repr=False)
 
     @property
     def path(self) -> str:
@@ -71,8 +74,13 @@ class LoadedScene:
         """Return a hash of what the picture depends on: camera, lights, geometry, materials.
 
         Two processes that ran the same scene version must agree on it; when they do not,
-        the scene depends on something besides its text and seed.
+        the scene depends on something besides its text and seed. Computed once per load.
         """
+        if self._fingerprint is None:
+            self._fingerprint = self._hash()
+        return self._fingerprint
+
+    def _hash(self) -> str:
         h = hashlib.sha256()
         scene = self.scene
         h.update(repr((scene.width, scene.height, scene.camera.position)).encode())
@@ -87,24 +95,26 @@ def load(source: SceneSource, settings: RenderSettings) -> LoadedScene:
     with scene_files.recording(source) as files:
         scene = load_scene(source, settings.seed, settings.load_timeout, settings.frame)
     try:
-        kernel = SceneArrays(scene, imports_puray(source.text))
+        kernel = SceneArrays(scene, puray_among(source.imports))
     except SceneError:
         raise
     except (Exception, SystemExit) as exc:
         raise from_exception(exc, source.path) from None
-    return LoadedScene(scene_key(source, settings), scene, kernel, dict(files))
+    key = scene_key(source, settings)
+    return LoadedScene(key, scene, kernel, dict(files), plain=not _defines_code(source))
 
 
 def snapshot(loaded: LoadedScene, source: SceneSource | None = None) -> bytes | None:
     """Return the loaded scene as bytes another process can render, or None if it cannot be.
 
-    cloudpickle carries classes and functions the scene defined by value. A ``source`` that
-    defines none and imports no sibling module pickles plainly, as it would (importing
-    cloudpickle costs ~9 ms of a fresh worker's first load). A scene holding something that
-    cannot travel (an open file, a lock, a generator) gives None: its other processes then
-    load it themselves and must arrive at the same fingerprint.
+    cloudpickle carries classes and functions the scene defined by value. A scene whose
+    source (``source``, else the one it was loaded from) defines none and imports no sibling
+    module pickles plainly, as it would (importing cloudpickle costs ~9 ms of a fresh
+    worker's first load). A scene holding something that cannot travel (an open file, a
+    lock, a generator) gives None: its other processes then load it themselves and must
+    arrive at the same fingerprint.
     """
-    if source is not None and not _defines_code(source):
+    if loaded.plain if source is None else not _defines_code(source):
         try:
             return pickle.dumps(loaded, protocol=pickle.HIGHEST_PROTOCOL)
         except Exception:  # let cloudpickle decide

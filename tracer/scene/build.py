@@ -50,6 +50,22 @@ class Scene:
 _REQUIRED = ("WIDTH", "HEIGHT", "CAMERA", "OBJECTS", "LIGHTS")
 
 
+class _AssignmentLines:
+    """Where the scene assigns each top-level name, read from its text when first asked.
+
+    Only errors (and a Puray camera's site) ask: a big scene is not parsed again to load.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.lines: dict[str, int] | None = None
+
+    def get(self, name: str, default=None):
+        if self.lines is None:
+            self.lines = _assignment_lines(self.text)
+        return self.lines.get(name, default)
+
+
 def _assignment_lines(text: str) -> dict[str, int]:
     """Return the line of the last top-level assignment of each name (unpacking too)."""
     return {name: line for name, line, _value in top_level_bindings(text)}
@@ -57,7 +73,7 @@ def _assignment_lines(text: str) -> dict[str, int]:
 
 def build(source: SceneSource, ns: dict) -> Scene:
     """Return the scene a scene file's namespace ``ns`` defines; raise SceneError if faulty."""
-    lines = _assignment_lines(source.text)
+    lines = _AssignmentLines(source.text)
 
     def fail(name: str, message: str) -> SceneError:
         return SceneError(message, source.path, lines.get(name))
@@ -114,7 +130,7 @@ def build(source: SceneSource, ns: dict) -> Scene:
 
 
 @contextlib.contextmanager
-def _located(source: SceneSource, lines: dict[str, int], name: str):
+def _located(source: SceneSource, lines: _AssignmentLines, name: str):
     """Give errors that know no place of their own the line where ``name`` is assigned."""
     try:
         yield

@@ -26,7 +26,7 @@ from collections.abc import Callable
 from ..errors import SceneError
 from ..output.rate import fps_problem
 from ..settings import MAX_FRAMES
-from .source import top_level_bindings
+from .source import import_statements, top_level_bindings
 
 DEFAULT_FPS = 24.0
 
@@ -80,9 +80,8 @@ def _stars_from_elsewhere(text: str) -> bool:
     """Tell whether ``text`` has ``from X import *`` for an X other than tracer or Puray's."""
     if "import *" not in text:
         return False
-    try:
-        body = ast.walk(ast.parse(text))
-    except (SyntaxError, ValueError):
+    body = import_statements(text)  # only the statements, up to its last import
+    if body is None:
         return True  # the load reports it; meanwhile assume the worst
     return any(
         isinstance(node, ast.ImportFrom)
@@ -202,6 +201,8 @@ def in_frame(error: Exception, frame: int, frames: int) -> Exception:
 
 def _literal(text: str, name: str):
     """Return the value of the last top-level ``name = <literal>`` in ``text``, or None."""
+    if name not in text:
+        return None  # not assigned: no need to parse a big scene
     value = None
     for bound, _line, expr in top_level_bindings(text):
         if bound == name:

@@ -37,6 +37,8 @@ from .protocol import (
     Reply,
     Request,
     RowsRendered,
+    Share,
+    Shared,
     Stop,
     Taken,
     TakeScene,
@@ -114,9 +116,16 @@ class _ForkGuard:
 def _load(msg: Load) -> Loaded:
     loaded = cache.load(msg.source, msg.settings)
     info = frame_info(loaded, msg.settings)
-    data = snapshot(loaded, msg.source) if msg.share else None
-    fingerprint = loaded.fingerprint() if msg.share and data is None else None
+    data = snapshot(loaded) if msg.share else None
+    fingerprint = loaded.fingerprint()
     return Loaded(msg.job, loaded.key, info, data, fingerprint, loaded.files, objects_of(loaded))
+
+
+def _share(msg: Share) -> Shared | Missing:
+    loaded = cache.get(msg.key)
+    if loaded is None:
+        return Missing(msg.job, msg.key)
+    return Shared(msg.job, msg.key, snapshot(loaded))
 
 
 def _take(msg: TakeScene) -> Taken:
@@ -158,6 +167,7 @@ def _block_message(settings, y0: int, y1: int) -> str:
 
 _HANDLERS: dict[type, Callable[[Any], Reply]] = {
     Load: _load,
+    Share: _share,
     TakeScene: _take,
     Adopt: _adopt,
     RenderRows: _rows,
