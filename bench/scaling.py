@@ -7,8 +7,8 @@ arrays built first, depth 5, no shadows unless --shadows) and prints each time a
 twoballs in the same run, with the build time of the kernel arrays and structure. The brute
 column renders the same scenes with the structure turned off at a small size (--brute-size,
 ratio to twoballs at that size) where that is affordable. --big adds 100,000 random spheres
-(the brute column is left out where it would take minutes). Grids of many spheres are walked
-compiled where numba is installed; --numpy walks them in numpy (the same pixels).
+(the brute column is left out where it would take minutes). Big scenes are walked compiled
+where numba is installed; --numpy walks them in numpy (the same pixels).
 """
 
 from __future__ import annotations
@@ -101,13 +101,11 @@ def main() -> None:
     parser.add_argument("--shadows", action="store_true")
     parser.add_argument("--big", action="store_true")
     parser.add_argument("--brute-size", default="160x90")
-    parser.add_argument(
-        "--numpy", action="store_true", help="walk grids of spheres in numpy, not compiled"
-    )
+    parser.add_argument("--numpy", action="store_true", help="walk in numpy, never compiled")
     args = parser.parse_args()
     if args.numpy:
         os.environ[compiled.OFF] = "1"
-    walk = "numpy" if compiled.sphere_walk_available() is None else "compiled (numba)"
+    walk = "compiled (numba) where big enough" if compiled.usable() else "numpy"
     settings = RenderSettings(width=args.width, height=args.height, shadows=args.shadows)
     bw, bh = (int(v) for v in args.brute_size.split("x"))
     small = RenderSettings(width=bw, height=bh, shadows=args.shadows)
@@ -123,7 +121,7 @@ def main() -> None:
         for n in sizes:
             cases.append((f"random {n:,}", scene_file(folder, f"rnd{n}", RANDOM.format(n=n)), n))
         twoballs = cases[0][1]
-        print(f"{args.width}x{args.height} depth 5, shadows {args.shadows}, grid walk: {walk}")
+        print(f"{args.width}x{args.height} depth 5, shadows {args.shadows}, walk: {walk}")
         print("ratio: to twoballs timed just before, best of --runs each (others share the CPU)")
         print(f"brute: every object tested, at {bw}x{bh}, ratio to twoballs at that size")
         head = f"{'scene':<16}{'objects':>9}{'build s':>9}{'render s':>10}{'twoballs':>10}"

@@ -40,6 +40,7 @@ fi
 # (PYTHONDONTWRITEBYTECODE, a read-only checkout) every `puray render` would compile about
 # 80 modules again (~60 ms of its start). Compiling here is quick and a no-op when current.
 .venv/bin/python -m compileall -q -j 0 tracer puray_gui >/dev/null
-# numba compiles the grid walk for many-sphere scenes once per machine (a few seconds); doing it
-# here spares the first such render. Without numba (the "fast" extra) the numpy walk serves.
-.venv/bin/python -m tracer.accel.compiled
+# The compiled walk of big scenes, once per machine (a minute or two): numba's cache, and the
+# same kernels built ahead of time (no numba start-up in each render). Without numba (the
+# "fast" extra) the numpy walk serves.
+.venv/bin/python -m tracer.accel.compiled_setup

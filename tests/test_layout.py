@@ -18,7 +18,11 @@ GUI_MODULES = ("PySide6", "shiboken6", "puray_gui", "watchdog")
 #: Longest product file allowed, in lines.
 MAX_LINES = 300
 #: Submodules imported only where their optional dependency imports (name: dependency).
-OPTIONAL = {"tracer.accel.sphere_walk": "numba"}
+OPTIONAL = {
+    "tracer.accel.compiled_bvh": "numba",
+    "tracer.accel.compiled_shapes": "numba",
+    "tracer.accel.compiled_walk": "numba",
+}
 #: Submodules not to import at all: running the command line is what they do.
 NOT_IMPORTED = {"tracer.cli.__main__"}
 
@@ -263,8 +267,13 @@ def test_deferred_imports_open_only_the_fluent_moves_circle(folder):
     allowed = {
         # Shape.translated/rotated/scaled return a Transformed, which is a Shape.
         "geometry": [("tracer/geometry/shape.py", "tracer.geometry.transform.transformed")],
-        # numba is optional and slow to import: only a big sphere grid pays for it.
-        "accel": [("tracer/accel/compiled.py", "tracer.accel.sphere_walk")],
+        # numba is optional and slow to import: only a big scene's compiled walk pays for it.
+        "accel": [
+            ("tracer/accel/compiled.py", "tracer.accel.compiled_bvh"),
+            ("tracer/accel/compiled.py", "tracer.accel.compiled_walk"),
+            ("tracer/accel/compiled_aot.py", "tracer.accel.compiled_bvh"),
+            ("tracer/accel/compiled_aot.py", "tracer.accel.compiled_walk"),
+        ],
         "scene": [],
     }
     assert deferred == allowed[folder]

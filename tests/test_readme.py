@@ -92,7 +92,7 @@ def test_the_named_tests_check_what_the_readme_says():
         "a burst of autosaves renders once": "test_readme_claims_saves.py",
         "every file is written atomically": "test_atomic_write.py",
         "Open Recent drops files that are gone": "test_main_window.py",
-        "`PURAY_NO_JIT=1`": "test_readme_claims_walk.py",
+        "`PURAY_NO_JIT=1`": "test_compiled_walk.py",
     }
     for claim, test in claims.items():
         at = FLAT.index(claim)

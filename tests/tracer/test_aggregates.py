@@ -175,6 +175,12 @@ def random_rays(seed: int, n: int = 20000, scale: float = 4.0):
     return o, d
 
 
+@pytest.fixture(autouse=True)
+def numpy_structure(monkeypatch):
+    """The numpy grid and direction bins (test_compiled_walk.py runs these on the compiled one)."""
+    monkeypatch.setenv("PURAY_NO_JIT", "1")
+
+
 @pytest.fixture
 def brute(monkeypatch):
     def build(objects, eye=(0.0, 0.0, 0.0)):
@@ -211,7 +217,7 @@ def test_nearest_hits_equal_testing_every_object(brute, seed):
 def test_shared_origins_like_primary_rays(brute):
     objects = random_objects(4)
     fast, slow = Aggregate(objects, eye=(0, -0.35, -1)), brute(objects)
-    assert fast.eye_map is not None  # rays from the eye are answered by direction bins
+    assert fast.structure.eye_map is not None  # rays from the eye are answered by direction bins
     rng = np.random.default_rng(4)
     d = unit(rng.uniform(-1, 1, 30000), rng.uniform(-0.6, 0.6, 30000), np.ones(30000))
     assert_same_nearest(fast, slow, (0.0, -0.35, -1.0), d)
@@ -221,7 +227,7 @@ def test_shared_origins_like_primary_rays(brute):
 def test_rays_from_far_away_are_exact(brute, scale):
     objects = random_objects(5)
     fast, slow = Aggregate(objects), brute(objects)
-    assert fast.far_grid is not None  # the plane's far hit points start rays far away
+    assert fast.structure.far_grid is not None  # the plane's far hit points start rays far away
     o, d = random_rays(5, 4000)
     far = tuple(a * scale for a in o)
     target = np.random.default_rng(5).uniform(-1, 1, (3, 4000)) + np.array([[0], [0], [3]])
@@ -252,7 +258,7 @@ def test_shadow_rays_toward_a_light_equal_testing_every_object(brute, seed):
     light = (1.5, -3.0, -2.0)
     objects = random_objects(seed)
     fast, slow = Aggregate(objects, lights=[light]), brute(objects)
-    assert light in fast.light_maps
+    assert light in fast.structure.light_maps
     assert_same_shadows(fast, slow, light, seed)
 
 
@@ -571,7 +577,7 @@ def test_a_grid_object_tied_with_an_earlier_one_beside_the_grid_loses(brute, eye
     if eye:
         o = origin
         d = unit(*(t - c for t, c in zip(target, origin, strict=True)))
-        assert fast.eye_map is not None
+        assert fast.structure.eye_map is not None
     else:
         o = tuple(rng.uniform(-2, 2, 5000) + s for s in (0, -2, 0))
         d = unit(*(t - c for t, c in zip(target, o, strict=True)))

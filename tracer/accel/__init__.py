@@ -1,2 +1,2 @@
-"""Acceleration structures: every object of a scene as primitives, a uniform grid walked by
-numpy or compiled code, direction bins for primary rays; shape-agnostic, exact."""
+"""Acceleration structures: every object of a scene as primitives, in a hierarchy walked by
+compiled code (numba) or a uniform grid and direction bins walked by numpy; exact."""

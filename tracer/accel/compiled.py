@@ -1,122 +1,222 @@
-"""Choose the compiled grid walk (sphere_walk.py) where it applies, else the numpy walk.
+"""The compiled structure: a hierarchy over a scene's bounded primitives, walked by numba.
 
-It applies to a grid whose primitives are many spheres of one batch, in a process where numba
-imports (the ``fast`` extra) and PURAY_NO_JIT is not set. Both walks give the same pixels;
-the compiled one walks 3-5x faster, and its first use in a process costs numba's import
-(~0.2 s) and loading its machine code from numba's cache (~0.1 s); compiling it takes a few
-seconds, once per machine: setup does it (``python -m tracer.accel.compiled``).
+Chosen per load where it wins: numba imports here (the ``fast`` extra), PURAY_NO_JIT is not
+set, and the scene has at least MIN_PRIMS bounded primitives (below that numba's start-up,
+~0.3 s in each process that first walks compiled, outweighs the walk). The hierarchy
+(compiled_bvh.py) replaces the numpy grid and its direction bins (grid_structure.py);
+primitives of the built-in kinds are tested in compiled code with the numpy tests'
+arithmetic (compiled_shapes.py), the others by their own numpy test on the pairs the walk
+hands back. Both structures give the same pixels. Setup compiles the kernels once per machine
+(``python -m tracer.accel.compiled_setup``).
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
-from ..geometry.sphere import SphereBatch
-from .grid import UniformGrid
-from .walk import TOL
+from . import compiled_aot, compiled_prims
+from .grid import reduce_nearest
+from .primitives import Primitives
 
-#: Fewer spheres in the grid than this: the numpy walk (not worth numba's start-up, ~0.3 s
-#: in each worker process that first walks compiled).
-MIN_SPHERES = 500
-#: Cells per sphere of a grid walked compiled: fewer, fuller cells than the numpy walk wants
-#: (a compiled test is cheap, a cell visit is not). Measured, 100,000 random spheres: 0.5
-#: renders ~7 % faster than 1 and ~20 % faster than 4; 10,000 and the lattice: alike.
-CELLS_PER_SPHERE = 0.5
-#: Set (to anything) to always use the numpy walk.
+#: Kernels built ahead of time cost nothing to start: every structure is compiled, from
+#: aggregates.MIN_PRIMS primitives up (measured: faster from 16 spheres, boxes or triangles).
+MIN_PRIMS = 16
+#: Just in time, a process's first compiled walk costs ~0.6 s of CPU (numba's import and its
+#: first call), in the loading process and again in each other worker. Only a scene whose
+#: numpy structure costs more than that gets the compiled one there: measured at 960x540,
+#: its saving passes the start-up at ~50,000 spheres or triangles, or ~100 boxes, cylinders,
+#: cones, discs or glass spheres (the numpy engine tests those one shape at a time). Once a
+#: process has walked compiled, MIN_PRIMS applies there.
+COLD_WORK = 50_000  # compiled_prims.work(): spheres or triangles, LONE_WORK a lone shape
+#: Pairs (ray, primitive) of foreign primitives handed back at once, at first.
+PAIRS = 1 << 16
+#: Set (to anything) to always use the numpy structure.
 OFF = "PURAY_NO_JIT"
 
 
-def cells_per_prim(prims, ids: np.ndarray) -> float | None:
-    """Return the grid density for primitives ``ids`` if their grid will be walked compiled."""
-    if _applies(prims.one_batch(ids), ids.size) and _module() is not None:
-        return CELLS_PER_SPHERE
-    return None
+def usable() -> bool:
+    """Tell whether this process can walk compiled (numba imports, not turned off)."""
+    return not os.environ.get(OFF) and kernels() is not None
 
 
-def sphere_walk(grid, prims):
-    """Return (module, grid tuple, sphere rows, id offset) to walk ``grid`` compiled, or None."""
-    direct = prims.direct
-    if not _applies(direct, len(direct[0]) if direct else 0):
-        return None
-    module = _module()
-    if module is None:
-        return None
-    return module, _table(grid, grid.list_bounds(), grid.list_ids), direct[0].rows, direct[1]
+def chooses(prims: Primitives, ids: np.ndarray) -> bool:
+    """Tell whether the bounded primitives ``ids`` get the compiled structure (where it wins).
 
-
-def _table(grid, bounds: np.ndarray, ids: np.ndarray) -> tuple:
-    """Return the grid as the compiled walk takes it (sphere_walk._walk unpacks this order)."""
-    return (grid.lo, grid.hi, grid.res, grid.h, grid.inv_h, grid.size * TOL, bounds, ids)
-
-
-def nearest(walk, o, d, best, bid, skip) -> None:
-    """Lower best/bid of the rays not in ``skip`` to their nearest sphere (compiled walk)."""
-    _run(walk, o, d, skip, best, bid, False)
-
-
-def any_hit(walk, o, d, dist, blocked, skip) -> None:
-    """Set ``blocked`` for the rays not in ``skip`` with a sphere nearer than ``dist``."""
-    blocker = np.full(dist.shape[0], -1, dtype=np.intp)
-    _run(walk, o, d, skip, dist, blocker, True)
-    blocked |= blocker >= 0
-
-
-def _run(walk, o, d, skip, best, bid, shadow: bool) -> None:
-    module, table, rows, offset = walk
-    n = d[0].shape[0]
-    rays = np.arange(n) if skip is None else np.flatnonzero(~skip)
-    ox, oy, oz = _origins(o, n)
-    module.walk_rays(table, ox, oy, oz, d[0], d[1], d[2], rays, rows, offset, best, bid, shadow)
-
-
-def sphere_walk_available():
-    """Return the compiled walk's module if this process can use it (numba, not turned off)."""
-    return None if os.environ.get(OFF) else _module()
-
-
-def _applies(direct, count: int) -> bool:
-    """Tell whether a grid of ``count`` prims of one batch (``direct``) suits the compiled walk."""
-    if direct is None or not isinstance(direct[0], SphereBatch) or os.environ.get(OFF):
+    numba is not even imported for a scene whose compiled walk would not pay for it.
+    """
+    if ids.size < MIN_PRIMS or os.environ.get(OFF):
         return False
-    return count >= MIN_SPHERES
+    if not _loaded:
+        module = compiled_aot.load()
+        if module is not None:
+            _loaded.append(Kernels(module.build, module.nearest, module.any_hit, True))
+    found = _loaded[0] if _loaded else None
+    if (found is not None and found.ahead) or _warm:
+        return True
+    return compiled_prims.work(prims) >= COLD_WORK and kernels() is not None
 
 
-def _module():
-    """Return sphere_walk (importing numba), or None where numba does not import."""
+class CompiledStructure:
+    """Primitives ``ids`` (boxes lo/hi, unpadded) in a hierarchy for the compiled walk.
+
+    Plain arrays: it travels to other processes (and pickles) without numba.
+    """
+
+    def __init__(self, prims: Primitives, lo, hi, ids, frame, far: float) -> None:
+        centre, _reach, pad, _unbounded = frame
+        build = _ready().build
+        self.prims = prims
+        prims.focus(ids)
+        box, first, count, order, depth = build(lo - pad, hi + pad)
+        _warm[:] = [True]  # numba (where it is the route) has started in this process
+        gids = ids[order].astype(np.int64)
+        self.tables, codes = compiled_prims.in_order(prims, gids)
+        self.bvh = (box, first, count, codes, gids, int(depth))
+        sub = prims.g_sub
+        self.sub_of = np.zeros(0, np.int64) if sub is None else sub.astype(np.int64)
+        self.scene = (float(pad), *map(float, centre), float(far))
+
+    def __getstate__(self) -> dict:
+        """Leave the shapes' rows out of a pickle (rebuilt from the primitives: half the bytes)."""
+        state = self.__dict__.copy()
+        box, first, count, _codes, gids, depth = state.pop("bvh")
+        del state["tables"]
+        state["walk"] = (box, first, count, gids, depth)
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        box, first, count, gids, depth = state.pop("walk")
+        self.__dict__.update(state)
+        self.tables, codes = compiled_prims.in_order(self.prims, gids)
+        self.bvh = (box, first, count, codes, gids, depth)
+
+    def nearest(self, o, d, best, bid, bsub) -> None:
+        """Lower (best, bid, bsub) to every ray's nearest hit among the structure's prims."""
+        walk = _ready()
+        n = d[0].shape[0]
+        rays = np.arange(n)
+        args = (*_origins(o, n), *map(_plain, d), rays)
+        pairs = np.empty((PAIRS, 2), dtype=np.int64)
+        k = 0
+        while k < n:
+            head = (self.bvh, self.tables, self.sub_of, self.scene)
+            done, m = walk.nearest(*head, *args, k, best, bid, bsub, pairs)
+            if m:
+                pr, pg = pairs[:m, 0], pairs[:m, 1]
+                t, ok, sub = self.prims.test(o, d, pr, pg)
+                reduce_nearest(pr, t, ok, pg, sub, best, bid, bsub)
+            if done == k and m == 0:  # one ray has more foreign pairs than fit
+                pairs = np.empty((2 * len(pairs), 2), dtype=np.int64)
+            k = done
+
+    def occluded(self, o, d, dist, toward, blocked) -> None:
+        """Set ``blocked`` for rays with a hit nearer than ``dist`` (``toward``: unused)."""
+        walk = _ready()
+        n = d[0].shape[0]
+        rays = np.flatnonzero(~blocked)
+        limit = _plain(dist)
+        args = (*_origins(o, n), *map(_plain, d), rays)
+        pairs = np.empty((PAIRS, 2), dtype=np.int64)
+        k = 0
+        while k < rays.size:
+            done, m = walk.any_hit(
+                self.bvh, self.tables, self.scene, *args, k, limit, blocked, pairs
+            )
+            if m:
+                pr, pg = pairs[:m, 0], pairs[:m, 1]
+                t, ok, _sub = self.prims.test(o, d, pr, pg)
+                blocked[pr[ok & (t < dist[pr])]] = True
+            if done == k and m == 0:
+                pairs = np.empty((2 * len(pairs), 2), dtype=np.int64)
+            k = done
+
+
+def _origins(o, n: int) -> list[np.ndarray]:
+    """Return ray origins as three arrays (a point shared by every ray is repeated)."""
+    return [_plain(a) if isinstance(a, np.ndarray) else np.full(n, float(a)) for a in o]
+
+
+def _plain(a: np.ndarray) -> np.ndarray:
+    """Return ``a`` as a writable contiguous float64 array (the one type the walks compile for)."""
+    if a.dtype == np.float64 and a.flags.c_contiguous and a.flags.writeable:
+        return a
+    return np.array(a, dtype=np.float64)
+
+
+class Kernels(NamedTuple):
+    """The compiled builder and walks, and whether they were built ahead of time."""
+
+    build: Callable
+    nearest: Callable
+    any_hit: Callable
+    ahead: bool
+
+
+_loaded: list[Kernels | None] = []
+#: Set once this process has walked compiled (numba started: no start-up to pay again).
+_warm: list[bool] = []
+
+
+def kernels() -> Kernels | None:
+    """Return the kernels this process walks with, or None where there are none.
+
+    Built ahead of time (compiled_aot.py: no numba here) where setup built them from these
+    sources; else numba's just-in-time route (its cache); else None (no numba).
+    """
+    if not _loaded:
+        _loaded.append(_find())
+    return _loaded[0]
+
+
+def _ready() -> Kernels:
+    """Return the kernels (a compiled structure is walked only where there are some)."""
+    found = kernels()
+    if found is None:
+        raise RuntimeError("no compiled kernels in this process")
+    return found
+
+
+def _find() -> Kernels | None:
+    module = compiled_aot.load()
+    if module is not None:
+        return Kernels(module.build, module.nearest, module.any_hit, True)
+    return just_in_time()
+
+
+def just_in_time() -> Kernels | None:
+    """Return the kernels of numba's just-in-time route (None: numba does not import)."""
     # Deferred: numba is an optional dependency (the fast extra), and importing it costs
-    # ~0.2 s that only a process walking a big sphere grid should pay.
+    # ~0.35 s, and its first call another ~0.3 s, that only a big scene should pay.
     try:
-        from . import sphere_walk
+        from . import compiled_bvh, compiled_walk
     except ImportError:  # no numba here (or one that does not work with this numpy)
         return None
-    return sphere_walk
+    _fresh_cache((compiled_bvh.build, compiled_walk.nearest, compiled_walk.any_hit))
+    return Kernels(compiled_bvh.build, compiled_walk.nearest, compiled_walk.any_hit, False)
 
 
-def _origins(o, n: int):
-    """Return ray origins as three arrays (a point shared by every ray is repeated)."""
-    return [a if isinstance(a, np.ndarray) else np.full(n, float(a)) for a in o]
+def _fresh_cache(kernels) -> None:
+    """Drop numba's cached kernels when any of the kernels' sources changed since.
 
-
-def warm() -> bool:
-    """Compile the walks (or load them from numba's cache) for both list index types."""
-    module = _module()
-    if module is None:
-        return False
-    batch = SphereBatch(np.zeros((1, 3)), np.ones(1))
-    grid = UniformGrid(batch.lo, batch.hi, np.zeros(1, dtype=np.int64))
-    o, d = (0.0, 0.0, -2.0), (np.zeros(1), np.zeros(1), np.ones(1))
-    for index in (np.int32, np.int64):  # grids of over 2**31 list entries use int64
-        table = _table(grid, grid.list_bounds().astype(index), grid.list_ids.astype(index))
-        walk = (module, table, batch.rows, 0)
-        best, bid = np.full(1, np.inf), np.full(1, -1, dtype=np.intp)
-        nearest(walk, o, d, best, bid, None)
-        any_hit(walk, o, d, np.full(1, 5.0), np.zeros(1, dtype=bool), None)
-        if bid[0] != 0:
-            raise RuntimeError("the compiled grid walk missed the sphere in front of its ray")
-    return True
-
-
-if __name__ == "__main__":
-    print("compiled grid walk:", "ready" if warm() else "numba is not installed (numpy walk)")
+    numba checks only the file of the function it caches; these kernels inline code from
+    the other files (the shape tests), so a change there would load stale machine code.
+    """
+    digest = compiled_aot.digest()
+    for folder in {getattr(getattr(k, "_cache", None), "_cache_path", None) for k in kernels}:
+        if folder is None or not os.path.isdir(folder):
+            continue
+        stamp = Path(folder) / "puray-compiled.stamp"
+        if stamp.exists() and stamp.read_text() == digest:
+            continue
+        for old in Path(folder).glob("compiled_*.nb[ic]"):
+            old.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # a read-only cache: numba recompiles in memory
+            temp = stamp.with_suffix(f".{os.getpid()}")
+            temp.write_text(digest)
+            temp.replace(stamp)

@@ -89,6 +89,19 @@ class Primitives:
         """Drop the boxes once the structure is built (they need not travel with it)."""
         del self.lo, self.hi
 
+    def boxes(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Return the boxes of global prims ``ids`` again, from their batches."""
+        lo, hi = np.empty((ids.size, 3)), np.empty((ids.size, 3))
+        group = np.zeros(ids.size, np.intp) if self.g_group is None else self.g_group[ids]
+        local = ids if self.g_local is None else self.g_local[ids]
+        order = np.argsort(group, kind="stable")
+        for sel in np.split(order, np.flatnonzero(np.diff(group[order])) + 1):
+            if sel.size:
+                batch = self.groups[group[sel[0]]]
+                lo[sel] = np.asarray(batch.lo).reshape(-1, 3)[local[sel]]
+                hi[sel] = np.asarray(batch.hi).reshape(-1, 3)[local[sel]]
+        return lo, hi
+
     def focus(self, ids: np.ndarray) -> None:
         """Let test() call one batch directly when ``ids`` (the structure's) are all its."""
         self.direct = self.one_batch(ids)
