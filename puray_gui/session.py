@@ -20,6 +20,7 @@ from tracer.settings import RenderSettings
 from tracer.workers.service import JobFailed, JobFinished, JobStarted, RowsReady
 
 from .framebuffer import FrameBuffer
+from .history import slowest
 from .options import RenderOptions
 from .service_link import ServiceLink
 
@@ -75,6 +76,7 @@ class RenderSession(QObject):
         self.started_at = 0.0
         self.elapsed = 0.0  # seconds since the render was submitted (loading included)
         self.load_seconds = 0.0  # of which the scene code took this long to load
+        self.path = ""  # how the workers made the frame: "traced", "re-lit", "re-shaded"
         self._scene_sizes: dict[str, tuple[int, int]] = {}  # the scenes' own, from renders
         self.frame_number = 0  # which frame of an animated scene the preview shows
         self.frames, self.fps = 1, 24.0  # the scene's FRAMES and FPS (from its last load)
@@ -203,6 +205,7 @@ class RenderSession(QObject):
         self.job = self.link.backend.submit(self.source, settings, coarse=coarse, ids=True)
         self.link.watch(self.job, self._on_event)
         self.running, self.stopped, self._loaded = True, False, False
+        self.path = ""
         self.started_at = time.perf_counter()
         self.elapsed = self.load_seconds = 0.0
         self.link.hurry()
@@ -233,6 +236,7 @@ class RenderSession(QObject):
                 self.frame.put_coarse(event.pixels, event.width, event.y1 - event.y0)
             else:
                 self.frame.put_rows(event.y0, event.y1, event.pixels, event.ids)
+                self.path = slowest(self.path, event.path or "traced")
             self.shown_source = self.source
             self._set_stale(False)
             return True

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .. import datafiles as scene_files
+from ..accel.aggregates import Aggregate
 from ..errors import SceneError, from_exception
 from ..scene.load import Scene, SceneSource, load_scene
 from ..settings import RenderSettings
@@ -31,6 +32,7 @@ from .pixels import frame_size as frame_size
 from .pixels import render_rows as render_rows
 from .pixels import resolve as resolve
 from .pixels import sample_sums as sample_sums
+from .rerender import reusing
 from .scene_arrays import SceneArrays
 
 #: Scenes with more objects travel to other workers without their Python objects.
@@ -54,6 +56,8 @@ class LoadedScene:
     kernel: SceneArrays
     #: Data files the scene read while loading (OBJ models, images): path -> SHA-256.
     files: dict = field(default_factory=dict)
+    #: What its picture depends on, as digests (kernel/diff.py; None: not described yet).
+    parts: object = None
 
     @property
     def path(self) -> str:
@@ -86,8 +90,10 @@ def load(source: SceneSource, settings: RenderSettings) -> LoadedScene:
     """Run the scene's code and build its kernel arrays (worker processes only)."""
     with scene_files.recording(source) as files:
         scene = load_scene(source, settings.seed, settings.load_timeout, settings.frame)
+    same = [old for old in cache.loads() if old.path == source.path]
+    aggregates = reusing(same) if settings.reshade_cache_mb else Aggregate
     try:
-        kernel = SceneArrays(scene, imports_puray(source.text))
+        kernel = SceneArrays(scene, imports_puray(source.text), aggregates)
     except SceneError:
         raise
     except (Exception, SystemExit) as exc:
@@ -162,6 +168,11 @@ class SceneCache:
         self._scenes: OrderedDict[tuple, LoadedScene] = OrderedDict()
         self._lock = threading.Lock()
 
+    def loads(self) -> list[LoadedScene]:
+        """Return the loaded scenes kept, least recently used first."""
+        with self._lock:
+            return list(self._scenes.values())
+
     def get(self, key: tuple) -> LoadedScene | None:
         with self._lock:
             loaded = self._scenes.get(key)
@@ -187,19 +198,25 @@ cache = SceneCache()
 
 
 def render_block(
-    loaded: LoadedScene, settings: RenderSettings, y0: int, y1: int, ids: np.ndarray | None = None
+    loaded: LoadedScene,
+    settings: RenderSettings,
+    y0: int,
+    y1: int,
+    ids: np.ndarray | None = None,
+    reshade=None,
 ) -> bytes:
     """Render rows of a loaded scene: the unit any worker or cluster runs.
 
     Raises only SceneError: whatever scene code raises (a custom material, say) is turned
     into one naming the scene's file and line, wherever the block runs. ``ids``: see
     :func:`render_rows`. With ``settings.sample_range`` the bytes are :func:`sample_sums`.
+    ``reshade``: a rerender.Reshading, to re-shade from (and keep) this process's G-buffers.
     """
     try:
         if settings.sample_range is not None:
             k0, k1 = settings.sample_range
-            return sample_sums(loaded, settings, y0, y1, k0, k1, ids).tobytes()
-        return render_rows(loaded, settings, y0, y1, ids).tobytes()
+            return sample_sums(loaded, settings, y0, y1, k0, k1, ids, reshade).tobytes()
+        return render_rows(loaded, settings, y0, y1, ids, reshade).tobytes()
     except SceneError:
         raise
     except (Exception, SystemExit) as exc:

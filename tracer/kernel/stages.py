@@ -126,14 +126,22 @@ class ShadowRays:
 
 
 def shade(
-    sa: SceneArrays, rays: Rays, hit: Surface, colors: np.ndarray, shadows: bool, terms=None
+    sa: SceneArrays,
+    rays: Rays,
+    hit: Surface,
+    colors: np.ndarray,
+    shadows: bool,
+    terms=None,
+    light=None,
 ) -> np.ndarray:
     """Return the hits' (3, m) local colours: Phong's equation (shading/phong.py).
 
-    ``terms`` (a pick's record) receives each light's terms; see :func:`phong`.
+    ``terms`` (a pick's record) receives each light's terms; see :func:`phong`. ``light``:
+    the shadow rays' answers (None: :class:`ShadowRays` traces them).
     """
-    light = ShadowRays(sa, rays, hit) if shadows else None
-    return phong(sa, hit.p, hit.n, hit.mat, colors, light, terms)
+    if shadows and light is None:
+        light = ShadowRays(sa, rays, hit)
+    return phong(sa, hit.p, hit.n, hit.mat, colors, light if shadows else None, terms)
 
 
 def scatter(rays: Rays, hit: Surface, model: Scattering, last: bool) -> list[Branch]:

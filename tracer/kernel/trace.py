@@ -34,6 +34,7 @@ def trace(
     background=None,
     ids_out=None,
     samples=None,
+    bounces=None,
 ) -> np.ndarray:
     """Return the (3, n) colours seen along rays ``o + t d`` with up to ``max_depth`` bounces.
 
@@ -41,11 +42,13 @@ def trace(
     integer array to receive each ray's first hit (index in OBJECTS, -1 for none): the id
     buffer the window outlines objects with. ``samples``: the rays' LightSamples (their
     pixels and sample index), for soft shadows; compacted with the rays at every bounce.
+    ``bounces``: where the hits and the shadow rays' answers come from besides the stages
+    (gbuffer.py records them, reshade.py replays them); None: the stages alone.
     """
     rays = Rays(o, d, samples)
     levels: list[Level] = []
     for depth in range(max_depth + 1):
-        hits = stages.nearest(sa, rays)
+        hits = stages.nearest(sa, rays) if bounces is None else bounces.nearest(sa, rays, depth)
         if depth == 0 and ids_out is not None:
             ids_out[:] = hits.obj
         idx = hits.found()
@@ -57,9 +60,13 @@ def trace(
         hit = stages.surface(sa, rays, hits)
         model = level.scattering = stages.scattering(sa, rays, hit)
         colors = stages.surface_colors(sa, hit)
-        local = level.local = stages.shade(sa, rays, hit, colors, shadows)
+        light = None if bounces is None or not shadows else bounces.lights(sa, rays, hit, depth)
+        local = level.local = stages.shade(sa, rays, hit, colors, shadows, light=light)
         model.weigh(local, sa.reflection[hit.mat])
-        children = stages.next_rays(rays, stages.scatter(rays, hit, model, depth == max_depth))
+        branches = stages.scatter(rays, hit, model, depth == max_depth)
+        if bounces is not None:
+            bounces.branched(depth, branches)
+        children = stages.next_rays(rays, branches)
         if children is None:
             break
         rays = children

@@ -128,7 +128,9 @@ class Job:
             if task.settings is not self.settings:  # a block of the coarse preview
                 assert task.settings.width is not None
                 width, coarse = task.settings.width, True
-        rows = RowsReady(self.id, reply.y0, reply.y1, reply.pixels, width, coarse, reply.ids)
+        rows = RowsReady(
+            self.id, reply.y0, reply.y1, reply.pixels, width, coarse, reply.ids, reply.path
+        )
         if not self.done():
             return [rows]
         self.ended = True

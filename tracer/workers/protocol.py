@@ -148,7 +148,9 @@ class Taken:
 class RowsRendered:
     """The answer to :class:`RenderRows`: the rows' RGB bytes, and their ids when asked.
 
-    ``ids``: bytes of ``tracer.kernel.render.id_dtype(objects)``, or None.
+    ``ids``: bytes of ``tracer.kernel.render.id_dtype(objects)``, or None. ``path``: how the
+    worker made them, "traced", "re-lit" or "re-shaded" (kernel/rerender.py; "": traced,
+    nothing kept).
     """
 
     job: int
@@ -156,6 +158,7 @@ class RowsRendered:
     y1: int
     pixels: bytes
     ids: bytes | None
+    path: str = ""
 
 
 @dataclass(frozen=True, eq=False)

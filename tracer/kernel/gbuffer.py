@@ -1,0 +1,188 @@
+"""The G-buffer: what one sample of a chunk of rays met at every bounce, kept to re-shade it.
+
+A :class:`Piece` keeps, per bounce (a :class:`LevelRecord`), every ray's nearest hit
+(distance, object, primitive), the shadow rays' answers toward each light at its hits, the
+children each hit spawned (branch kinds and rows, the children's directions), and the
+sample's final clipped colours. :class:`Recording` fills one while trace.py runs its stages
+for real; reshade.py replays the stages on it without intersecting again. Each worker keeps
+the pieces of the rows it rendered in its :data:`store`, bounded in bytes.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .records import Hits, Rays
+from .stages import ShadowRays, nearest
+
+#: One light's shadow answers at a level's hits: (dark mask, (3, m) transmittance or None).
+Shadow = tuple[np.ndarray, np.ndarray | None]
+
+
+@dataclass(slots=True)
+class LevelRecord:
+    """One bounce of a recorded trace: every ray's hit, and what its hits led to."""
+
+    t: np.ndarray
+    obj: np.ndarray  # int32, -1: missed
+    prim: np.ndarray | None  # int32 or None (no object has primitives)
+    d: tuple | None  # the rays' directions (None at the first bounce: the camera's)
+    shadows: list[Shadow] | None = None  # per light, at the hit rows
+    fresh: np.ndarray | None = None  # hit rows whose shadows are current (None: all)
+    branches: list[tuple[str, np.ndarray]] = field(default_factory=list)  # (kind, hit rows)
+    _rows: np.ndarray | None = None  # per ray its hit row (-1: missed), made when first needed
+
+    def hit_rows(self) -> np.ndarray:
+        """Return per ray its position among the hits (-1 for a ray that missed)."""
+        if self._rows is None:
+            hit = self.obj >= 0
+            rows = np.full(self.obj.size, -1, dtype=np.int32)
+            rows[hit] = np.arange(int(hit.sum()), dtype=np.int32)
+            self._rows = rows
+        return self._rows
+
+    def child_ids(self, kind: str, rows: np.ndarray) -> np.ndarray | None:
+        """Return the next bounce's ray ids of the ``kind`` children of hit ``rows``.
+
+        -1 where a hit spawned no such child; None if no hit did.
+        """
+        start = 0
+        for k, parent in self.branches:
+            if k == kind:
+                hits = int((self.obj >= 0).sum())
+                ids = np.full(hits, -1, dtype=np.int64)
+                ids[parent] = np.arange(start, start + parent.size)
+                return ids[rows]
+            start += parent.size
+        return None
+
+    def parents(self) -> np.ndarray:
+        """Return per ray of the next bounce the hit row it left from."""
+        parts = [rows for _kind, rows in self.branches]
+        return np.concatenate(parts) if parts else np.empty(0, dtype=np.intp)
+
+    @property
+    def nbytes(self) -> int:
+        arrays = [self.t, self.obj, self.prim, *(self.d or ()), self._rows, self.fresh]
+        arrays += [a for _k, a in self.branches]
+        for dark, trans in self.shadows or ():
+            arrays += [dark, trans]
+        return sum(a.nbytes for a in arrays if a is not None)
+
+
+@dataclass(slots=True)
+class Piece:
+    """A recorded sample of a chunk: its bounces, its colours and the load they are of."""
+
+    levels: list[LevelRecord]
+    colors: np.ndarray  # (3, n) colours clipped to 0..255, as the sample loop sums them
+    parts: object  # the diff.LoadParts of the load the colours are of
+    noted: frozenset[int]  # objects whose normals want prims (the aggregate's prim_objects)
+
+    @property
+    def nbytes(self) -> int:
+        return self.colors.nbytes + sum(level.nbytes for level in self.levels)
+
+
+def _small(a: np.ndarray) -> np.ndarray:
+    """Return object or prim indices as int32 (half the memory; the same values)."""
+    if a.dtype == np.int32 or (a.size and int(a.max()) > np.iinfo(np.int32).max):
+        return a
+    return a.astype(np.int32)
+
+
+class Recording:
+    """Run the stages for real and keep what each bounce met (trace.py's ``bounces``)."""
+
+    def __init__(self) -> None:
+        self.levels: list[LevelRecord] = []
+
+    def nearest(self, sa, rays: Rays, depth: int) -> Hits:
+        hits = nearest(sa, rays)
+        d = None if depth == 0 else rays.d
+        prim = None if hits.prim is None else _small(hits.prim)
+        self.levels.append(LevelRecord(hits.t, _small(hits.obj), prim, d))
+        return hits
+
+    def lights(self, sa, rays: Rays, hit, depth: int):
+        real = ShadowRays(sa, rays, hit)
+        kept: list[Shadow] = []
+        self.levels[depth].shadows = kept
+
+        def visible(light: int, L, dist):
+            answer = real(light, L, dist)
+            kept.append(answer)
+            return answer
+
+        return visible
+
+    def branched(self, depth: int, branches: list) -> None:
+        self.levels[depth].branches = [(b.kind, b.rows) for b in branches]
+
+    def piece(self, colors: np.ndarray, parts, noted) -> Piece:
+        return Piece(self.levels, colors, parts, frozenset(noted))
+
+
+class GBufferStore:
+    """This process's pieces by (scene path, settings, rows, sample), at most ``limit`` bytes.
+
+    When full, the pieces of the latest samples go first (a frame's first samples are the
+    ones a re-render needs first), then the least recently used.
+    """
+
+    def __init__(self) -> None:
+        self.pieces: OrderedDict[tuple, Piece] = OrderedDict()
+        self.sizes: dict[tuple, int] = {}
+        self.nbytes = 0
+        self.limit = 0
+
+    def set_limit(self, megabytes: int) -> None:
+        self.limit = int(megabytes) << 20
+        self._evict(self.limit, None)
+
+    def get(self, key: tuple) -> Piece | None:
+        piece = self.pieces.get(key)
+        if piece is not None:
+            self.pieces.move_to_end(key)
+        return piece
+
+    def put(self, key: tuple, piece: Piece) -> bool:
+        """Keep ``piece`` if it fits (making room from later samples); return whether it does."""
+        self.drop(key)
+        size = piece.nbytes
+        if not self._evict(self.limit - size, key[-1]):
+            return False
+        self.pieces[key], self.sizes[key] = piece, size
+        self.nbytes += size
+        return True
+
+    def resized(self, key: tuple) -> None:
+        """Count a piece's bytes again (a replay refreshed its shadows)."""
+        if key in self.pieces:
+            self.nbytes -= self.sizes[key]
+            self.sizes[key] = self.pieces[key].nbytes
+            self.nbytes += self.sizes[key]
+
+    def drop(self, key: tuple) -> None:
+        if self.pieces.pop(key, None) is not None:
+            self.nbytes -= self.sizes.pop(key)
+
+    def _evict(self, room: int, sample: int | None) -> bool:
+        """Drop pieces until at most ``room`` bytes are kept; never one of an earlier sample."""
+        if self.nbytes <= room:
+            return room >= 0
+        order = sorted(enumerate(self.pieces), key=lambda p: (-p[1][-1], p[0]))
+        for _i, key in order:
+            if sample is not None and key[-1] < sample:
+                break
+            self.drop(key)
+            if self.nbytes <= room:
+                break
+        return room >= 0 and self.nbytes <= room
+
+
+#: This process's G-buffers (a worker's, for the rows it rendered).
+store = GBufferStore()
