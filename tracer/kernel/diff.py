@@ -41,6 +41,8 @@ class LoadParts:
     materials: tuple[bytes, ...]  # one per material id of the kernel's table
     through: tuple[bool, ...]  # per material id: lets rays and light through
     assignment: bytes  # which object has which material ids
+    reflects: tuple[bool, ...] = ()  # per material id: its reflection is not 0
+    model: bytes = b""  # the reflectance model's parameters (what its children depend on)
 
 
 @dataclass(frozen=True)
@@ -50,10 +52,13 @@ class Change:
     ``path``: "traced" (the view changed: nothing kept applies), "re-lit" (shadow rays must
     be traced again: lights changed, or a changed material lets light through to shadows)
     or "re-shaded". ``changed``: per material id whether it changed (None: all count).
+    ``same_tree``: the hits spawn the same children as before (no changed material starts
+    or stops reflecting, the model's parameters are the same): the bounce tree stands.
     """
 
     path: str
     changed: np.ndarray | None = None
+    same_tree: bool = False
 
     @property
     def nothing(self) -> bool:
@@ -75,7 +80,11 @@ def compare(old: LoadParts, new: LoadParts, shadows: bool) -> Change:
     if shadows and not relit:  # light passing a changed clear material reaches other hits
         through = np.array(new.through, dtype=bool)
         relit = bool(through.any()) if changed is None else bool((changed & through).any())
-    return Change("re-lit" if relit else "re-shaded", changed)
+    same_tree = changed is not None and old.model == new.model
+    if same_tree:
+        flips = np.array(old.reflects, dtype=bool) != np.array(new.reflects, dtype=bool)
+        same_tree = not (flips & changed).any()  # type: ignore[operator]
+    return Change("re-lit" if relit else "re-shaded", changed, same_tree)
 
 
 def describe(loaded) -> LoadParts | None:
@@ -106,6 +115,8 @@ def describe(loaded) -> LoadParts | None:
         mats,
         tuple(bool(lets(m)) for m in kernel.materials),
         assignment.digest(),
+        tuple(bool(r) for r in kernel.reflection != 0),
+        hashlib.sha256(kernel.model.fingerprint()).digest(),
     )
 
 

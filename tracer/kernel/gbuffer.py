@@ -1,11 +1,13 @@
 """The G-buffer: what one sample of a chunk of rays met at every bounce, kept to re-shade it.
 
 A :class:`Piece` keeps, per bounce (a :class:`LevelRecord`), every ray's nearest hit
-(distance, object, primitive), the shadow rays' answers toward each light at its hits, the
-children each hit spawned (branch kinds and rows, the children's directions), and the
-sample's final clipped colours. :class:`Recording` fills one while trace.py runs its stages
-for real; reshade.py replays the stages on it without intersecting again. Each worker keeps
-the pieces of the rows it rendered in its :data:`store`, bounded in bytes.
+(distance, object, primitive) and direction, every hit's point and outward normal, its local
+colour as Phong's equation gave it and that equation's terms toward each light (diffuse and
+specular factors after the shadow rays, transmittance), the children each hit spawned (the
+bounce tree), and the sample's final clipped colours. :class:`Recording` fills one while
+trace.py runs its stages for real; reshade.py replays the stages on it without intersecting
+again. Each worker keeps the pieces of the rows it rendered in its :data:`store`, bounded in
+bytes.
 """
 
 from __future__ import annotations
@@ -15,24 +17,30 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .records import Hits, Rays
-from .stages import ShadowRays, nearest
+from .records import Hits, Level, Rays, Surface
+from .stages import nearest, shade, surface, surface_colors
 
-#: One light's shadow answers at a level's hits: (dark mask, (3, m) transmittance or None).
-Shadow = tuple[np.ndarray, np.ndarray | None]
+#: One light's terms at a bounce's hits: (kd, ks, dark mask or None, transmittance or None).
+Term = tuple[np.ndarray, np.ndarray, np.ndarray | None, np.ndarray | None]
 
 
 @dataclass(slots=True)
 class LevelRecord:
-    """One bounce of a recorded trace: every ray's hit, and what its hits led to."""
+    """One bounce of a recorded trace: every ray's hit, every hit's surface and shading."""
 
     t: np.ndarray
     obj: np.ndarray  # int32, -1: missed
     prim: np.ndarray | None  # int32 or None (no object has primitives)
     d: tuple | None  # the rays' directions (None at the first bounce: the camera's)
-    shadows: list[Shadow] | None = None  # per light, at the hit rows
-    fresh: np.ndarray | None = None  # hit rows whose shadows are current (None: all)
+    p: tuple = ()  # per hit: the point,
+    n: tuple = ()  # its outward normal,
+    mat: np.ndarray | None = None  # its material id (int32),
+    local: np.ndarray | None = None  # (3, m) its local colour (before the model weighs it),
+    terms: list[Term] = field(default_factory=list)  # each light's terms there
+    stale: np.ndarray | None = None  # hits whose local colour is of an older load (None: none)
+    unlit: np.ndarray | None = None  # hits whose terms are of older lights (None: none)
     branches: list[tuple[str, np.ndarray]] = field(default_factory=list)  # (kind, hit rows)
+    level: Level | None = None  # trace's own record of the bounce (its scattering, to refold)
     _rows: np.ndarray | None = None  # per ray its hit row (-1: missed), made when first needed
 
     def hit_rows(self) -> np.ndarray:
@@ -44,6 +52,10 @@ class LevelRecord:
             self._rows = rows
         return self._rows
 
+    @property
+    def hits(self) -> int:
+        return 0 if self.local is None else self.local.shape[1]
+
     def child_ids(self, kind: str, rows: np.ndarray) -> np.ndarray | None:
         """Return the next bounce's ray ids of the ``kind`` children of hit ``rows``.
 
@@ -52,8 +64,7 @@ class LevelRecord:
         start = 0
         for k, parent in self.branches:
             if k == kind:
-                hits = int((self.obj >= 0).sum())
-                ids = np.full(hits, -1, dtype=np.int64)
+                ids = np.full(self.hits, -1, dtype=np.int64)
                 ids[parent] = np.arange(start, start + parent.size)
                 return ids[rows]
             start += parent.size
@@ -64,23 +75,52 @@ class LevelRecord:
         parts = [rows for _kind, rows in self.branches]
         return np.concatenate(parts) if parts else np.empty(0, dtype=np.intp)
 
+    def surface(self, hits: Hits, rows: np.ndarray, sa) -> Surface:
+        """Return the kept surface of hit ``rows`` (materials and offsets of the new load)."""
+        p = tuple(a[rows] for a in self.p)
+        n = tuple(a[rows] for a in self.n)
+        return Surface(hits, p, n, sa.material_of(hits.obj, hits.prim), sa.offset(p, hits.t))
+
+    def known(self, rows: np.ndarray) -> list[Term]:
+        """Return the lights' terms at hit ``rows``."""
+        return [
+            (kd[rows], ks[rows], None, None if trans is None else np.take(trans, rows, axis=1))
+            for kd, ks, _dark, trans in self.terms
+        ]
+
     @property
     def nbytes(self) -> int:
-        arrays = [self.t, self.obj, self.prim, *(self.d or ()), self._rows, self.fresh]
-        arrays += [a for _k, a in self.branches]
-        for dark, trans in self.shadows or ():
-            arrays += [dark, trans]
+        arrays = [self.t, self.obj, self.prim, *(self.d or ()), *self.p, *self.n, self.local]
+        arrays += [self._rows, self.stale, self.unlit, *(a for _k, a in self.branches)]
+        arrays += [self.mat, *_arrays(self.level)]
+        for kd, ks, _dark, trans in self.terms:
+            arrays += [kd, ks, trans]
         return sum(a.nbytes for a in arrays if a is not None)
+
+
+def _arrays(level: Level | None) -> list:
+    """Return the arrays trace's record of a bounce holds (its scattering's too)."""
+    if level is None:
+        return []
+    own = [level.idx, level.missed]
+    if level.scattering is not None:
+        own += [a for a in vars(level.scattering).values() if isinstance(a, np.ndarray)]
+    return own
 
 
 @dataclass(slots=True)
 class Piece:
-    """A recorded sample of a chunk: its bounces, its colours and the load they are of."""
+    """A recorded sample of a chunk: its bounces, its colours and the load they are of.
+
+    ``intact``: the bounce tree is still the one traced (trace's own records of the bounces
+    can fold new local colours); a replay that changed it clears this.
+    """
 
     levels: list[LevelRecord]
     colors: np.ndarray  # (3, n) colours clipped to 0..255, as the sample loop sums them
     parts: object  # the diff.LoadParts of the load the colours are of
     noted: frozenset[int]  # objects whose normals want prims (the aggregate's prim_objects)
+    intact: bool = True
 
     @property
     def nbytes(self) -> int:
@@ -107,22 +147,27 @@ class Recording:
         self.levels.append(LevelRecord(hits.t, _small(hits.obj), prim, d))
         return hits
 
-    def lights(self, sa, rays: Rays, hit, depth: int):
-        real = ShadowRays(sa, rays, hit)
-        kept: list[Shadow] = []
-        self.levels[depth].shadows = kept
+    def surface(self, sa, rays: Rays, hits: Hits, depth: int) -> Surface:
+        hit = surface(sa, rays, hits)
+        self.levels[depth].p, self.levels[depth].n = hit.p, hit.n
+        return hit
 
-        def visible(light: int, L, dist):
-            answer = real(light, L, dist)
-            kept.append(answer)
-            return answer
+    def shade(self, sa, rays: Rays, hit: Surface, shadows: bool, depth: int) -> np.ndarray:
+        level, terms = self.levels[depth], []  # type: ignore[var-annotated]
+        local = shade(sa, rays, hit, surface_colors(sa, hit), shadows, terms=terms)
+        level.local = local.copy()  # the model weighs and folds ``local`` in place
+        level.mat = _small(hit.mat)
+        level.terms = [(kd, ks, None, trans) for kd, ks, _dark, trans in terms]  # kd, ks: dark 0
+        return local
 
-        return visible
-
-    def branched(self, depth: int, branches: list) -> None:
+    def branched(self, depth: int, branches: list, level: Level) -> None:
         self.levels[depth].branches = [(b.kind, b.rows) for b in branches]
+        self.levels[depth].level = level
 
     def piece(self, colors: np.ndarray, parts, noted) -> Piece:
+        for rec in self.levels:
+            if rec.level is not None:
+                rec.level.local = None  # folded: a refold sets it again from ``rec.local``
         return Piece(self.levels, colors, parts, frozenset(noted))
 
 
@@ -160,7 +205,7 @@ class GBufferStore:
         return True
 
     def resized(self, key: tuple) -> None:
-        """Count a piece's bytes again (a replay refreshed its shadows)."""
+        """Count a piece's bytes again (a replay kept more of it)."""
         if key in self.pieces:
             self.nbytes -= self.sizes[key]
             self.sizes[key] = self.pieces[key].nbytes

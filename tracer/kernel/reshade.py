@@ -1,16 +1,21 @@
-"""Re-shade a sample from its G-buffer: trace.py's own stages, with the hits looked up.
+"""Re-shade a sample from its G-buffer instead of tracing it: the same bits, far fewer steps.
 
-After an edit of materials only, a pixel's colour can change only if its bounce tree (its
-hits, and its reflected and refracted children's hits, in the G-buffer) meets a material
-that changed: those pixels (:func:`affected`) are replayed, the others keep their colours.
-A replay (:class:`Replay`) runs trace() on the affected rays exactly as a full render does
-(surfaces, normals, scattering, colours, Phong, the children, the fold), but takes every
-bounce's nearest hits and the shadow rays' answers from the G-buffer: the same inputs in the
-same order give the same bits. After an edit of lights every pixel that hits something is
-replayed with its shadow rays traced again. Where the tree itself changes (a material now
-reflects where it did not, a clear material of another index bends rays elsewhere) the
-replay finds a child it has no hit for, or one going another way, and the sample is traced
-afresh.
+Each worker keeps its samples' G-buffers (gbuffer.py); when the scene's next version differs
+from the one a sample was made of only in materials or lights (diff.py), the sample is
+brought up to date in one of three ways, each running trace's own stages on what was kept:
+
+- **refold**: materials changed but every hit spawns the children it spawned (no changed
+  material starts or stops reflecting; the reflectance model's parameters are the same).
+  The hits of changed materials are shaded again by Phong's equation with the terms kept
+  (phong.py's ``known``); trace's own records of the bounces weigh and fold the local
+  colours, deepest first (:func:`refold`): no ray is followed again.
+- **replay** (replay.py): the pixels whose bounce tree meets a changed material
+  (:func:`affected`) are run through trace() again with every bounce's hits and surfaces
+  looked up; the others keep their colours. After an edit of lights every pixel that hits
+  something is replayed with its shadow rays traced again ("re-lit").
+- **trace**: the view changed, or the replay needs a child the G-buffer has no hit for (a
+  material now reflects where it did not) or one that goes another way now (a clear
+  material of another index): the sample is traced afresh and kept.
 """
 
 from __future__ import annotations
@@ -22,13 +27,10 @@ import numpy as np
 
 from .diff import Change, compare
 from .gbuffer import GBufferStore, LevelRecord, Piece, Recording
-from .records import Hits, Rays
-from .stages import ShadowRays
+from .records import Hits, Level, Rays, Surface, take
+from .replay import Miss, Replay, put
+from .stages import background, fold, shade, surface_colors
 from .trace import trace
-
-
-class Miss(Exception):
-    """The replay needs a ray the G-buffer does not hold: trace the sample instead."""
 
 
 @dataclass
@@ -47,100 +49,27 @@ class Sample:
     ids: np.ndarray | None  # receives the first hits' objects
 
 
-class Replay:
-    """Give trace() the G-buffer's hits and shadows for the rays ``rows`` of a piece."""
+def affected(piece: Piece, kernel, changed: np.ndarray | None) -> tuple[np.ndarray, list]:
+    """Return the rays of a piece whose bounce tree meets a changed material (None: any).
 
-    def __init__(self, piece: Piece, rows: np.ndarray, relight: bool, check: bool) -> None:
-        self.piece, self.relight, self.check = piece, relight, check
-        self.ids = rows  # the current bundle's ray ids in the recorded bounce
-        self.rows = rows[:0]  # the current bundle's hits, as hit rows of the recorded bounce
-        self.shadows: dict[int, list] = {}  # relit: bounce -> per light (rows, answer) parts
-
-    def level(self, depth: int) -> LevelRecord:
-        if depth >= len(self.piece.levels):
-            raise Miss
-        return self.piece.levels[depth]
-
-    def nearest(self, sa, rays: Rays, depth: int) -> Hits:
-        rec, ids = self.level(depth), self.ids
-        obj = rec.obj[ids].astype(np.intp)
-        prim = None if rec.prim is None else rec.prim[ids].astype(np.intp)
-        self.rows = rec.hit_rows()[ids[obj >= 0]]
-        return Hits(rec.t[ids], obj, prim)
-
-    def lights(self, sa, rays: Rays, hit, depth: int):
-        rows = self.rows
-        if self.relight:
-            real = ShadowRays(sa, rays, hit)
-            parts = self.shadows.setdefault(depth, [])
-
-            def traced(light: int, L, dist):
-                answer = real(light, L, dist)
-                parts.append((light, rows, answer))
-                return answer
-
-            return traced
-        rec = self.level(depth)
-        if rec.shadows is None or (rec.fresh is not None and not rec.fresh[rows].all()):
-            raise Miss
-
-        def kept(light: int, L, dist):
-            dark, trans = rec.shadows[light]  # type: ignore[index]
-            return dark[rows], None if trans is None else trans[:, rows]
-
-        return kept
-
-    def branched(self, depth: int, branches: list) -> None:
-        rec, parts = self.level(depth), []
-        for b in branches:
-            ids = rec.child_ids(b.kind, self.rows[b.rows])
-            if ids is None or (ids < 0).any():
-                raise Miss  # a child the recorded render did not have
-            parts.append(ids)
-            if self.check:
-                d = self.level(depth + 1).d
-                if d is None or not all(np.array_equal(b.d[a], d[a][ids]) for a in range(3)):
-                    raise Miss  # the child goes another way now
-        self.ids = np.concatenate(parts) if parts else self.ids[:0]
-
-    def commit(self) -> None:
-        """Keep the shadow answers a relit replay traced (the other hits' are stale now)."""
-        for depth, parts in self.shadows.items():
-            rec = self.piece.levels[depth]
-            hits = int((rec.obj >= 0).sum())
-            fresh = np.zeros(hits, dtype=bool)
-            lights: dict[int, tuple] = {}
-            for light, rows, (dark, trans) in parts:
-                fresh[rows] = True
-                lights.setdefault(light, (np.zeros(hits, dtype=bool), None))
-                full, through = lights[light]
-                full[rows] = dark
-                if trans is not None:
-                    through = np.ones((3, hits)) if through is None else through
-                    through[:, rows] = trans
-                lights[light] = (full, through)
-            rec.shadows = [lights[k] for k in sorted(lights)]
-            rec.fresh = None if fresh.all() else fresh
-        for rec in self.piece.levels[len(self.shadows) :] if self.shadows else ():
-            rec.shadows = None  # bounces the replay did not reach: not lit by these lights
-
-
-def affected(piece: Piece, kernel, changed: np.ndarray | None) -> np.ndarray:
-    """Return the rays of a piece whose bounce tree meets a changed material (None: any)."""
+    Also returns per bounce the mask of hits whose material changed (None: all did).
+    """
     below: np.ndarray | None = None  # per ray of the next bounce: its tree meets a change
+    masks: list = []
     for rec in reversed(piece.levels):
-        hit = rec.obj >= 0
-        rows = np.flatnonzero(hit)
+        rows = np.flatnonzero(rec.obj >= 0)
         if changed is None:
-            bad = np.ones(rows.size, dtype=bool)
+            bad, mask = np.ones(rows.size, dtype=bool), None
         else:
-            prim = None if rec.prim is None else rec.prim[rows].astype(np.intp)
-            bad = changed[kernel.material_of(rec.obj[rows].astype(np.intp), prim)]
+            bad = changed[rec.mat] if rec.mat is not None else np.zeros(rows.size, bool)
+            mask = bad.copy()
+        masks.append(mask)
         if below is not None and below.any():
             bad[rec.parents()[below]] = True
         below = np.zeros(rec.obj.size, dtype=bool)
         below[rows] = bad
-    return np.flatnonzero(below) if below is not None else np.empty(0, dtype=np.intp)
+    masks.reverse()
+    return (np.flatnonzero(below) if below is not None else np.empty(0, np.intp)), masks
 
 
 def sample_colors(store: GBufferStore, key: tuple, parts, sample: Sample) -> tuple[np.ndarray, str]:
@@ -191,19 +120,66 @@ def _traced(sample: Sample, o, d, ids, light, bounces) -> np.ndarray:
 def _replayed(piece: Piece, change: Change, sample: Sample) -> np.ndarray:
     """Return the piece's colours brought up to the new load (raise Miss if it cannot be)."""
     kernel = sample.kernel
-    if not change.nothing:
+    if change.path == "re-shaded" and change.same_tree and piece.intact:
+        refold(piece, change.changed, sample)  # type: ignore[arg-type]
+    elif not change.nothing:
         kernel.aggregate.prim_objects.update(piece.noted)  # type: ignore[attr-defined]
         relight = change.path == "re-lit"
-        rows = affected(piece, kernel, None if relight else change.changed)
+        rows, changed_hits = affected(piece, kernel, change.changed)
+        if relight:
+            rows = np.flatnonzero(piece.levels[0].obj >= 0)
+        replay = Replay(piece, rows, change.changed, relight)
         if rows.size:
-            check = change.changed is None or bool(change.changed.any())
-            replay = Replay(piece, rows, relight, check)
             light = None if sample.light is None else sample.light.take(rows, 0)  # type: ignore[attr-defined]
             o, d = sample.primary(rows)
             colors = _traced(sample, o, d, None, light, replay)
-            if relight:
-                replay.commit()
-            piece.colors[:, rows] = colors
+            put(piece.colors, rows, colors)
+        replay.commit(changed_hits)
+        piece.intact &= relight and change.changed is not None and change.same_tree
     if sample.ids is not None:
         sample.ids[:] = piece.levels[0].obj
     return piece.colors
+
+
+def refold(piece: Piece, changed: np.ndarray, sample: Sample) -> None:
+    """Shade the hits of changed materials again and fold every bounce as trace() does.
+
+    The bounce tree stands (no changed material starts or stops reflecting, the model's
+    parameters are the same), so trace's own records of the bounces (their scattering)
+    weigh and fold the new local colours: a fold of whole bounces, no ray followed again.
+    """
+    sa = sample.kernel
+    levels = []
+    for rec in piece.levels:
+        level = rec.level
+        if level is None:  # no hits at this bounce: what its rays see stays
+            levels.append(_missed(rec, sample))
+            continue
+        mat = rec.mat
+        assert mat is not None
+        assert rec.local is not None
+        redo = changed[mat] if rec.stale is None else changed[mat] | rec.stale
+        k = np.flatnonzero(redo)
+        if k.size:  # the hits of changed materials: their colours by the terms kept
+            sub = Surface(Hits(rec.t, rec.obj, None), take(rec.p, k), take(rec.n, k), mat[k], 0)
+            new = shade(sa, None, sub, surface_colors(sa, sub), False, known=rec.known(k))  # type: ignore[arg-type]
+            put(rec.local, k, new)
+            rec.stale = None
+        level.local = rec.local.copy()
+        level.scattering.weigh(level.local, sa.reflection[mat])  # type: ignore[union-attr, attr-defined]
+        levels.append(level)
+    colors = fold(levels)
+    colors *= 255
+    np.clip(colors, 0, 255, out=colors)
+    piece.colors = colors
+    for level in levels:
+        level.local = None
+
+
+def _missed(rec: LevelRecord, sample: Sample) -> Level:
+    """Return trace's record of a bounce whose rays all missed: they see the background."""
+    count = rec.obj.size
+    none = np.empty(0, dtype=np.intp)
+    d = sample.primary(None)[1] if rec.d is None else rec.d
+    hits = Hits(rec.t, rec.obj.astype(np.intp), None)
+    return Level(count, none, background(sample.background, Rays((0.0, 0.0, 0.0), d), hits, none))

@@ -132,16 +132,35 @@ def shade(
     colors: np.ndarray,
     shadows: bool,
     terms=None,
-    light=None,
+    known=None,
 ) -> np.ndarray:
     """Return the hits' (3, m) local colours: Phong's equation (shading/phong.py).
 
-    ``terms`` (a pick's record) receives each light's terms; see :func:`phong`. ``light``:
-    the shadow rays' answers (None: :class:`ShadowRays` traces them).
+    ``terms`` (a pick's record, a G-buffer's) receives each light's terms; ``known``: the
+    terms an earlier call made at these hits (no shadow ray is traced); see :func:`phong`.
     """
-    if shadows and light is None:
-        light = ShadowRays(sa, rays, hit)
-    return phong(sa, hit.p, hit.n, hit.mat, colors, light if shadows else None, terms)
+    light = ShadowRays(sa, rays, hit) if shadows and known is None else None
+    return phong(sa, hit.p, hit.n, hit.mat, colors, light, terms, known)
+
+
+class Traced:
+    """Where trace() takes each bounce's hits, surfaces and local colours: these stages.
+
+    (kernel/gbuffer.py's Recording keeps what they give; kernel/reshade.py's Replay gives
+    what was kept, re-shading only what an edit changed.)
+    """
+
+    def nearest(self, sa: SceneArrays, rays: Rays, depth: int) -> Hits:
+        return nearest(sa, rays)
+
+    def surface(self, sa: SceneArrays, rays: Rays, hits: Hits, depth: int) -> Surface:
+        return surface(sa, rays, hits)
+
+    def shade(self, sa: SceneArrays, rays: Rays, hit: Surface, shadows: bool, depth: int):
+        return shade(sa, rays, hit, surface_colors(sa, hit), shadows)
+
+    def branched(self, depth: int, branches: list[Branch], level: Level) -> None:
+        """Take note of the children the hits spawned (nothing to do here)."""
 
 
 def scatter(rays: Rays, hit: Surface, model: Scattering, last: bool) -> list[Branch]:

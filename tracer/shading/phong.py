@@ -46,17 +46,23 @@ def phong(
     oc: np.ndarray,
     shadow: LightVisibility | None = None,
     terms: list | None = None,
+    known: list | None = None,
 ) -> np.ndarray:
     """Return the (3, m) local colours at points ``p`` with normals ``n`` and colours ``oc``.
 
     ``shadow``: how much of each light reaches the points (None: shadows are off).
-    ``terms`` (a pick's record) receives (kd, ks, dark or None, transmittance or None) for
-    every light.
+    ``terms`` (a pick's record, a G-buffer's) receives (kd, ks, dark or None, transmittance
+    or None) for every light. ``known``: those terms from an earlier call at the same points
+    toward the same lights: only the materials' sums are done again (a re-shade).
     """
     col = np.empty((3, len(mat)))
     col[:] = table.ambient[mat]  # white * ambient
     diffuse, spec = table.diffuse[mat], table.specular[mat]
     ocd = [oc[c] * diffuse for c in range(3)]
+    if known is not None:
+        for (_position, rgb), (kd, ks, _dark, trans) in zip(table.lights, known, strict=True):
+            _add_light(col, ocd, spec, rgb, kd, ks, trans)
+        return col
     k = table.one_spec_k if table.one_spec_k is not None else table.spec_k[mat]
     px, py, pz = p
     cx, cy, cz = table.camera
