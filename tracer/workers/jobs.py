@@ -36,6 +36,8 @@ RECEIVE_TIMEOUT = 60.0
 
 #: A request that renders part of a job's picture (rows) or answers it (a pick).
 Work = RenderRows | PickPixel
+#: Blocks a worker slot remembers having rendered (a 4K frame has ~250).
+MAX_BLOCKS = 1024
 
 
 class WorkerSlot:
@@ -47,6 +49,7 @@ class WorkerSlot:
         self.task: Request | None = None
         self.since = 0.0
         self.scenes: OrderedDict = OrderedDict()  # mirrors the worker's scene cache (LRU)
+        self.blocks: OrderedDict = OrderedDict()  # blocks it rendered lately (G-buffers kept)
 
     def holds(self, key) -> bool:
         return key in self.scenes
@@ -164,10 +167,21 @@ class Job:
                 return TakeScene(self.id, self.key, self.snapshot)
             return Adopt(self.id, self.source, self.settings, self.fingerprint)
         w.used(self.key)
-        return self.next_work()
+        return self.next_work(w)
 
-    def next_work(self) -> Work:
-        task = self.pending.popleft()
+    def next_work(self, w: WorkerSlot | None = None) -> Work:
+        """Pop the next request; a worker gets a block it rendered lately first (it keeps what
+        the block's rays hit: kernel/rerender.py re-shades it there, another worker traces)."""
+        index = 0
+        if w is not None:
+            index = next((i for i, t in enumerate(self.pending) if _block(t) in w.blocks), 0)
+            task = self.pending[index]
+            w.blocks[_block(task)] = True
+            w.blocks.move_to_end(_block(task))
+            while len(w.blocks) > MAX_BLOCKS:
+                w.blocks.popitem(last=False)
+        task = self.pending[index]
+        del self.pending[index]
         self.in_flight.add(task)
         return task
 
@@ -208,6 +222,14 @@ class Job:
     @property
     def name(self) -> str:
         return os.path.basename(self.source.path)
+
+
+def _block(task: Work) -> tuple:
+    """Return what names a block's rows across versions of a scene (its G-buffer's key)."""
+    if not isinstance(task, RenderRows):
+        return ()
+    s = task.settings
+    return (s.width, s.height, s.scale, s.camera, s.frame, task.y0, task.y1)
 
 
 def _move_key(task: Request) -> tuple:
