@@ -87,10 +87,11 @@ def compare(old: LoadParts, new: LoadParts, shadows: bool) -> Change:
     return Change("re-lit" if relit else "re-shaded", changed, same_tree)
 
 
-def describe(loaded) -> LoadParts | None:
+def describe(loaded, shapes: bytes | None = None) -> LoadParts | None:
     """Return the parts of a fresh load (a kernel.render.LoadedScene), None if unknowable.
 
-    A snapshot of a huge scene travels without its objects: such a load cannot be described.
+    ``shapes``: its objects' :func:`shapes_digest`, if made already. A snapshot of a huge
+    scene travels without its objects: such a load cannot be described.
     """
     scene, kernel = loaded.scene, loaded.kernel
     objects = scene.objects
@@ -102,10 +103,8 @@ def describe(loaded) -> LoadParts | None:
     view.feed((scene.camera, scene.background))
     lets = kernel.model.lets_through
     view.feed(np.fromiter((lets(o.material) for o in objects), dtype=bool, count=len(objects)))
-    if len(objects) <= MAX_WALK:
-        view.feed(objects, skip_materials=True)
-    else:
-        view.feed(_kernel_geometry(kernel), skip_materials=True)
+    shapes = shapes_digest(objects) if shapes is None else shapes
+    view.feed(shapes if shapes is not None else _kernel_geometry(kernel), skip_materials=True)
     mats = tuple(_digest(m) for m in kernel.materials)
     assignment = _Digest()
     assignment.feed((kernel.obj_mat, sorted(kernel.multi.items())))
@@ -120,13 +119,22 @@ def describe(loaded) -> LoadParts | None:
     )
 
 
-def shape_digest(shapes: list, eye, lights, offset) -> bytes | None:
-    """Return a digest of what an acceleration structure is built from (None: too many)."""
-    if len(shapes) > MAX_WALK:
+def shapes_digest(objects: list) -> bytes | None:
+    """Return a digest of the objects' shapes, materials aside (None: too many to walk)."""
+    if len(objects) > MAX_WALK:
         return None
     d = _Digest()
+    d.feed(objects, skip_materials=True)
+    return d.digest()
+
+
+def structure_key(shapes: bytes, built_from: list, eye, lights, offset) -> bytes:
+    """Return what an acceleration structure depends on: the shapes (``shapes_digest``), the
+    kinds of what it is built from (a sphere of glass is built with both roots), the camera
+    position, the lights and the offset rule."""
+    d = _Digest()
+    d.feed((shapes, [type(s).__qualname__ for s in built_from]))
     d.feed((tuple(eye), [tuple(light) for light in lights], offset))
-    d.feed(shapes, skip_materials=True)
     return d.digest()
 
 

@@ -15,7 +15,9 @@ import hashlib
 import pickle
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import cast
 
 import numpy as np
 
@@ -24,6 +26,7 @@ from ..accel.aggregates import Aggregate
 from ..errors import SceneError, from_exception
 from ..scene.load import Scene, SceneSource, load_scene
 from ..settings import RenderSettings
+from .diff import describe, shapes_digest
 from .offsets import imports_puray
 from .pixels import CHUNK_RAYS as CHUNK_RAYS  # the sample loop's names, as they always were
 from .pixels import FIXED as FIXED
@@ -90,15 +93,20 @@ def load(source: SceneSource, settings: RenderSettings) -> LoadedScene:
     """Run the scene's code and build its kernel arrays (worker processes only)."""
     with scene_files.recording(source) as files:
         scene = load_scene(source, settings.seed, settings.load_timeout, settings.frame)
-    same = [old for old in cache.loads() if old.path == source.path]
-    aggregates = reusing(same) if settings.reshade_cache_mb else Aggregate
+    shapes, aggregates = None, cast(Callable, Aggregate)
+    if settings.reshade_cache_mb:  # the window's: kept for re-shading, built once if same
+        shapes = shapes_digest(scene.objects)
+        aggregates = reusing([old for old in cache.loads() if old.path == source.path], shapes)
     try:
         kernel = SceneArrays(scene, imports_puray(source.text), aggregates)
     except SceneError:
         raise
     except (Exception, SystemExit) as exc:
         raise from_exception(exc, source.path) from None
-    return LoadedScene(scene_key(source, settings), scene, kernel, dict(files))
+    loaded = LoadedScene(scene_key(source, settings), scene, kernel, dict(files))
+    if settings.reshade_cache_mb:
+        loaded.parts = describe(loaded, shapes) or False
+    return loaded
 
 
 def snapshot(loaded: LoadedScene, source: SceneSource | None = None) -> bytes | None:

@@ -18,7 +18,7 @@ import numpy as np
 
 from ..accel.aggregates import Aggregate
 from ..settings import RenderSettings
-from .diff import LoadParts, describe, shape_digest
+from .diff import LoadParts, describe, structure_key
 from .gbuffer import GBufferStore, store
 from .reshade import Sample, sample_colors
 
@@ -74,20 +74,20 @@ class Reshading:
         return next((p for p in _ORDER if p in self.paths), "")
 
 
-def reusing(loads: Iterable) -> Callable:
+def reusing(loads: Iterable, shapes: bytes | None) -> Callable:
     """Return what builds a load's acceleration structure, taking one of ``loads``' if equal.
 
-    Equal: built from the same shapes (materials aside, but which let light through), for
-    the same camera position, lights and offsets.
+    Equal: built from the same shapes (``shapes``: diff.shapes_digest of the load's objects;
+    None: unknown, build anew), for the same camera position, lights and offsets.
     """
     earlier = [loaded.kernel.aggregate for loaded in loads]
 
-    def build(shapes, eye, lights, offset) -> Aggregate:
-        key = shape_digest(shapes, eye, lights, offset)
+    def build(built_from, eye, lights, offset) -> Aggregate:
+        key = None if shapes is None else structure_key(shapes, built_from, eye, lights, offset)
         for aggregate in earlier if key is not None else ():
             if _BUILT_FROM.get(aggregate) == key:
                 return aggregate
-        aggregate = Aggregate(shapes, eye, lights, offset)
+        aggregate = Aggregate(built_from, eye, lights, offset)
         if key is not None:
             _BUILT_FROM[aggregate] = key
         return aggregate
