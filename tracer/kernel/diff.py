@@ -130,7 +130,7 @@ def shapes_digest(objects: list) -> bytes | None:
 
 def structure_key(shapes: bytes, built_from: list, eye, lights, offset) -> bytes:
     """Return what an acceleration structure depends on: the shapes (``shapes_digest``), the
-    kinds of what it is built from (a sphere of glass is built with both roots), the camera
+    kinds of what it is built from (a sphere rays pass through needs both roots), the camera
     position, the lights and the offset rule."""
     d = _Digest()
     d.feed((shapes, [type(s).__qualname__ for s in built_from]))

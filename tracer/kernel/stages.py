@@ -139,7 +139,8 @@ def shade(
     ``terms`` (a pick's record, a G-buffer's) receives each light's terms; ``known``: the
     terms an earlier call made at these hits (no shadow ray is traced); see :func:`phong`.
     """
-    light = ShadowRays(sa, rays, hit) if shadows and known is None else None
+    new = known is None or any(term is None for term in known)  # a light to trace toward
+    light = ShadowRays(sa, rays, hit) if shadows and new else None
     return phong(sa, hit.p, hit.n, hit.mat, colors, light, terms, known)
 
 
