@@ -43,6 +43,7 @@ class LoadParts:
     assignment: bytes  # which object has which material ids
     reflects: tuple[bool, ...] = ()  # per material id: its reflection is not 0
     model: bytes = b""  # the reflectance model's parameters (what its children depend on)
+    places: tuple[bytes, ...] = ()  # per light: where it is and its radius
 
 
 @dataclass(frozen=True)
@@ -54,11 +55,14 @@ class Change:
     or "re-shaded". ``changed``: per material id whether it changed (None: all count).
     ``same_tree``: the hits spawn the same children as before (no changed material starts
     or stops reflecting, the model's parameters are the same): the bounce tree stands.
+    ``fresh``: the lights whose terms at the hits (diffuse and specular factors, shadows)
+    must be made again: moved, new, or shining through a changed clear material (None: all).
     """
 
     path: str
     changed: np.ndarray | None = None
     same_tree: bool = False
+    fresh: tuple[int, ...] | None = ()
 
     @property
     def nothing(self) -> bool:
@@ -77,14 +81,17 @@ def compare(old: LoadParts, new: LoadParts, shadows: bool) -> Change:
         pairs = zip(old.materials, new.materials, strict=True)
         changed = np.fromiter((a != b for a, b in pairs), dtype=bool, count=len(new.materials))
     relit = old.lights != new.lights
-    if shadows and not relit:  # light passing a changed clear material reaches other hits
-        through = np.array(new.through, dtype=bool)
-        relit = bool(through.any()) if changed is None else bool((changed & through).any())
+    places = zip(old.places, new.places, strict=False)
+    fresh: tuple[int, ...] | None = tuple(i for i, (a, b) in enumerate(places) if a != b)
+    fresh += tuple(range(len(old.places), len(new.places)))  # type: ignore[operator]
+    through = np.array(new.through, dtype=bool)
+    if shadows and (through.any() if changed is None else (changed & through).any()):
+        relit, fresh = True, None  # light passing a changed clear material reaches other hits
     same_tree = changed is not None and old.model == new.model
     if same_tree:
         flips = np.array(old.reflects, dtype=bool) != np.array(new.reflects, dtype=bool)
         same_tree = not (flips & changed).any()  # type: ignore[operator]
-    return Change("re-lit" if relit else "re-shaded", changed, same_tree)
+    return Change("re-lit" if relit else "re-shaded", changed, same_tree, fresh)
 
 
 def describe(loaded, shapes: bytes | None = None) -> LoadParts | None:
@@ -116,6 +123,9 @@ def describe(loaded, shapes: bytes | None = None) -> LoadParts | None:
         assignment.digest(),
         tuple(bool(r) for r in kernel.reflection != 0),
         hashlib.sha256(kernel.model.fingerprint()).digest(),
+        tuple(
+            _digest((pos, r)) for (pos, _rgb), r in zip(kernel.lights, kernel.radii, strict=True)
+        ),
     )
 
 

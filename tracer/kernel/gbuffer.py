@@ -35,12 +35,14 @@ class LevelRecord:
     p: tuple = ()  # per hit: the point,
     n: tuple = ()  # its outward normal,
     mat: np.ndarray | None = None  # its material id (int32),
+    oc: np.ndarray | None = None  # (3, m) its surface colour (the material's there),
     local: np.ndarray | None = None  # (3, m) its local colour (before the model weighs it),
     terms: list[Term] = field(default_factory=list)  # each light's terms there
     stale: np.ndarray | None = None  # hits whose local colour is of an older load (None: none)
     unlit: np.ndarray | None = None  # hits whose terms are of older lights (None: none)
     branches: list[tuple[str, np.ndarray]] = field(default_factory=list)  # (kind, hit rows)
     level: Level | None = None  # trace's own record of the bounce (its scattering, to refold)
+    missed: np.ndarray | None = None  # (3, n) what its rays that missed see (None: black)
     _rows: np.ndarray | None = None  # per ray its hit row (-1: missed), made when first needed
 
     def hit_rows(self) -> np.ndarray:
@@ -81,8 +83,10 @@ class LevelRecord:
         n = tuple(a[rows] for a in self.n)
         return Surface(hits, p, n, sa.material_of(hits.obj, hits.prim), sa.offset(p, hits.t))
 
-    def known(self, rows: np.ndarray) -> list[Term]:
-        """Return the lights' terms at hit ``rows``."""
+    def known(self, rows: np.ndarray | None) -> list[Term]:
+        """Return the lights' terms at hit ``rows`` (None: at every hit, the arrays kept)."""
+        if rows is None:
+            return list(self.terms)
         return [
             (kd[rows], ks[rows], None, None if trans is None else np.take(trans, rows, axis=1))
             for kd, ks, _dark, trans in self.terms
@@ -91,8 +95,9 @@ class LevelRecord:
     @property
     def nbytes(self) -> int:
         arrays = [self.t, self.obj, self.prim, *(self.d or ()), *self.p, *self.n, self.local]
+        arrays += [self.oc]
         arrays += [self._rows, self.stale, self.unlit, *(a for _k, a in self.branches)]
-        arrays += [self.mat, *_arrays(self.level)]
+        arrays += [self.mat, self.missed, *_arrays(self.level)]
         for kd, ks, _dark, trans in self.terms:
             arrays += [kd, ks, trans]
         return sum(a.nbytes for a in arrays if a is not None)
@@ -154,20 +159,22 @@ class Recording:
 
     def shade(self, sa, rays: Rays, hit: Surface, shadows: bool, depth: int) -> np.ndarray:
         level, terms = self.levels[depth], []  # type: ignore[var-annotated]
-        local = shade(sa, rays, hit, surface_colors(sa, hit), shadows, terms=terms)
+        level.oc = surface_colors(sa, hit)
+        local = shade(sa, rays, hit, level.oc, shadows, terms=terms)
         level.local = local.copy()  # the model weighs and folds ``local`` in place
         level.mat = _small(hit.mat)
         level.terms = [(kd, ks, None, trans) for kd, ks, _dark, trans in terms]  # kd, ks: dark 0
         return local
 
     def branched(self, depth: int, branches: list, level: Level) -> None:
-        self.levels[depth].branches = [(b.kind, b.rows) for b in branches]
-        self.levels[depth].level = level
+        rec = self.levels[depth]
+        rec.branches, rec.level = [(b.kind, b.rows) for b in branches], level
+        rec.missed = None if level.missed is None else level.missed.copy()  # the fold writes it
 
     def piece(self, colors: np.ndarray, parts, noted) -> Piece:
         for rec in self.levels:
-            if rec.level is not None:
-                rec.level.local = None  # folded: a refold sets it again from ``rec.local``
+            if rec.level is not None:  # folded: a refold sets them again from ``rec``
+                rec.level.local = rec.level.missed = None
         return Piece(self.levels, colors, parts, frozenset(noted))
 
 

@@ -29,12 +29,13 @@ class Replay:
     ``relight``: lights changed, every hit is shaded again with new shadow rays.
     """
 
-    def __init__(self, piece: Piece, ids, changed: np.ndarray | None, relight: bool) -> None:
-        self.piece, self.changed, self.relight = piece, changed, relight
+    def __init__(self, piece: Piece, ids, changed: np.ndarray | None, relight: bool, fresh=None):
+        self.piece, self.changed, self.relight, self.fresh = piece, changed, relight, fresh
         self.ids = ids  # the bundle's ray ids in the recorded bounce
         self.rows = ids[:0]  # the bundle's hits, as hit rows of the recorded bounce
         self.moved = np.zeros(0, dtype=bool)  # per hit of the bundle: its material changed
-        self.shaded: dict[int, tuple] = {}  # bounce -> (hit rows, local colours, terms or None)
+        #: bounce -> (hit rows, local colours, terms or None, surface colours)
+        self.shaded: dict[int, tuple] = {}
 
     def level(self, depth: int) -> LevelRecord:
         if depth >= len(self.piece.levels):
@@ -56,8 +57,10 @@ class Replay:
         self.moved = np.ones(rows.size, bool) if self.changed is None else self.changed[hit.mat]
         if self.relight:
             terms: list = []
-            local = shade(sa, rays, hit, surface_colors(sa, hit), shadows, terms=terms)
-            self.shaded[depth] = (rows, local.copy(), terms)
+            colors = surface_colors(sa, hit)
+            known = self.kept(rec, rows, len(sa.lights))
+            local = shade(sa, rays, hit, colors, shadows, terms=terms, known=known)
+            self.shaded[depth] = (rows, local.copy(), terms, colors)
             return local
         redo = self.moved if rec.stale is None else self.moved | rec.stale[rows]
         assert rec.local is not None
@@ -68,10 +71,19 @@ class Replay:
                 raise Miss  # kept terms of lights that changed since
             step = step_at(hit.step, k)
             sub = Surface(hit.hits.take(k), take(hit.p, k), take(hit.n, k), hit.mat[k], step)
-            new = shade(sa, rays, sub, surface_colors(sa, sub), shadows, known=rec.known(rows[k]))
+            colors = surface_colors(sa, sub)
+            new = shade(sa, rays, sub, colors, shadows, known=rec.known(rows[k]))
             put(local, k, new)
-            self.shaded[depth] = (rows[k], new, None)
+            self.shaded[depth] = (rows[k], new, None, colors)
         return local
+
+    def kept(self, rec: LevelRecord, rows: np.ndarray, lights: int) -> list:
+        """Return per light its kept terms at hit ``rows``, None where they must be made."""
+        fresh = self.fresh
+        if fresh is None or (rec.unlit is not None and rec.unlit[rows].any()):
+            return [None] * lights
+        kept = rec.known(rows)
+        return [kept[i] if i < len(kept) and i not in fresh else None for i in range(lights)]
 
     def branched(self, depth: int, branches: list, level: Level) -> None:
         rec, parts = self.level(depth), []
@@ -96,9 +108,11 @@ class Replay:
         ``changed_hits``: per bounce, the hits whose material changed (None: all of them).
         """
         for depth, rec in enumerate(self.piece.levels):
-            rows, local, terms = self.shaded.get(depth, (np.empty(0, np.intp), None, None))
-            if local is not None and rec.local is not None:
+            none = (np.empty(0, np.intp), None, None, None)
+            rows, local, terms, colors = self.shaded.get(depth, none)
+            if local is not None and rec.local is not None and rec.oc is not None:
                 put(rec.local, rows, local)
+                put(rec.oc, rows, colors)
             old = np.zeros(rec.hits, bool) if rec.stale is None else rec.stale
             every = self.relight or changed_hits[depth] is None  # new lights: every hit
             stale = old | (True if every else changed_hits[depth])

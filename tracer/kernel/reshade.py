@@ -120,15 +120,18 @@ def _traced(sample: Sample, o, d, ids, light, bounces) -> np.ndarray:
 def _replayed(piece: Piece, change: Change, sample: Sample) -> np.ndarray:
     """Return the piece's colours brought up to the new load (raise Miss if it cannot be)."""
     kernel = sample.kernel
-    if change.path == "re-shaded" and change.same_tree and piece.intact:
-        refold(piece, change.changed, sample)  # type: ignore[arg-type]
-    elif not change.nothing:
-        kernel.aggregate.prim_objects.update(piece.noted)  # type: ignore[attr-defined]
+    kernel.aggregate.prim_objects.update(piece.noted)  # type: ignore[attr-defined]
+    soft = sample.shadows and kernel.soft  # type: ignore[attr-defined]
+    if change.nothing:
+        pass
+    elif change.same_tree and piece.intact and (change.path == "re-shaded" or not soft):
+        refold(piece, change, sample)
+    else:
         relight = change.path == "re-lit"
         rows, changed_hits = affected(piece, kernel, change.changed)
         if relight:
             rows = np.flatnonzero(piece.levels[0].obj >= 0)
-        replay = Replay(piece, rows, change.changed, relight)
+        replay = Replay(piece, rows, change.changed, relight, change.fresh)
         if rows.size:
             light = None if sample.light is None else sample.light.take(rows, 0)  # type: ignore[attr-defined]
             o, d = sample.primary(rows)
@@ -141,14 +144,17 @@ def _replayed(piece: Piece, change: Change, sample: Sample) -> np.ndarray:
     return piece.colors
 
 
-def refold(piece: Piece, changed: np.ndarray, sample: Sample) -> None:
-    """Shade the hits of changed materials again and fold every bounce as trace() does.
+def refold(piece: Piece, change: Change, sample: Sample) -> None:
+    """Shade the hits an edit changed again and fold every bounce as trace() does.
 
     The bounce tree stands (no changed material starts or stops reflecting, the model's
     parameters are the same), so trace's own records of the bounces (their scattering)
     weigh and fold the new local colours: a fold of whole bounces, no ray followed again.
+    After an edit of materials only the hits of changed materials are shaded again, by the
+    lights' terms kept; after an edit of lights every hit is, with fresh terms (and shadow
+    rays) toward the lights that moved or are new.
     """
-    sa = sample.kernel
+    sa, relit = sample.kernel, change.path == "re-lit"
     levels = []
     for rec in piece.levels:
         level = rec.level
@@ -158,14 +164,22 @@ def refold(piece: Piece, changed: np.ndarray, sample: Sample) -> None:
         mat = rec.mat
         assert mat is not None
         assert rec.local is not None
-        redo = changed[mat] if rec.stale is None else changed[mat] | rec.stale
-        k = np.flatnonzero(redo)
-        if k.size:  # the hits of changed materials: their colours by the terms kept
-            sub = Surface(Hits(rec.t, rec.obj, None), take(rec.p, k), take(rec.n, k), mat[k], 0)
-            new = shade(sa, None, sub, surface_colors(sa, sub), False, known=rec.known(k))  # type: ignore[arg-type]
+        if rec.unlit is not None:
+            raise Miss  # terms of older lights at hits a replay did not reach
+        if relit or change.changed is None:
+            k = np.arange(mat.size)
+        else:
+            k = np.flatnonzero(
+                change.changed[mat] if rec.stale is None else change.changed[mat] | rec.stale
+            )
+        if k.size:
+            new, terms = _shade_again(rec, level, k, change, sample)
             put(rec.local, k, new)
             rec.stale = None
+            if relit:
+                rec.terms = [(kd, ks, None, trans) for kd, ks, _dark, trans in terms]
         level.local = rec.local.copy()
+        level.missed = None if rec.missed is None else rec.missed.copy()  # the fold writes it
         level.scattering.weigh(level.local, sa.reflection[mat])  # type: ignore[union-attr, attr-defined]
         levels.append(level)
     colors = fold(levels)
@@ -173,7 +187,47 @@ def refold(piece: Piece, changed: np.ndarray, sample: Sample) -> None:
     np.clip(colors, 0, 255, out=colors)
     piece.colors = colors
     for level in levels:
-        level.local = None
+        level.local = level.missed = None
+
+
+def _shade_again(rec: LevelRecord, level: Level, k: np.ndarray, change: Change, sample: Sample):
+    """Return the local colours of hits ``k`` of a bounce, and each light's terms there."""
+    sa = sample.kernel
+    every = k.size == rec.hits  # every hit: the arrays kept as they are, no copies
+    kept = rec.known(None if every else k)
+    fresh = change.fresh
+    known = [
+        kept[i] if fresh is not None and i < len(kept) and i not in fresh else None
+        for i in range(len(sa.lights))  # type: ignore[attr-defined]
+    ]
+    rows = np.flatnonzero(rec.obj >= 0)
+    assert level.scattering is not None
+    p, n = rec.p, level.scattering.normals(rec.n)  # the normals trace shaded with
+    if not every:
+        p, n, rows = take(p, k), take(n, k), rows[k]
+    t, mat = rec.t[rows], rec.mat if every else rec.mat[k]  # type: ignore[index]
+    hit = Surface(Hits(t, rec.obj[rows], None), p, n, mat, sa.offset(p, t))  # type: ignore[arg-type, attr-defined]
+    terms: list = []
+    colors = _colors(rec, k, hit, change.changed, sa)
+    new = shade(sa, Rays(p, n), hit, colors, sample.shadows, terms=terms, known=known)  # type: ignore[arg-type]
+    return new, terms
+
+
+def _colors(rec: LevelRecord, k: np.ndarray, hit: Surface, changed, sa) -> np.ndarray:
+    """Return the surface colours at hits ``k``: kept where their material did not change."""
+    assert rec.oc is not None
+    if changed is None:
+        redo = np.arange(k.size)
+    else:
+        redo = np.flatnonzero(
+            changed[hit.mat] if rec.stale is None else changed[hit.mat] | rec.stale[k]
+        )
+    if redo.size == 0:
+        return rec.oc if k.size == rec.hits else np.take(rec.oc, k, axis=1)
+    part = Surface(hit.hits, take(hit.p, redo), hit.n, hit.mat[redo], 0.0)
+    colors = surface_colors(sa, part)
+    put(rec.oc, k[redo], colors)
+    return np.take(rec.oc, k, axis=1)
 
 
 def _missed(rec: LevelRecord, sample: Sample) -> Level:
