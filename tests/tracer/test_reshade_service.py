@@ -38,11 +38,32 @@ def test_two_workers_reshade_the_rows_they_rendered(service):
     text = (SCENES / "twoballs.py").read_text()
     assert set(render(service, text)) == {"traced"}
     colours = ("#00FF00", "#FF00FF", "#00FFFF", "#FFFF00")
-    paths = [render(service, text.replace("#0000FF", c)) for c in colours]
-    assert all(set(p) <= {"re-shaded", "traced"} for p in paths)
-    assert paths[-1].count("re-shaded") >= len(paths[-1]) // 2  # blocks go back to their worker
+    for colour in colours:  # each block goes back to the worker that keeps its G-buffers
+        assert set(render(service, text.replace("#0000FF", colour))) == {"re-shaded"}
 
 
 def test_without_a_cache_the_workers_say_nothing_of_how(service):
     text = (SCENES / "twoballs.py").read_text().replace("#0000FF", "#123456")
     assert set(render(service, text, LIVE.with_(reshade_cache_mb=0))) == {""}
+
+
+def test_a_worker_leaves_blocks_to_the_worker_that_keeps_them():
+    from collections import OrderedDict
+    from types import SimpleNamespace
+
+    from tracer.workers.affinity import choose, rendered
+    from tracer.workers.protocol import RenderRows
+
+    blocks = [RenderRows(1, ("k",), LIVE, y, y + 10, False) for y in (0, 10, 20, 30)]
+    a, b = (SimpleNamespace(blocks=OrderedDict(), ready=True, task=None) for _ in "ab")
+    for worker, mine in ((a, blocks[0::2]), (b, blocks[1::2])):
+        for block in mine:
+            rendered(worker, block)
+    assert choose(blocks, a, [a, b], job=1) == 0
+    assert choose(blocks[1:], a, [a, b], job=1) == 1  # b's block 10-20 left to b (idle)
+    assert choose(blocks[1:], b, [a, b], job=1) == 0
+    theirs = [blocks[1], blocks[3]]
+    b.task = SimpleNamespace(job=1)  # b renders this job: it comes to its blocks
+    assert choose(theirs, a, [a, b], job=1) is None
+    b.task = SimpleNamespace(job=2)  # b is busy elsewhere: a takes them
+    assert choose(theirs, a, [a, b], job=1) == 0

@@ -13,6 +13,7 @@ from ..errors import SceneError, WorkerDied
 from ..kernel.render import CACHE_SIZE, rows_per_block, scene_key
 from ..scene.source import SceneSource
 from ..settings import RenderSettings
+from . import affinity
 from .events import Event, JobFinished, JobStarted, PixelPicked, RowsReady
 from .protocol import (
     Adopt,
@@ -36,8 +37,6 @@ RECEIVE_TIMEOUT = 60.0
 
 #: A request that renders part of a job's picture (rows) or answers it (a pick).
 Work = RenderRows | PickPixel
-#: Blocks a worker slot remembers having rendered (a 4K frame has ~250).
-MAX_BLOCKS = 1024
 
 
 class WorkerSlot:
@@ -140,11 +139,12 @@ class Job:
         return [rows, JobFinished(self.id, time.perf_counter() - self.started)]
 
     def request_for(
-        self, w: WorkerSlot, held: Callable[[tuple | None], bool], share: bool
+        self, w: WorkerSlot, held: Callable[[tuple | None], bool], share: bool, others=()
     ) -> Request | None:
         """Return what worker ``w`` should do for this job now, or None.
 
-        ``held(key)``: some worker holds that version; ``share``: loads answer a snapshot.
+        ``held(key)``: some worker holds that version; ``share``: loads answer a snapshot;
+        ``others``: every worker slot (which blocks are whose: affinity.py).
         """
         if self.pick is not None:
             if not self.pending:
@@ -167,19 +167,13 @@ class Job:
                 return TakeScene(self.id, self.key, self.snapshot)
             return Adopt(self.id, self.source, self.settings, self.fingerprint)
         w.used(self.key)
-        return self.next_work(w)
+        index = affinity.choose(self.pending, w, others or [w], self.id)
+        if index is None:
+            return None  # the blocks left are other workers' (affinity.py)
+        affinity.rendered(w, self.pending[index])
+        return self.next_work(index)
 
-    def next_work(self, w: WorkerSlot | None = None) -> Work:
-        """Pop the next request; a worker gets a block it rendered lately first (it keeps what
-        the block's rays hit: kernel/rerender.py re-shades it there, another worker traces)."""
-        index = 0
-        if w is not None:
-            index = next((i for i, t in enumerate(self.pending) if _block(t) in w.blocks), 0)
-            task = self.pending[index]
-            w.blocks[_block(task)] = True
-            w.blocks.move_to_end(_block(task))
-            while len(w.blocks) > MAX_BLOCKS:
-                w.blocks.popitem(last=False)
+    def next_work(self, index: int = 0) -> Work:
         task = self.pending[index]
         del self.pending[index]
         self.in_flight.add(task)
@@ -222,14 +216,6 @@ class Job:
     @property
     def name(self) -> str:
         return os.path.basename(self.source.path)
-
-
-def _block(task: Work) -> tuple:
-    """Return what names a block's rows across versions of a scene (its G-buffer's key)."""
-    if not isinstance(task, RenderRows):
-        return ()
-    s = task.settings
-    return (s.width, s.height, s.scale, s.camera, s.frame, task.y0, task.y1)
 
 
 def _move_key(task: Request) -> tuple:

@@ -171,22 +171,24 @@ class RenderService:
             self._wake_w.send(None)
 
     def _dispatch(self) -> None:
-        """Give requests to idle workers, oldest job first (lock held)."""
-        for w in self._workers:
-            if not w.ready or w.task is not None:
-                continue
-            msg = self._next_request(w)
-            if msg is None:
-                continue
-            try:
-                w.conn.send(msg)
-            except (OSError, ValueError):
-                continue  # dead: the loop notices
-            w.task, w.since = msg, time.monotonic()
+        """Give requests to idle workers, oldest job first (lock held), in two passes."""
+        for _ in range(2):  # a worker that left blocks to another (affinity.py) may take them
+            sent = False
+            for w in self._workers:
+                msg = self._next_request(w) if w.ready and w.task is None else None
+                if msg is None:
+                    continue
+                try:
+                    w.conn.send(msg)
+                except (OSError, ValueError):
+                    continue  # dead: the loop notices
+                w.task, w.since, sent = msg, time.monotonic(), True
+            if not sent:
+                return
 
     def _next_request(self, w: WorkerSlot) -> Request | None:
         for job in self._jobs.values():
-            msg = job.request_for(w, self._held, share=self.processes > 1)
+            msg = job.request_for(w, self._held, share=self.processes > 1, others=self._workers)
             if msg is not None:
                 return msg
         return None
