@@ -77,7 +77,7 @@ def _save(path: Path, text: str) -> None:
 
 
 def run(
-    saves: int, workers: int, texts=None, folder: str | None = None
+    saves: int, workers: int, texts=None, folder: str | None = None, refine: int = 64
 ) -> tuple[list[float], list[float], list[str]]:
     """Return per save the seconds to first pixels and to the full frame, and the paths.
 
@@ -95,7 +95,7 @@ def run(
     app = QApplication.instance() or QApplication(sys.argv)
     with tempfile.TemporaryDirectory() as tmp:
         prefs = Prefs(QSettings(os.path.join(tmp, "prefs.ini"), QSettings.Format.IniFormat))
-        live = LiveApp(prefs, options=RenderOptions(workers=workers))
+        live = LiveApp(prefs, options=RenderOptions(workers=workers, refine=refine))
         live.window.resize(1400, 900)
         live.window.show()
         live.link.service.wait_ready()
@@ -132,6 +132,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--alternate", nargs=2, metavar=("A.py", "B.py"), help="save these two texts in turn"
     )
+    parser.add_argument(
+        "--refine", type=int, default=64, help="samples per pixel the window refines to"
+    )
     args = parser.parse_args(argv)
     from puray_gui.document import DEBOUNCE_MS
 
@@ -143,7 +146,7 @@ def main(argv: list[str] | None = None) -> int:
             str(a.parent),
             f"saves {a.name}/{b.name}",
         )
-    firsts, fulls, paths = run(args.saves, args.workers, texts, folder)
+    firsts, fulls, paths = run(args.saves, args.workers, texts, folder, args.refine)
     ms = [1000 * t for t in firsts], [1000 * t for t in fulls]
     made = ", ".join(f"{p or 'traced'} {paths.count(p)}" for p in sorted(set(paths)))
     print(f"{len(firsts)} {what}; debounce {DEBOUNCE_MS} ms unless a save completes; {made}")
