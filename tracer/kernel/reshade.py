@@ -154,40 +154,40 @@ def refold(piece: Piece, change: Change, sample: Sample) -> None:
     lights' terms kept; after an edit of lights every hit is, with fresh terms (and shadow
     rays) toward the lights that moved or are new.
     """
-    sa, relit = sample.kernel, change.path == "re-lit"
-    levels = []
-    for rec in piece.levels:
-        level = rec.level
-        if level is None:  # no hits at this bounce: what its rays see stays
-            levels.append(_missed(rec, sample))
-            continue
-        mat = rec.mat
-        assert mat is not None
-        assert rec.local is not None
-        if rec.unlit is not None:
-            raise Miss  # terms of older lights at hits a replay did not reach
-        if relit or change.changed is None:
-            k = np.arange(mat.size)
-        else:
-            k = np.flatnonzero(
-                change.changed[mat] if rec.stale is None else change.changed[mat] | rec.stale
-            )
-        if k.size:
-            new, terms = _shade_again(rec, level, k, change, sample)
-            put(rec.local, k, new)
-            rec.stale = None
-            if relit:
-                rec.terms = [(kd, ks, None, trans) for kd, ks, _dark, trans in terms]
-        level.local = rec.local.copy()
-        level.missed = None if rec.missed is None else rec.missed.copy()  # the fold writes it
-        level.scattering.weigh(level.local, sa.reflection[mat])  # type: ignore[union-attr, attr-defined]
-        levels.append(level)
+    levels = [_refolded(rec, change, sample) for rec in piece.levels]
     colors = fold(levels)
     colors *= 255
     np.clip(colors, 0, 255, out=colors)
     piece.colors = colors
     for level in levels:
         level.local = level.missed = None
+
+
+def _refolded(rec: LevelRecord, change: Change, sample: Sample) -> Level:
+    """Return trace's record of a bounce with its hits' new local colours, weighed."""
+    level = rec.level
+    if level is None:  # no hits at this bounce: what its rays see stays
+        return _missed(rec, sample)
+    mat, relit = rec.mat, change.path == "re-lit"
+    assert mat is not None
+    assert rec.local is not None
+    if rec.unlit is not None:
+        raise Miss  # terms of older lights at hits a replay did not reach
+    if relit or change.changed is None:
+        k = np.arange(mat.size)
+    else:
+        redo = change.changed[mat]
+        k = np.flatnonzero(redo if rec.stale is None else redo | rec.stale)
+    if k.size:
+        new, terms = _shade_again(rec, level, k, change, sample)
+        put(rec.local, k, new)
+        rec.stale = None
+        if relit:
+            rec.terms = [(kd, ks, None, trans) for kd, ks, _dark, trans in terms]
+    level.local = rec.local.copy()
+    level.missed = None if rec.missed is None else rec.missed.copy()  # the fold writes it
+    level.scattering.weigh(level.local, sample.kernel.reflection[mat])  # type: ignore[union-attr, attr-defined]
+    return level
 
 
 def _shade_again(rec: LevelRecord, level: Level, k: np.ndarray, change: Change, sample: Sample):
