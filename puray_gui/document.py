@@ -4,8 +4,8 @@ An event that completes a save (the file written and closed, or renamed over the
 atomic save) is read at once when the file then parses: it renders without waiting. Any
 other event (a write still going on, a file renamed away or created empty) waits for a
 quiet :data:`DEBOUNCE_MS`, as does a file that does not parse yet and a save that follows
-another within that time: an autosave storm restarts the wait, so only its final content
-renders (and its first).
+another within :data:`STORM_MS`: an autosave storm restarts the wait, so only its final
+content renders (and its first).
 """
 
 from __future__ import annotations
@@ -24,6 +24,8 @@ from .watcher import FileWatcher
 #: Quiet time after the last file event before the scene is re-read (an autosave storm
 #: restarts it, so only the final content renders); a completed save is read at once.
 DEBOUNCE_MS = 60
+#: A save this soon (ms) after the one before belongs to a storm: it waits for the pause.
+STORM_MS = 250
 #: While the scene file is missing, look for it this often: when its folder is renamed away
 #: and back no event reaches the old watch, so only looking finds it.
 MISSING_POLL_MS = 500
@@ -107,7 +109,7 @@ class SceneDocument(QObject):
     def _on_path_touched(self, path: str, complete: bool) -> None:
         now = time.monotonic()
         if complete:  # a save ended: read it now, unless saves come in a storm
-            quiet = now - self._saved_at > self._timer.interval() / 1000
+            quiet = now - self._saved_at > STORM_MS / 1000
             self._saved_at = now
             if quiet and self._parses(path):
                 self.reload()  # a whole file that parses: render now
