@@ -27,8 +27,7 @@ from .service_link import ServiceLink
 
 COARSE = 8  # the first pass renders the frame at 1/8 size
 PAINT_S = 0.033  # a frame being rendered is painted at most at ~30 Hz (and when it ends)
-#: Camera mode's previews while the camera moves: this fraction of the size, 1 sample.
-FAST_SCALE = 0.25
+FAST_SCALE = 0.25  # camera mode's previews while it moves: this size, 1 sample, nothing kept
 _QUICK = 0.5  # seconds: rows of a quicker frame are read as they come (the last show at once)
 
 
@@ -197,7 +196,8 @@ class RenderSession(QObject):
             self.link.cancel(self.job)
         settings = self.lens(self.options.preview_settings().with_(frame=self.frame_number))
         if self.fast:
-            settings = settings.with_(scale=min(settings.scale, FAST_SCALE), samples=1)
+            scale = min(settings.scale, FAST_SCALE)
+            settings = settings.with_(scale=scale, samples=1, reshade_cache_mb=0)
         self.settings = settings
         coarse = 0 if self.fast else COARSE
         self.job = self.link.backend.submit(self.source, settings, coarse=coarse, ids=True)

@@ -334,3 +334,22 @@ def test_a_full_store_drops_later_samples_first():
     session.store.limit = firsts + 1  # room for exactly the first samples
     assert session.store._evict(session.store.limit, None)
     assert {key[-1] for key in session.store.pieces} == {0}
+
+
+def test_a_ball_turned_to_glass_is_traced_and_the_ids_stay_right():
+    session, text = Session(SCENES / "twoballs.py"), twoballs()
+    session.render(text)
+    glass = "from tracer import Glass\n" + edited(text, BLUE, "Glass(ior=1.5)")
+    frame, how = session.render(glass)
+    assert how == "traced"  # rays now pass through the ball: its both roots count
+    np.testing.assert_array_equal(frame, traced(SCENES / "twoballs.py", glass))
+    loaded = render.load(SceneSource(str(SCENES / "twoballs.py"), text), SMALL)
+    session.render(text)
+    ids = np.empty((20, 192), np.int8)
+    reshade = Reshading(loaded, SMALL, session.store)
+    render.render_block(loaded, SMALL, 40, 60, ids, reshade)
+    assert reshade.path == "re-shaded"
+    expected = np.empty((20, 192), np.int8)
+    render.render_block(loaded, SMALL.with_(reshade_cache_mb=0), 40, 60, expected)
+    np.testing.assert_array_equal(ids, expected)  # which object each pixel shows first
+    assert {0, 1, 2} <= set(np.unique(ids).tolist())
