@@ -26,6 +26,7 @@ from ..accel.aggregates import Aggregate
 from ..errors import SceneError, from_exception
 from ..scene.load import Scene, SceneSource, load_scene
 from ..settings import RenderSettings
+from . import pickling
 from .diff import describe, shapes_digest
 from .offsets import imports_puray
 from .pixels import CHUNK_RAYS as CHUNK_RAYS  # the sample loop's names, as they always were
@@ -123,10 +124,8 @@ def snapshot(loaded: LoadedScene, source: SceneSource | None = None) -> bytes | 
             return pickle.dumps(loaded, protocol=pickle.HIGHEST_PROTOCOL)
         except Exception:  # let cloudpickle decide
             pass
-    import cloudpickle
-
     try:
-        return cloudpickle.dumps(loaded, protocol=pickle.HIGHEST_PROTOCOL)
+        return pickling.dumps(loaded)  # cloudpickle, code keeping its files (for errors)
     except Exception:  # any pickling failure: fall back to loading per process
         return None
 
