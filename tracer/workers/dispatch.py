@@ -28,7 +28,7 @@ def plan(
     for own_only in (True, False):
         for w in idle:
             if w.index not in given:
-                msg = _first(w, jobs, held, own_only)
+                msg = _first(w, jobs, held, own_only, workers)
                 if msg is not None:
                     given[w.index] = msg
     waiting = [w for w in idle if w.index not in given]
@@ -37,9 +37,9 @@ def plan(
     return [(w, _with_snapshot(given[w.index], waiting)) for w in idle if w.index in given]
 
 
-def _first(w: WorkerSlot, jobs: list[Job], held, own_only: bool) -> Request | None:
+def _first(w: WorkerSlot, jobs: list[Job], held, own_only: bool, workers) -> Request | None:
     for job in jobs:
-        msg = job.request_for(w, held, own_only)
+        msg = job.request_for(w, held, own_only, workers)
         if msg is not None:
             return msg
     return None

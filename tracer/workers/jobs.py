@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import time
 from collections import OrderedDict, deque
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -13,6 +13,7 @@ from ..errors import SceneError, WorkerDied
 from ..kernel.render import CACHE_SIZE, rows_per_block, scene_key
 from ..scene.source import SceneSource
 from ..settings import RenderSettings
+from . import affinity
 from .events import Event, JobFinished, JobStarted, PixelPicked, RowsReady
 from .protocol import (
     Adopt,
@@ -49,6 +50,7 @@ class WorkerSlot:
         self.task: Request | None = None
         self.since = 0.0
         self.scenes: OrderedDict = OrderedDict()  # mirrors the worker's scene cache (LRU)
+        self.blocks: OrderedDict = OrderedDict()  # blocks it rendered lately (G-buffers kept)
 
     def holds(self, key) -> bool:
         return key in self.scenes
@@ -147,19 +149,26 @@ class Job:
             if task.settings is not self.settings:  # a block of the coarse preview
                 assert task.settings.width is not None
                 width, coarse = task.settings.width, True
-        rows = RowsReady(self.id, reply.y0, reply.y1, reply.pixels, width, coarse, reply.ids)
+        rows = RowsReady(
+            self.id, reply.y0, reply.y1, reply.pixels, width, coarse, reply.ids, reply.path
+        )
         if not self.done():
             return [rows]
         self.ended = True
         return [rows, JobFinished(self.id, time.perf_counter() - self.started)]
 
     def request_for(
-        self, w: WorkerSlot, held: Callable[[tuple | None], bool], own_only: bool
+        self,
+        w: WorkerSlot,
+        held: Callable[[tuple | None], bool],
+        own_only: bool,
+        others: Sequence[WorkerSlot] = (),
     ) -> Request | None:
         """Return what worker ``w`` should do for this job now, or None.
 
         ``held(key)``: some worker holds that version; ``own_only``: only work on a version
-        ``w`` holds (its load from the cache, its rows, a snapshot for others).
+        ``w`` holds (its load from the cache, its rows, a snapshot for others); ``others``:
+        every worker slot (which blocks are whose: affinity.py).
         """
         holds = w.holds(self.version)
         if own_only and not holds:
@@ -178,7 +187,11 @@ class Job:
                 self.sharer = w.index
                 return Share(self.id, self.key)
             w.used(self.key)
-            return self.next_work()
+            index = affinity.choose(self.pending, w, others or [w], self.id)
+            if index is None:
+                return None  # the blocks left are other workers' (affinity.py)
+            affinity.rendered(w, self.pending[index])
+            return self.next_work(index)
         return self.hand_over(held)
 
     def hand_over(self, held: Callable[[tuple | None], bool]) -> Request | None:
@@ -203,8 +216,9 @@ class Job:
             return Load(self.id, self.source, self.settings, False)
         return None
 
-    def next_work(self) -> Work:
-        task = self.pending.popleft()
+    def next_work(self, index: int = 0) -> Work:
+        task = self.pending[index]
+        del self.pending[index]
         self.in_flight.add(task)
         return task
 

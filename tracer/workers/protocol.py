@@ -167,7 +167,9 @@ class Taken:
 class RowsRendered:
     """The answer to :class:`RenderRows`: the rows' RGB bytes, and their ids when asked.
 
-    ``ids``: bytes of ``tracer.kernel.render.id_dtype(objects)``, or None.
+    ``ids``: bytes of ``tracer.kernel.render.id_dtype(objects)``, or None. ``path``: how the
+    worker made them, "traced", "re-lit" or "re-shaded" (kernel/rerender.py; "": traced,
+    nothing kept).
     """
 
     job: int
@@ -175,6 +177,7 @@ class RowsRendered:
     y1: int
     pixels: bytes
     ids: bytes | None
+    path: str = ""
 
 
 @dataclass(frozen=True, eq=False)

@@ -173,11 +173,18 @@ class RenderService:
             self._wake_w.send(None)
 
     def _dispatch(self) -> None:
-        """Give requests to idle workers (dispatch.py: who does what; lock held)."""
-        for w, msg in plan(self._workers, self._jobs.values(), self._held):
-            w.task, w.since = msg, time.monotonic()  # if it died, its replacement handles it
-            with contextlib.suppress(OSError, ValueError):
-                w.conn.send(msg)
+        """Give requests to idle workers (dispatch.py: who does what; lock held), in two passes.
+
+        A worker that left blocks to another (affinity.py) may take them in the second.
+        """
+        for _ in range(2):
+            planned = plan(self._workers, self._jobs.values(), self._held)
+            for w, msg in planned:
+                w.task, w.since = msg, time.monotonic()  # if it died, its replacement handles it
+                with contextlib.suppress(OSError, ValueError):
+                    w.conn.send(msg)
+            if not planned:
+                return
 
     def _held(self, key) -> bool:
         return any(w.holds(key) for w in self._workers)

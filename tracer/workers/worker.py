@@ -20,6 +20,7 @@ import numpy as np
 
 from ..errors import SceneError, from_exception
 from ..kernel.render import cache, frame_size, id_dtype, render_block, restore, snapshot
+from ..kernel.rerender import Reshading
 from ..scene.deadline import Deadline
 from ..scene.nesting import allow_deep_scenes
 from .jobs import rows_text
@@ -146,9 +147,11 @@ def _rows(msg: RenderRows) -> RowsRendered | Missing:
     if msg.ids:
         width = frame_size(loaded.scene, settings)[0]
         ids = np.empty((y1 - y0, width), id_dtype(len(loaded.scene.objects)))
+    reshade = Reshading.of(loaded, settings)  # None unless the settings keep G-buffers
     with Deadline(settings.block_timeout, _block_message(settings, y0, y1)):
-        pixels = render_block(loaded, settings, y0, y1, ids)
-    return RowsRendered(msg.job, y0, y1, pixels, None if ids is None else ids.tobytes())
+        pixels = render_block(loaded, settings, y0, y1, ids, reshade)
+    path = "" if reshade is None else reshade.path
+    return RowsRendered(msg.job, y0, y1, pixels, None if ids is None else ids.tobytes(), path)
 
 
 def _pick(msg: PickPixel) -> Picked | Missing:
