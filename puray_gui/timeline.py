@@ -204,7 +204,8 @@ class Timeline(QObject):
             return
         if self._ahead is None or version != self._ahead_version:
             assert session.source is not None
-            settings = session.options.preview_settings()
+            # Frames ahead keep no G-buffers: the workers' memory is the preview frame's.
+            settings = session.options.preview_settings().with_(reshade_cache_mb=0)
             self._ahead = FrameScheduler(
                 session.link, session.source, settings, AHEAD_JOBS, False, self._on_ahead_event
             )

@@ -4,7 +4,9 @@ Editors save in many ways: write in place, write a temp file and rename it over 
 rename the scene away and write a new one (vim), ``sed -i``, delete and recreate. Each way
 ends in a ``modified``, ``closed``, ``created``, ``moved`` or ``deleted`` event on the scene's
 path (as source or destination), so the watcher reports any of those and leaves debouncing,
-re-reading and skipping unchanged content to its owner. ``attrib`` (chmod, chown) counts too:
+re-reading and skipping unchanged content to its owner, telling it which events complete a
+save: ``closed`` (written and closed) and ``moved`` onto the path (an atomic save's rename).
+``attrib`` (chmod, chown) counts too:
 a file that becomes unreadable, or readable again, must be re-read. ``opened`` and
 ``closed_no_write`` are reads and are ignored.
 
@@ -32,14 +34,15 @@ _FOLDER_EVENTS = frozenset({"created", "moved", "deleted"})
 
 
 class FileWatcher(FileSystemEventHandler):
-    """Call ``on_change(path)`` when a watched file, or any .py beside it, may have changed.
+    """Call ``on_change(path, complete)`` when a watched file, or any .py beside it, may have
+    changed; ``complete``: the event ends a save (the file is whole now).
 
     Every ``.py`` file in a watched folder counts, so a sibling module that the scene starts
     importing is noticed too; the owner skips renders whose content did not change. The
     folders' parents are watched as well, so a folder renamed away (or back) is noticed.
     """
 
-    def __init__(self, on_change: Callable[[str], None]) -> None:
+    def __init__(self, on_change: Callable[[str, bool], None]) -> None:
         super().__init__()
         self._on_change = on_change
         self._lock = threading.Lock()
@@ -91,10 +94,11 @@ class FileWatcher(FileSystemEventHandler):
     def dispatch(self, event: FileSystemEvent) -> None:
         if event.event_type not in CHANGE_EVENTS:
             return
-        for path in (event.src_path, getattr(event, "dest_path", "")):
+        kind = event.event_type
+        for end, path in enumerate((event.src_path, getattr(event, "dest_path", ""))):
             path = os.path.abspath(os.fsdecode(path)) if path else ""
-            if path and self._relevant(path, event.is_directory, event.event_type):
-                self._on_change(path)
+            if path and self._relevant(path, event.is_directory, kind):
+                self._on_change(path, kind == "closed" or (kind == "moved" and end == 1))
                 return
 
     def _relevant(self, path: str, is_directory: bool, kind: str) -> bool:

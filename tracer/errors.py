@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import bisect
 import functools
 import itertools
 import math
 import os
 import sys
 import traceback
+import weakref
 from dataclasses import dataclass, replace
 
 _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
@@ -134,7 +136,7 @@ def caller_site() -> tuple[str, int] | None:
         if not _is_internal(frame.f_code.co_filename) and (
             owner is None or not _is_method_of(frame, owner)
         ):
-            return frame.f_code.co_filename, frame.f_lineno
+            return frame.f_code.co_filename, line_of(frame)
         frame = frame.f_back  # type: ignore[assignment]
     return None
 
@@ -168,3 +170,38 @@ def finite_xyz(
     if not all(math.isfinite(c) for c in xyz):
         raise error_at(site, f"{what} has a NaN or infinite coordinate: {xyz}")
     return xyz
+
+
+#: Code objects with a line table this long (bytes) look their lines up in a table of their own.
+LONG_CODE = 2048
+#: The line tables of the last few long code objects: (weak reference to the code, table).
+_line_tables: list[tuple[weakref.ref, tuple[list, list, list]]] = []
+
+
+def line_of(frame) -> int:
+    """Return the line a frame is running, as ``frame.f_lineno`` does, without its cost.
+
+    CPython finds ``f_lineno`` by reading the code's line table from the start: a scene of
+    10,000 literal spheres in one list took seconds to build its objects (each records the
+    line it was made on). A long code object's table is read once into offsets instead.
+    """
+    code = frame.f_code
+    if frame.f_trace is not None or len(code.co_linetable) < LONG_CODE:
+        return frame.f_lineno  # a tracer keeps f_lineno itself; a short table is quick to read
+    starts, ends, lines = _table_of(code)
+    k = bisect.bisect_right(starts, frame.f_lasti) - 1
+    if k < 0 or frame.f_lasti >= ends[k] or lines[k] is None:
+        return frame.f_lineno
+    return lines[k]
+
+
+def _table_of(code) -> tuple[list, list, list]:
+    """Return a code object's line table as (start offsets, end offsets, lines)."""
+    for ref, table in _line_tables:
+        if ref() is code:  # by identity: hashing a code object reads all of it
+            return table
+    ranges = list(code.co_lines())
+    table = ([r[0] for r in ranges], [r[1] for r in ranges], [r[2] for r in ranges])
+    _line_tables.insert(0, (weakref.ref(code), table))
+    del _line_tables[4:]
+    return table

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, field, replace
 
 from .camera.view import check_view
 
@@ -10,6 +10,7 @@ MAX_SIDE = 16384
 MAX_DEPTH = 10
 MAX_SAMPLES = 8
 MAX_FRAMES = 100_000
+MAX_CACHE_MB = 1 << 20
 #: The fields a scene's SETTINGS can set (tracer/scene/settings.py names its keys).
 SCENE_SETTABLE = frozenset({"samples", "shadows", "max_depth"})
 
@@ -38,6 +39,11 @@ class RenderSettings:
     #: their sums (tracer.kernel.render.sample_sums) instead of finished pixels. None: a
     #: picture of ``samples`` x ``samples``.
     sample_range: tuple[int, int] | None = None
+    #: Megabytes each worker may keep of what its rows' rays hit, to re-shade the next
+    #: version of the scene after an edit of only materials or lights (tracer/kernel/
+    #: rerender.py); beyond it they are traced again. 0: keep nothing (one-off renders).
+    #: Not part of what a render is: settings that differ only here compare equal.
+    reshade_cache_mb: int = field(default=0, compare=False)
 
     def __post_init__(self) -> None:
         for name in ("width", "height"):
@@ -65,6 +71,10 @@ class RenderSettings:
             check_view(self.camera)
         if not self.scene_may_set <= SCENE_SETTABLE:
             raise ValueError(f"a scene can set only {sorted(SCENE_SETTABLE)}")
+        if not (_is_int(self.reshade_cache_mb) and 0 <= self.reshade_cache_mb <= MAX_CACHE_MB):
+            raise ValueError(
+                f"re-shade cache must be from 0 to {MAX_CACHE_MB} MB, got {self.reshade_cache_mb!r}"
+            )
         if self.sample_range is not None:
             k0, k1 = self.sample_range
             if not (_is_int(k0) and _is_int(k1) and 0 <= k0 < k1 <= MAX_SAMPLES**2):
@@ -93,7 +103,7 @@ class RenderSettings:
         ``scale`` is left out: writers record the final width and height instead; ``frame``
         only where it is not 0 (a still's metadata stays as it was before animations).
         """
-        skip = {"load_timeout", "block_timeout", "scale", "scene_may_set"}
+        skip = {"load_timeout", "block_timeout", "scale", "scene_may_set", "reshade_cache_mb"}
         skip |= set() if self.frame else {"frame"}
         skip |= set() if self.camera is not None else {"camera"}  # the scene's: nothing to say
         skip |= set() if self.sample_range is not None else {"sample_range"}

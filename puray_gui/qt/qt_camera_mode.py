@@ -26,6 +26,7 @@ from ..camera_rig import CameraRig
 from ..camera_write import CameraWriteBack
 from ..document import SceneDocument
 from ..session import RenderSession
+from .qt_keys import Shortcut
 from .qt_viewport import QtViewport
 
 DEGREES_PER_PIXEL = 0.3
@@ -272,6 +273,7 @@ class QtCameraMode(QObject):
 
 
 _K = Qt.Key
+_CAMERA = "In the picture: camera mode"
 #: Camera mode's keys and the moves they make.
 KEY_MOVES = {
     _K.Key_Left.value: ("orbit", KEY_DEGREES, 0.0),
@@ -282,6 +284,15 @@ KEY_MOVES = {
     _K.Key_Equal.value: ("dolly", WHEEL_DOLLY, 0.0),
     _K.Key_Minus.value: ("dolly", 1 / WHEEL_DOLLY, 0.0),
 }
+
+
+#: What camera mode's keys do, for Help > Keyboard Shortcuts (from KEY_MOVES' moves).
+KEYS = (
+    Shortcut(_CAMERA, f"Orbit left / right by {KEY_DEGREES:g} degrees", "Left, Right"),
+    Shortcut(_CAMERA, f"Orbit up / down by {KEY_DEGREES:g} degrees", "Up, Down"),
+    Shortcut(_CAMERA, "Move in towards the pivot", "+, ="),
+    Shortcut(_CAMERA, "Move out from the pivot", "-"),
+)
 
 
 def _key_move(event: QKeyEvent) -> tuple[str, float, float] | None:

@@ -31,10 +31,13 @@ from PySide6.QtWidgets import (
 
 from ..compare import Difference, SizeMismatch, difference, heat_ramp
 from ..history import HistoryEntry, source_diff
+from .qt_keys import Shortcut
 from .qt_viewport import BACKGROUND, array_to_qimage
 
 MODES = ("swipe", "flip", "difference")
 _LEGEND_H = 14
+#: The compare view's key (flip mode), for Help > Keyboard Shortcuts.
+KEYS = (Shortcut("In the picture: compare (flip)", "Hold to show the other entry", "Space"),)
 #: Diff lines by their first characters: background colours (removed, added, hunk, header).
 _DIFF_COLOURS = (
     ("---", "#e8e8ee"),

@@ -75,7 +75,7 @@ class QtHistoryFlow(QObject):
         s = self.session
         if s.fast or s.source is None or s.settings is None:
             return  # a camera-mode preview while moving: not a version worth keeping
-        entry = self.history.add(s.frame.pixels, s.source, s.settings, seconds)
+        entry = self.history.add(s.frame.pixels, s.source, s.settings, seconds, made=s.path)
         if entry is not None:  # None: the newest entry rendered again
             self.panel.add(entry)
 

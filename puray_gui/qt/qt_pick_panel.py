@@ -12,9 +12,13 @@ from PySide6.QtWidgets import QHeaderView, QTreeWidget, QTreeWidgetItem, QWidget
 from tracer.cli.pick import light_text, miss_text, num, rgb, sum_lines, triple, where
 from tracer.pick import Bounce, Made, Pick
 
+from .qt_keys import Shortcut
+
 _FILE_ROLE = Qt.ItemDataRole.UserRole
 _LINE_ROLE = Qt.ItemDataRole.UserRole + 1
 _LINK = QColor(90, 160, 255)
+#: The panel's own key, for Help > Keyboard Shortcuts.
+KEYS = (Shortcut("Pixel path panel", "Open the selected step's scene line", "Return, Enter"),)
 #: Significant digits shown (the CLI's --json has them all).
 DIGITS = 4
 _HINT = "Ctrl+click a pixel (or use View > Pick Mode) to see where its colour comes from."

@@ -18,6 +18,7 @@ from tracer.settings import MAX_DEPTH, MAX_SAMPLES, MAX_SIDE
 from ..options import (
     PREVIEW_SCALES,
     REFINE_TARGETS,
+    RESHADE_CACHE_MAX_MB,
     RESOLUTION_PRESETS,
     RenderOptions,
     cpu_count,
@@ -30,6 +31,11 @@ TYPING_DEBOUNCE_MS = 300
 SCENE_ROWS = {"max_depth": "Reflection depth", "samples": "Anti-aliasing", "shadows": "Shadows"}
 FROM_SCENE = " (scene)"
 FROM_SCENE_TIP = "From the scene's SETTINGS; change it here to override it for this scene"
+RESHADE_TIP = (
+    "Memory each worker keeps of what the preview's rays hit: after an edit of only materials "
+    "or lights the next version is re-shaded from it, not traced (the picture is the same). "
+    "A frame that needs more is traced"
+)
 
 
 def _spin(low: int, high: int, tip: str) -> QSpinBox:
@@ -110,6 +116,10 @@ class QtSettingsPanel(QWidget):
         self.shadows = QCheckBox("Cast shadows")
         self.seed = _spin(0, 2**31 - 1, "Seed for the scene's random numbers")
         self.workers = _spin(1, cpu_count(), "Render worker processes")
+        self.cache = _spin(0, RESHADE_CACHE_MAX_MB, RESHADE_TIP)
+        self.cache.setSingleStep(64)
+        self.cache.setSuffix(" MB")
+        self.cache.setSpecialValueText("Off")
         self.labels = {name: QLabel(text) for name, text in SCENE_ROWS.items()}
         form = QFormLayout(self)
         form.addRow(self.labels["max_depth"], self.depth_box)
@@ -121,11 +131,13 @@ class QtSettingsPanel(QWidget):
         form.addRow(self.labels["shadows"], self.shadows)
         form.addRow("Seed", self.seed)
         form.addRow("Workers", self.workers)
+        form.addRow("Re-shade cache", self.cache)
 
     def _connect(self) -> None:
         for box in (self.depth_box, self.width_box, self.height_box, self.seed):
             box.valueChanged.connect(self._on_value_typed)
         self.workers.valueChanged.connect(self._on_value_typed)
+        self.cache.valueChanged.connect(self._on_value_typed)
         self.preset.currentIndexChanged.connect(self._on_preset_changed)
         self.scale.currentIndexChanged.connect(self._on_value_picked)
         self.samples.currentIndexChanged.connect(self._on_value_picked)
@@ -167,7 +179,7 @@ class QtSettingsPanel(QWidget):
     def _show(self, o: RenderOptions) -> None:
         widgets: tuple[QWidget, ...] = (self.depth_box, self.preset, self.width_box)
         widgets += (self.height_box, self.scale, self.samples, self.refine, self.shadows)
-        widgets += (self.seed, self.workers)
+        widgets += (self.seed, self.workers, self.cache)
         for w in widgets:
             w.blockSignals(True)
         self._mark(o)
@@ -188,6 +200,7 @@ class QtSettingsPanel(QWidget):
         self.shadows.setChecked(o.shadows)
         self.seed.setValue(o.seed)
         self.workers.setValue(o.worker_count)
+        self.cache.setValue(o.reshade_cache_mb)
         for w in widgets:
             w.blockSignals(False)
 
@@ -201,6 +214,7 @@ class QtSettingsPanel(QWidget):
             refine=self.refine.currentData(),
             seed=self.seed.value(),
             workers=self.workers.value(),
+            reshade_cache_mb=self.cache.value(),
         )
         shown = {
             "max_depth": self.depth_box.value(),

@@ -1,14 +1,15 @@
-"""Help > Keyboard Shortcuts: every menu item and its keys, read from the window's own menus.
+"""Help > Keyboard Shortcuts: every menu item and its keys, and the keys of the picture.
 
 The list is made from the QActions the window built from the panels' declared actions each
 time the dialog opens, so a new action or key shows up without a line here. Items of
-submenus (Open Recent's files, the examples) are listed only when they have a key.
+submenus (Open Recent's files, the examples) are listed only when they have a key. Keys
+that act inside the picture (the timeline, camera mode, compare, the pixel path) follow,
+from the tables those widgets bind them from (qt_keys.py).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
@@ -25,19 +26,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from .qt_keys import Shortcut, picture_keys
 
-@dataclass(frozen=True)
-class Shortcut:
-    """A menu item: its menu ("File", "File > Open Recent"), title and keys ("" when none)."""
-
-    menu: str
-    title: str
-    keys: str
-
-    def matches(self, text: str) -> bool:
-        """Tell whether ``text`` (any case) is in the title, the keys or the menu."""
-        needle = text.strip().lower()
-        return needle in f"{self.title}\n{self.keys}\n{self.menu}".lower()
+__all__ = ["QtShortcutsDialog", "Shortcut", "menu_shortcuts"]
 
 
 def menu_shortcuts(bar: QMenuBar) -> list[Shortcut]:
@@ -71,7 +62,7 @@ def _title(text: str) -> str:
 
 
 class QtShortcutsDialog(QDialog):
-    """A searchable table of the menu items and their keys; typing filters it."""
+    """A searchable table of the menu items, the picture's keys and what they do."""
 
     def __init__(self, bar: QMenuBar, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -90,8 +81,7 @@ class QtShortcutsDialog(QDialog):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         note = QLabel(
-            "Keys that act inside the picture (the timeline, camera mode) are described in the"
-            " window guide (docs/window.md)."
+            "Keys listed 'In the picture' act while the picture (or that panel) has the focus."
         )
         note.setWordWrap(True)
         layout = QVBoxLayout(self)
@@ -103,7 +93,7 @@ class QtShortcutsDialog(QDialog):
 
     def refresh(self) -> None:
         """Read the menus again and show every item (then the filter)."""
-        self.shortcuts = menu_shortcuts(self.bar)
+        self.shortcuts = menu_shortcuts(self.bar) + picture_keys()
         self.table.setRowCount(len(self.shortcuts))
         for row, item in enumerate(self.shortcuts):
             for column, text in enumerate((item.title, item.keys, item.menu)):

@@ -21,11 +21,25 @@ from PySide6.QtWidgets import (
 )
 
 from ..timeline import Timeline
+from .qt_keys import Shortcut
 from .qt_panel import Action, Place
 
 CACHED = QColor(80, 160, 255)
 RENDERING = QColor(80, 160, 255, 90)
 TRACK = QColor(0, 0, 0, 40)
+
+#: The timeline's keys while the picture has the focus (animated scenes): keys, what they
+#: do, the handler's name. Help > Keyboard Shortcuts lists them from here.
+STEP_KEYS = (
+    (("Space",), "Play or pause the animation", "_on_play_key"),
+    (("Left", ","), "Previous frame", "_on_back_clicked"),
+    (("Right", "."), "Next frame", "_on_next_clicked"),
+    (("Home",), "First frame", "_on_first_clicked"),
+    (("End",), "Last frame", "_on_last_clicked"),
+)
+KEYS = tuple(
+    Shortcut("In the picture: animation", title, ", ".join(keys)) for keys, title, _ in STEP_KEYS
+)
 
 
 class QtCacheStrip(QWidget):
@@ -144,23 +158,19 @@ class QtTimeline(QWidget):
         outer.addLayout(row)
 
     def _add_keys(self, widget: QWidget) -> list[QShortcut]:
-        """Bind the step keys while ``widget`` (the viewport) has focus."""
-        keys = {
-            "Space": self.timeline.toggle_play,
-            "Left": self._on_back_clicked,
-            ",": self._on_back_clicked,
-            "Right": self._on_next_clicked,
-            ".": self._on_next_clicked,
-            "Home": self._on_first_clicked,
-            "End": self._on_last_clicked,
-        }
+        """Bind the step keys (STEP_KEYS) while ``widget`` (the viewport) has focus."""
         shortcuts = []
-        for key, handler in keys.items():
-            shortcut = QShortcut(QKeySequence(key), widget)
-            shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
-            shortcut.activated.connect(handler)
-            shortcuts.append(shortcut)
+        for keys, _title, name in STEP_KEYS:
+            handler = getattr(self, name)
+            for key in keys:
+                shortcut = QShortcut(QKeySequence(key), widget)
+                shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
+                shortcut.activated.connect(handler)
+                shortcuts.append(shortcut)
         return shortcuts
+
+    def _on_play_key(self) -> None:
+        self.timeline.toggle_play()
 
     # -- showing the timeline -------------------------------------------------------------
 

@@ -58,6 +58,8 @@ def test_a_drag_previews_at_low_resolution_then_renders_in_full(qtbot, make_live
     fast, full = jobs[:-1], jobs[-1]
     assert fast
     assert all(s.scale == FAST_SCALE and s.samples == 1 and s.camera is not None for s in fast)
+    assert all(s.reshade_cache_mb == 0 for s in fast)  # moving views: the workers keep nothing
+    assert full.reshade_cache_mb > 0
     assert preview_size == (40, 22)  # 25 % of 160x90
     assert full.scale == 1
     assert full.camera == live.camera.view

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy
 import pytest
 from PySide6.QtCore import QUrl
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QShortcut
 from PySide6.QtWidgets import QFileDialog, QLineEdit, QMessageBox, QWidget
 
 import puray_gui.qt.qt_help as qt_help
@@ -54,6 +54,12 @@ def test_the_shortcuts_dialog_lists_every_key_of_the_window_and_filters(qtbot, m
     keyed = {k.toString() for a in actions for k in a.shortcuts() if not k.isEmpty()}
     listed = {k for keys in rows.values() for k in keys.split(", ") if k}
     assert keyed <= listed  # every key any of the window's actions has
+    bound = {s.key().toString() for s in live.window.findChildren(QShortcut)}
+    assert bound  # the timeline's keys
+    assert bound <= listed  # every key the picture's widgets bind
+    assert rows[("In the picture: animation", "Next frame")] == "Right, ."
+    assert rows[("In the picture: camera mode", "Orbit left / right by 5 degrees")]
+    assert rows[("In the picture: compare (flip)", "Hold to show the other entry")] == "Space"
     qtbot.keyClicks(dialog.filter, "export")
     shown = dialog.visible_rows()
     assert ("Export PNG...", "Ctrl+E") in [(s.title, s.keys) for s in shown]

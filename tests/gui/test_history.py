@@ -52,7 +52,7 @@ def test_every_finished_preview_is_kept_with_what_changed(qtbot, make_live, scen
         .splitlines()
         .index(next(t for t in scene.read_text().splitlines() if "#FF0000" in t))
     )
-    assert second.summary == f"line {line + 1}: #0000FF -> #FF0000"
+    assert second.summary == f"line {line + 1}: #0000FF -> #FF0000 (re-shaded)"
     assert second.clock in panel.strip.item(1).text()
     assert second.summary in panel.strip.item(1).text()
     np.testing.assert_array_equal(second.pixels, reference(scene))

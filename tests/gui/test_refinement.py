@@ -10,7 +10,7 @@ import numpy as np
 from PIL import Image
 
 from puray_gui.options import RenderOptions
-from puray_gui.refinement import passes
+from puray_gui.refinement import PAUSE_MS, passes
 
 from .conftest import WAIT_MS, reference
 from .saves import in_place
@@ -154,7 +154,7 @@ def test_puray_s_picture_stays_puray_s_unless_anti_aliasing_is_asked_for(
     live = make_live(options=RenderOptions(refine=64))
     with qtbot.waitSignal(live.session.render_finished, timeout=WAIT_MS):
         live.open(str(scene))
-    qtbot.wait(300)  # refinement would have started by now
+    qtbot.wait(PAUSE_MS + 300)  # refinement would have started by now
     assert live.refinement.samples == 1
     assert not live.refinement.running
     out = tmp_path / "export.png"
@@ -165,3 +165,19 @@ def test_puray_s_picture_stays_puray_s_unless_anti_aliasing_is_asked_for(
     with Image.open(out) as im:
         assert np.array_equal(np.asarray(im.convert("RGB")), _cli(scene, tmp_path / "c.png"))
     assert live.refinement.target_for(live.session.settings.with_(samples=2)) == 64
+
+
+def test_refinement_waits_for_edits_to_pause(qtbot, make_live, tmp_path):
+    """A save right after a frame finds the workers free, not inside a refinement pass."""
+    scene = tmp_path / "blurry.py"
+    scene.write_text(BLURRY.format(red="#e63946"))
+    live = make_live(options=OPTIONS.with_(refine=64))
+    refinement = live.refinement
+    with qtbot.waitSignal(live.session.render_finished, timeout=WAIT_MS):
+        live.open(str(scene))
+    qtbot.wait(100)  # within the pause (PAUSE_MS)
+    assert not refinement.running  # paused: an edit now would not wait for a pass's block
+    with qtbot.waitSignal(live.session.render_finished, timeout=WAIT_MS):
+        in_place(scene, BLURRY.format(red="#2a9d8f"))
+    assert not refinement.running
+    qtbot.waitUntil(lambda: refinement.running, timeout=WAIT_MS)  # the edits paused

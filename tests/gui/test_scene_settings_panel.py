@@ -46,7 +46,7 @@ def test_the_sidebar_starts_from_the_scene_and_a_change_overrides(
     np.testing.assert_array_equal(live.session.frame.pixels, explicit(path, shadows=True))
     assert marked(panel) == {"shadows"}
     qtbot.waitUntil(lambda: len(live.history) == 2, timeout=WAIT_MS)
-    assert live.history[1].summary == "samples 1 over the scene's"
+    assert live.history[1].summary == "samples 1 over the scene's (traced)"
     with qtbot.waitSignal(live.session.render_finished, timeout=WAIT_MS):
         panel.depth_box.setValue(2)  # not the scene's: the shadows stay the scene's
     np.testing.assert_array_equal(

@@ -240,7 +240,8 @@ def test_a_frame_of_another_size_is_refused_by_every_writer(service, tmp_path, c
     out = tmp_path / name
     assert main(["render", str(scene), "-o", str(out), "-q"], service) == 2
     err = capsys.readouterr().err
-    assert err.startswith(f"puray: error: cannot write {out}: frame 1 is 34x18 but frame 0 was")
+    line = scene.read_text().splitlines().index("WIDTH, HEIGHT = 32 + 2 * FRAME, 18") + 1
+    assert err.startswith(f"puray: error: {scene}:{line}: frame 1 is 34x18 but frame 0 was")
     assert "32x18: every frame of an animation must have the same size" in err
     assert sorted(p.name for p in tmp_path.rglob("*")) == ["growing.py", "m.png"]
     assert (tmp_path / "m.png").read_bytes() == b"the user's file"

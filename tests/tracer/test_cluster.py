@@ -302,6 +302,44 @@ def test_a_frame_on_the_cluster_is_one_run_of_the_scene(cluster, tmp_path):
     assert len((tmp_path / "loads.log").read_text().split()) == 1
 
 
+def _snapshots_taken(svc: ClusterService) -> int:
+    """Return how many loaded scenes the cluster's workers took as snapshots so far."""
+    counts = svc.client.run(
+        lambda: len(__import__("tracer.workers.dask_tasks").workers.dask_tasks.taken)
+    )
+    return sum(counts.values())
+
+
+def test_workers_holding_a_version_are_sent_none_of_it(cluster, tmp_path):
+    from tests.tracer.test_load_once import UNSEEDED
+
+    path = write_scene(tmp_path, "unseeded.py", UNSEEDED.format(extra=""))
+    source = SceneSource.from_path(path)
+    before = _snapshots_taken(cluster)
+    first, _ = collect(cluster, cluster.submit(source, RenderSettings(samples=8)))
+    assert first is not None
+    after_first = _snapshots_taken(cluster)
+    assert after_first - before <= 1  # the worker that did not load it, once
+    for samples in (4, 2, 1):  # re-renders of the version both workers hold
+        frame, _ = collect(cluster, cluster.submit(source, RenderSettings(samples=samples)))
+        assert np.array_equal(frame[0, 0], first[0, 0])  # the same run of the scene
+    assert _snapshots_taken(cluster) == after_first
+    assert len((tmp_path / "loads.log").read_text().split()) == 1  # loaded again from cache
+
+
+def test_a_version_one_worker_holds_is_loaded_again_there(cluster, tmp_path):
+    from tests.tracer.test_load_once import UNSEEDED
+
+    body = UNSEEDED.format(extra="").replace("WIDTH, HEIGHT = 64, 256", "WIDTH, HEIGHT = 8, 4")
+    path = write_scene(tmp_path, "small.py", body)  # one block: one worker renders it
+    source = SceneSource.from_path(path)
+    first, _ = collect(cluster, cluster.submit(source, RenderSettings()))
+    for depth in (4, 3, 2, 1):  # other settings, the same version
+        frame, _ = collect(cluster, cluster.submit(source, RenderSettings(max_depth=depth)))
+        assert np.array_equal(frame, first)
+    assert len((tmp_path / "loads.log").read_text().split()) == 1  # its code ran once
+
+
 def _listening(pid: int) -> list[tuple[str, int]]:
     """Return the (address, port) every TCP socket of ``pid`` and its children listens on."""
     import psutil  # distributed depends on it

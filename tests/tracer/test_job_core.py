@@ -12,7 +12,7 @@ import pytest
 
 from tests.gui.fakes import FakeService, rows
 from tracer.errors import SceneError
-from tracer.kernel.render import render_image
+from tracer.kernel.render import render_image, restore
 from tracer.scene.source import SceneSource
 from tracer.settings import RenderSettings
 from tracer.workers import worker
@@ -27,6 +27,8 @@ from tracer.workers.protocol import (
     Ready,
     RenderRows,
     RowsRendered,
+    Share,
+    Shared,
     Stop,
 )
 from tracer.workers.router import EventRouter
@@ -81,10 +83,16 @@ def test_a_worker_answers_each_request_with_its_record():
         assert np.frombuffer(block.pixels, np.uint8).reshape(4, 40, 3).tolist() == (
             expected.tolist()
         )
+        parent.send(Share(1, loaded.key))
+        shared = parent.recv()
+        assert isinstance(shared, Shared)
+        assert restore(shared.snapshot).fingerprint() == loaded.fingerprint
         parent.send(RenderRows(2, ("another", 0, 0), SMALL, 0, 1, ids=False))
         missing = parent.recv()
         assert isinstance(missing, Missing)
         assert (missing.job, missing.key) == (2, ("another", 0, 0))
+        parent.send(Share(2, ("another", 0, 0)))
+        assert isinstance(parent.recv(), Missing)
         parent.send(Load(3, SceneSource("/nowhere/broken.py", "WIDTH = 1 / 0\n"), SMALL, False))
         failed = parent.recv()
         assert isinstance(failed, Failed)

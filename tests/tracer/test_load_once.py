@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import textwrap
 import time
 
@@ -113,7 +114,7 @@ def test_snapshots_with_and_without_the_scene_source_render_alike(scenes_dir, na
     settings = RenderSettings(width=48, height=27)
     source = SceneSource.from_path(scenes_dir / name)
     loaded = load(source, settings)
-    plain, cloud = snapshot(loaded, source), snapshot(loaded)
+    plain, cloud = snapshot(loaded, source), snapshot(dataclasses.replace(loaded, plain=False))
     assert plain is not None
     assert cloud is not None
     own = render_rows(loaded, settings, 0, 27)

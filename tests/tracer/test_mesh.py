@@ -73,7 +73,7 @@ def test_bvh_finds_the_nearest_triangle_like_testing_all(seed, size):
     verts = np.vstack((verts, soup))
     mesh = Mesh(verts, faces)
     mesh.prepare()
-    assert mesh._bvh.depth == {(40, 20): 9, (20, 10): 7, (10, 5): 6}[size]  # odd and even
+    assert mesh._bvh.tree.depth == {(40, 20): 9, (20, 10): 7, (10, 5): 6}[size]  # odd and even
     o, d = random_rays(seed)
     t, hit, prim = mesh.intersect(o, d)
     expect = brute(mesh, o, d)
@@ -257,8 +257,8 @@ QUADS = "v 0 0 0\nv 1 0 0\nv 1 1 0\nv 0 1 0\nvt 0 0\nvn 0 0 -1\nvn 0 0 1\n"
 def test_the_whole_array_parser_agrees_with_the_line_parser(faces):
     from tracer.geometry import obj
 
-    lines = (QUADS + faces).splitlines()
-    fast, slow = obj._parse_uniform(lines), obj._parse_lines(lines, "x.obj")
+    text = QUADS + faces
+    fast, slow = obj._parse_fast(text.encode()), obj._parse_lines(text.splitlines(), "x.obj")
     assert fast is not None
     for name in ("vertices", "faces", "normals", "face_normals"):
         a, b = getattr(fast, name), getattr(slow, name)

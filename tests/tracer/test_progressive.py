@@ -46,6 +46,20 @@ def test_passes_1_3_12_add_up_to_the_one_shot_16_samples(everything):
     assert not np.array_equal(four, one_shot)  # more samples: another (smoother) picture
 
 
+def test_samples_traced_together_are_the_samples_traced_one_by_one(everything):
+    """A block traces up to CHUNK_RAYS rays a call, several samples of its pixels at once:
+    each sample keeps its own lens point, light point and pixel offset, and sample 0 its ids."""
+    _source, settings, loaded = everything
+    alone = sum(sample_sums(loaded, settings, 0, 32, k, k + 1).astype(np.int64) for k in range(9))
+    ids_alone, ids_together = np.empty((32, 48), np.int32), np.empty((32, 48), np.int32)
+    sample_sums(loaded, settings, 0, 32, 0, 1, ids_alone)
+    together = sample_sums(loaded, settings, 0, 32, 0, 9, ids_together)
+    assert np.array_equal(together, alone)
+    assert np.array_equal(ids_together, ids_alone)
+    assert (ids_alone == -1).any()
+    assert (ids_alone >= 0).any()
+
+
 def test_one_sample_is_the_centre_ray_as_before(everything):
     _source, settings, loaded = everything
     assert pixel_offset(0) == (0.0, 0.0)

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..errors import SceneError
 from ..output.image import check_writable, write_image
 from ..output.metadata import export_metadata, render_time
 from ..output.rate import MAX_FPS, MIN_FPS, fps_problem
@@ -25,19 +26,12 @@ from ..output.sequence import SequenceWriter
 from ..output.video import MissingEncoder
 from ..output.writer import Writer
 from ..output.writers import open_writer, output_kind
-from ..scene.frames import in_frame, literal_frames, might_animate, parse_range
+from ..scene.frames import check_frame_size, in_frame, literal_frames, might_animate, parse_range
 from ..scene.source import SceneSource
 from ..settings import MAX_FRAMES, RenderSettings
 from ..workers.events import JobStarted
 from ..workers.frames import FrameFailed, FrameRun
-from .common import (
-    Shown,
-    UserError,
-    refused,
-    settings_from,
-    started_service,
-    write_error,
-)
+from .common import Shown, UserError, refused, settings_from, started_service, write_error
 from .progress import Progress
 
 if TYPE_CHECKING:
@@ -245,12 +239,15 @@ def _render_movie(
     started = time.perf_counter()
     try:
         for number, pixels in run.frames(frames, job.total, progress.update_frames):
+            shape = (pixels.shape[1], pixels.shape[0])
+            check_frame_size(job.source, number, shape, frames.start, job.size)
             writer.add(number, pixels)
         seconds = time.perf_counter() - started
         writer.commit(render_time(seconds))
-    except FrameFailed as exc:
+    except (FrameFailed, SceneError) as exc:
         writer.abort()
-        raise UserError(Shown(args.scene).error(exc.error)) from None
+        error = exc.error if isinstance(exc, FrameFailed) else exc
+        raise UserError(Shown(args.scene).error(error)) from None
     except (OSError, ValueError) as exc:  # a write failed, a frame of another size
         writer.abort()
         raise write_error(exc, output) from None

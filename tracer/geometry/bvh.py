@@ -12,6 +12,8 @@ triangles (primitives()).
 
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 
 from .triangles import TriangleArrays, hit_pairs
@@ -180,6 +182,51 @@ class BVH:
         pair_rays, cand = pair_rays[keep], cand[keep]
         t, ok, _u, _v = hit_pairs(tris, o, d, pair_rays, cand, any_sign=True)
         return pair_rays[ok], t[ok], cand[ok]
+
+
+class LazyBVH:
+    """A mesh's BVH, built the first time a ray needs it: once per process, thread-safe.
+
+    A mesh whose triangles go to the scene's acceleration structure (primitives()) is never
+    walked on its own: only a moved mesh, a CSG mesh or a small scene asks. The state that
+    two loads of a scene compare (its repr) does not depend on whether it was built.
+    """
+
+    def __init__(self, tris: TriangleArrays) -> None:
+        self._tris = tris
+        self._tree: BVH | None = None
+        self._lock = threading.Lock()
+
+    def __repr__(self) -> str:
+        return f"LazyBVH({len(self._tris)} triangles)"
+
+    def __getstate__(self) -> dict:
+        return {"_tris": self._tris, "_tree": self._tree}  # a lock does not travel
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self._lock = threading.Lock()
+
+    @property
+    def built(self) -> bool:
+        return self._tree is not None
+
+    @property
+    def tree(self) -> BVH:
+        """Return the tree, building it now if nothing has yet (one thread builds it)."""
+        tree = self._tree
+        if tree is None:
+            with self._lock:
+                if self._tree is None:
+                    self._tree = BVH(self._tris)
+                tree = self._tree
+        return tree
+
+    def nearest(self, o, d):
+        return self.tree.nearest(self._tris, o, d)
+
+    def all_hits(self, o, d):
+        return self.tree.all_hits(self._tris, o, d)
 
 
 def _prepared(o, d):

@@ -17,7 +17,7 @@ from ..arrays import unit
 from ..datafiles import read_scene_file
 from ..errors import caller_site, error_at
 from ..shading.materials import Material
-from .bvh import BVH
+from .bvh import LazyBVH
 from .intervals import Intervals, from_crossings
 from .obj import parse_obj
 from .shape import Batch, Shape, Triple, as_arrays, state_repr
@@ -87,7 +87,7 @@ class Mesh(Shape):
         volume = float(np.einsum("ij,ij->", self._tris.a, np.cross(v[f[:, 1]], v[f[:, 2]])))
         self._orient = -1.0 if self._closed and volume < 0 else 1.0
         self._flat = self._tris.geometric_normals() * self._orient
-        self._bvh = BVH(self._tris)
+        self._bvh = LazyBVH(self._tris)  # built when a ray first needs it
         self._built = True
 
     def _arrays(self):
@@ -158,14 +158,14 @@ class Mesh(Shape):
 
     def intersect(self, o: Triple, d: Triple) -> tuple:
         o, d = as_arrays(o, d)
-        t, prim = self._bvh.nearest(self._tris, o, d)
+        t, prim = self._bvh.nearest(o, d)
         hit = prim >= 0
         return t, hit, np.maximum(prim, 0)
 
     def intervals(self, o: Triple, d: Triple) -> Intervals:
         if not self._closed:
             raise error_at(self._site, "an open Mesh has no inside (CSG needs a closed mesh)")
-        rays, t, prims = self._bvh.all_hits(self._tris, o, d)
+        rays, t, prims = self._bvh.all_hits(o, d)
         dn = sum(d[k][rays] * self._flat[prims, k] for k in range(3))
         delta = np.where(dn < 0, 1, -1)
         return from_crossings(d[0].shape[0], rays, t, prims, delta)
@@ -247,8 +247,9 @@ def _crease(smooth, site) -> float | None:
 
 def _is_closed(f: np.ndarray) -> bool:
     """Tell whether every edge is shared by exactly two triangles."""
-    edges = np.concatenate((f[:, [0, 1]], f[:, [1, 2]], f[:, [2, 0]]))
-    edges.sort(axis=1)
-    key = edges[:, 0].astype(np.int64) * (int(f.max()) + 1) + edges[:, 1]
-    _, counts = np.unique(key, return_counts=True)
-    return bool((counts == 2).all())
+    after = np.roll(f, -1, axis=1)  # edges (0, 1), (1, 2), (2, 0)
+    lo, hi = np.minimum(f, after).ravel(), np.maximum(f, after).ravel()
+    key = lo.astype(np.int64) * (int(f.max()) + 1) + hi
+    key.sort()  # then each edge appears as one pair, unlike the pairs beside it
+    pairs = key.size % 2 == 0 and bool((key[0::2] == key[1::2]).all())
+    return pairs and bool((key[1:-1:2] != key[2::2]).all())

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import SceneError
+from .obj_arrays import parse_arrays
 
 
 @dataclass
@@ -27,91 +28,26 @@ class ObjData:
 
 def parse_obj(path: str, data: bytes) -> ObjData:
     """Parse OBJ bytes read from ``path`` (used in error messages)."""
+    fast = _parse_fast(data)
+    if fast is not None:
+        return fast
     text = data.decode("utf-8", errors="replace")
-    lines = text.splitlines()
-    return _parse_uniform(lines) or _parse_lines(lines, path)
+    return _parse_lines(text.splitlines(), path)
 
 
-def _parse_uniform(lines: list[str]) -> ObjData | None:
-    """Parse the common case with whole-array operations, or return None to go line by line.
+def _parse_fast(data: bytes) -> ObjData | None:
+    """Parse the common case with whole-array operations (obj_arrays.py), or return None.
 
-    The common case: ``v``/``vn``/``f`` at the start of their lines, single spaces, no inline
-    comments, every face with the same number of corners in the same form, all indices valid.
     Anything else (and every error) is left to the line-by-line parser, which names the line.
     """
-    if any(line[:1].isspace() or "\t" in line for line in lines):
+    found = parse_arrays(data)
+    if found is None:
         return None
-    kind = np.array([_kind_of(line) for line in lines], dtype=np.int8)
-    if (kind == _ODD).any() or not (kind == _F).any():
-        return None
-    rows = {k: [lines[i] for i in np.flatnonzero(kind == k)] for k in (_V, _VN, _F)}
-    try:
-        verts, norms = _floats(rows[_V], 2), _floats(rows[_VN], 3)
-        fields = _face_fields(rows[_F])
-    except (ValueError, OverflowError):  # an index beyond 64 bits: the line parser names it
-        return None
-    if verts is None or norms is None or fields is None:
-        return None
-    faces_at = kind == _F
-    v = _resolve(fields[:, :, 0], np.cumsum(kind == _V)[faces_at][:, None])
-    n = None
-    if fields.shape[2] == 3:
-        n = _resolve(fields[:, :, 2], np.cumsum(kind == _VN)[faces_at][:, None])
-        if n is None:
-            return None
-    if v is None:
-        return None
-    fan = np.array([(0, i, i + 1) for i in range(1, fields.shape[1] - 1)])
-    face_n = n[:, fan].reshape(-1, 3) if n is not None else None
-    return ObjData(verts, v[:, fan].reshape(-1, 3), norms if n is not None else None, face_n)
-
-
-_SKIP, _V, _VN, _F, _ODD = 0, 1, 2, 3, 4
-
-
-def _kind_of(line: str) -> int:
-    if line.startswith("v "):
-        return _V
-    if line.startswith("f "):
-        return _F
-    if line.startswith("vn "):
-        return _VN
-    if line.startswith(("vt ", "vp ")) or line[:1] not in ("v", "f"):
-        return _SKIP
-    return _ODD  # "vn" alone, "v1 2 3", "fo": the line parser judges
-
-
-def _floats(rows: list[str], skip: int) -> np.ndarray | None:
-    if not rows:
-        return np.zeros((0, 3))
-    values = np.array(" ".join(row[skip:] for row in rows).split(), dtype=np.float64)
-    if values.size != 3 * len(rows) or not np.isfinite(values).all():
-        return None  # a w coordinate, a missing number, a NaN: line by line
-    return values.reshape(-1, 3)
-
-
-def _face_fields(rows: list[str]) -> np.ndarray | None:
-    """Return (faces, corners, 1 or 3) indices when all faces share corner count and form."""
-    first = rows[0].split()[1:]
-    corners, form = len(first), first[0].count("/")
-    if corners < 3 or form > 2 or any(len(row.split()) != corners + 1 for row in rows):
-        return None
-    joined = " ".join(row[2:] for row in rows)
-    if joined.count("/") != len(rows) * corners * form:
-        return None
-    values = np.array(joined.replace("//", "/0/").replace("/", " ").split(), dtype=np.int64)
-    if values.size != len(rows) * corners * (form + 1):
-        return None
-    fields = values.reshape(len(rows), corners, form + 1)
-    return fields[:, :, :1] if form == 1 else fields  # v/vt: the texture index is ignored
-
-
-def _resolve(idx: np.ndarray, count: np.ndarray) -> np.ndarray | None:
-    """Turn 1-based or negative OBJ indices into 0-based ones; None if any is out of range."""
-    k = np.where(idx > 0, idx - 1, count + idx)
-    if (idx == 0).any() or (k < 0).any() or (k >= count).any():
-        return None
-    return k.astype(np.intp)
+    vertices, normals, corners = found
+    face_normals = corners[:, :, 1]
+    if len(normals) == 0 or (face_normals < 0).all():
+        return ObjData(vertices, corners[:, :, 0].copy(), None, None)
+    return ObjData(vertices, corners[:, :, 0].copy(), normals, face_normals.copy())
 
 
 def _parse_lines(lines: list[str], path: str) -> ObjData:

@@ -25,12 +25,11 @@ LookAtCamera (it still imports Puray's modules) renders as the view did.
 
 from __future__ import annotations
 
-import ast
-
 import numpy as np
 
 from ..camera.cameras import Camera, PurayCamera
 from ..scene.puray_modules import MODULES
+from ..scene.source import imported_modules
 
 #: Puray's offset: an absolute length (scene units).
 MIN_DISPLACE = 0.0001
@@ -99,14 +98,9 @@ def offset_rule(camera: Camera, puray_text: bool = False) -> PurayOffset | Error
 
 def imports_puray(text: str) -> bool:
     """Tell whether a scene's source imports one of Puray's modules (``from sphere import``)."""
-    try:
-        tree = ast.parse(text)
-    except (SyntaxError, ValueError):
-        return False
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            if any(alias.name in MODULES for alias in node.names):
-                return True
-        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module in MODULES:
-            return True
-    return False
+    return puray_among(imported_modules(text))
+
+
+def puray_among(imports) -> bool:
+    """Tell whether (module, level) imports (SceneSource.imports) name one of Puray's modules."""
+    return any(name in MODULES and not level for name, level in imports)

@@ -17,6 +17,7 @@ from ..sampling import LensSamples, pixel_offset
 from ..scene.load import Scene
 from ..settings import RenderSettings
 from ..shading.area_light import LightSamples
+from .reshade import Sample
 from .scene_arrays import SceneArrays
 from .trace import trace
 
@@ -43,7 +44,12 @@ def frame_size(scene: Scene, settings: RenderSettings) -> tuple[int, int]:
 
 
 def render_rows(
-    loaded: LoadedScene, settings: RenderSettings, y0: int, y1: int, ids: np.ndarray | None = None
+    loaded: LoadedScene,
+    settings: RenderSettings,
+    y0: int,
+    y1: int,
+    ids: np.ndarray | None = None,
+    reshade=None,
 ) -> np.ndarray:
     """Render rows ``y0 <= y < y1`` and return them as a (rows, width, 3) uint8 array.
 
@@ -52,14 +58,15 @@ def render_rows(
     point (:func:`sample_sums`) and averaged by :func:`resolve`: the very pixels the window
     shows after refining to that many samples. ``ids``: a (rows, width) integer array to
     receive the object each pixel's centre sample hits first (index in OBJECTS, -1 for none).
+    ``reshade``: a rerender.Reshading that re-shades samples from G-buffers (None: trace).
     """
     settings = settings.under_scene(loaded.scene.settings)  # the scene's SETTINGS where not given
     count = settings.samples * settings.samples
     if count > 1:
-        return resolve(sample_sums(loaded, settings, y0, y1, 0, count, ids), count)
+        return resolve(sample_sums(loaded, settings, y0, y1, 0, count, ids, reshade), count)
     width, _height = frame_size(loaded.scene, settings)
     acc = np.zeros((3, (y1 - y0) * width))
-    for start, _k, c in _samples(loaded, settings, y0, y1, 0, 1, ids):
+    for start, _k, c in _samples(loaded, settings, y0, y1, 0, 1, ids, reshade):
         acc[:, start : start + c.shape[1]] += c
     np.rint(acc, out=acc)
     return acc.T.astype(np.uint8).reshape(y1 - y0, width, 3)
@@ -78,6 +85,7 @@ def sample_sums(
     k0: int,
     k1: int,
     ids: np.ndarray | None = None,
+    reshade=None,
 ) -> np.ndarray:
     """Return the fixed-point sums of samples ``k0 <= k < k1`` of rows ``y0..y1-1``.
 
@@ -88,7 +96,7 @@ def sample_sums(
     settings = settings.under_scene(loaded.scene.settings)  # shadows and depth, as the frame's
     width, _height = frame_size(loaded.scene, settings)
     acc = np.zeros((3, (y1 - y0) * width))
-    for start, _k, c in _samples(loaded, settings, y0, y1, k0, k1, ids):
+    for start, _k, c in _samples(loaded, settings, y0, y1, k0, k1, ids, reshade):
         acc[:, start : start + c.shape[1]] += np.rint(c * FIXED)
     return acc.T.astype(np.uint32).reshape(y1 - y0, width, 3)
 
@@ -98,12 +106,15 @@ def resolve(sums: np.ndarray, count: int) -> np.ndarray:
     return np.rint(sums / (FIXED * float(count))).astype(np.uint8)
 
 
-def _samples(loaded, settings, y0: int, y1: int, k0: int, k1: int, ids):
+def _samples(loaded, settings, y0: int, y1: int, k0: int, k1: int, ids, reshade=None):
     """Yield (first pixel's offset in the rows, k, clipped 0..255 colours) per chunk and sample.
 
     Sample ``k`` of pixel (x, y) is a pure function of (pixel, k, seed): offset
     :func:`~tracer.sampling.pixel_offset`, lens and area-light points from
     :func:`~tracer.sampling.progressive`; sample 0 is the centre ray and fills ``ids``.
+    A few rows of many samples are traced several samples per call (up to CHUNK_RAYS rays):
+    each ray's colour does not depend on the rays beside it, and numpy's cost per call is
+    paid once for all of them (narrow calls traced half as many samples a second).
     """
     scene = loaded.scene
     width, height = frame_size(scene, settings)
@@ -115,18 +126,82 @@ def _samples(loaded, settings, y0: int, y1: int, k0: int, k1: int, ids):
         r1 = min(y1, r0 + step)
         ys = np.repeat(np.arange(r0, r1, dtype=np.float64), width)
         xs = np.tile(cols, r1 - r0)
-        start = (r0 - y0) * width
+        n, start = xs.size, (r0 - y0) * width
         lens = LensSamples(camera, r0 * width, r1 * width, settings.seed)
         light = LightSamples.of(kernel, settings.shadows, r0 * width, r1 * width, settings.seed)
-        for k in range(k0, k1):
-            ox, oy = pixel_offset(k)
-            o, d = camera.rays(xs + ox, ys + oy, width, height, **lens.at(k))
-            out = flat_ids[start : start + xs.size] if flat_ids is not None and k == 0 else None
-            at = None if light is None else light.at(k)
+        if reshade is not None:  # kept or replayed G-buffers: sample by sample
+            yield from _reshaded(
+                reshade,
+                settings,
+                scene,
+                kernel,
+                camera,
+                lens,
+                light,
+                flat_ids,
+                (r0, r1, start, xs, ys, width, height),
+                range(k0, k1),
+            )
+            continue
+        group = max(1, CHUNK_RAYS // n)
+        for g0 in range(k0, k1, group):
+            ks = range(g0, min(k1, g0 + group))
+            o, d = _rays(camera, xs, ys, width, height, lens, ks)
+            out = None
+            if flat_ids is not None and ks.start == 0:  # sample 0 comes first: its ids
+                out = np.empty(n * len(ks), dtype=flat_ids.dtype)
+            at = None if light is None else light.at_each(ks)
             c = trace(kernel, o, d, settings.max_depth, settings.shadows, scene.background, out, at)
+            if out is not None and flat_ids is not None:
+                flat_ids[start : start + n] = out[:n]
             c *= 255
             np.clip(c, 0, 255, out=c)
-            yield start, k, c
+            for i, k in enumerate(ks):
+                yield start, k, c[:, i * n : (i + 1) * n]
+
+
+def _reshaded(reshade, settings, scene, kernel, camera, lens, light, flat_ids, chunk, ks: range):
+    """Yield (start, k, colours) of a chunk's samples ``ks`` from the re-shading cache."""
+    r0, r1, start, xs, ys, width, height = chunk
+    for k in ks:
+        ox, oy = pixel_offset(k)
+        out = flat_ids[start : start + xs.size] if flat_ids is not None and k == 0 else None
+        at = None if light is None else light.at(k)
+        primary = _primary(camera, xs + ox, ys + oy, width, height, lens.at(k))
+        depth, shadows, background = settings.max_depth, settings.shadows, scene.background
+        sample = Sample(kernel, depth, shadows, background, primary, at, out)
+        yield start, k, reshade.colors(r0, r1, k, sample)
+
+
+def _rays(camera, xs, ys, width: int, height: int, lens, ks: range):
+    """Return the rays of samples ``ks`` of pixels (xs, ys), sample after sample."""
+    if len(ks) == 1:
+        ox, oy = pixel_offset(ks.start)
+        return camera.rays(xs + ox, ys + oy, width, height, **lens.at(ks.start))
+    origins, directions = [], []
+    for k in ks:
+        ox, oy = pixel_offset(k)
+        o, d = camera.rays(xs + ox, ys + oy, width, height, **lens.at(k))
+        origins.append(o)
+        directions.append(d)
+    d = tuple(np.concatenate([dk[a] for dk in directions]) for a in range(3))
+    if all(np.ndim(c) == 0 for o in origins for c in o) and len(set(map(tuple, origins))) == 1:
+        return origins[0], d  # one pinhole: the rays keep sharing their origin
+    n = xs.size
+    o = tuple(np.concatenate([np.broadcast_to(ok[a], (n,)) for ok in origins]) for a in range(3))
+    return o, d
+
+
+def _primary(camera, xs, ys, width: int, height: int, lens: dict):
+    """Return what gives the camera rays of some pixels of a chunk (all of them: None)."""
+
+    def rays(rows: np.ndarray | None):
+        if rows is None:
+            return camera.rays(xs, ys, width, height, **lens)
+        some = {k: tuple(a[rows] for a in v) for k, v in lens.items()}
+        return camera.rays(xs[rows], ys[rows], width, height, **some)
+
+    return rays
 
 
 def camera_and_kernel(loaded: LoadedScene, settings: RenderSettings):

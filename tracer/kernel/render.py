@@ -15,15 +15,20 @@ import hashlib
 import pickle
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import cast
 
 import numpy as np
 
 from .. import datafiles as scene_files
+from ..accel.aggregates import Aggregate
 from ..errors import SceneError, from_exception
 from ..scene.load import Scene, SceneSource, load_scene
 from ..settings import RenderSettings
-from .offsets import imports_puray
+from . import pickling
+from .diff import describe, shapes_digest
+from .offsets import puray_among
 from .pixels import CHUNK_RAYS as CHUNK_RAYS  # the sample loop's names, as they always were
 from .pixels import FIXED as FIXED
 from .pixels import camera_and_kernel as camera_and_kernel
@@ -31,6 +36,7 @@ from .pixels import frame_size as frame_size
 from .pixels import render_rows as render_rows
 from .pixels import resolve as resolve
 from .pixels import sample_sums as sample_sums
+from .rerender import reusing
 from .scene_arrays import SceneArrays
 
 #: Scenes with more objects travel to other workers without their Python objects.
@@ -54,6 +60,11 @@ class LoadedScene:
     kernel: SceneArrays
     #: Data files the scene read while loading (OBJ models, images): path -> SHA-256.
     files: dict = field(default_factory=dict)
+    #: Its source defines no code (classes, functions) of its own: a plain pickle carries it.
+    plain: bool = False
+    #: What its picture depends on, as digests (kernel/diff.py; None: not described yet).
+    parts: object = None
+    _fingerprint: str | None = field(default=None, init=False, repr=False)
 
     @property
     def path(self) -> str:
@@ -71,8 +82,13 @@ class LoadedScene:
         """Return a hash of what the picture depends on: camera, lights, geometry, materials.
 
         Two processes that ran the same scene version must agree on it; when they do not,
-        the scene depends on something besides its text and seed.
+        the scene depends on something besides its text and seed. Computed once per load.
         """
+        if self._fingerprint is None:
+            self._fingerprint = self._hash()
+        return self._fingerprint
+
+    def _hash(self) -> str:
         h = hashlib.sha256()
         scene = self.scene
         h.update(repr((scene.width, scene.height, scene.camera.position)).encode())
@@ -86,33 +102,40 @@ def load(source: SceneSource, settings: RenderSettings) -> LoadedScene:
     """Run the scene's code and build its kernel arrays (worker processes only)."""
     with scene_files.recording(source) as files:
         scene = load_scene(source, settings.seed, settings.load_timeout, settings.frame)
+    shapes, aggregates = None, cast(Callable, Aggregate)
+    if settings.reshade_cache_mb:  # the window's: kept for re-shading, built once if same
+        shapes = shapes_digest(scene.objects)
+        aggregates = reusing([old for old in cache.loads() if old.path == source.path], shapes)
     try:
-        kernel = SceneArrays(scene, imports_puray(source.text))
+        kernel = SceneArrays(scene, puray_among(source.imports), aggregates)
     except SceneError:
         raise
     except (Exception, SystemExit) as exc:
         raise from_exception(exc, source.path) from None
-    return LoadedScene(scene_key(source, settings), scene, kernel, dict(files))
+    key = scene_key(source, settings)
+    loaded = LoadedScene(key, scene, kernel, dict(files), plain=not _defines_code(source))
+    if settings.reshade_cache_mb:
+        loaded.parts = describe(loaded, shapes) or False
+    return loaded
 
 
 def snapshot(loaded: LoadedScene, source: SceneSource | None = None) -> bytes | None:
     """Return the loaded scene as bytes another process can render, or None if it cannot be.
 
-    cloudpickle carries classes and functions the scene defined by value. A ``source`` that
-    defines none and imports no sibling module pickles plainly, as it would (importing
-    cloudpickle costs ~9 ms of a fresh worker's first load). A scene holding something that
-    cannot travel (an open file, a lock, a generator) gives None: its other processes then
-    load it themselves and must arrive at the same fingerprint.
+    cloudpickle carries classes and functions the scene defined by value. A scene whose
+    source (``source``, else the one it was loaded from) defines none and imports no sibling
+    module pickles plainly, as it would (importing cloudpickle costs ~9 ms of a fresh
+    worker's first load). A scene holding something that cannot travel (an open file, a
+    lock, a generator) gives None: its other processes then load it themselves and must
+    arrive at the same fingerprint.
     """
-    if source is not None and not _defines_code(source):
+    if loaded.plain if source is None else not _defines_code(source):
         try:
             return pickle.dumps(loaded, protocol=pickle.HIGHEST_PROTOCOL)
         except Exception:  # let cloudpickle decide
             pass
-    import cloudpickle
-
     try:
-        return cloudpickle.dumps(loaded, protocol=pickle.HIGHEST_PROTOCOL)
+        return pickling.dumps(loaded)  # cloudpickle, code keeping its files (for errors)
     except Exception:  # any pickling failure: fall back to loading per process
         return None
 
@@ -162,6 +185,11 @@ class SceneCache:
         self._scenes: OrderedDict[tuple, LoadedScene] = OrderedDict()
         self._lock = threading.Lock()
 
+    def loads(self) -> list[LoadedScene]:
+        """Return the loaded scenes kept, least recently used first."""
+        with self._lock:
+            return list(self._scenes.values())
+
     def get(self, key: tuple) -> LoadedScene | None:
         with self._lock:
             loaded = self._scenes.get(key)
@@ -187,19 +215,25 @@ cache = SceneCache()
 
 
 def render_block(
-    loaded: LoadedScene, settings: RenderSettings, y0: int, y1: int, ids: np.ndarray | None = None
+    loaded: LoadedScene,
+    settings: RenderSettings,
+    y0: int,
+    y1: int,
+    ids: np.ndarray | None = None,
+    reshade=None,
 ) -> bytes:
     """Render rows of a loaded scene: the unit any worker or cluster runs.
 
     Raises only SceneError: whatever scene code raises (a custom material, say) is turned
     into one naming the scene's file and line, wherever the block runs. ``ids``: see
     :func:`render_rows`. With ``settings.sample_range`` the bytes are :func:`sample_sums`.
+    ``reshade``: a rerender.Reshading, to re-shade from (and keep) this process's G-buffers.
     """
     try:
         if settings.sample_range is not None:
             k0, k1 = settings.sample_range
-            return sample_sums(loaded, settings, y0, y1, k0, k1, ids).tobytes()
-        return render_rows(loaded, settings, y0, y1, ids).tobytes()
+            return sample_sums(loaded, settings, y0, y1, k0, k1, ids, reshade).tobytes()
+        return render_rows(loaded, settings, y0, y1, ids, reshade).tobytes()
     except SceneError:
         raise
     except (Exception, SystemExit) as exc:

@@ -33,8 +33,12 @@ class SceneArrays:
     Python objects, only arrays and the shapes that have no batch.
     """
 
-    def __init__(self, scene: Scene, puray_text: bool = False) -> None:
-        """Build the arrays; ``puray_text``: the scene's file imports Puray's modules."""
+    def __init__(self, scene: Scene, puray_text: bool = False, aggregates=Aggregate) -> None:
+        """Build the arrays; ``puray_text``: the scene's file imports Puray's modules.
+
+        ``aggregates``: what builds the acceleration structure (an earlier load's may serve:
+        kernel/rerender.py), called as Aggregate is.
+        """
         objects = scene.objects
         self.camera = scene.camera.position
         #: How far spawned rays start off surfaces (offsets.py); ``puray``: Puray's scene,
@@ -50,7 +54,7 @@ class SceneArrays:
         self.plain_shadows = not self.model.transmits and not self.soft
         model = self.model
         shapes = with_both_roots(objects, model.lets_through) if model.transmits else objects
-        self.aggregate = Aggregate(shapes, self.camera, lights, self.offset.most)
+        self.aggregate = aggregates(shapes, self.camera, lights, self.offset.most)
         self._geometry(objects)
 
     def _material_table(self, objects: list) -> None:

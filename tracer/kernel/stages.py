@@ -126,14 +126,42 @@ class ShadowRays:
 
 
 def shade(
-    sa: SceneArrays, rays: Rays, hit: Surface, colors: np.ndarray, shadows: bool, terms=None
+    sa: SceneArrays,
+    rays: Rays,
+    hit: Surface,
+    colors: np.ndarray,
+    shadows: bool,
+    terms=None,
+    known=None,
 ) -> np.ndarray:
     """Return the hits' (3, m) local colours: Phong's equation (shading/phong.py).
 
-    ``terms`` (a pick's record) receives each light's terms; see :func:`phong`.
+    ``terms`` (a pick's record, a G-buffer's) receives each light's terms; ``known``: the
+    terms an earlier call made at these hits (no shadow ray is traced); see :func:`phong`.
     """
-    light = ShadowRays(sa, rays, hit) if shadows else None
-    return phong(sa, hit.p, hit.n, hit.mat, colors, light, terms)
+    new = known is None or any(term is None for term in known)  # a light to trace toward
+    light = ShadowRays(sa, rays, hit) if shadows and new else None
+    return phong(sa, hit.p, hit.n, hit.mat, colors, light, terms, known)
+
+
+class Traced:
+    """Where trace() takes each bounce's hits, surfaces and local colours: these stages.
+
+    (kernel/gbuffer.py's Recording keeps what they give; kernel/reshade.py's Replay gives
+    what was kept, re-shading only what an edit changed.)
+    """
+
+    def nearest(self, sa: SceneArrays, rays: Rays, depth: int) -> Hits:
+        return nearest(sa, rays)
+
+    def surface(self, sa: SceneArrays, rays: Rays, hits: Hits, depth: int) -> Surface:
+        return surface(sa, rays, hits)
+
+    def shade(self, sa: SceneArrays, rays: Rays, hit: Surface, shadows: bool, depth: int):
+        return shade(sa, rays, hit, surface_colors(sa, hit), shadows)
+
+    def branched(self, depth: int, branches: list[Branch], level: Level) -> None:
+        """Take note of the children the hits spawned (nothing to do here)."""
 
 
 def scatter(rays: Rays, hit: Surface, model: Scattering, last: bool) -> list[Branch]:

@@ -24,6 +24,8 @@ from .stages import nearest
 
 __all__ = ["MIN_DISPLACE", "SceneArrays", "nearest", "trace"]
 
+_TRACED = stages.Traced()
+
 
 def trace(
     sa: SceneArrays,
@@ -34,6 +36,7 @@ def trace(
     background=None,
     ids_out=None,
     samples=None,
+    bounces=None,
 ) -> np.ndarray:
     """Return the (3, n) colours seen along rays ``o + t d`` with up to ``max_depth`` bounces.
 
@@ -41,11 +44,14 @@ def trace(
     integer array to receive each ray's first hit (index in OBJECTS, -1 for none): the id
     buffer the window outlines objects with. ``samples``: the rays' LightSamples (their
     pixels and sample index), for soft shadows; compacted with the rays at every bounce.
+    ``bounces``: where each bounce's hits, surfaces and local colours come from (None: the
+    stages, :class:`stages.Traced`; gbuffer.py records them, reshade.py replays them).
     """
+    bounces = bounces or _TRACED
     rays = Rays(o, d, samples)
     levels: list[Level] = []
     for depth in range(max_depth + 1):
-        hits = stages.nearest(sa, rays)
+        hits = bounces.nearest(sa, rays, depth)
         if depth == 0 and ids_out is not None:
             ids_out[:] = hits.obj
         idx = hits.found()
@@ -54,12 +60,13 @@ def trace(
         if idx.size == 0:
             break
         rays, hits = stages.compact(rays, hits, idx, depth)
-        hit = stages.surface(sa, rays, hits)
+        hit = bounces.surface(sa, rays, hits, depth)
         model = level.scattering = stages.scattering(sa, rays, hit)
-        colors = stages.surface_colors(sa, hit)
-        local = level.local = stages.shade(sa, rays, hit, colors, shadows)
+        local = level.local = bounces.shade(sa, rays, hit, shadows, depth)
         model.weigh(local, sa.reflection[hit.mat])
-        children = stages.next_rays(rays, stages.scatter(rays, hit, model, depth == max_depth))
+        branches = stages.scatter(rays, hit, model, depth == max_depth)
+        bounces.branched(depth, branches, level)
+        children = stages.next_rays(rays, branches)
         if children is None:
             break
         rays = children

@@ -8,7 +8,6 @@ created the faulty object).
 
 from __future__ import annotations
 
-import ast
 import contextlib
 import math
 from dataclasses import dataclass, field
@@ -25,7 +24,7 @@ from ..shading.materials import Material
 from ..shading.textures import is_texture
 from .nesting import NestingCheck
 from .settings import check_settings
-from .source import SceneSource
+from .source import SceneSource, top_level_bindings
 
 
 @dataclass
@@ -51,23 +50,30 @@ class Scene:
 _REQUIRED = ("WIDTH", "HEIGHT", "CAMERA", "OBJECTS", "LIGHTS")
 
 
+class _AssignmentLines:
+    """Where the scene assigns each top-level name, read from its text when first asked.
+
+    Only errors (and a Puray camera's site) ask: a big scene is not parsed again to load.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.lines: dict[str, int] | None = None
+
+    def get(self, name: str, default=None):
+        if self.lines is None:
+            self.lines = _assignment_lines(self.text)
+        return self.lines.get(name, default)
+
+
 def _assignment_lines(text: str) -> dict[str, int]:
-    lines: dict[str, int] = {}
-    for node in ast.parse(text).body:
-        targets = []
-        if isinstance(node, ast.Assign):
-            targets = node.targets
-        elif isinstance(node, (ast.AnnAssign, ast.AugAssign)):
-            targets = [node.target]
-        for target in targets:
-            if isinstance(target, ast.Name):
-                lines[target.id] = node.lineno
-    return lines
+    """Return the line of the last top-level assignment of each name (unpacking too)."""
+    return {name: line for name, line, _value in top_level_bindings(text)}
 
 
 def build(source: SceneSource, ns: dict) -> Scene:
     """Return the scene a scene file's namespace ``ns`` defines; raise SceneError if faulty."""
-    lines = _assignment_lines(source.text)
+    lines = _AssignmentLines(source.text)
 
     def fail(name: str, message: str) -> SceneError:
         return SceneError(message, source.path, lines.get(name))
@@ -124,7 +130,7 @@ def build(source: SceneSource, ns: dict) -> Scene:
 
 
 @contextlib.contextmanager
-def _located(source: SceneSource, lines: dict[str, int], name: str):
+def _located(source: SceneSource, lines: _AssignmentLines, name: str):
     """Give errors that know no place of their own the line where ``name`` is assigned."""
     try:
         yield

@@ -4,12 +4,15 @@ The rule for ``T``: a scene runs with ``FRAME`` (0-based) and ``T = FRAME / FRAM
 FRAMES is the value the scene itself defines (1 when it defines none). Since FRAMES is known
 only once the scene has run, the loader runs it with its best guess of FRAMES, in this order:
 
-1. what this process saw the last time it ran this version of the scene with this seed;
+1. what this process saw the last time it ran this version of the scene with this seed, or
+   else what another process's load of it told (``SceneSource.told_frames``: an animation's
+   later frames are told the FRAMES its first frame's load found);
 2. a top-level ``FRAMES = <whole number>`` in the scene's text;
 3. neither: it first runs frame 0 (whose T is 0 whatever FRAMES is) and reads FRAMES there.
 
 If the run ends with a FRAMES other than a guess from the text, the scene runs once more with
-the true T. A scene whose FRAMES depends on FRAME or T is an error. Frame 0 always runs once,
+the true T. A scene whose FRAMES depends on FRAME or T (or differs from the FRAMES it was told)
+is an error. Frame 0 always runs once,
 so Puray scenes and stills load exactly as before. Every frame runs with the same seed: a
 random layout stays put while the animation moves (seed by FRAME yourself for per-frame noise).
 """
@@ -23,6 +26,7 @@ from collections.abc import Callable
 from ..errors import SceneError
 from ..output.rate import fps_problem
 from ..settings import MAX_FRAMES
+from .source import import_statements, top_level_bindings
 
 DEFAULT_FPS = 24.0
 
@@ -38,6 +42,8 @@ def run_frame(source, seed: int, frame: int, run: Callable[[int, int], dict]) ->
     """
     key = (source.digest, seed)
     known = _seen.get(key)  # exact: this version ran with this seed in this process before
+    if known is None and source.told_frames is not None and source.told_frames[0] == seed:
+        known = source.told_frames[1]  # exact too: another process's load of it told
     literal = literal_frames(source) if frame and known is None else None
     if literal is not None and frame >= literal:
         literal = None  # past the end, or the text misleads: let frame 0 say
@@ -74,9 +80,8 @@ def _stars_from_elsewhere(text: str) -> bool:
     """Tell whether ``text`` has ``from X import *`` for an X other than tracer or Puray's."""
     if "import *" not in text:
         return False
-    try:
-        body = ast.walk(ast.parse(text))
-    except (SyntaxError, ValueError):
+    body = import_statements(text)  # only the statements, up to its last import
+    if body is None:
         return True  # the load reports it; meanwhile assume the worst
     return any(
         isinstance(node, ast.ImportFrom)
@@ -147,6 +152,20 @@ def check_frame(source, frame: int, frames: int) -> None:
     )
 
 
+def check_frame_size(source, number: int, size: tuple, first: int, first_size: tuple) -> None:
+    """Raise SceneError at the WIDTH (or HEIGHT) line unless frame ``number`` has the size
+    ``first_size`` of frame ``first``: an animation has one size."""
+    if size == first_size:
+        return
+    (width, height), (w0, h0) = size, first_size
+    raise _at(
+        source,
+        "WIDTH" if width != w0 else "HEIGHT",
+        f"frame {number} is {width}x{height} but frame {first} was {w0}x{h0}: every frame of "
+        "an animation must have the same size (WIDTH and HEIGHT must not change with FRAME or T)",
+    )
+
+
 def parse_range(text: str, frames: int) -> range:
     """Return the frames that ``A:B`` selects (A to B-1, like a Python slice); raise ValueError."""
     start, colon, stop = text.partition(":")
@@ -182,27 +201,16 @@ def in_frame(error: Exception, frame: int, frames: int) -> Exception:
 
 def _literal(text: str, name: str):
     """Return the value of the last top-level ``name = <literal>`` in ``text``, or None."""
-    try:
-        body = ast.parse(text).body
-    except (SyntaxError, ValueError):
-        return None
+    if name not in text:
+        return None  # not assigned: no need to parse a big scene
     value = None
-    for node in body:
-        if isinstance(node, ast.Assign) and any(
-            isinstance(t, ast.Name) and t.id == name for t in node.targets
-        ):
-            value = node.value.value if isinstance(node.value, ast.Constant) else None
+    for bound, _line, expr in top_level_bindings(text):
+        if bound == name:
+            value = expr.value if isinstance(expr, ast.Constant) else None
     return value
 
 
 def _at(source, name: str, message: str) -> SceneError:
     """Build a SceneError at the line where the scene assigns ``name`` (or at the file)."""
-    line = None
-    try:
-        for node in ast.parse(source.text).body:
-            targets = node.targets if isinstance(node, ast.Assign) else []
-            if any(isinstance(t, ast.Name) and t.id == name for t in targets):
-                line = node.lineno
-    except (SyntaxError, ValueError):
-        pass
-    return SceneError(message, source.path, line)
+    lines = [line for bound, line, _value in top_level_bindings(source.text) if bound == name]
+    return SceneError(message, source.path, lines[-1] if lines else None)

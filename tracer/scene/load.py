@@ -23,6 +23,7 @@ from . import frames as animation
 from . import puray_modules as _puray
 from .build import Scene, build
 from .deadline import Deadline
+from .nesting import allow_deep_scenes
 from .seeding import seeded
 from .source import SceneSource, decode_source
 
@@ -63,8 +64,11 @@ def load_scene(source: SceneSource, seed: int = 0, timeout: float = 10.0, frame:
     """Run a scene's code and validate what it defines; raise SceneError naming file and line.
 
     The scene runs with ``FRAME = frame`` and ``T = frame / FRAMES`` in its globals, FRAMES
-    being what the scene itself defines (see :mod:`tracer.scene.frames` for the rule).
+    being what the scene itself defines (see :mod:`tracer.scene.frames` for the rule). The
+    process's recursion limit is raised so that the scene renders here, nested up to the
+    limit, as it does on workers (:func:`tracer.scene.nesting.allow_deep_scenes`).
     """
+    allow_deep_scenes()
     with _LOAD_LOCK:
 
         def run(frame: int, frames: int) -> dict:

@@ -4,8 +4,9 @@ A CSG node evaluates its operands, a texture its layers, one Python call inside 
 ``Union(Union(Union(...)))`` folded over hundreds of parts exhausts Python's recursion while
 rendering (and while a worker hands the loaded scene to the others). A scene nested deeper
 than :data:`MAX_NESTING` is refused at load, at the line that made the outermost part, the
-same on one worker or many; workers raise Python's recursion limit so that everything up to
-the limit renders (:data:`RECURSION_LIMIT`).
+same on one worker or many; every process that loads a scene (a worker, a Dask worker, or a
+script or notebook calling ``tracer.load_scene`` itself) raises Python's recursion limit so
+that everything up to the limit renders there (:data:`RECURSION_LIMIT`).
 """
 
 from __future__ import annotations

@@ -21,9 +21,13 @@ DEPTHS = 64
 
 
 class LightSamples:
-    """The pixel of every ray of one anti-aliasing sample, for sampling area lights."""
+    """The pixel and anti-aliasing sample of every ray, for sampling area lights.
 
-    def __init__(self, pixels: np.ndarray, sample: int, seed: int, depth: int = 0):
+    ``sample``: one sample index for all rays, or an array of one per ray (a block that
+    traces several samples in one call).
+    """
+
+    def __init__(self, pixels: np.ndarray, sample, seed: int, depth: int = 0):
         self.pixels, self.sample, self.seed, self.depth = pixels, sample, seed, depth
 
     @classmethod
@@ -35,12 +39,15 @@ class LightSamples:
 
     def take(self, idx: np.ndarray, depth: int) -> LightSamples:
         """Return the samples of rays ``idx`` (compaction) at bounce ``depth``."""
-        return LightSamples(self.pixels[idx], self.sample, self.seed, depth)
+        return LightSamples(self.pixels[idx], _each(self.sample, idx), self.seed, depth)
 
     def children(self, *parts: np.ndarray) -> LightSamples:
         """Return the samples of the next bounce's rays: the rays ``parts`` in order."""
         pixels = np.concatenate([self.pixels[k] for k in parts])
-        return LightSamples(pixels, self.sample, self.seed, self.depth + 1)
+        sample = self.sample
+        if isinstance(sample, np.ndarray):
+            sample = np.concatenate([sample[k] for k in parts])
+        return LightSamples(pixels, sample, self.seed, self.depth + 1)
 
     def points(self, light: int, center, radius: float, p) -> tuple:
         """Return one point per shading point ``p`` on the light's disc facing it."""
@@ -62,6 +69,17 @@ class _Pixels:
 
     def at(self, sample: int) -> LightSamples:
         return LightSamples(self.pixels, sample, self.seed)
+
+    def at_each(self, samples: range) -> LightSamples:
+        """Return the samples of the rays of ``samples`` traced together, sample by sample."""
+        n = self.pixels.size
+        per_ray = np.repeat(np.arange(samples.start, samples.stop, dtype=np.int64), n)
+        return LightSamples(np.tile(self.pixels, len(samples)), per_ray, self.seed)
+
+
+def _each(sample, idx: np.ndarray):
+    """Return the sample indices of rays ``idx``: one index for all, or one per ray."""
+    return sample[idx] if isinstance(sample, np.ndarray) else sample
 
 
 def _basis(w):

@@ -46,42 +46,64 @@ def phong(
     oc: np.ndarray,
     shadow: LightVisibility | None = None,
     terms: list | None = None,
+    known: list | None = None,
 ) -> np.ndarray:
     """Return the (3, m) local colours at points ``p`` with normals ``n`` and colours ``oc``.
 
     ``shadow``: how much of each light reaches the points (None: shadows are off).
-    ``terms`` (a pick's record) receives (kd, ks, dark or None, transmittance or None) for
-    every light.
+    ``terms`` (a pick's record, a G-buffer's) receives (kd, ks, dark or None, transmittance
+    or None) for every light. ``known``: per light those terms from an earlier call at the
+    same points toward the same light, or None where the light is new: only the materials'
+    sums are done again for the others (a re-shade).
     """
     col = np.empty((3, len(mat)))
     col[:] = table.ambient[mat]  # white * ambient
     diffuse, spec = table.diffuse[mat], table.specular[mat]
     ocd = [oc[c] * diffuse for c in range(3)]
+    view = None
+    for i, (_position, rgb) in enumerate(table.lights):
+        term = None if known is None else known[i]
+        if term is None:
+            view = view or _view(table, p, mat)
+            term = _light_terms(table, p, n, i, view, shadow)
+        if terms is not None:
+            terms.append(term)
+        kd, ks, _dark, trans = term
+        _add_light(col, ocd, spec, rgb, kd, ks, trans)
+    return col
+
+
+def _view(table: PhongTable, p: Vec, mat: np.ndarray) -> tuple:
+    """Return the highlights' exponent at the points and their vectors toward the camera."""
     k = table.one_spec_k if table.one_spec_k is not None else table.spec_k[mat]
     px, py, pz = p
     cx, cy, cz = table.camera
     tcx, tcy, tcz = cx - px, cy - py, cz - pz
     if not table.puray:  # Blinn's half vector of unit vectors (Puray's grows with distance)
         tcx, tcy, tcz = unit(tcx, tcy, tcz)
-    for i, ((lx, ly, lz), rgb) in enumerate(table.lights):
-        trans = dark = None
-        Lx, Ly, Lz = lx - px, ly - py, lz - pz
-        if shadow is not None:
-            dist = np.sqrt(dot((Lx, Ly, Lz), (Lx, Ly, Lz)))
-        Lx, Ly, Lz = unit(Lx, Ly, Lz)
-        kd = dot(n, (Lx, Ly, Lz))
-        np.maximum(kd, 0.0, out=kd)
-        ks = dot(n, unit(Lx + tcx, Ly + tcy, Lz + tcz))
-        np.maximum(ks, 0.0, out=ks)
-        np.power(ks, k, out=ks)
-        if shadow is not None:
-            dark, trans = shadow(i, (Lx, Ly, Lz), dist)
-            kd[dark] = 0.0
-            ks[dark] = 0.0
-        if terms is not None:
-            terms.append((kd, ks, dark, trans))
-        _add_light(col, ocd, spec, rgb, kd, ks, trans)
-    return col
+    return k, (tcx, tcy, tcz)
+
+
+def _light_terms(table: PhongTable, p: Vec, n: Vec, i: int, view: tuple, shadow) -> tuple:
+    """Return light ``i``'s (kd, ks, dark or None, transmittance or None) at the points."""
+    k, (tcx, tcy, tcz) = view
+    (lx, ly, lz), _rgb = table.lights[i]
+    px, py, pz = p
+    trans = dark = None
+    Lx, Ly, Lz = lx - px, ly - py, lz - pz
+    if shadow is not None:
+        dist = np.sqrt(dot((Lx, Ly, Lz), (Lx, Ly, Lz)))
+    Lx, Ly, Lz = unit(Lx, Ly, Lz)
+    kd = dot(n, (Lx, Ly, Lz))
+    np.maximum(kd, 0.0, out=kd)
+    ks = dot(n, unit(Lx + tcx, Ly + tcy, Lz + tcz))
+    np.maximum(ks, 0.0, out=ks)
+    np.power(ks, k, out=ks)
+    if shadow is not None:
+        dark, trans = shadow(i, (Lx, Ly, Lz), dist)
+        kd[dark] = 0.0
+        ks[dark] = 0.0
+    return kd, ks, dark, trans
 
 
 def _add_light(col, ocd, spec, rgb, kd, ks, trans) -> None:

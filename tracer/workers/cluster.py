@@ -3,10 +3,12 @@
     ClusterService("tcp://scheduler:8786")   # an existing cluster
     ClusterService("local:4")                 # a LocalCluster of 4 worker processes
 
-The scene is loaded once, by one Dask task, which returns a snapshot of the loaded scene;
-the row-block tasks take that task's future as input, so Dask hands the same loaded scene to
-every worker that renders rows. The scene travels as its :class:`~tracer.scene.load.SceneSource`
-(text plus sibling modules), so workers need no shared filesystem. A worker lost mid-
+The scene is loaded once, by one Dask task, on the worker that loaded this version before if
+there is one; the row-block tasks take that task's small result as input, and a worker that
+lacks the loaded scene gets a snapshot from the one holding it, once (dask_tasks.py): a worker
+that holds the version is sent nothing of it. The scene travels as its
+:class:`~tracer.scene.load.SceneSource` (text plus sibling modules), so workers need no shared
+filesystem. A worker lost mid-
 render is Dask's to handle: it runs the lost blocks again elsewhere. dask and distributed are
 the optional ``cluster`` extra; nothing here imports them until a ClusterService is made.
 """
@@ -17,16 +19,17 @@ import itertools
 import queue
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..errors import SceneError
-from ..kernel.render import rows_per_block
+from ..kernel.render import rows_per_block, scene_key
 from ..scene.source import SceneSource
 from ..settings import RenderSettings
 from .dask_connect import ClusterUnavailable, check_scheduler, connect, parse_scheduler
-from .dask_tasks import DaskScene, head, load_task, pick_task, rows_task
+from .dask_tasks import DaskScene, load_task, pick_task, rows_task
 from .events import Event, JobFailed, JobFinished, JobStarted, PixelPicked, RowsReady
 
 __all__ = ["ClusterService", "ClusterUnavailable", "check_scheduler", "parse_scheduler"]
@@ -35,6 +38,8 @@ __all__ = ["ClusterService", "ClusterUnavailable", "check_scheduler", "parse_sch
 LOAD_GRACE = 5.0
 #: Blocks on a cluster are larger than local ones: each Dask task costs about a millisecond.
 BLOCK_FACTOR = 4
+#: Scene versions whose loading worker the service remembers (it loads them again from cache).
+OWNERS = 16
 
 
 @dataclass
@@ -59,6 +64,7 @@ class ClusterService:
         self._ids = itertools.count(1)
         self._jobs: dict[int, _ClusterJob] = {}
         self._lock = threading.Lock()
+        self._owners: OrderedDict[tuple, str] = OrderedDict()  # version -> its loader's address
 
     @property
     def processes(self) -> int:
@@ -145,17 +151,20 @@ class ClusterService:
     def _load(self, job, source, settings) -> tuple[Any, DaskScene]:
         """Load the scene once on one worker; return its future and what it renders.
 
-        The row tasks take that future as their input, so Dask hands the one loaded scene to
-        each worker that renders rows (once per worker), and the client downloads only sizes.
+        The row tasks take that future as their input: a small record, so Dask spreads them
+        over the workers; each worker that lacks the loaded scene fetches it once. A version
+        loaded before is loaded again on the same worker, from its cache, if it is still there.
         """
         from distributed import KilledWorker  # dask is optional: loaded only on use
         from distributed import TimeoutError as DaskTimeout
 
-        scene = self.client.submit(load_task, source, settings, pure=False)
-        scene_head = self.client.submit(head, scene, pure=False)
-        job.futures += [scene, scene_head]
+        version = scene_key(source, settings)
+        owner = self._owners.get(version)
+        where = {"workers": [owner], "allow_other_workers": True} if owner else {}
+        scene = self.client.submit(load_task, source, settings, pure=False, **where)
+        job.futures.append(scene)
         try:
-            result = scene_head.result(timeout=settings.load_timeout + LOAD_GRACE)
+            result = scene.result(timeout=settings.load_timeout + LOAD_GRACE)
         except (DaskTimeout, TimeoutError):
             raise SceneError(
                 f"the scene did not finish loading within {settings.load_timeout:g} s",
@@ -169,6 +178,11 @@ class ClusterService:
             ) from None
         if isinstance(result, SceneError):
             raise result
+        with self._lock:
+            self._owners[version] = result.owner
+            self._owners.move_to_end(version)
+            while len(self._owners) > OWNERS:
+                self._owners.popitem(last=False)
         return scene, result
 
     def _render_rows(self, job, scene, settings, width: int, height: int) -> None:

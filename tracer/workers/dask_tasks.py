@@ -1,12 +1,16 @@
 """The Dask tasks of a cluster render: load a scene once, then render rows or pick a pixel of it.
 
-Errors come back as values (a SceneError), not exceptions: Dask would log our internals
-otherwise.
+The loaded scene stays with the worker that loaded it (its ``owner``). A row or pick task takes
+only a small :class:`DaskScene`: a worker that holds the version renders at once; one that
+lacks it asks the owner for a snapshot (once per worker), or, when none can be made, loads the
+scene itself and checks that it came out the same. Errors come back as values (a SceneError),
+not exceptions: Dask would log our internals otherwise.
 """
 
 from __future__ import annotations
 
-import dataclasses
+import threading
+import time
 from dataclasses import dataclass
 
 from ..errors import SceneError
@@ -18,28 +22,33 @@ from .loads import adopt, frame_info, pick_pixel
 from .protocol import FrameInfo
 from .worker import quiet_numbers, tune_allocator
 
+#: Seconds a worker waits for the owner's snapshot before it loads the scene itself.
+SNAPSHOT_TIMEOUT = 60.0
+#: Seconds between checks, while waiting, that the owner is still part of the cluster.
+OWNER_CHECK = 1.0
+
 
 @dataclass(frozen=True)
 class DaskScene:
-    """A scene loaded by :func:`load_task`: what it renders and how another worker gets it.
+    """A scene :func:`load_task` loaded: what it renders and where it lives.
 
-    ``snapshot`` is the loaded scene as bytes; when it cannot travel, ``adopt`` holds the
-    source and fingerprint each worker loads and checks instead. ``files`` are the data files
+    ``owner`` is the address of the worker holding the load; ``source`` and ``fingerprint``
+    let a worker that cannot get a snapshot load it and check it; ``files`` are the data files
     the scene read.
     """
 
     info: FrameInfo
     key: tuple
-    snapshot: bytes | None
-    adopt: tuple[SceneSource, str] | None
+    owner: str
+    source: SceneSource
+    fingerprint: str
     files: tuple
-
-    def head(self) -> DaskScene:
-        """Return it without the scene (the client needs only the sizes and files)."""
-        return dataclasses.replace(self, snapshot=None, adopt=None)
 
 
 _tuned = False
+#: Versions this worker took as snapshots (a test reads it: workers holding one take none).
+taken: list[tuple] = []
+_fetching = threading.Lock()
 
 
 def _prepare_worker() -> None:
@@ -51,7 +60,9 @@ def _prepare_worker() -> None:
 
 
 def load_task(source: SceneSource, settings: RenderSettings) -> DaskScene | SceneError:
-    """Load the scene once on a worker; return what the row and pick tasks take."""
+    """Load the scene on this worker (its cached load, if it has one); return what it renders."""
+    from distributed import get_worker  # dask is optional: loaded only on use
+
     _prepare_worker()
     try:
         with quiet_numbers():
@@ -59,15 +70,14 @@ def load_task(source: SceneSource, settings: RenderSettings) -> DaskScene | Scen
     except SceneError as exc:
         return exc
     info, files = frame_info(loaded, settings), tuple(loaded.files)
-    data = snapshot(loaded)
-    if data is None:
-        return DaskScene(info, loaded.key, None, (source, loaded.fingerprint()), files)
-    return DaskScene(info, loaded.key, data, None, files)
+    owner = get_worker().address
+    return DaskScene(info, loaded.key, owner, source, loaded.fingerprint(), files)
 
 
-def head(scene: DaskScene | SceneError) -> DaskScene | SceneError:
-    """Return a load's result without its scene (a Dask task, so the scene stays on workers)."""
-    return scene if isinstance(scene, SceneError) else scene.head()
+def share_task(key: tuple) -> bytes | None:
+    """Return a snapshot of loaded scene ``key`` for a worker lacking it (None: cannot)."""
+    loaded = cache.get(key)
+    return None if loaded is None else snapshot(loaded)
 
 
 def rows_task(scene: DaskScene, settings: RenderSettings, y0: int, y1: int) -> bytes | SceneError:
@@ -91,12 +101,48 @@ def pick_task(scene: DaskScene, settings: RenderSettings, x: int, y: int) -> obj
 
 
 def _loaded(scene: DaskScene, settings: RenderSettings) -> LoadedScene:
-    """Return this worker's copy of the scene: cached, else from the snapshot, else loaded."""
+    """Return this worker's copy of the scene: cached, else a snapshot, else loaded here."""
     loaded = cache.get(scene.key)
     if loaded is not None:
         return loaded
-    if scene.snapshot is not None:
-        return cache.put(restore(scene.snapshot))
-    assert scene.adopt is not None
-    source, fingerprint = scene.adopt
-    return adopt(source, settings, fingerprint)
+    from distributed import rejoin, secede  # dask is optional: loaded only on use
+
+    secede()  # waiting for the copy must not hold a task slot the owner's answer may need
+    try:
+        with _fetching:  # one copy per worker: its other tasks then find it cached
+            loaded = cache.get(scene.key)
+            if loaded is not None:
+                return loaded
+            data = _snapshot_from(scene)
+            if data is not None:
+                taken.append(scene.key)
+                return cache.put(restore(data))
+            return adopt(scene.source, settings, scene.fingerprint)
+    finally:
+        rejoin()
+
+
+def _snapshot_from(scene: DaskScene) -> bytes | None:
+    """Ask the owner for a snapshot; None if it cannot make one or is gone."""
+    from distributed import TimeoutError as DaskTimeout
+    from distributed import get_worker, worker_client  # dask is optional: loaded only on use
+
+    if get_worker().address == scene.owner:
+        return None  # loaded here, and no longer held: load it again
+    with worker_client() as client:  # already seceded: it keeps the thread out of the pool
+        if scene.owner not in client.scheduler_info()["workers"]:
+            return None
+        future = client.submit(  # on the owner only: another worker would not hold it
+            share_task, scene.key, workers=[scene.owner], allow_other_workers=False, pure=False
+        )
+        deadline = time.monotonic() + SNAPSHOT_TIMEOUT
+        while time.monotonic() < deadline:
+            try:
+                return future.result(timeout=OWNER_CHECK)
+            except (DaskTimeout, TimeoutError):
+                if scene.owner not in client.scheduler_info()["workers"]:
+                    break  # the owner is gone: it cannot answer
+            except Exception:  # the owner died while answering
+                break
+        future.cancel()
+        return None

@@ -59,6 +59,8 @@ class RowsReady:
     ``ids`` (when the job asked for them): per pixel the index in OBJECTS of the object its
     centre sample hits first, -1 for none; signed integers of 1, 2 or 4 bytes, the fewest that
     hold the scene's object count (read them with ``tracer.kernel.render.read_ids``).
+    ``path``: how the worker made them: "traced", "re-lit" or "re-shaded" (after an edit of
+    materials or lights only: tracer/kernel/rerender.py); "" when it kept nothing.
     """
 
     job: int
@@ -68,6 +70,7 @@ class RowsReady:
     width: int
     coarse: bool = False
     ids: bytes | None = None
+    path: str = ""
 
 
 @dataclass(frozen=True)

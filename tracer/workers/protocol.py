@@ -1,10 +1,12 @@
 """The worker protocol: the records the render service and a worker process send each other.
 
 Each worker has its own pipe; every request gets exactly one reply. A scene version is loaded
-by one worker (:class:`Load`), which answers a snapshot when asked to share it; the others
-take that snapshot (:class:`TakeScene`) or, when none could be made, load the scene themselves
-and check that it came out the same (:class:`Adopt`). Then blocks of rows (:class:`RenderRows`)
-and picks (:class:`PickPixel`) go to workers holding the version (its ``key``).
+by one worker (:class:`Load`). A worker that lacks it while others hold it takes a snapshot
+(:class:`TakeScene`), which the loader answers along when a worker waits for it, or a holder
+makes on request (:class:`Share`); when none can be made, it loads the scene itself and checks
+that it came out the same (:class:`Adopt`). A worker that holds the version is sent nothing of
+it. Then blocks of rows (:class:`RenderRows`) and picks (:class:`PickPixel`) go to workers
+holding the version (its ``key``).
 
 Parent -> worker: :data:`Request`, or :class:`Stop`.
 Worker -> parent: :class:`Ready` once at start, then one :data:`Reply` per request.
@@ -58,6 +60,14 @@ class Load:
 
 
 @dataclass(frozen=True, eq=False)
+class Share:
+    """Answer a snapshot of the loaded scene ``key`` this worker holds, for workers lacking it."""
+
+    job: int
+    key: tuple
+
+
+@dataclass(frozen=True, eq=False)
 class TakeScene:
     """Take a scene another worker loaded, from its snapshot (no scene code runs)."""
 
@@ -104,7 +114,7 @@ class Stop:
     """End the worker process."""
 
 
-Request = Load | TakeScene | Adopt | RenderRows | PickPixel
+Request = Load | Share | TakeScene | Adopt | RenderRows | PickPixel
 
 
 # -- replies (worker -> parent) -----------------------------------------------------------
@@ -121,10 +131,10 @@ class Ready:
 class Loaded:
     """The answer to :class:`Load`: the scene's key, what it renders, and how to share it.
 
-    ``snapshot`` is the loaded scene as bytes (when asked to share and it can travel), else
-    ``fingerprint`` is what other workers' own loads must match (when asked to share). ``files``
-    maps the data files the scene read to their SHA-256; ``objects`` names each of OBJECTS as
-    (class name, file, line), what the id buffer's numbers stand for.
+    ``snapshot`` is the loaded scene as bytes (when asked to share and it can travel);
+    ``fingerprint`` is what other workers' own loads must match. ``files`` maps the data files
+    the scene read to their SHA-256; ``objects`` names each of OBJECTS as (class name, file,
+    line), what the id buffer's numbers stand for.
     """
 
     job: int
@@ -134,6 +144,15 @@ class Loaded:
     fingerprint: str | None
     files: dict
     objects: tuple
+
+
+@dataclass(frozen=True, eq=False)
+class Shared:
+    """The answer to :class:`Share`: the snapshot, or None if the scene cannot travel."""
+
+    job: int
+    key: tuple
+    snapshot: bytes | None
 
 
 @dataclass(frozen=True, eq=False)
@@ -148,7 +167,9 @@ class Taken:
 class RowsRendered:
     """The answer to :class:`RenderRows`: the rows' RGB bytes, and their ids when asked.
 
-    ``ids``: bytes of ``tracer.kernel.render.id_dtype(objects)``, or None.
+    ``ids``: bytes of ``tracer.kernel.render.id_dtype(objects)``, or None. ``path``: how the
+    worker made them, "traced", "re-lit" or "re-shaded" (kernel/rerender.py; "": traced,
+    nothing kept).
     """
 
     job: int
@@ -156,6 +177,7 @@ class RowsRendered:
     y1: int
     pixels: bytes
     ids: bytes | None
+    path: str = ""
 
 
 @dataclass(frozen=True, eq=False)
@@ -183,4 +205,4 @@ class Failed:
     error: Exception
 
 
-Reply = Loaded | Taken | RowsRendered | Picked | Missing | Failed
+Reply = Loaded | Shared | Taken | RowsRendered | Picked | Missing | Failed

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..scene.frames import literal_frames, might_animate
 from .events import Event, JobFailed, JobFinished, JobStarted, RowsReady
 
 if TYPE_CHECKING:
@@ -82,6 +83,8 @@ class FrameScheduler:
         self.held: list[Frame] = []  # submitted, not handed on yet, in submission order
         self.handed = 0
         self._frames: dict[int, Frame] = {}  # job id -> frame, until the job ends
+        # FRAMES is known without a load: a literal in the text, or a still's 1
+        self._literal = literal_frames(source) is not None or not might_animate(source)
 
     @property
     def in_flight(self) -> list[int]:
@@ -98,8 +101,15 @@ class FrameScheduler:
         return self.handed + sum(frame.fraction for frame in self.held)
 
     def fill(self, numbers: Iterator[int]) -> None:
-        """Submit the next frames of ``numbers`` while fewer than ``ahead`` are held."""
+        """Submit the next frames of ``numbers`` while fewer than ``ahead`` are held.
+
+        While the first frame's scene loads and FRAMES is not yet known (the scene computes
+        it), that frame is the only one: the others load once told its FRAMES, instead of each
+        running frame 0 first to learn it (call again once a frame has started).
+        """
         while len(self.held) < (self.ahead() if callable(self.ahead) else self.ahead):
+            if self.held and self.source.told_frames is None and not self._literal:
+                return
             number = next(numbers, None)
             if number is None:
                 return
@@ -132,6 +142,9 @@ class FrameScheduler:
         if frame is None:
             return
         frame.take(event)
+        if isinstance(event, JobStarted) and self.source.told_frames is None:
+            # the frames still to come load knowing FRAMES: none runs frame 0 to learn it
+            self.source = self.source.knowing_frames(self.settings.seed, event.frames)
         if isinstance(event, JobFinished):
             frame.done = True
             del self._frames[event.job]

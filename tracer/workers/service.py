@@ -1,9 +1,10 @@
 """The render service: a pool of persistent worker processes that stream finished rows.
 
-A scene version is loaded once: one worker runs the scene's code and answers a snapshot of the
-loaded scene, which the service hands to every other worker (and to replacements) before
-their first block of it. So one frame is never stitched from two runs of a scene that uses
-the clock, unseeded randomness or an outside file, and a slow scene's set-up is paid once.
+A scene version is loaded once: one worker runs the scene's code; a worker that lacks the
+version gets a snapshot of that load (and a worker that holds it, nothing) before its first
+block of it (dispatch.py decides who does what). So one frame is never stitched from two runs
+of a scene that uses the clock, unseeded randomness or an outside file, and a slow scene's
+set-up is paid once.
 
 Each worker has its own pipe (carrying the records of :mod:`tracer.workers.protocol`), which
 the service waits on together with the process sentinels: the service always knows which
@@ -30,10 +31,11 @@ from typing import TYPE_CHECKING, Any
 from ..scene.source import SceneSource
 from ..settings import RenderSettings
 from . import worker as worker_module
+from .dispatch import plan
 from .events import Event, JobFailed, JobFinished, JobStarted, PixelPicked, RowsReady
 from .jobs import Job, Work, WorkerSlot, failure_for
 from .processes import children_ignore_ctrl_c, cpu_count, is_stopped
-from .protocol import Failed, Loaded, Missing, Picked, Ready, Reply, Request, Stop, Taken
+from .protocol import Failed, Loaded, Missing, Picked, Ready, Reply, Shared, Stop, Taken
 
 __all__ = [
     "Event",
@@ -171,25 +173,18 @@ class RenderService:
             self._wake_w.send(None)
 
     def _dispatch(self) -> None:
-        """Give requests to idle workers, oldest job first (lock held)."""
-        for w in self._workers:
-            if not w.ready or w.task is not None:
-                continue
-            msg = self._next_request(w)
-            if msg is None:
-                continue
-            try:
-                w.conn.send(msg)
-            except (OSError, ValueError):
-                continue  # dead: the loop notices
-            w.task, w.since = msg, time.monotonic()
+        """Give requests to idle workers (dispatch.py: who does what; lock held), in two passes.
 
-    def _next_request(self, w: WorkerSlot) -> Request | None:
-        for job in self._jobs.values():
-            msg = job.request_for(w, self._held, share=self.processes > 1)
-            if msg is not None:
-                return msg
-        return None
+        A worker that left blocks to another (affinity.py) may take them in the second.
+        """
+        for _ in range(2):
+            planned = plan(self._workers, self._jobs.values(), self._held)
+            for w, msg in planned:
+                w.task, w.since = msg, time.monotonic()  # if it died, its replacement handles it
+                with contextlib.suppress(OSError, ValueError):
+                    w.conn.send(msg)
+            if not planned:
+                return
 
     def _held(self, key) -> bool:
         return any(w.holds(key) for w in self._workers)
@@ -235,7 +230,7 @@ class RenderService:
             return
         task, w.task = w.task, None
         job = self._jobs.get(reply.job)
-        if isinstance(reply, (Loaded, Taken, Picked)):
+        if isinstance(reply, (Loaded, Shared, Taken, Picked)):
             w.used(reply.key)
         if job is None:
             return  # cancelled: drop late results

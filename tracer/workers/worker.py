@@ -20,6 +20,7 @@ import numpy as np
 
 from ..errors import SceneError, from_exception
 from ..kernel.render import cache, frame_size, id_dtype, render_block, restore, snapshot
+from ..kernel.rerender import Reshading
 from ..scene.deadline import Deadline
 from ..scene.nesting import allow_deep_scenes
 from .jobs import rows_text
@@ -37,6 +38,8 @@ from .protocol import (
     Reply,
     Request,
     RowsRendered,
+    Share,
+    Shared,
     Stop,
     Taken,
     TakeScene,
@@ -114,9 +117,16 @@ class _ForkGuard:
 def _load(msg: Load) -> Loaded:
     loaded = cache.load(msg.source, msg.settings)
     info = frame_info(loaded, msg.settings)
-    data = snapshot(loaded, msg.source) if msg.share else None
-    fingerprint = loaded.fingerprint() if msg.share and data is None else None
+    data = snapshot(loaded) if msg.share else None
+    fingerprint = loaded.fingerprint()
     return Loaded(msg.job, loaded.key, info, data, fingerprint, loaded.files, objects_of(loaded))
+
+
+def _share(msg: Share) -> Shared | Missing:
+    loaded = cache.get(msg.key)
+    if loaded is None:
+        return Missing(msg.job, msg.key)
+    return Shared(msg.job, msg.key, snapshot(loaded))
 
 
 def _take(msg: TakeScene) -> Taken:
@@ -137,9 +147,11 @@ def _rows(msg: RenderRows) -> RowsRendered | Missing:
     if msg.ids:
         width = frame_size(loaded.scene, settings)[0]
         ids = np.empty((y1 - y0, width), id_dtype(len(loaded.scene.objects)))
+    reshade = Reshading.of(loaded, settings)  # None unless the settings keep G-buffers
     with Deadline(settings.block_timeout, _block_message(settings, y0, y1)):
-        pixels = render_block(loaded, settings, y0, y1, ids)
-    return RowsRendered(msg.job, y0, y1, pixels, None if ids is None else ids.tobytes())
+        pixels = render_block(loaded, settings, y0, y1, ids, reshade)
+    path = "" if reshade is None else reshade.path
+    return RowsRendered(msg.job, y0, y1, pixels, None if ids is None else ids.tobytes(), path)
 
 
 def _pick(msg: PickPixel) -> Picked | Missing:
@@ -158,6 +170,7 @@ def _block_message(settings, y0: int, y1: int) -> str:
 
 _HANDLERS: dict[type, Callable[[Any], Reply]] = {
     Load: _load,
+    Share: _share,
     TakeScene: _take,
     Adopt: _adopt,
     RenderRows: _rows,
