@@ -89,7 +89,7 @@ def test_every_bullet_of_the_app_names_the_test_behind_it():
 def test_the_named_tests_check_what_the_readme_says():
     """Spot checks that a pointer names a test of that claim, not any test file."""
     claims = {
-        "a burst of autosaves renders once": "test_readme_claims_saves.py",
+        "a burst of autosaves renders at most twice": "test_readme_claims_saves.py",
         "every file is written atomically": "test_atomic_write.py",
         "Open Recent drops files that are gone": "test_main_window.py",
         "`PURAY_NO_JIT=1`": "test_compiled_walk.py",
