@@ -17,8 +17,11 @@ import importlib.util
 import os
 import sys
 import sysconfig
+import warnings
 from pathlib import Path
 from types import ModuleType
+
+import numpy as np
 
 HERE = Path(__file__).parent
 #: The modules whose code the kernels hold (inlined from one into another).
@@ -26,8 +29,9 @@ SOURCES = ("compiled_shapes.py", "compiled_walk.py", "compiled_bvh.py", "sphere_
 
 
 def digest() -> str:
-    """Return a digest of the kernels' sources."""
-    return hashlib.sha256(b"".join((HERE / name).read_bytes() for name in SOURCES)).hexdigest()
+    """Return a digest of the kernels' sources and of the numpy they were built against."""
+    parts = [(HERE / name).read_bytes() for name in SOURCES]
+    return hashlib.sha256(b"".join([*parts, np.__version__.encode()])).hexdigest()
 
 
 def _name() -> str:
@@ -60,8 +64,12 @@ def load() -> ModuleType | None:
 
 def build() -> Path | None:
     """Build the module (numba.pycc and a C compiler); return its path, or None if none could."""
-    from numba.pycc import CC
-
+    with warnings.catch_warnings():  # pycc is pending deprecation: the JIT route then serves
+        warnings.simplefilter("ignore")
+        try:
+            from numba.pycc import CC
+        except ImportError:
+            return None
     from . import compiled_bvh, compiled_walk, sphere_walk
 
     name = _name()
