@@ -130,6 +130,22 @@ for i in range(100):
 """
 
 
+#: 10,000 random balls in a cube of side 4, about 2.5 deep along a ray (bench/peer_scenes.py's).
+CLOUD_SCENE = """\
+import math
+import random
+from tracer import *
+WIDTH, HEIGHT = 960, 540
+CAMERA = LookAtCamera(Point(0, 0, -6.5), look_at=Point(0, 0, 0), fov=50)
+rng = random.Random(1)
+PALETTE = [Material(Color(rng.random(), rng.random(), rng.random())) for _ in range(8)]
+radius = math.sqrt(2.5 * 16 / (10_000 * math.pi))
+OBJECTS = [Sphere(Point(rng.uniform(-2, 2), rng.uniform(-2, 2), rng.uniform(-2, 2)), radius,
+                  rng.choice(PALETTE)) for _ in range(10_000)]
+LIGHTS = [Light(Point(4, -8, -6), Color(1, 1, 1)), Light(Point(-6, -3, -2), Color(0.6, 0.6, 0.7))]
+"""
+
+
 def scenes(tmp: Path) -> dict[str, Path]:
     """Write the benchmark scenes (and their meshes) to ``tmp``; return name -> path."""
     out = {}
@@ -141,6 +157,8 @@ def scenes(tmp: Path) -> dict[str, Path]:
     out["solids"].write_text(SOLIDS_SCENE.replace("{n}", "20"))
     out["spheres10k"] = tmp / "spheres10k.py"
     out["spheres10k"].write_text(SPHERES_SCENE)
+    out["cloud10k"] = tmp / "cloud10k.py"
+    out["cloud10k"].write_text(CLOUD_SCENE)
     return out
 
 

@@ -22,6 +22,7 @@ OPTIONAL = {
     "tracer.accel.compiled_bvh": "numba",
     "tracer.accel.compiled_shapes": "numba",
     "tracer.accel.compiled_walk": "numba",
+    "tracer.accel.sphere_walk": "numba",
 }
 #: Submodules not to import at all: running the command line is what they do.
 NOT_IMPORTED = {"tracer.cli.__main__"}
@@ -271,8 +272,10 @@ def test_deferred_imports_open_only_the_fluent_moves_circle(folder):
         "accel": [
             ("tracer/accel/compiled.py", "tracer.accel.compiled_bvh"),
             ("tracer/accel/compiled.py", "tracer.accel.compiled_walk"),
+            ("tracer/accel/compiled.py", "tracer.accel.sphere_walk"),
             ("tracer/accel/compiled_aot.py", "tracer.accel.compiled_bvh"),
             ("tracer/accel/compiled_aot.py", "tracer.accel.compiled_walk"),
+            ("tracer/accel/compiled_aot.py", "tracer.accel.sphere_walk"),
         ],
         "scene": [],
     }

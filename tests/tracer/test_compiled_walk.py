@@ -43,8 +43,9 @@ from tracer import (
     Triangle,
     Vector,
 )
-from tracer.accel import aggregates, compiled, compiled_aot
+from tracer.accel import aggregates, compiled, compiled_aot, compiled_prims
 from tracer.accel.aggregates import Aggregate
+from tracer.accel.grid_structure import GridStructure
 from tracer.accel.primitives import Primitives
 from tracer.arrays import unit
 from tracer.geometry import prepare_all
@@ -73,7 +74,7 @@ def route(name: str) -> compiled.Kernels:
     module = compiled_aot.load()
     if module is None:
         pytest.skip("the kernels are not built ahead of time here (setup builds them)")
-    return compiled.Kernels(module.build, module.nearest, module.any_hit, True)
+    return compiled.ahead_of_time(module)
 
 
 @pytest.fixture
@@ -87,9 +88,26 @@ def brute(monkeypatch):
 
 
 def compiled_aggregate(objects, **kw) -> Aggregate:
+    """Return the aggregate of ``objects``, checking that it walks compiled.
+
+    Spheres alone keep the grid, walked by the compiled sphere walk; anything else gets the
+    compiled hierarchy.
+    """
     fast = Aggregate(objects, **kw)
-    assert isinstance(fast.structure, compiled.CompiledStructure)
+    structure = fast.structure
+    if isinstance(structure, GridStructure):
+        assert structure.spheres is not None
+        assert structure.spheres.usable()
+    else:
+        assert isinstance(structure, compiled.CompiledStructure)
     return fast
+
+
+@pytest.fixture(params=["sphere grid", "hierarchy"])
+def sphere_walks(request, monkeypatch):
+    """Walk spheres alone by the compiled grid walk, and by the hierarchy."""
+    if request.param == "hierarchy":
+        monkeypatch.setattr(compiled_prims, "spheres_only", lambda prims, ids: False)
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
@@ -135,7 +153,7 @@ def test_shadow_rays_toward_a_light_equal_testing_every_object(brute):
     assert_same_shadows(fast, slow, light, 10)
 
 
-def test_axis_aligned_rays_and_exact_ties_on_a_lattice(brute):
+def test_axis_aligned_rays_and_exact_ties_on_a_lattice(brute, sphere_walks):
     balls = lattice_balls()
     balls.append(Sphere(Point(1.0, 1.0, 1.0), 0.25))  # a duplicate: ties to the earlier one
     prepare_all(balls)
@@ -144,7 +162,7 @@ def test_axis_aligned_rays_and_exact_ties_on_a_lattice(brute):
         assert_same_nearest(fast, slow, o, d)
 
 
-def test_rays_skimming_along_rows_of_balls(brute):
+def test_rays_skimming_along_rows_of_balls(brute, sphere_walks):
     balls, o, d = skimming_rows()
     assert_same_nearest(compiled_aggregate(balls), brute(balls), o, d)
 
@@ -411,19 +429,42 @@ import sys
 from tracer import Point, Sphere
 from tracer.accel import compiled_aot
 from tracer.accel.aggregates import Aggregate
+from tracer.accel.grid_structure import GridStructure
 from tracer.geometry import prepare_all
 compiled_aot.load = lambda: None  # setup has not built the kernels ahead of time
 balls = [Sphere(Point(k % 30, k // 30, 5), 0.4) for k in range({n})]
 prepare_all(balls)
-print(type(Aggregate(balls).structure).__name__, "numba" in sys.modules)
+structure = Aggregate(balls).structure
+print(getattr(structure, "spheres", None) is not None, "numba" in sys.modules)
 """
 
 
-@pytest.mark.parametrize(
-    ("n", "expected"), [(600, "GridStructure False"), (60000, "CompiledStructure True")]
-)
+@pytest.mark.parametrize(("n", "expected"), [(600, "False False"), (60000, "True True")])
 def test_a_cold_process_starts_numba_only_for_a_scene_that_pays_for_it(n, expected):
+    """Prints whether the grid of spheres is walked compiled, and whether numba started."""
     out = subprocess.run(
         [sys.executable, "-c", COLD.format(n=n)], capture_output=True, text=True, check=True
     )
     assert out.stdout.split() == expected.split()
+
+
+@pytest.mark.parametrize("seed", [42, 43])
+def test_a_cloud_of_spheres_alone_equals_testing_every_object(brute, sphere_walks, seed):
+    """Spheres only (duplicates, touching, nested), a floor and Puray's ground beside them."""
+    objects = [o for o in random_objects(seed, 600) if type(o) in (Sphere, Plane)]
+    light = (1.5, -3.0, -2.0)
+    fast, slow = compiled_aggregate(objects, lights=[light]), brute(objects)
+    o, d = random_rays(seed)
+    assert_same_nearest(fast, slow, o, d)
+    assert_same_blocking(fast, slow, seed)
+    assert_same_shadows(fast, slow, light, seed)
+
+
+def test_a_huge_cloud_of_spheres_keeps_the_numpy_walk(monkeypatch):
+    """Past MAX_SPHERES one ray at a time waits on memory: the numpy walk is quicker."""
+    monkeypatch.setattr(compiled_prims, "MAX_SPHERES", 100)
+    balls = [Sphere(Point(k % 30, k // 30, 5), 0.4) for k in range(600)]
+    prepare_all(balls)
+    structure = Aggregate(balls).structure
+    assert isinstance(structure, GridStructure)
+    assert structure.spheres is None

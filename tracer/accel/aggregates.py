@@ -22,7 +22,7 @@ import numpy as np
 
 from ..arrays import median
 from ..geometry.shape import Hittable
-from . import compiled, grid_structure
+from . import compiled, compiled_prims, grid_structure
 from .grid_structure import GridStructure
 from .primitives import Primitives
 
@@ -65,13 +65,16 @@ class Aggregate:
             self.frame = (centre, reach, PAD * reach, unbounded)
             self.ids = ids
             self.views = (tuple(eye), list(lights), shadow_offset)
-            if compiled.chooses(self.prims, ids):
+            spheres = compiled_prims.spheres_only(self.prims, ids)  # a grid walks those best
+            if not compiled.chooses(self.prims, ids):
+                self._grid_structure(lo, hi)
+            elif spheres:
+                self._grid_structure(lo, hi, spheres=True)
+            else:
                 far = FAR_ORIGIN * reach
                 self.structure = compiled.CompiledStructure(
                     self.prims, lo, hi, ids, self.frame, far
                 )
-            else:
-                self._grid_structure(lo, hi)
             self.objects = []  # rendering needs only the batches now
 
     @property
@@ -79,11 +82,11 @@ class Aggregate:
         """The numpy structure's grid (None: no structure, or the compiled one)."""
         return self.structure.grid if isinstance(self.structure, GridStructure) else None
 
-    def _grid_structure(self, lo=None, hi=None) -> GridStructure:
+    def _grid_structure(self, lo=None, hi=None, spheres: bool = False) -> GridStructure:
         """Build the numpy structure (here, or where a compiled one cannot walk)."""
         if lo is None or hi is None:
             lo, hi = self.prims.boxes(self.ids)
-        structure = GridStructure(self.prims, lo, hi, self.ids, self.frame, *self.views)
+        structure = GridStructure(self.prims, lo, hi, self.ids, self.frame, self.views, spheres)
         self.far = np.union1d(self.far, structure.left_out)
         self.structure = structure
         return structure

@@ -1,13 +1,14 @@
 """The compiled structure: a hierarchy over a scene's bounded primitives, walked by numba.
 
-Chosen per load where it wins: numba imports here (the ``fast`` extra), PURAY_NO_JIT is not
-set, and the scene has at least MIN_PRIMS bounded primitives (below that numba's start-up,
-~0.3 s in each process that first walks compiled, outweighs the walk). The hierarchy
-(compiled_bvh.py) replaces the numpy grid and its direction bins (grid_structure.py);
-primitives of the built-in kinds are tested in compiled code with the numpy tests'
-arithmetic (compiled_shapes.py), the others by their own numpy test on the pairs the walk
-hands back. Both structures give the same pixels. Setup compiles the kernels once per machine
-(``python -m tracer.accel.compiled_setup``).
+Chosen per load where it wins (chooses()): kernels here (built ahead of time by setup, or
+numba's just-in-time route when the scene pays for its start-up), PURAY_NO_JIT not set, at
+least MIN_PRIMS bounded primitives, and not a cloud of more than MAX_SPHERES spheres. The
+hierarchy (compiled_bvh.py) replaces the numpy grid and its direction bins
+(grid_structure.py); primitives of the built-in kinds are tested in compiled code with the
+numpy tests' arithmetic (compiled_shapes.py), the others by their own numpy test on the pairs
+the walk hands back. Spheres alone keep the grid, walked by compiled code too
+(compiled_spheres.py): a grid serves a cloud better. Every structure gives the same pixels.
+Setup compiles the kernels once per machine (``python -m tracer.accel.compiled_setup``).
 """
 
 from __future__ import annotations
@@ -50,16 +51,21 @@ def chooses(prims: Primitives, ids: np.ndarray) -> bool:
 
     numba is not even imported for a scene whose compiled walk would not pay for it.
     """
-    if ids.size < MIN_PRIMS or os.environ.get(OFF):
+    if ids.size < MIN_PRIMS or os.environ.get(OFF) or _big_cloud(prims, ids):
         return False
     if not _loaded:
         module = compiled_aot.load()
         if module is not None:
-            _loaded.append(Kernels(module.build, module.nearest, module.any_hit, True))
+            _loaded.append(ahead_of_time(module))
     found = _loaded[0] if _loaded else None
     if (found is not None and found.ahead) or _warm:
         return True
     return compiled_prims.work(prims) >= COLD_WORK and kernels() is not None
+
+
+def _big_cloud(prims: Primitives, ids: np.ndarray) -> bool:
+    """Tell whether ``ids`` are more spheres of one batch than a compiled walk serves well."""
+    return ids.size > compiled_prims.MAX_SPHERES and compiled_prims.spheres_only(prims, ids)
 
 
 class CompiledStructure:
@@ -101,7 +107,7 @@ class CompiledStructure:
         walk = _ready()
         n = d[0].shape[0]
         rays = np.arange(n)
-        args = (*_origins(o, n), *map(_plain, d), rays)
+        args = (*origins(o, n), *map(plain, d), rays)
         pairs = np.empty((PAIRS, 2), dtype=np.int64)
         k = 0
         while k < n:
@@ -120,8 +126,8 @@ class CompiledStructure:
         walk = _ready()
         n = d[0].shape[0]
         rays = np.flatnonzero(~blocked)
-        limit = _plain(dist)
-        args = (*_origins(o, n), *map(_plain, d), rays)
+        limit = plain(dist)
+        args = (*origins(o, n), *map(plain, d), rays)
         pairs = np.empty((PAIRS, 2), dtype=np.int64)
         k = 0
         while k < rays.size:
@@ -137,12 +143,12 @@ class CompiledStructure:
             k = done
 
 
-def _origins(o, n: int) -> list[np.ndarray]:
+def origins(o, n: int) -> list[np.ndarray]:
     """Return ray origins as three arrays (a point shared by every ray is repeated)."""
-    return [_plain(a) if isinstance(a, np.ndarray) else np.full(n, float(a)) for a in o]
+    return [plain(a) if isinstance(a, np.ndarray) else np.full(n, float(a)) for a in o]
 
 
-def _plain(a: np.ndarray) -> np.ndarray:
+def plain(a: np.ndarray) -> np.ndarray:
     """Return ``a`` as a writable contiguous float64 array (the one type the walks compile for)."""
     if a.dtype == np.float64 and a.flags.c_contiguous and a.flags.writeable:
         return a
@@ -155,6 +161,8 @@ class Kernels(NamedTuple):
     build: Callable
     nearest: Callable
     any_hit: Callable
+    spheres32: Callable  # sphere_walk.walk_rays, grids with int32 lists
+    spheres64: Callable  # and with int64 lists
     ahead: bool
 
 
@@ -185,8 +193,15 @@ def _ready() -> Kernels:
 def _find() -> Kernels | None:
     module = compiled_aot.load()
     if module is not None:
-        return Kernels(module.build, module.nearest, module.any_hit, True)
+        return ahead_of_time(module)
     return just_in_time()
+
+
+def ahead_of_time(module) -> Kernels:
+    """Return the kernels of a module built ahead of time (compiled_aot.py)."""
+    return Kernels(
+        module.build, module.nearest, module.any_hit, module.spheres32, module.spheres64, True
+    )
 
 
 def just_in_time() -> Kernels | None:
@@ -194,11 +209,14 @@ def just_in_time() -> Kernels | None:
     # Deferred: numba is an optional dependency (the fast extra), and importing it costs
     # ~0.35 s, and its first call another ~0.3 s, that only a big scene should pay.
     try:
-        from . import compiled_bvh, compiled_walk
+        from . import compiled_bvh, compiled_walk, sphere_walk
     except ImportError:  # no numba here (or one that does not work with this numpy)
         return None
-    _fresh_cache((compiled_bvh.build, compiled_walk.nearest, compiled_walk.any_hit))
-    return Kernels(compiled_bvh.build, compiled_walk.nearest, compiled_walk.any_hit, False)
+    spheres = sphere_walk.walk_rays
+    _fresh_cache((compiled_bvh.build, compiled_walk.nearest, compiled_walk.any_hit, spheres))
+    return Kernels(
+        compiled_bvh.build, compiled_walk.nearest, compiled_walk.any_hit, spheres, spheres, False
+    )
 
 
 def _fresh_cache(kernels) -> None:

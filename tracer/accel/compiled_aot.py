@@ -17,17 +17,21 @@ import importlib.util
 import os
 import sys
 import sysconfig
+import warnings
 from pathlib import Path
 from types import ModuleType
 
+import numpy as np
+
 HERE = Path(__file__).parent
 #: The modules whose code the kernels hold (inlined from one into another).
-SOURCES = ("compiled_shapes.py", "compiled_walk.py", "compiled_bvh.py")
+SOURCES = ("compiled_shapes.py", "compiled_walk.py", "compiled_bvh.py", "sphere_walk.py", "walk.py")
 
 
 def digest() -> str:
-    """Return a digest of the kernels' sources."""
-    return hashlib.sha256(b"".join((HERE / name).read_bytes() for name in SOURCES)).hexdigest()
+    """Return a digest of the kernels' sources and of the numpy they were built against."""
+    parts = [(HERE / name).read_bytes() for name in SOURCES]
+    return hashlib.sha256(b"".join([*parts, np.__version__.encode()])).hexdigest()
 
 
 def _name() -> str:
@@ -60,9 +64,13 @@ def load() -> ModuleType | None:
 
 def build() -> Path | None:
     """Build the module (numba.pycc and a C compiler); return its path, or None if none could."""
-    from numba.pycc import CC
-
-    from . import compiled_bvh, compiled_walk
+    with warnings.catch_warnings():  # pycc is pending deprecation: the JIT route then serves
+        warnings.simplefilter("ignore")
+        try:
+            from numba.pycc import CC
+        except ImportError:
+            return None
+    from . import compiled_bvh, compiled_walk, sphere_walk
 
     name = _name()
     for folder in _folders():
@@ -73,7 +81,7 @@ def build() -> Path | None:
         cc = CC(name, source_module=sys.modules[__name__])
         cc.output_dir = str(folder)
         cc.verbose = False
-        for export, kernel in _kernels(compiled_bvh, compiled_walk).items():
+        for export, kernel in _kernels(compiled_bvh, compiled_walk, sphere_walk).items():
             cc.export(export, _signatures()[export])(kernel)
         try:
             cc.compile()
@@ -87,7 +95,7 @@ def build() -> Path | None:
     return None
 
 
-def _kernels(bvh, walk) -> dict:
+def _kernels(bvh, walk, spheres) -> dict:
     """Return plain functions calling the kernels (pycc compiles each with its own options)."""
 
     def build(lo, hi):
@@ -105,7 +113,16 @@ def _kernels(bvh, walk) -> dict:
             bvh, tables, scene, ox, oy, oz, dx, dy, dz, rays, k0, dist, blocked, pairs
         )
 
-    return {"build": build, "nearest": nearest, "any_hit": any_hit}
+    def walk_spheres(grid, ox, oy, oz, dx, dy, dz, rays, rows, offset, best, bid, shadow):
+        spheres.walk_rays(grid, ox, oy, oz, dx, dy, dz, rays, rows, offset, best, bid, shadow)
+
+    return {
+        "build": build,
+        "nearest": nearest,
+        "any_hit": any_hit,
+        "spheres32": walk_spheres,
+        "spheres64": walk_spheres,
+    }
 
 
 def _signatures() -> dict:
@@ -120,7 +137,13 @@ def _signatures() -> dict:
     rays = (floats,) * 6 + (longs, i8)
     pairs = i8[:, ::1]
     done = nt.UniTuple(i8, 2)
+    spheres = {}
+    for name, index in (("spheres32", i4[::1]), ("spheres64", longs)):
+        grid = nt.Tuple((floats, floats, longs, floats, floats, f8, index, index))
+        sphere_rays = (floats,) * 6 + (longs, rows, i8, floats, longs, nt.boolean)
+        spheres[name] = nt.none(grid, *sphere_rays)
     return {
+        **spheres,
         "build": nt.Tuple((rows, i4[::1], i4[::1], longs, i8))(rows, rows),
         "nearest": done(bvh, tables, longs, scene, *rays, floats, longs, longs, pairs),
         "any_hit": done(bvh, tables, scene, *rays, floats, nt.boolean[::1], pairs),

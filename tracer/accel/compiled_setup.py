@@ -11,9 +11,12 @@ import numpy as np
 
 from ..geometry import Box, Cone, Cylinder, Disc, Mesh, Sphere, Triangle, prepare_all
 from ..geometry.glass_sphere import GlassSphere
+from ..geometry.sphere import SphereBatch
 from ..vector import Point, Vector
 from . import compiled, compiled_aot
+from .grid import UniformGrid
 from .primitives import Primitives
+from .walk import TOL
 
 
 def main() -> str:
@@ -29,7 +32,7 @@ def main() -> str:
         module = compiled_aot.load()
     if module is None:
         return "ready, just in time (the kernels could not be built ahead of time)"
-    ahead = compiled.Kernels(module.build, module.nearest, module.any_hit, True)
+    ahead = compiled.ahead_of_time(module)
     if any(not np.array_equal(a, b) for a, b in zip(_check(ahead), reference, strict=True)):
         raise RuntimeError("the kernels built ahead of time differ from the just-in-time ones")
     return "ready, built ahead of time"
@@ -55,12 +58,28 @@ def _check(kernels: compiled.Kernels) -> tuple:
     if not (bid == ids).all() or not blocked.all():
         raise RuntimeError(f"the compiled walk missed a shape in front of its ray: {bid}")
     rng = np.random.default_rng(7)
+    _check_spheres(kernels)
     o = tuple(rng.uniform(-5, 5, (3, 20000)))
     d = _unit(*rng.normal(size=(3, 20000)))
     best, bid = np.full(20000, np.inf), np.full(20000, -1, dtype=np.intp)
     sub = np.zeros(20000, dtype=np.intp)
     structure.nearest(o, d, best, bid, sub)
     return best, bid, sub
+
+
+def _check_spheres(kernels: compiled.Kernels) -> None:
+    """Walk a grid of one sphere with both list index types: the ray in front must hit it."""
+    batch = SphereBatch(np.zeros((1, 3)), np.ones(1))
+    grid = UniformGrid(batch.lo, batch.hi, np.zeros(1, dtype=np.int64))
+    o, d = (0.0, 0.0, -2.0), (np.zeros(1), np.zeros(1), np.ones(1))
+    for index, walk in ((np.int32, kernels.spheres32), (np.int64, kernels.spheres64)):
+        bounds, ids = grid.list_bounds().astype(index), grid.list_ids.astype(index)
+        table = (grid.lo, grid.hi, grid.res, grid.h, grid.inv_h, grid.size * TOL, bounds, ids)
+        rays = (*compiled.origins(o, 1), *d, np.arange(1), batch.rows, 0)
+        best, bid = np.full(1, np.inf), np.full(1, -1, dtype=np.intp)
+        walk(table, *rays, best, bid, False)
+        if bid[0] != 0 or best[0] != 1.0:
+            raise RuntimeError("the compiled sphere walk missed the sphere in front of its ray")
 
 
 def _every_kind() -> list:

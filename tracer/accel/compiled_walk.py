@@ -69,15 +69,18 @@ def _enter(box, k, lo_o, hi_o, inv):
 
 
 @njit(cache=True, nogil=True, inline="always", error_model="numpy")
-def _setup(o, d, lo_o, hi_o, inv, scene):
-    """Fill the ray's inverse direction and its origin moved by its widening (far origins)."""
+def _setup(o, d, scene):
+    """Return a ray's inverse direction and its origin moved by its widening (far origins).
+
+    Tuples, not arrays: the walk keeps them in registers.
+    """
     pad, cx, cy, cz, far = scene
     gap = (o[0] - cx) ** 2 + (o[1] - cy) ** 2 + (o[2] - cz) ** 2
     extra = pad * (math.sqrt(gap) / far - 1) if gap > far * far else 0.0
-    for a in range(3):
-        inv[a] = 1.0 / d[a]
-        lo_o[a] = o[a] + extra
-        hi_o[a] = o[a] - extra
+    inv = (1.0 / d[0], 1.0 / d[1], 1.0 / d[2])
+    lo_o = (o[0] + extra, o[1] + extra, o[2] + extra)
+    hi_o = (o[0] - extra, o[1] - extra, o[2] - extra)
+    return inv, lo_o, hi_o
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
@@ -89,12 +92,11 @@ def nearest(bvh, tables, sub_of, scene, ox, oy, oz, dx, dy, dz, rays, k0, best, 
     """
     box, first, count, slots, gids, depth = bvh
     stack = np.empty(depth + 2, dtype=np.int64)
-    o, d, inv, lo_o, hi_o = np.empty(3), np.empty(3), np.empty(3), np.empty(3), np.empty(3)
     n = 0
     for k in range(k0, rays.size):
         r = rays[k]
-        o[0], o[1], o[2], d[0], d[1], d[2] = ox[r], oy[r], oz[r], dx[r], dy[r], dz[r]
-        _setup(o, d, lo_o, hi_o, inv, scene)
+        o, d = (ox[r], oy[r], oz[r]), (dx[r], dy[r], dz[r])
+        inv, lo_o, hi_o = _setup(o, d, scene)
         t_best, g_best, s_best, start = best[r], bid[r], bsub[r], n
         near, far = _enter(box, 0, lo_o, hi_o, inv)
         top = 0
@@ -154,12 +156,11 @@ def any_hit(bvh, tables, scene, ox, oy, oz, dx, dy, dz, rays, k0, dist, blocked,
     """
     box, first, count, slots, gids, depth = bvh
     stack = np.empty(depth + 2, dtype=np.int64)
-    o, d, inv, lo_o, hi_o = np.empty(3), np.empty(3), np.empty(3), np.empty(3), np.empty(3)
     n = 0
     for k in range(k0, rays.size):
         r = rays[k]
-        o[0], o[1], o[2], d[0], d[1], d[2] = ox[r], oy[r], oz[r], dx[r], dy[r], dz[r]
-        _setup(o, d, lo_o, hi_o, inv, scene)
+        o, d = (ox[r], oy[r], oz[r]), (dx[r], dy[r], dz[r])
+        inv, lo_o, hi_o = _setup(o, d, scene)
         limit, start = dist[r], n
         near, far = _enter(box, 0, lo_o, hi_o, inv)
         top = 0

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .compiled_spheres import CELLS_PER_SPHERE, SphereWalk
 from .directions import DirectionMap
 from .grid import UniformGrid, reduce_nearest
 from .primitives import Primitives
@@ -41,10 +42,14 @@ PAIRS = 1 << 20
 class GridStructure:
     """Bounded primitives ``ids`` (boxes lo/hi, unpadded) in a grid and direction maps."""
 
-    def __init__(self, prims: Primitives, lo, hi, ids, frame, eye, lights, shadow_offset) -> None:
+    def __init__(self, prims: Primitives, lo, hi, ids, frame, views, spheres: bool = False) -> None:
+        """``spheres``: ids are one batch of spheres, walked compiled (compiled_spheres.py)."""
+        eye, lights, shadow_offset = views
         self.prims = prims
         self.centre, self.reach, pad, unbounded = frame
-        self.grid = UniformGrid(lo - pad, hi + pad, ids)
+        density = CELLS_PER_SPHERE if spheres else None
+        self.grid = UniformGrid(lo - pad, hi + pad, ids, cells_per_prim=density)
+        self.spheres = SphereWalk(self.grid, prims) if spheres else None
         self.far_grid = self._far_grid(lo, hi, ids) if unbounded else None
         keep = ~np.isin(ids, self.grid.left_out)
         self.left_out = self.grid.left_out  # tested beside the grid, for every ray
@@ -72,6 +77,8 @@ class GridStructure:
         test = lambda rays, ids: self.prims.test(o, d, rays, ids)  # noqa: E731
         if self.eye_map is not None and _same_point(o, self.eye_map.point):
             self.eye_map.nearest(d, test, best, bid, bsub)  # a pinhole camera's rays
+        elif self.spheres is not None and self.spheres.usable():
+            self.spheres.nearest(o, d, best, bid, away)
         else:
             self.grid.nearest(o, d, test, best, bid, bsub, skip=away)
         away = self._walk_far_grid(
@@ -95,7 +102,10 @@ class GridStructure:
             near = self._passes_near(o, d, dist, light_map.point) & ~skip
             light_map.any_hit(o, d, dist, test, blocked, np.flatnonzero(near))
             skip = skip | near
-        self.grid.any_hit(o, d, dist, test, blocked, skip=skip)
+        if self.spheres is not None and self.spheres.usable():
+            self.spheres.any_hit(o, d, dist, blocked, skip)
+        else:
+            self.grid.any_hit(o, d, dist, test, blocked, skip=skip)
         away = self._walk_far_grid(
             o, d, away, n, lambda g, skip: g.any_hit(o, d, dist, test, blocked, skip=skip | blocked)
         )
