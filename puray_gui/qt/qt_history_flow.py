@@ -3,7 +3,7 @@ dock, the compare view in the viewport's place, View > Back to Live."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, QRectF, Qt, Signal
+from PySide6.QtCore import QObject, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QGuiApplication, QPainter
 from PySide6.QtWidgets import QWidget
 
@@ -77,6 +77,12 @@ class QtHistoryFlow(QObject):
             return  # a camera-mode preview while moving: not a version worth keeping
         entry = self.history.add(s.frame.pixels, s.source, s.settings, seconds, made=s.path)
         if entry is not None:  # None: the newest entry rendered again
+            # The filmstrip's thumbnail waits for the event loop's idle turn: the finished
+            # frame is painted first (a save's full frame shows a few ms sooner).
+            QTimer.singleShot(0, self, lambda: self._show_entry(entry))
+
+    def _show_entry(self, entry: HistoryEntry) -> None:
+        if entry in self.history.entries:  # not forgotten since (another scene opened)
             self.panel.add(entry)
 
     def _on_selection_changed(self, entries: list) -> None:

@@ -18,6 +18,13 @@ from .conftest import WAIT_MS, reference, twoballs
 def save_and_render(qtbot, live, path, text) -> None:
     with qtbot.waitSignal(live.session.render_finished, timeout=WAIT_MS):
         path.write_text(text)
+    in_strip(qtbot, live)
+
+
+def in_strip(qtbot, live) -> None:
+    """Wait until the filmstrip shows every kept entry (it follows the finished frame's paint)."""
+    flow = live.history_flow
+    qtbot.waitUntil(lambda: flow.panel.strip.count() == len(flow.history), timeout=WAIT_MS)
 
 
 def two_versions(qtbot, make_live, scene):
@@ -155,6 +162,7 @@ def test_history_keeps_at_most_50_entries_in_the_strip(qtbot, make_live, scene):
         live.session.frame.pixels[0, 0] = i + 1  # another picture each time
         live.session.render_finished.emit(0.1)  # a finished render, as the session says it
     assert len(flow.history) == 50
+    in_strip(qtbot, live)
     assert live.history_flow.panel.strip.count() == 50
     assert live.history_flow.panel.entry(0).number == flow.history[0].number == 5
 
@@ -177,10 +185,12 @@ def test_one_entry_per_distinct_render(qtbot, make_live, scene):
     options = live.session.options
     finish(lambda: live.keeper.apply(options.with_(workers=1)))  # other workers, same picture
     assert [e.summary for e in history.entries] == ["first render"]
+    in_strip(qtbot, live)
     assert strip.count() == 1
     finish(lambda: scene.write_text(twoballs(blue="#FF0000")))  # a new version: a new entry
     finish(lambda: live.keeper.apply(options.with_(max_depth=1)))  # new settings: one more
     assert [e.number for e in history.entries] == [1, 2, 3]
+    in_strip(qtbot, live)
     assert strip.count() == 3
 
 
@@ -192,6 +202,7 @@ def test_export_while_viewing_an_entry_writes_that_entry(qtbot, make_live, scene
         live.keeper.apply(live.session.options.with_(max_depth=2))
     first, second, _ = live.history_flow.history.entries
     assert not np.array_equal(first.pixels, second.pixels)
+    in_strip(qtbot, live)
     live.history_flow.panel.select(0)  # the blue ball on show again, the red one live
     out = tmp_path / "shown.png"
     with qtbot.waitSignal(live.exporter.finished, timeout=WAIT_MS):

@@ -26,11 +26,14 @@ def test_the_history_says_how_each_save_was_made(qtbot, make_live, scene):
         (twoballs(blue="#00FF00").replace("Point(1.5, -0.5, -10)", "Point(3, -2, -8)"), "re-lit"),
         (twoballs(blue="#00FF00").replace("Point(0.75, -0.1, 1)", "Point(0.7, -0.1, 1)"), "traced"),
     ]
+    strip, history = live.history_flow.panel.strip, live.history_flow.history
     for text, how in edits:
         save(qtbot, live, scene, text)
         entry = live.history_flow.history.entries[-1]
         assert entry.summary.endswith(f"({how})"), entry.summary
-        assert how in live.history_flow.panel.strip.item(len(live.history_flow.history) - 1).text()
+        # the filmstrip shows the entry once the frame is painted
+        qtbot.waitUntil(lambda: strip.count() == len(history), timeout=WAIT_MS)
+        assert how in strip.item(strip.count() - 1).text()
         np.testing.assert_array_equal(live.session.frame.pixels, reference(scene))
 
 
