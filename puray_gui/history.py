@@ -127,15 +127,6 @@ class RenderHistory:
         self.viewing = None
 
 
-#: How workers make a frame's rows, slowest first (tracer/kernel/rerender.py).
-PATHS = ("traced", "re-lit", "re-shaded")
-
-
-def slowest(a: str, b: str) -> str:
-    """Return the slower of two ways rows were made (:data:`PATHS`; "": none yet)."""
-    return next((p for p in PATHS if p in (a, b)), a or b)
-
-
 def _same_render(entry: HistoryEntry, pixels, source: SceneSource, settings) -> bool:
     """Tell whether a render is ``entry`` again: same version, settings and pixels."""
     same_source = entry.source is not None and entry.source.digest == source.digest

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, fields, replace
 
-from tracer.settings import MAX_DEPTH, MAX_SAMPLES, SCENE_SETTABLE, RenderSettings
+from tracer.settings import (
+    MAX_DEPTH,
+    MAX_SAMPLES,
+    PREVIEW_CACHE_MB,
+    SCENE_SETTABLE,
+    RenderSettings,
+)
 from tracer.workers.service import cpu_count
 
 #: Resolution presets offered in the panel; None is the scene's own WIDTH x HEIGHT.
@@ -21,7 +27,7 @@ PREVIEW_SCALES = (25, 50, 100)
 #: that each equals ``puray render --samples`` of its square root.
 REFINE_TARGETS = (1, 4, 16, 64)
 #: Megabytes each worker keeps to re-shade the preview after an edit of materials or lights.
-RESHADE_CACHE_MB = 256
+RESHADE_CACHE_MB = PREVIEW_CACHE_MB
 RESHADE_CACHE_MAX_MB = 16384
 _DEFAULTS = RenderSettings()
 

@@ -15,13 +15,13 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, Signal
 
 from tracer.errors import SceneError, WorkerDied
+from tracer.kernel.made import slowest
 from tracer.scene.frames import in_frame
 from tracer.scene.source import SceneSource
 from tracer.settings import RenderSettings
 from tracer.workers.service import JobFailed, JobFinished, JobStarted, RowsReady
 
 from .framebuffer import FrameBuffer
-from .history import slowest
 from .options import RenderOptions
 from .service_link import ServiceLink
 

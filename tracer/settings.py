@@ -11,6 +11,9 @@ MAX_DEPTH = 10
 MAX_SAMPLES = 8
 MAX_FRAMES = 100_000
 MAX_CACHE_MB = 1 << 20
+#: Megabytes each worker keeps to re-shade a live preview (the window's, a notebook watch's)
+#: after an edit of materials or lights.
+PREVIEW_CACHE_MB = 256
 #: The fields a scene's SETTINGS can set (tracer/scene/settings.py names its keys).
 SCENE_SETTABLE = frozenset({"samples", "shadows", "max_depth"})
 

@@ -154,3 +154,27 @@ def test_the_widget_is_what_jupyter_shows(scene, watching):
     view = watching(scene, interval=None)
     bundle = view._repr_mimebundle_()
     assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == view.widget.model_id
+
+
+def test_a_save_of_only_colours_or_lights_is_re_shaded_to_a_full_renders_pixels(scene, watching):
+    view = watching(scene, interval=None)
+    assert view.picture.made == "traced"
+    text = scene.read_text()
+    save(scene, text.replace("#0000FF", "#00FF00"))  # the blue ball turns green: a material
+    assert view.check()
+    green = tracer.render(scene, *SIZE, processes=1).array  # a one-off render: nothing kept
+    assert view.picture.made == "re-shaded"
+    assert "(re-shaded)" in view.status.value
+    assert np.array_equal(shown(view), green)
+    save(scene, text.replace("Point(1.5, -0.5, -10)", "Point(3, -2, -8)"))  # the light moves
+    assert view.check()
+    assert view.picture.made == "re-lit"
+    assert np.array_equal(shown(view), tracer.render(scene, *SIZE, processes=1).array)
+
+
+def test_a_watch_without_a_cache_traces_every_save(scene, watching):
+    view = watching(scene, interval=None, reshade_cache_mb=0)
+    save(scene, scene.read_text().replace("#0000FF", "#00FF00"))
+    assert view.check()
+    assert view.picture.made == "traced"
+    assert "(" not in view.status.value.split(":", 1)[1]

@@ -20,13 +20,11 @@ from ..accel.aggregates import Aggregate
 from ..settings import RenderSettings
 from .diff import LoadParts, describe, structure_key
 from .gbuffer import GBufferStore, store
+from .made import PATHS
 from .reshade import Sample, sample_colors
 
 #: Which shapes (digest) each acceleration structure in this process was built from.
 _BUILT_FROM: weakref.WeakKeyDictionary[Aggregate, bytes] = weakref.WeakKeyDictionary()
-
-#: What a block's path is called when its samples took different ones (the slowest wins).
-_ORDER = ("traced", "re-lit", "re-shaded")
 
 
 def parts_of(loaded) -> LoadParts | None:
@@ -71,7 +69,7 @@ class Reshading:
     @property
     def path(self) -> str:
         """Return how the block was made: "traced" if any sample was, then "re-lit"..."""
-        return next((p for p in _ORDER if p in self.paths), "")
+        return next((p for p in PATHS if p in self.paths), "")
 
 
 def reusing(loads: Iterable, shapes: bytes | None) -> Callable:

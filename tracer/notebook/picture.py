@@ -21,7 +21,11 @@ class Picture:
     """
 
     def __init__(
-        self, array: np.ndarray, metadata: Mapping[str, object], files: tuple[str, ...] = ()
+        self,
+        array: np.ndarray,
+        metadata: Mapping[str, object],
+        files: tuple[str, ...] = (),
+        made: str = "traced",
     ) -> None:
         array = np.asarray(array)
         if array.dtype != np.uint8 or array.ndim != 3 or array.shape[2] != 3:
@@ -32,6 +36,9 @@ class Picture:
         self.metadata = dict(metadata)
         #: Every file the scene is made of: the scene, its sibling modules, its data files.
         self.files = tuple(files)
+        #: How the workers made it: "traced", or "re-shaded"/"re-lit" from what they kept
+        #: of the version before (a watch's saves that changed only materials or lights).
+        self.made = made
 
     @property
     def width(self) -> int:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..errors import Frame, SceneError
+from ..kernel.made import slowest
 from ..output.metadata import export_metadata
 from ..scene.source import SceneSource
 from ..settings import RenderSettings
@@ -126,7 +127,7 @@ def render_on(
         seconds=frame.seconds,
     )
     files = (*source.files, *(f for f in started.files if f not in source.files))
-    return Picture(frame.pixels(), metadata, files)
+    return Picture(frame.pixels(), metadata, files, made=frame.made)
 
 
 def shown_error(error: Exception, shown: Shown) -> Exception:
@@ -173,6 +174,7 @@ class _Frame:
         self.data = bytearray()
         self.seconds: float | None = None  # set when the job has finished
         self.error: Exception | None = None
+        self.made = ""  # how the workers made the rows (kernel/made.py), the slowest way
 
     def take(self, event: Event) -> None:
         """Apply one event of the frame's job."""
@@ -182,6 +184,7 @@ class _Frame:
         elif isinstance(event, RowsReady) and not event.coarse:
             row = event.width * 3
             self.data[event.y0 * row : event.y1 * row] = event.pixels
+            self.made = slowest(self.made, event.path or "traced")
         elif isinstance(event, JobFinished):
             self.seconds = event.seconds
         elif isinstance(event, JobFailed):

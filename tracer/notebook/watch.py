@@ -19,6 +19,7 @@ from typing import Any
 
 from ..errors import SceneError
 from ..scene.source import SceneSource
+from ..settings import PREVIEW_CACHE_MB
 from .picture import Picture
 from .render import render_on, scene_source, settings_for, shown_error, start_service
 
@@ -40,6 +41,9 @@ def watch(
     Make the returned :class:`Watch` a cell's last expression (or ``display`` it) to show it.
     ``width``, ``height`` and ``settings`` are :func:`tracer.render`'s. The view checks the
     scene's files every ``interval`` seconds (None: only when :meth:`Watch.check` is called).
+    As in the window, its workers keep what their rays hit (``reshade_cache_mb``, 256 MB each
+    unless given; 0 keeps nothing), so a save that changes only materials or lights is
+    re-shaded, not traced: the same pixels, sooner (the status line says which).
     Its worker processes run until :meth:`Watch.stop` (or the kernel ends). Needs ipywidgets.
     """
     return Watch(path, width, height, interval=interval, processes=processes, **settings)
@@ -65,7 +69,8 @@ class Watch:
         **settings,
     ) -> None:
         widgets = _ipywidgets()
-        self.settings = settings_for(width, height, settings)
+        given = {"reshade_cache_mb": PREVIEW_CACHE_MB, **settings}
+        self.settings = settings_for(width, height, given)
         source, self._shown = scene_source(path)  # a missing file raises here
         self.path = source.path
         self.picture: Picture | None = None
@@ -143,7 +148,9 @@ class Watch:
         self.picture, self.error = picture, None
         self.image.value = picture.png()
         seconds = picture.metadata.get("Render seconds", "?")
-        done = f"{picture.width}x{picture.height} in {seconds} s at {time.strftime('%H:%M:%S')}"
+        made = "" if picture.made == "traced" else f" ({picture.made})"
+        when = time.strftime("%H:%M:%S")
+        done = f"{picture.width}x{picture.height} in {seconds} s{made} at {when}"
         self.status.value = f"{html.escape(self._name)}: {done}"
 
     def _failed(self, error: Exception) -> None:
