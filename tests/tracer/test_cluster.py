@@ -571,3 +571,21 @@ def test_the_scene_settings_apply_on_the_cluster(cluster):
     explicit = RenderSettings(width=96, height=54, samples=2, shadows=True)
     np.testing.assert_array_equal(frame, render_image(source, explicit))
     assert not np.array_equal(frame, render_image(source, RenderSettings(96, 54)))
+
+
+def test_a_colour_edit_on_the_cluster_is_re_shaded_to_a_full_renders_pixels(cluster, tmp_path):
+    text = (ROOT / "scenes" / "twoballs.py").read_text()
+    path = write_scene(tmp_path, "balls.py", text)
+    live = RenderSettings(1024, 160, samples=2, reshade_cache_mb=256)  # blocks on both workers
+    _, events = collect(cluster, cluster.submit(SceneSource.from_path(path), live))
+    assert {e.path for e in events if isinstance(e, RowsReady)} == {"traced"}
+    edits = [(text.replace("#0000FF", "#00FF00"), "re-shaded")]  # a material's colour
+    edits.append((edits[0][0].replace("Point(1.5, -0.5, -10)", "Point(3, -2, -8)"), "re-lit"))
+    for edited, how in edits:
+        path.write_text(edited)
+        source = SceneSource.from_path(path)
+        frame, events = collect(cluster, cluster.submit(source, live))
+        # every block went back to the worker that keeps its G-buffers
+        assert {e.path for e in events if isinstance(e, RowsReady)} == {how}
+        plain = render_image(source, live.with_(reshade_cache_mb=0))  # one process, nothing kept
+        np.testing.assert_array_equal(frame, plain)

@@ -40,6 +40,8 @@ LOAD_GRACE = 5.0
 BLOCK_FACTOR = 4
 #: Scene versions whose loading worker the service remembers (it loads them again from cache).
 OWNERS = 16
+#: Blocks whose G-buffers' worker is remembered (a few frames' worth).
+KEEPERS = 4096
 
 
 @dataclass
@@ -65,6 +67,8 @@ class ClusterService:
         self._jobs: dict[int, _ClusterJob] = {}
         self._lock = threading.Lock()
         self._owners: OrderedDict[tuple, str] = OrderedDict()  # version -> its loader's address
+        #: (scene file, rows) -> the worker keeping their G-buffers (DaskRows.keeper)
+        self._keepers: OrderedDict[tuple, str] = OrderedDict()
 
     @property
     def processes(self) -> int:
@@ -134,7 +138,7 @@ class ClusterService:
         info = loaded.info
         self._emit(job, JobStarted.of(job.id, info, loaded.files, ()))
         settings = settings.under_scene(info.settings)  # blocks sized for the scene's samples
-        self._render_rows(job, scene, settings, info.width, info.height)
+        self._render_rows(job, scene, source.path, settings, (info.width, info.height))
         self._emit(job, JobFinished(job.id, time.perf_counter() - started))
 
     def _pick(
@@ -185,15 +189,19 @@ class ClusterService:
                 self._owners.popitem(last=False)
         return scene, result
 
-    def _render_rows(self, job, scene, settings, width: int, height: int) -> None:
+    def _render_rows(self, job, scene, path: str, settings, size: tuple[int, int]) -> None:
+        """Render the blocks; each goes to the worker keeping its G-buffers, if one does."""
         from distributed import as_completed  # dask is optional: loaded only on use
 
+        width, height = size
         step = rows_per_block(width, settings.rays_per_pixel) * BLOCK_FACTOR
         spans = {}
         blocks = []
         for y0 in range(0, height, step):
             y1 = min(height, y0 + step)
-            future = self.client.submit(rows_task, scene, settings, y0, y1, pure=False)
+            keeper = self._keepers.get((path, y0, y1)) if settings.reshade_cache_mb else None
+            where = {"workers": [keeper], "allow_other_workers": True} if keeper else {}
+            future = self.client.submit(rows_task, scene, settings, y0, y1, pure=False, **where)
             spans[future.key] = (y0, y1)
             blocks.append(future)
         job.futures += blocks
@@ -204,7 +212,18 @@ class ClusterService:
             if isinstance(value, SceneError):
                 raise value
             y0, y1 = spans[future.key]
-            self._emit(job, RowsReady(job.id, y0, y1, value, width))
+            self._keep((path, y0, y1), value.keeper)
+            self._emit(job, RowsReady(job.id, y0, y1, value.pixels, width, path=value.path))
+
+    def _keep(self, rows: tuple, keeper: str) -> None:
+        """Remember which worker keeps the G-buffers of ``rows`` (a bounded record)."""
+        if not keeper:
+            return
+        with self._lock:
+            self._keepers[rows] = keeper
+            self._keepers.move_to_end(rows)
+            while len(self._keepers) > KEEPERS:
+                self._keepers.popitem(last=False)
 
 
 if TYPE_CHECKING:  # mypy checks that it implements the interface

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from ..errors import SceneError
 from ..kernel.render import LoadedScene, cache, render_block, restore, snapshot
+from ..kernel.rerender import Reshading
 from ..scene.nesting import allow_deep_scenes
 from ..scene.source import SceneSource
 from ..settings import RenderSettings
@@ -43,6 +44,16 @@ class DaskScene:
     source: SceneSource
     fingerprint: str
     files: tuple
+
+
+@dataclass(frozen=True)
+class DaskRows:
+    """What :func:`rows_task` answers: the rows' RGB bytes, how they were made (kernel/
+    made.py; "": nothing kept) and the worker that keeps their G-buffers ("": none)."""
+
+    pixels: bytes
+    path: str = ""
+    keeper: str = ""
 
 
 _tuned = False
@@ -80,14 +91,32 @@ def share_task(key: tuple) -> bytes | None:
     return None if loaded is None else snapshot(loaded)
 
 
-def rows_task(scene: DaskScene, settings: RenderSettings, y0: int, y1: int) -> bytes | SceneError:
-    """Render one block of rows of the scene ``load_task`` returned."""
+def rows_task(
+    scene: DaskScene, settings: RenderSettings, y0: int, y1: int
+) -> DaskRows | SceneError:
+    """Render one block of rows of the scene ``load_task`` returned.
+
+    With ``settings.reshade_cache_mb`` (the window's previews) a worker that runs one task at
+    a time keeps the block's G-buffers, as a local worker does, and re-shades the block of the
+    next version from them when only materials or lights changed; the service sends the
+    block back to it (``keeper``). A worker of several threads keeps nothing: the store is
+    one per process.
+    """
+    from distributed import get_worker  # dask is optional: loaded only on use
+
     _prepare_worker()
     try:
+        loaded = _loaded(scene, settings)
+        worker = get_worker()
+        one_thread = getattr(worker.state, "nthreads", getattr(worker, "nthreads", 0)) == 1
+        reshade = Reshading.of(loaded, settings) if one_thread else None
         with quiet_numbers():
-            return render_block(_loaded(scene, settings), settings, y0, y1)
+            pixels = render_block(loaded, settings, y0, y1, None, reshade)
     except SceneError as exc:
         return exc
+    if reshade is None:
+        return DaskRows(pixels)
+    return DaskRows(pixels, reshade.path, worker.address)
 
 
 def pick_task(scene: DaskScene, settings: RenderSettings, x: int, y: int) -> object:
