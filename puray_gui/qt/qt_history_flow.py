@@ -15,6 +15,9 @@ from .qt_history_panel import QtHistoryPanel
 from .qt_panel import VIEW, Action, Place, dock
 from .qt_viewport import QtViewport
 
+#: The filmstrip shows a finished preview once the viewport has painted it, or after this long.
+STRIP_AFTER_MS = 100
+
 
 class QtHistoryFlow(QObject):
     """Add each finished preview to the history; one selected entry shows in the viewport,
@@ -37,6 +40,10 @@ class QtHistoryFlow(QObject):
         self.dock = dock("History", "historyDock", self.panel, fixed=True)
         self.compare_view.hide()
         viewport.overlays.append(self._paint_viewing)
+        self._unshown: list[HistoryEntry] = []  # kept, not yet in the filmstrip
+        self._strip_timer = QTimer(self, singleShot=True)
+        self._strip_timer.timeout.connect(self._show_entries)
+        viewport.painted.connect(self._on_viewport_painted)
         session.render_finished.connect(self._on_render_finished)
         self.panel.selection_changed.connect(self._on_selection_changed)
         self.panel.copy_requested.connect(self.copy_source)
@@ -77,13 +84,20 @@ class QtHistoryFlow(QObject):
             return  # a camera-mode preview while moving: not a version worth keeping
         entry = self.history.add(s.frame.pixels, s.source, s.settings, seconds, made=s.path)
         if entry is not None:  # None: the newest entry rendered again
-            # The filmstrip's thumbnail waits for the event loop's idle turn: the finished
-            # frame is painted first (a save's full frame shows a few ms sooner).
-            QTimer.singleShot(0, self, lambda: self._show_entry(entry))
+            # The filmstrip's thumbnail waits until the finished frame is painted: it sat
+            # between a save's last rows and the screen (measured ~4 ms a save).
+            self._unshown.append(entry)
+            self._strip_timer.start(STRIP_AFTER_MS)
 
-    def _show_entry(self, entry: HistoryEntry) -> None:
-        if entry in self.history.entries:  # not forgotten since (another scene opened)
-            self.panel.add(entry)
+    def _on_viewport_painted(self) -> None:
+        if self._unshown:
+            self._strip_timer.start(0)  # once this paint is over
+
+    def _show_entries(self) -> None:
+        entries, self._unshown = self._unshown, []
+        for entry in entries:
+            if entry in self.history.entries:  # not forgotten since (another scene opened)
+                self.panel.add(entry)
 
     def _on_selection_changed(self, entries: list) -> None:
         comparing = len(entries) >= 2
