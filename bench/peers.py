@@ -234,6 +234,9 @@ def main(argv: list[str] | None = None) -> None:
     if without - set(NAMES):
         parser.error(f"--without takes {','.join(NAMES)}")
     names = [s for s in args.scenes.split(",") if s]
+    known = ["twoballs", "cloud10k", *MODELS]
+    if set(names) - set(known):
+        parser.error(f"--scenes takes {','.join(known)}")
     absent = absent_peers(without)
     for peer in (p for p in NAMES if p in absent):
         print(f"skip {NAMES[peer]}: {absent[peer]}", flush=True)
