@@ -9,6 +9,8 @@ their ratio, primary rays alone and with shadows; then the CPU seconds of one re
 process each way (load excluded), which a busy machine disturbs much less. The meshes are
 generated here, from fixed numbers (a lumpy geodesic sphere of 20 k^2 triangles: k = 59
 gives 69,620, k = 79 124,820), written to a temporary OBJ file: nothing large is committed.
+``--force`` walks even a scene of few objects compiled in the CPU-seconds rows (the bundled
+csg_logo and mesh have too few for any structure: the workers render those with numpy).
 """
 
 from __future__ import annotations
@@ -116,6 +118,25 @@ for i in range(-{n}, {n}):
 LIGHTS = [Light(Point(-8, -14, -12))]
 """
 
+#: A field of CSG nodes: rounded cubes with rods cut out (csg_logo's), moved and turned.
+CSG_SCENE = """\
+from tracer import *
+WIDTH, HEIGHT = 960, 540
+CAMERA = LookAtCamera(Point(0, -6, -11), look_at=Point(0, 0, 0), fov=45)
+RED, GOLD = Material(Color(0.75, 0.15, 0.1)), Material(Color(0.9, 0.7, 0.25))
+OBJECTS = [Plane(Point(0, 1, 0), Vector(0, -1, 0), Material(Color(0.8, 0.8, 0.75)))]
+for i in range(-{n}, {n}):
+    for j in range(-{n}, {n}):
+        cube = Intersection(Box(Point(-0.3, -0.3, -0.3), Point(0.3, 0.3, 0.3), RED),
+                            Sphere(Point(0, 0, 0), 0.4, RED))
+        rods = Union(*(Cylinder(Point(-0.4 * (k == 0), -0.4 * (k == 1), -0.4 * (k == 2)),
+                                Point(0.4 * (k == 0), 0.4 * (k == 1), 0.4 * (k == 2)), 0.16, GOLD)
+                       for k in range(3)))
+        OBJECTS.append(Difference(cube, rods).rotated(Vector(0, 1, 0), 10 * (i + 2 * j))
+                       .translated(i * 1.1, 0.6, j * 1.1))
+LIGHTS = [Light(Point(-8, -14, -12))]
+"""
+
 #: bench/scaling.py's lattice of 10,000 balls on a chequered plane.
 SPHERES_SCENE = """\
 from tracer import *
@@ -155,6 +176,10 @@ def scenes(tmp: Path) -> dict[str, Path]:
         out[name].write_text(MESH_SCENE.replace("{name}", name))
     out["solids"] = tmp / "solids.py"
     out["solids"].write_text(SOLIDS_SCENE.replace("{n}", "20"))
+    out["csg"] = tmp / "csg.py"
+    out["csg"].write_text(CSG_SCENE.replace("{n}", "5"))
+    for bundled in ("csg_logo", "mesh"):  # too few objects for a structure: the numpy path
+        out[bundled] = ROOT / "scenes" / f"{bundled}.py"
     out["spheres10k"] = tmp / "spheres10k.py"
     out["spheres10k"].write_text(SPHERES_SCENE)
     out["cloud10k"] = tmp / "cloud10k.py"
@@ -188,11 +213,17 @@ def time_rounds(path: Path, settings: RenderSettings, runs: int) -> dict[str, li
 
 def cpu_seconds(path: Path, settings: RenderSettings, runs: int) -> dict[str, float]:
     """Return the least CPU seconds of a render in this process, each walk (load excluded)."""
+    from tracer.accel import aggregates, compiled
+
+    least = aggregates.MIN_PRIMS, compiled.MIN_PRIMS
     best = {}
     for walk in ("compiled", "numpy"):
         if walk == "numpy":
             os.environ["PURAY_NO_JIT"] = "1"
+        if FORCE and walk == "compiled":
+            aggregates.MIN_PRIMS = compiled.MIN_PRIMS = 1
         loaded = load(SceneSource.from_path(path), settings)
+        aggregates.MIN_PRIMS, compiled.MIN_PRIMS = least
         height = settings.height or loaded.scene.height
         render_rows(loaded, settings, 0, height)  # warm: caches, allocator
         times = []
@@ -203,6 +234,10 @@ def cpu_seconds(path: Path, settings: RenderSettings, runs: int) -> dict[str, fl
         os.environ.pop("PURAY_NO_JIT", None)
         best[walk] = min(times)
     return best
+
+
+#: Set by --force: every structure compiled in this process, however few its objects.
+FORCE: list[bool] = []
 
 
 def _render(service: RenderService, source: SceneSource, settings: RenderSettings) -> float:
@@ -223,7 +258,9 @@ def main() -> None:
     parser.add_argument("--width", type=int, default=960)
     parser.add_argument("--height", type=int, default=540)
     parser.add_argument("--only", default="", help="comma-separated scene names")
+    parser.add_argument("--force", action="store_true", help="compiled however few objects")
     args = parser.parse_args()
+    FORCE[:] = [True] if args.force else []
     with tempfile.TemporaryDirectory() as tmpdir:
         paths = scenes(Path(tmpdir))
         only = [n for n in args.only.split(",") if n] or list(paths)

@@ -207,9 +207,10 @@ def solids(seed: int, n: int = 120) -> list:
                 )
             )
         elif kind == 5:
-            objs.append(Box(p, q).rotated(Vector(0, 1, 0), 30))  # moved: a foreign shape
+            objs.append(Box(p, q).rotated(Vector(0, 1, 0), 30))  # moved: a program
         elif kind == 6:
-            objs.append(Difference(Box(p, q), Sphere(Point(*c), s * 1.2)))  # CSG: foreign
+            objs.append(Difference(Box(p, q), Sphere(Point(*c), s * 1.2)))  # CSG: a program
+            objs.append(OwnBox(p, q))  # a shape made in scene code: foreign
         else:
             objs.append(Sphere(Point(*c), s))
     corners = rng.uniform(-1, 1, (60, 3)) * 2 + (0, 0, 3)
@@ -218,6 +219,10 @@ def solids(seed: int, n: int = 120) -> list:
     glass = [GlassSphere(Sphere(Point(*rng.uniform(-2, 2, 3)), 0.3)) for _ in range(10)]
     prepare_all([g.sphere for g in glass])
     return objs + glass
+
+
+class OwnBox(Box):
+    """A box class made in scene code: its own numpy test (a foreign kind to the walk)."""
 
 
 def axis_and_random_rays(seed: int, n: int = 20000):
@@ -235,7 +240,7 @@ def test_solids_discs_and_triangles_equal_testing_every_object(brute, seed):
     objects = solids(seed)
     fast, slow = compiled_aggregate(objects), brute(objects)
     kinds = fast.structure.bvh[3] & 15
-    assert set(kinds.tolist()) == set(range(8))  # every kind, foreign ones too
+    assert set(kinds.tolist()) == set(range(9))  # every kind, foreign ones too
     o, d = axis_and_random_rays(seed)
     assert_same_nearest(fast, slow, o, d)
     dist = np.random.default_rng(seed).uniform(0, 6, d[0].size)

@@ -25,7 +25,14 @@ import numpy as np
 
 HERE = Path(__file__).parent
 #: The modules whose code the kernels hold (inlined from one into another).
-SOURCES = ("compiled_shapes.py", "compiled_walk.py", "compiled_bvh.py", "sphere_walk.py", "walk.py")
+SOURCES = (
+    "compiled_shapes.py",
+    "compiled_csg.py",
+    "compiled_walk.py",
+    "compiled_bvh.py",
+    "sphere_walk.py",
+    "walk.py",
+)
 
 
 def digest() -> str:
@@ -132,7 +139,7 @@ def _signatures() -> dict:
     f8, i8, i4 = nt.float64, nt.int64, nt.int32
     rows, floats, longs = f8[:, ::1], f8[::1], i8[::1]
     bvh = nt.Tuple((rows, i4[::1], i4[::1], longs, longs, i8))
-    tables = nt.UniTuple(rows, 7)
+    tables = nt.UniTuple(rows, 9)
     scene = nt.UniTuple(f8, 5)
     rays = (floats,) * 6 + (longs, i8)
     pairs = i8[:, ::1]

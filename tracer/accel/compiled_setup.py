@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..geometry import Box, Cone, Cylinder, Disc, Mesh, Sphere, Triangle, prepare_all
+from ..geometry import Box, Cone, Cylinder, Difference, Disc, Mesh, Sphere, Triangle, prepare_all
 from ..geometry.glass_sphere import GlassSphere
 from ..geometry.sphere import SphereBatch
 from ..vector import Point, Vector
@@ -83,7 +83,8 @@ def _check_spheres(kernels: compiled.Kernels) -> None:
 
 
 def _every_kind() -> list:
-    """Return one prepared shape of every kind the compiled walk tests, and a foreign one."""
+    """Return one prepared shape of every kind the compiled walk tests (a moved one and a CSG
+    node: programs), and a foreign one (a moved mesh)."""
     objects = [
         Sphere(Point(-4, 0, 0), 0.4),
         Box(Point(-3.3, -0.3, -0.3), Point(-2.7, 0.3, 0.3)),
@@ -93,6 +94,10 @@ def _every_kind() -> list:
         Triangle(Point(0.7, 0.3, 0), Point(1.3, 0.3, 0), Point(1.0, -0.3, 0)),
         Mesh([[1.7, 0.3, 0], [2.3, 0.3, 0], [2.0, -0.3, 0]], [[0, 1, 2]]),
         Box(Point(-0.3, -0.3, -0.3), Point(0.3, 0.3, 0.3)).translated(3, 0, 0),
+        Difference(
+            Box(Point(4.7, -0.3, -0.3), Point(5.3, 0.3, 0.3)), Sphere(Point(5, 0, 0.3), 0.2)
+        ),
+        Mesh([[-0.3, 0.3, 0], [0.3, 0.3, 0], [0, -0.3, 0]], [[0, 1, 2]]).translated(6, 0, 0),
     ]
     ball = Sphere(Point(4, 0, 0), 0.4)
     prepare_all([*objects, ball])

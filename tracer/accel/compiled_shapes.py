@@ -121,7 +121,14 @@ def first_hit(t_in, t_out, id_in, id_out, hit):
 
 @inlined
 def box(rows, q, o, d):
-    """Return the first hit of box row q (lo, hi): Box.intervals (argmax/argmin: first)."""
+    """Return the first hit of box row q (lo, hi)."""
+    t_in, t_out, id_in, id_out, hit = box_interval(rows, q, o, d)
+    return first_hit(t_in, t_out, id_in, id_out, hit)
+
+
+@inlined
+def box_interval(rows, q, o, d):
+    """Return (t_in, t_out, id_in, id_out, hit) of box row q: Box.intervals (argmax: first)."""
     t_in, t_out, axis_in, axis_out = -INF, INF, -1, -1
     for a in range(3):
         inv = 1.0 / d[a]
@@ -135,7 +142,7 @@ def box(rows, q, o, d):
     id_in = 2 * axis_in + (1 if d[axis_in] < 0 else 0)
     id_out = 2 * axis_out + (1 if d[axis_out] > 0 else 0)
     hit = t_in <= t_out and math.isfinite(t_in) and math.isfinite(t_out)
-    return first_hit(t_in, t_out, id_in, id_out, hit)
+    return t_in, t_out, id_in, id_out, hit
 
 
 @inlined
@@ -179,7 +186,14 @@ def _roots(qa, qb, qc):
 
 @inlined
 def cylinder(rows, q, o, d):
-    """Return the first hit of cylinder row q (base, a, height, r*r): Cylinder.intervals."""
+    """Return the first hit of cylinder row q (base, a, height, r*r)."""
+    t_in, t_out, id_in, id_out, hit = cylinder_interval(rows, q, o, d)
+    return first_hit(t_in, t_out, id_in, id_out, hit)
+
+
+@inlined
+def cylinder_interval(rows, q, o, d):
+    """Return (t_in, t_out, id_in, id_out, hit) of cylinder row q: Cylinder.intervals."""
     u0, du, op, dp = _split(rows, q, o, d)
     qa = dp[0] * dp[0] + dp[1] * dp[1] + dp[2] * dp[2]
     qb = op[0] * dp[0] + op[1] * dp[1] + op[2] * dp[2]
@@ -194,12 +208,19 @@ def cylinder(rows, q, o, d):
     id_in = cap_in if s0 > r0 else 0
     id_out = cap_out if s1 < r1 else 0
     hit = real and t_in <= t_out and math.isfinite(t_in) and math.isfinite(t_out)
-    return first_hit(t_in, t_out, id_in, id_out, hit)
+    return t_in, t_out, id_in, id_out, hit
 
 
 @inlined
 def cone(rows, q, o, d):
-    """Return the first hit of cone row q (base, a, height, k*k): Cone.intervals."""
+    """Return the first hit of cone row q (base, a, height, k*k)."""
+    t_in, t_out, id_in, id_out, hit = cone_interval(rows, q, o, d)
+    return first_hit(t_in, t_out, id_in, id_out, hit)
+
+
+@inlined
+def cone_interval(rows, q, o, d):
+    """Return (t_in, t_out, id_in, id_out, hit) of cone row q: Cone.intervals."""
     u0, du, op, dp = _split(rows, q, o, d)
     height, k2 = rows[q, 6], rows[q, 7]
     w0 = height - u0
@@ -218,7 +239,7 @@ def cone(rows, q, o, d):
     id_in = 1 if s0 > lo and du > 0 else 0
     id_out = 1 if s1 < hi and du < 0 else 0
     hit = real and t_in <= t_out and math.isfinite(t_in) and math.isfinite(t_out)
-    return first_hit(t_in, t_out, id_in, id_out, hit)
+    return t_in, t_out, id_in, id_out, hit
 
 
 @inlined
@@ -239,7 +260,14 @@ def disc(rows, q, o, d):
 
 @inlined
 def glass_sphere(rows, q, o, d):
-    """Return the first hit of a sphere tested with both roots: SphereSolid.intervals."""
+    """Return the first hit of a sphere tested with both roots."""
+    t_in, t_out, id_in, id_out, hit = ball_interval(rows, q, o, d)
+    return first_hit(t_in, t_out, id_in, id_out, hit)
+
+
+@inlined
+def ball_interval(rows, q, o, d):
+    """Return (t_in, t_out, id_in, id_out, hit) of sphere row q: SphereSolid.intervals."""
     sx = o[0] - rows[q, 0]
     sy = o[1] - rows[q, 1]
     sz = o[2] - rows[q, 2]
@@ -247,4 +275,4 @@ def glass_sphere(rows, q, o, d):
     c = (sx * sx + sy * sy + sz * sz) - rows[q, 3]
     disc = b * b - c
     root = math.sqrt(maximum(disc, 0.0))
-    return first_hit(-b - root, -b + root, 0, 0, disc >= 0)
+    return -b - root, -b + root, 0, 0, disc >= 0

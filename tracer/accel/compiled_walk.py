@@ -3,8 +3,9 @@
 Nearest hits: a ray takes the nearer child first and skips boxes it enters beyond the hit it
 has; a primitive wins on a smaller distance, or an equal one and a lower global id (the
 numpy engine's rule). Any hit: a ray stops at the first primitive nearer than its limit.
-Primitives of kinds without a compiled test (FOREIGN: shapes made in scene code, moved
-shapes, CSG) are handed back as pairs (ray, global id) for their own numpy test.
+CSG nodes and moved shapes of built-in kinds are programs (compiled_csg.py); primitives
+of kinds without a compiled test (FOREIGN: shapes made in scene code, a moved mesh) are
+handed back as pairs (ray, global id) for their own numpy test.
 
 Exactness: the boxes are padded (by the caller); a ray whose origin lies far from the scene
 (``far``: beyond which the padding stops covering the rounding of hit tests) has every box
@@ -18,16 +19,17 @@ import math
 import numpy as np
 from numba import njit
 
+from . import compiled_csg
 from . import compiled_shapes as shapes
 
-FOREIGN, SPHERE, TRIANGLE, BOX, CYLINDER, CONE, DISC, GLASS = range(8)
+FOREIGN, SPHERE, TRIANGLE, BOX, CYLINDER, CONE, DISC, GLASS, PROGRAM = range(9)
 #: A slot packs (row << KIND_BITS) | kind.
 KIND_BITS = 4
 INF = math.inf
 
 
 @njit(cache=True, nogil=True, inline="always", error_model="numpy")
-def _test(code, tables, o, d):
+def _test(code, tables, o, d, work):
     """Return (t, face) of the primitive with slot code ``code`` (kind FOREIGN: not tested)."""
     kind, q = code & 15, code >> KIND_BITS
     if kind == TRIANGLE:
@@ -44,6 +46,9 @@ def _test(code, tables, o, d):
         return shapes.disc(tables[5], q, o, d)
     if kind == GLASS:
         return shapes.glass_sphere(tables[6], q, o, d)
+    if kind == PROGRAM:
+        span = tables[7]
+        return compiled_csg.hit(tables[8], int(span[q, 0]), int(span[q, 1]), o, d, work)
     return INF, -1
 
 
@@ -92,6 +97,7 @@ def nearest(bvh, tables, sub_of, scene, ox, oy, oz, dx, dy, dz, rays, k0, best, 
     """
     box, first, count, slots, gids, depth = bvh
     stack = np.empty(depth + 2, dtype=np.int64)
+    work = compiled_csg.workspace(tables[8].shape[0])
     n = 0
     for k in range(k0, rays.size):
         r = rays[k]
@@ -118,7 +124,7 @@ def nearest(bvh, tables, sub_of, scene, ox, oy, oz, dx, dy, dz, rays, k0, best, 
                     pairs[n, 0], pairs[n, 1] = r, gids[j]
                     n += 1
                     continue
-                t, face = _test(code, tables, o, d)
+                t, face = _test(code, tables, o, d, work)
                 g = gids[j]
                 if t < t_best or (t == t_best and t < INF and g < g_best):
                     t_best, g_best = t, g
@@ -156,6 +162,7 @@ def any_hit(bvh, tables, scene, ox, oy, oz, dx, dy, dz, rays, k0, dist, blocked,
     """
     box, first, count, slots, gids, depth = bvh
     stack = np.empty(depth + 2, dtype=np.int64)
+    work = compiled_csg.workspace(tables[8].shape[0])
     n = 0
     for k in range(k0, rays.size):
         r = rays[k]
@@ -181,7 +188,7 @@ def any_hit(bvh, tables, scene, ox, oy, oz, dx, dy, dz, rays, k0, dist, blocked,
                         return k, start
                     pairs[n, 0], pairs[n, 1] = r, gids[j]
                     n += 1
-                elif _test(code, tables, o, d)[0] < limit:
+                elif _test(code, tables, o, d, work)[0] < limit:
                     blocked[r] = True
                     n = start  # its foreign pairs need no test
                     top = 0

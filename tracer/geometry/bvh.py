@@ -19,6 +19,10 @@ import numpy as np
 from .triangles import TriangleArrays, hit_pairs
 
 LEAF_SIZE = 4
+#: Leaf boxes grow by this much of the mesh's size: a flat box (a mesh in a plane) has no
+#: slack between its slabs, and a ray through a triangle at a box's edge computes the slabs'
+#: distances with rounding that can put its entry a hair past its exit (a miss).
+PAD = 1e-9
 #: Subtrees taken nearest-first, one per ray per round, before the rest go in one batch.
 ROUNDS = 4
 #: Levels of the subtrees rays take one at a time, nearest first (64 leaves, 256 triangles).
@@ -43,8 +47,9 @@ class BVH:
         count = 2 ** (depth + 1) - 1
         self.lo, self.hi = np.empty((count, 3)), np.empty((count, 3))
         first = 2**depth - 1
-        self.lo[first:] = np.minimum.reduceat(tris.lo[perm], starts)
-        self.hi[first:] = np.maximum.reduceat(tris.hi[perm], starts)
+        pad = _padding(tris)
+        self.lo[first:] = np.minimum.reduceat(tris.lo[perm], starts) - pad
+        self.hi[first:] = np.maximum.reduceat(tris.hi[perm], starts) + pad
         for level in range(depth - 1, -1, -1):
             a, b = 2**level - 1, 2 ** (level + 1) - 1
             kids = 2 * np.arange(a, b) + 1
@@ -103,7 +108,7 @@ class BVH:
                 t2 = self.axis_hi[k].take(nodes)
                 t2 -= ok_
                 t2 *= ik
-                lo, hi = np.fmin(t1, t2), np.fmax(t1, t2)
+                lo, hi = np.minimum(t1, t2), np.maximum(t1, t2)  # NaN: see _children
                 np.fmax(near, lo, out=near)
                 np.fmin(far, hi, out=far)
         ok = near <= far
@@ -125,8 +130,11 @@ class BVH:
                 t2 = kids_hi[k].take(nodes, axis=0)
                 t2 -= ok_
                 t2 *= ik
-                np.fmax(near, np.fmin(t1, t2), out=near)
-                np.fmin(far, np.fmax(t1, t2), out=far)
+                # 0 * inf = NaN: a ray along a face's plane (direction 0 on that axis, origin
+                # on it) lies in the closed slab; the NaN wins the min/max and loses to near/far,
+                # so that axis does not bound it (fmin there made it miss flat meshes head-on)
+                np.fmax(near, np.minimum(t1, t2), out=near)
+                np.fmin(far, np.maximum(t1, t2), out=far)
         ok = near <= far
         if not whole_line:
             ok &= far > 0
@@ -234,6 +242,14 @@ def _prepared(o, d):
     with np.errstate(divide="ignore"):
         inv = tuple(1.0 / c for c in d)
     return tuple(np.ascontiguousarray(c) for c in o), inv
+
+
+def _padding(tris: TriangleArrays) -> float:
+    """Return the leaf boxes' padding: PAD of the mesh's extent and distance from the origin."""
+    if len(tris) == 0:
+        return 0.0
+    lo, hi = tris.lo.min(axis=0), tris.hi.max(axis=0)
+    return PAD * float(max(np.max(hi - lo), np.max(np.abs(lo)), np.max(np.abs(hi))))
 
 
 def keep_min(rays, t, prims, best, prim) -> None:

@@ -55,11 +55,13 @@ def combine(op: str, parts: list[Intervals], offsets: list[int]) -> Intervals:
 
     Face ids of child c are shifted by ``offsets[c]`` so the node's ids stay distinct.
     Each child's inside state just after every boundary is read off its own intervals, so
-    boundaries at one distance count as simultaneous whatever their order.
+    boundaries at one distance count as simultaneous; the face reported there is the first
+    of them in operand order (child by child, entries before exits): a stable sort, since
+    numpy's default one orders ties by the CPU's vector width.
     """
     t = np.concatenate([a for iv in parts for a in (iv.t_in, iv.t_out)], axis=1)
     ids = [a + off for iv, off in zip(parts, offsets, strict=True) for a in (iv.id_in, iv.id_out)]
-    order = np.argsort(t, axis=1)
+    order = np.argsort(t, axis=1, kind="stable")  # ties: operand order, on every CPU
     t = np.take_along_axis(t, order, axis=1)
     face = np.take_along_axis(np.concatenate(ids, axis=1), order, axis=1)
     inside = [_inside_after(iv, t) for iv in parts]
