@@ -14,6 +14,8 @@ import warnings
 
 import numpy as np
 
+from .obj_numbers import plain_numbers
+
 _SKIP, _V, _VN, _F, _ODD = 0, 1, 2, 3, 4
 _NL, _CR, _TAB, _SPACE, _HASH, _SLASH = 10, 13, 9, 32, ord("#"), ord("/")
 
@@ -99,10 +101,12 @@ def _numbers(text: np.ndarray, lengths: np.ndarray) -> np.ndarray | None:
     """Return (n, 3) floats of n lines of exactly three finite numbers each, else None."""
     if lengths.size == 0:
         return np.zeros((0, 3))
-    starts, _blank = _tokens(text)
+    starts, blank = _tokens(text)
     if (_per_line(starts, lengths) != 3).any():
         return None
-    values = _parse(text, np.float64)
+    values = plain_numbers(text, starts, blank, floats=True)
+    if values is None:
+        values = _parse(text, np.float64)
     if values is None or values.size != 3 * lengths.size or not np.isfinite(values).all():
         return None
     return values.reshape(-1, 3)
@@ -120,12 +124,15 @@ def _parse(text: np.ndarray, dtype) -> np.ndarray | None:
 
 def _faces(text: np.ndarray, lengths: np.ndarray, kind: np.ndarray) -> np.ndarray | None:
     """Return (m, 3, 2) triangle corners (vertex, normal or -1) of the f lines, else None."""
-    starts, _blank = _tokens(text)
+    starts, blank = _tokens(text)
     sizes = _per_line(starts, lengths)  # corners per face
     if (sizes < 3).any():
         return None
     slash = text == _SLASH
-    slashes = np.add.reduceat(slash, starts, dtype=np.int32)
+    if slash.any():
+        slashes = np.add.reduceat(slash, starts, dtype=np.int32)
+    else:
+        slashes = np.zeros(starts.size, np.int32)
     form = int(slashes[0])
     if form > 2 or (slashes != form).any():
         return None
@@ -133,9 +140,13 @@ def _faces(text: np.ndarray, lengths: np.ndarray, kind: np.ndarray) -> np.ndarra
     empty_vt = bool(double.any())
     if empty_vt and double.sum() != starts.size:  # every corner v//vn, or none
         return None
-    text[slash] = _SPACE
     fields = 1 + form - int(empty_vt)
-    values = _parse(text, np.int64)
+    values = None
+    if form == 0:
+        values = plain_numbers(text, starts, blank, floats=False)
+    text[slash] = _SPACE
+    if values is None:
+        values = _parse(text, np.int64)
     if values is None or values.size != fields * starts.size:
         return None  # an index missing ("1/", "1//"): numpy reads no word as two numbers
     values = values.reshape(-1, fields)
