@@ -104,7 +104,7 @@ def _numbers(text: np.ndarray, lengths: np.ndarray) -> np.ndarray | None:
     starts, blank = _tokens(text)
     if (_per_line(starts, lengths) != 3).any():
         return None
-    values = plain_numbers(text, starts, blank, floats=True)
+    values = plain_numbers(text, starts, blank)
     if values is None:
         values = _parse(text, np.float64)
     if values is None or values.size != 3 * lengths.size or not np.isfinite(values).all():
@@ -124,7 +124,7 @@ def _parse(text: np.ndarray, dtype) -> np.ndarray | None:
 
 def _faces(text: np.ndarray, lengths: np.ndarray, kind: np.ndarray) -> np.ndarray | None:
     """Return (m, 3, 2) triangle corners (vertex, normal or -1) of the f lines, else None."""
-    starts, blank = _tokens(text)
+    starts, _blank = _tokens(text)
     sizes = _per_line(starts, lengths)  # corners per face
     if (sizes < 3).any():
         return None
@@ -140,13 +140,9 @@ def _faces(text: np.ndarray, lengths: np.ndarray, kind: np.ndarray) -> np.ndarra
     empty_vt = bool(double.any())
     if empty_vt and double.sum() != starts.size:  # every corner v//vn, or none
         return None
-    fields = 1 + form - int(empty_vt)
-    values = None
-    if form == 0:
-        values = plain_numbers(text, starts, blank, floats=False)
     text[slash] = _SPACE
-    if values is None:
-        values = _parse(text, np.int64)
+    fields = 1 + form - int(empty_vt)
+    values = _parse(text, np.int64)  # numpy's own integer reading is quicker than columns
     if values is None or values.size != fields * starts.size:
         return None  # an index missing ("1/", "1//"): numpy reads no word as two numbers
     values = values.reshape(-1, fields)
