@@ -165,6 +165,9 @@ def _faces(text: np.ndarray, lengths: np.ndarray, kind: np.ndarray) -> np.ndarra
 
 def _resolve(idx: np.ndarray, count: np.ndarray) -> np.ndarray | None:
     """Turn 1-based or negative OBJ indices into 0-based ones; None if any is out of range."""
+    if idx.min() > 0:  # all counted from the start (most files): no counting back
+        k = idx - 1
+        return k.astype(np.intp, copy=False) if (k < count).all() else None
     k = np.where(idx > 0, idx - 1, count + idx)
     if (idx == 0).any() or (k < 0).any() or (k >= count).any():
         return None
