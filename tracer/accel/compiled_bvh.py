@@ -71,19 +71,15 @@ def _bounds(rows, s, e, b, c):
 def _best_split(rows, s, e, c, scratch):
     """Return (cost, axis, bin) of the cheapest binned split of rows s:e.
 
-    ``scratch``: rows per axis and bin (count, then the box: lo xyz, hi xyz), a running
-    count and box, the cost of the bins right of each bin, the scale per axis.
+    ``scratch``: rows per axis and bin (count, then the box: lo xyz, hi xyz), empty between
+    calls (each call empties what it filled: small nodes fill few bins); a running count and
+    box, the cost of the bins right of each bin, the scale per axis.
     """
     bins, acc, right, scale = scratch
     widest = 0
     for a in range(3):
         if c[3 + a] - c[a] > c[3 + widest] - c[widest]:
             widest = a
-    for a in range(3):
-        for k in range(BINS):
-            bins[a, k, 0] = 0
-            for x in range(3):
-                bins[a, k, 1 + x], bins[a, k, 4 + x] = np.inf, -np.inf
     for a in range(3):
         ext = c[3 + a] - c[a]
         one_axis = e - s > ONE_AXIS and a != widest
@@ -101,23 +97,44 @@ def _best_split(rows, s, e, c, scratch):
     for a in range(3):
         if scale[a] == 0:
             continue
-        acc[0], acc[1:4], acc[4:] = 0, np.inf, -np.inf
-        right[BINS - 1] = 0.0
-        for k in range(BINS - 1, 0, -1):
-            if bins[a, k, 0] == 0:  # an empty bin changes nothing: skip the sums
-                right[k] = right[min(k + 1, BINS - 1)]
-                continue
-            _grow(acc, bins, a, k)
-            right[k] = _area(acc, 1) * acc[0]
-        acc[0], acc[1:4], acc[4:] = 0, np.inf, -np.inf
-        for k in range(BINS - 1):
-            if bins[a, k, 0] == 0:  # the same split as the bin before, which came first
-                continue
-            _grow(acc, bins, a, k)
-            cost = _area(acc, 1) * acc[0] + right[k + 1]
-            if 0 < acc[0] < e - s and cost < best:
-                best, best_axis, best_bin = cost, a, k
+        cost, k = _sweep(bins, a, acc, right, e - s)
+        if cost < best:
+            best, best_axis, best_bin = cost, a, k
     return best, best_axis, best_bin
+
+
+@njit(cache=True, nogil=True)
+def _sweep(bins, a, acc, right, n):
+    """Return (cost, bin) of the cheapest split between axis a's bins; empty them."""
+    acc[0], acc[1:4], acc[4:] = 0, np.inf, -np.inf
+    right[BINS - 1] = 0.0
+    for k in range(BINS - 1, 0, -1):
+        if bins[a, k, 0] == 0:  # an empty bin changes nothing: skip the sums
+            right[k] = right[min(k + 1, BINS - 1)]
+            continue
+        _grow(acc, bins, a, k)
+        right[k] = _area(acc, 1) * acc[0]
+    acc[0], acc[1:4], acc[4:] = 0, np.inf, -np.inf
+    best, best_bin = np.inf, -1
+    for k in range(BINS):
+        if bins[a, k, 0] == 0:  # the same split as the bin before, which came first
+            continue
+        _grow(acc, bins, a, k)
+        _clear(bins, a, k)
+        if k == BINS - 1:
+            break
+        cost = _area(acc, 1) * acc[0] + right[k + 1]
+        if 0 < acc[0] < n and cost < best:
+            best, best_bin = cost, k
+    return best, best_bin
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _clear(bins, a, k):
+    """Empty bin k of axis a."""
+    bins[a, k, 0] = 0
+    for x in range(3):
+        bins[a, k, 1 + x], bins[a, k, 4 + x] = np.inf, -np.inf
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -167,6 +184,9 @@ def build(lo, hi):
     count = np.zeros(cap, dtype=np.int32)
     stack = np.empty((2 * MAX_DEPTH + 4, 4), dtype=np.int64)  # node, start, end, depth
     scratch = (np.empty((3, BINS, 7)), np.empty(7), np.empty(BINS), np.empty(3))
+    for a in range(3):
+        for k in range(BINS):
+            _clear(scratch[0], a, k)
     stack[0] = (0, 0, m, 0)
     _bounds(rows, 0, m, box[0], cbox[0])
     top, nodes, deepest = 1, 1, 0
