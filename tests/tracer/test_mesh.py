@@ -285,4 +285,5 @@ def test_a_prepared_mesh_travels_as_its_vertices_and_faces_and_comes_back_exact(
     o = (np.zeros(50), np.zeros(50), np.full(50, -5e3))
     d = tuple(np.asarray(c) for c in (rng.normal(size=50) * 0.2, rng.normal(size=50) * 0.2))
     d = (*d, np.ones(50))
-    assert all(np.array_equal(x, y) for x, y in zip(mesh.intersect(o, d), again.intersect(o, d)))
+    hits, again_hits = mesh.intersect(o, d), again.intersect(o, d)
+    assert all(np.array_equal(x, y) for x, y in zip(hits, again_hits, strict=True))
