@@ -22,7 +22,7 @@ pytestmark = pytest.mark.skipif(not os.path.isdir("/dev/shm"), reason="no POSIX 
 BIG = """
 import numpy as np
 from tracer import Color, Light, LookAtCamera, Material, Mesh, Point, Sphere
-WIDTH, HEIGHT = 48, 64
+WIDTH, HEIGHT = 320, 400  # 4 blocks: the second worker waits for a snapshot
 CAMERA = LookAtCamera(Point(0, -6, -6), look_at=Point(0, 0, 0), fov=50)
 LIGHTS = [Light(Point(-4, -8, -4), Color(1, 1, 1))]
 n = 174
@@ -62,7 +62,7 @@ def test_a_loaded_mesh_is_shared_in_a_block_and_renders_the_same_pixels(tmp_path
     finally:
         shared_bytes.release(reply.snapshot)
     own = render_image(source, settings)
-    assert np.array_equal(render_rows(taken, settings, 0, 64), own)
+    assert np.array_equal(render_rows(taken, settings, 0, 400), own)
 
 
 def test_two_workers_render_a_big_mesh_as_one_and_leave_no_block(tmp_path):
