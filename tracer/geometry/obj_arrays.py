@@ -84,8 +84,12 @@ def _byte_at(arr: np.ndarray, at: np.ndarray) -> np.ndarray:
 
 
 def _tokens(text: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Return where each blank-separated word starts, and which bytes are blanks."""
-    blank = (text == _SPACE) | (text == _TAB) | (text == _NL) | (text == _CR)
+    """Return where each blank-separated word starts, and which bytes are blanks.
+
+    Blanks are spaces, tabs and line breaks: the only bytes up to a space that
+    _plain_lines lets through.
+    """
+    blank = text <= _SPACE
     start = ~blank
     start[1:] &= blank[:-1]
     return np.flatnonzero(start), blank
