@@ -50,7 +50,7 @@ class TriangleArrays:
         self.__dict__.update(state)
         if "a" not in state:
             v, f = state["_mesh"]
-            self._corners(v[f[:, 0]], v[f[:, 1]], v[f[:, 2]])
+            self._corners(*(np.take(v, f[:, k], axis=0) for k in range(3)))
 
     def __len__(self) -> int:
         return len(self.a)

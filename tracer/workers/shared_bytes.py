@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+from collections.abc import Iterator
 from multiprocessing import resource_tracker
 from multiprocessing.shared_memory import SharedMemory
 from typing import NamedTuple
@@ -57,12 +58,22 @@ def share(data: bytes) -> Snapshot:
 
 def read(data: Snapshot) -> bytes:
     """Return the bytes of a snapshot, from its block if it is in one."""
+    with opened(data) as view:
+        return bytes(view)
+
+
+@contextlib.contextmanager
+def opened(data: Snapshot) -> Iterator[bytes | memoryview]:
+    """Yield a snapshot's bytes: a view of its block (no copy) while the block is open."""
     if not isinstance(data, SharedBytes):
-        return data
+        yield data
+        return
     block = SharedMemory(name=data.name)
+    view = _view(block)[: data.size]
     try:
-        return bytes(_view(block)[: data.size])
+        yield view
     finally:
+        view.release()  # raises if something still holds the view: the block stays mapped
         block.close()
 
 

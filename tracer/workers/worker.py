@@ -14,7 +14,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -45,7 +45,7 @@ from .protocol import (
     TakeScene,
 )
 from .reaper import end_group, lead_group_with_reaper
-from .shared_bytes import read, share
+from .shared_bytes import opened, share
 
 #: Seconds between checks that the parent is still there.
 PARENT_POLL = 0.5
@@ -133,7 +133,8 @@ def _share(msg: Share) -> Shared | Missing:
 
 
 def _take(msg: TakeScene) -> Taken:
-    cache.put(restore(read(msg.snapshot)))
+    with opened(msg.snapshot) as data:  # unpickled from the block itself: no copy first
+        cache.put(restore(cast(bytes, data)))
     return Taken(msg.job, msg.key)
 
 
