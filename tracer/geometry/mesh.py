@@ -81,10 +81,11 @@ class Mesh(Shape):
         if self._built:
             return
         v, f = self._arrays()
-        self._tris = TriangleArrays.of_mesh(v, f)
+        a, b, c = TriangleArrays.gather(v, f)
+        self._tris = TriangleArrays.of_mesh(v, f, (a, b, c))
         self._corners = self._corner_normals(v, f)
         self._closed = _is_closed(f)
-        volume = float(np.einsum("ij,ij->", self._tris.a, np.cross(v[f[:, 1]], v[f[:, 2]])))
+        volume = float(np.einsum("ij,ij->", self._tris.a, np.cross(b, c)))
         self._orient = -1.0 if self._closed and volume < 0 else 1.0
         self._flat = self._tris.geometric_normals() * self._orient
         self._bvh = LazyBVH(self._tris)  # built when a ray first needs it

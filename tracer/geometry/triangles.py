@@ -29,10 +29,18 @@ class TriangleArrays:
         self.lo = np.minimum(np.minimum(a, b), c)
         self.hi = np.maximum(np.maximum(a, b), c)
 
+    @staticmethod
+    def gather(vertices: np.ndarray, faces: np.ndarray) -> tuple[np.ndarray, ...]:
+        """Return the corners (a, b, c) of triangles ``faces`` (m, 3) over ``vertices``."""
+        return tuple(np.take(vertices, faces[:, k], axis=0) for k in range(3))
+
     @classmethod
-    def of_mesh(cls, vertices: np.ndarray, faces: np.ndarray) -> TriangleArrays:
-        """Return the triangles ``faces`` (m, 3) over ``vertices`` (n, 3 float64)."""
-        tris = cls(*(vertices[faces[:, k]] for k in range(3)))
+    def of_mesh(cls, vertices: np.ndarray, faces: np.ndarray, corners=None) -> TriangleArrays:
+        """Return the triangles ``faces`` (m, 3) over ``vertices`` (n, 3 float64).
+
+        ``corners``: their corners if gathered already (:meth:`gather`).
+        """
+        tris = cls(*(corners or cls.gather(vertices, faces)))
         tris._mesh = (vertices, faces)
         return tris
 
@@ -50,7 +58,7 @@ class TriangleArrays:
         self.__dict__.update(state)
         if "a" not in state:
             v, f = state["_mesh"]
-            self._corners(*(np.take(v, f[:, k], axis=0) for k in range(3)))
+            self._corners(*self.gather(v, f))
 
     def __len__(self) -> int:
         return len(self.a)
