@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import time
 
 import numpy as np
@@ -37,7 +39,7 @@ OBJECTS = [Mesh(vertices, faces, Material(Color(0.3, 0.6, 0.9))),
 
 
 def _blocks() -> set[str]:
-    return {name for name in os.listdir("/dev/shm") if name.startswith("psm_")}
+    return {name for name in os.listdir("/dev/shm") if name.startswith(shared_bytes.PREFIX)}
 
 
 def test_bytes_go_into_a_block_and_come_back_until_released():
@@ -46,7 +48,7 @@ def test_bytes_go_into_a_block_and_come_back_until_released():
     assert isinstance(shared, shared_bytes.SharedBytes)
     assert shared_bytes.read(shared) == data
     shared_bytes.release(shared)
-    assert shared.name.lstrip("/") not in _blocks()
+    assert shared.name not in _blocks()
     with pytest.raises(FileNotFoundError):
         shared_bytes.read(shared)
     assert shared_bytes.share(b"small") == b"small"  # small ones go by pipe
@@ -77,3 +79,20 @@ def test_two_workers_render_a_big_mesh_as_one_and_leave_no_block(tmp_path):
     assert len(np.unique(frame.reshape(-1, 3), axis=0)) > 20  # a picture, not a blank
     assert np.array_equal(frame, render_image(source, settings))
     assert _blocks() <= before
+
+
+def test_a_service_frees_the_blocks_of_services_that_were_killed():
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    orphan = shared_bytes.SHM_FOLDER / f"{shared_bytes.PREFIX}{gone.pid}-1-0"
+    ours = shared_bytes.SHM_FOLDER / f"{shared_bytes.PREFIX}{os.getpid()}-1-0"
+    for block in (orphan, ours):
+        block.write_bytes(b"a snapshot")
+    try:
+        with RenderService(processes=1, start_method="fork"):
+            pass
+        assert not orphan.exists()
+        assert ours.exists()  # a live service's block stays
+    finally:
+        for block in (orphan, ours):
+            block.unlink(missing_ok=True)

@@ -34,7 +34,7 @@ from .events import Event, JobFailed, JobFinished, JobStarted, PixelPicked, Rows
 from .jobs import Job, Work, WorkerSlot, failure_for
 from .processes import children_ignore_ctrl_c, cpu_count, is_stopped
 from .protocol import Failed, Loaded, Missing, Picked, Ready, Reply, Shared, Stop, Taken
-from .shared_bytes import release, start_tracker
+from .shared_bytes import release, release_orphans
 
 __all__ = [
     "Event",
@@ -75,7 +75,7 @@ class RenderService:
         self._ids = itertools.count(1)
         self._closed = False
         self._wake_r, self._wake_w = self._ctx.Pipe(duplex=False)
-        start_tracker()  # before the workers: they share it (it frees blocks left behind)
+        release_orphans()  # snapshots left by services that were killed
         self._workers = [self._spawn(i, self._ctx) for i in range(self.processes)]
         self._thread = threading.Thread(target=self._loop, name="puray-render-service", daemon=True)
         self._thread.start()
