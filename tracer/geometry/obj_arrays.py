@@ -152,10 +152,10 @@ def _faces(text: np.ndarray, lengths: np.ndarray, kind: np.ndarray) -> np.ndarra
     values = values.reshape(-1, fields)
     lines_f = np.flatnonzero(kind == _F)
     defined = [np.cumsum(kind == k)[lines_f] for k in (_V, _VN)]  # before each face
-    vertex = _resolve(values[:, 0], np.repeat(defined[0], sizes))
+    vertex = _resolve(values[:, 0], _per_corner(defined[0], sizes))
     normal = None
     if form == 2:
-        normal = _resolve(values[:, -1], np.repeat(defined[1], sizes))
+        normal = _resolve(values[:, -1], _per_corner(defined[1], sizes))
         if normal is None:
             return None
     if vertex is None:
@@ -165,6 +165,11 @@ def _faces(text: np.ndarray, lengths: np.ndarray, kind: np.ndarray) -> np.ndarra
     corners[:, :, 0] = vertex[fan]
     corners[:, :, 1] = -1 if normal is None else normal[fan]
     return corners
+
+
+def _per_corner(defined: np.ndarray, sizes: np.ndarray):
+    """Return how many were defined before each corner's face (one number if before all)."""
+    return defined[0] if defined[0] == defined[-1] else np.repeat(defined, sizes)
 
 
 def _resolve(idx: np.ndarray, count: np.ndarray) -> np.ndarray | None:
