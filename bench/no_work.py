@@ -12,7 +12,8 @@ the 2-worker figures as ratios to the 1-worker ones of the same repo and round (
 
 loads: parse + build (Mesh.prepare) of a generated 1M-triangle OBJ (goal: under 2 s), reading
 (SceneSource.from_path) and loading (its code run and checked) a 1.2 MB scene of 10,000
-literal spheres.
+literal spheres, and the whole load of a scene of that OBJ ("1M scene load": its code, the
+OBJ read and prepared, the kernel's arrays and acceleration structure built; wall and CPU).
 
 Each measurement runs in a fresh process with one repo's code (--repo, default this one; give
 two, e.g. a checkout of main and this branch, for an A/B), the repos interleaved in every
@@ -171,12 +172,19 @@ def child_loads(args) -> dict:
     read_at = time.perf_counter()
     load(source, RenderSettings())
     loaded_at = time.perf_counter()
+    scene = folder / "million.py"
+    scene.write_text(MESH_SCENE.format(width=96, height=54, obj=obj, version=0))
+    mesh_source = SceneSource.from_path(scene)
+    cpu, wall = time.process_time(), time.perf_counter()
+    load(mesh_source, RenderSettings())  # the scene's code, the OBJ, and its hierarchy
     return {
         "obj parse": parsed_at - start,
         "obj build": built_at - parsed_at,
         "obj parse+build": built_at - start,
         "10k source read": read_at - built_at,
         "10k load": loaded_at - read_at,
+        "1M scene load": time.perf_counter() - wall,
+        "1M scene load cpu": time.process_time() - cpu,
     }
 
 

@@ -108,7 +108,9 @@ def test_a_snapshot_renders_the_same_pixels_as_its_load(tmp_path, scenes_dir):
         assert again.fingerprint() == loaded.fingerprint()
 
 
-@pytest.mark.parametrize("name", ["twoballs.py", "showcase.py", "csg_logo.py", "textures.py"])
+@pytest.mark.parametrize(
+    "name", ["twoballs.py", "showcase.py", "csg_logo.py", "textures.py", "mesh.py"]
+)
 def test_snapshots_with_and_without_the_scene_source_render_alike(scenes_dir, name):
     """Plain pickle (a scene defining no code) and cloudpickle carry the same picture."""
     settings = RenderSettings(width=48, height=27)

@@ -263,3 +263,27 @@ def test_the_whole_array_parser_agrees_with_the_line_parser(faces):
     for name in ("vertices", "faces", "normals", "face_normals"):
         a, b = getattr(fast, name), getattr(slow, name)
         assert (a is None and b is None) or np.array_equal(a, b), name
+
+
+def test_a_prepared_mesh_travels_as_its_vertices_and_faces_and_comes_back_exact():
+    """A snapshot carries a mesh's triangles as vertices and faces, not their corner arrays."""
+    import pickle
+
+    rng = np.random.default_rng(4)
+    vertices = rng.normal(size=(3000, 3)) * 1e3
+    faces = rng.integers(0, 3000, size=(6000, 3))
+    mesh = Mesh(vertices, faces)
+    batch = mesh.primitives()
+    data = pickle.dumps((mesh, batch), protocol=pickle.HIGHEST_PROTOCOL)
+    arrays = sum(getattr(mesh._tris, k).nbytes for k in ("a", "e1", "e2", "lo", "hi", "tol"))
+    assert len(data) < vertices.nbytes + faces.nbytes + arrays / 2
+    again, batch_again = pickle.loads(data)
+    for name in ("a", "e1", "e2", "lo", "hi", "tol"):
+        want, got = getattr(mesh._tris, name), getattr(again._tris, name)
+        assert got.view(np.int64).tolist() == want.view(np.int64).tolist(), name
+    assert batch_again.lo is again._tris.lo
+    o = (np.zeros(50), np.zeros(50), np.full(50, -5e3))
+    d = tuple(np.asarray(c) for c in (rng.normal(size=50) * 0.2, rng.normal(size=50) * 0.2))
+    d = (*d, np.ones(50))
+    hits, again_hits = mesh.intersect(o, d), again.intersect(o, d)
+    assert all(np.array_equal(x, y) for x, y in zip(hits, again_hits, strict=True))

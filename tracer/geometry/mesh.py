@@ -81,10 +81,11 @@ class Mesh(Shape):
         if self._built:
             return
         v, f = self._arrays()
-        self._tris = TriangleArrays(v[f[:, 0]], v[f[:, 1]], v[f[:, 2]])
+        a, b, c = TriangleArrays.gather(v, f)
+        self._tris = TriangleArrays.of_mesh(v, f, (a, b, c))
         self._corners = self._corner_normals(v, f)
         self._closed = _is_closed(f)
-        volume = float(np.einsum("ij,ij->", self._tris.a, np.cross(v[f[:, 1]], v[f[:, 2]])))
+        volume = float(np.einsum("ij,ij->", self._tris.a, np.cross(b, c)))
         self._orient = -1.0 if self._closed and volume < 0 else 1.0
         self._flat = self._tris.geometric_normals() * self._orient
         self._bvh = LazyBVH(self._tris)  # built when a ray first needs it
@@ -92,8 +93,8 @@ class Mesh(Shape):
 
     def _arrays(self):
         try:
-            v = np.array(self.vertices, dtype=np.float64)
-            f = np.array(self.faces)
+            v = np.asarray(self.vertices, dtype=np.float64)  # an OBJ's own arrays: no copy
+            f = np.asarray(self.faces)
         except (TypeError, ValueError) as exc:
             raise error_at(self._site, f"Mesh vertices and faces must be numbers: {exc}") from None
         if v.ndim != 2 or v.shape[1] != 3 or not np.isfinite(v).all():
@@ -111,7 +112,7 @@ class Mesh(Shape):
                 f"Mesh face {row} has an index out of range: {f[row].tolist()} (vertices: {len(v)})"
             )
             raise error_at(self._site, msg)
-        return v, f.astype(np.intp)
+        return v, f.astype(np.intp, copy=False)
 
     def _corner_normals(self, v, f):
         given = self._given_normals(v, f)
@@ -215,6 +216,13 @@ class TriangleBatch(Batch):
     def __init__(self, tris: TriangleArrays) -> None:
         self.tris = tris
         self.lo, self.hi = tris.lo, tris.hi
+
+    def __getstate__(self) -> dict:
+        return {"tris": self.tris}  # the bounds are the triangles' own (rebuilt with them)
+
+    def __setstate__(self, state: dict) -> None:
+        self.tris = state["tris"]
+        self.lo, self.hi = self.tris.lo, self.tris.hi
 
     def intersect_pairs(self, o, d, rays, prims):
         if rays is None:  # the rays line up with prims already, or prims is one triangle

@@ -14,6 +14,8 @@ import warnings
 
 import numpy as np
 
+from .obj_numbers import plain_numbers
+
 _SKIP, _V, _VN, _F, _ODD = 0, 1, 2, 3, 4
 _NL, _CR, _TAB, _SPACE, _HASH, _SLASH = 10, 13, 9, 32, ord("#"), ord("/")
 
@@ -82,8 +84,12 @@ def _byte_at(arr: np.ndarray, at: np.ndarray) -> np.ndarray:
 
 
 def _tokens(text: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Return where each blank-separated word starts, and which bytes are blanks."""
-    blank = (text == _SPACE) | (text == _TAB) | (text == _NL) | (text == _CR)
+    """Return where each blank-separated word starts, and which bytes are blanks.
+
+    Blanks are spaces, tabs and line breaks: the only bytes up to a space that
+    _plain_lines lets through.
+    """
+    blank = text <= _SPACE
     start = ~blank
     start[1:] &= blank[:-1]
     return np.flatnonzero(start), blank
@@ -99,10 +105,12 @@ def _numbers(text: np.ndarray, lengths: np.ndarray) -> np.ndarray | None:
     """Return (n, 3) floats of n lines of exactly three finite numbers each, else None."""
     if lengths.size == 0:
         return np.zeros((0, 3))
-    starts, _blank = _tokens(text)
+    starts, blank = _tokens(text)
     if (_per_line(starts, lengths) != 3).any():
         return None
-    values = _parse(text, np.float64)
+    values = plain_numbers(text, starts, blank)
+    if values is None:
+        values = _parse(text, np.float64)
     if values is None or values.size != 3 * lengths.size or not np.isfinite(values).all():
         return None
     return values.reshape(-1, 3)
@@ -125,7 +133,10 @@ def _faces(text: np.ndarray, lengths: np.ndarray, kind: np.ndarray) -> np.ndarra
     if (sizes < 3).any():
         return None
     slash = text == _SLASH
-    slashes = np.add.reduceat(slash, starts, dtype=np.int32)
+    if slash.any():
+        slashes = np.add.reduceat(slash, starts, dtype=np.int32)
+    else:
+        slashes = np.zeros(starts.size, np.int32)
     form = int(slashes[0])
     if form > 2 or (slashes != form).any():
         return None
@@ -135,16 +146,16 @@ def _faces(text: np.ndarray, lengths: np.ndarray, kind: np.ndarray) -> np.ndarra
         return None
     text[slash] = _SPACE
     fields = 1 + form - int(empty_vt)
-    values = _parse(text, np.int64)
+    values = _parse(text, np.int64)  # numpy's own integer reading is quicker than columns
     if values is None or values.size != fields * starts.size:
         return None  # an index missing ("1/", "1//"): numpy reads no word as two numbers
     values = values.reshape(-1, fields)
     lines_f = np.flatnonzero(kind == _F)
     defined = [np.cumsum(kind == k)[lines_f] for k in (_V, _VN)]  # before each face
-    vertex = _resolve(values[:, 0], np.repeat(defined[0], sizes))
+    vertex = _resolve(values[:, 0], _per_corner(defined[0], sizes))
     normal = None
     if form == 2:
-        normal = _resolve(values[:, -1], np.repeat(defined[1], sizes))
+        normal = _resolve(values[:, -1], _per_corner(defined[1], sizes))
         if normal is None:
             return None
     if vertex is None:
@@ -156,8 +167,16 @@ def _faces(text: np.ndarray, lengths: np.ndarray, kind: np.ndarray) -> np.ndarra
     return corners
 
 
+def _per_corner(defined: np.ndarray, sizes: np.ndarray):
+    """Return how many were defined before each corner's face (one number if before all)."""
+    return defined[0] if defined[0] == defined[-1] else np.repeat(defined, sizes)
+
+
 def _resolve(idx: np.ndarray, count: np.ndarray) -> np.ndarray | None:
     """Turn 1-based or negative OBJ indices into 0-based ones; None if any is out of range."""
+    if idx.min() > 0:  # all counted from the start (most files): no counting back
+        k = idx - 1
+        return k.astype(np.intp, copy=False) if (k < count).all() else None
     k = np.where(idx > 0, idx - 1, count + idx)
     if (idx == 0).any() or (k < 0).any() or (k >= count).any():
         return None

@@ -17,13 +17,48 @@ class TriangleArrays:
     """Triangles as (m, 3) float64 arrays: a corner and the two edges from it."""
 
     def __init__(self, a: np.ndarray, b: np.ndarray, c: np.ndarray) -> None:
+        self._corners(a, b, c)
+        lengths = np.linalg.norm(self.e1, axis=1) * np.linalg.norm(self.e2, axis=1)
+        self.tol = EPS * lengths  # the smallest |det| that counts
+        self._mesh: tuple | None = None
+
+    def _corners(self, a: np.ndarray, b: np.ndarray, c: np.ndarray) -> None:
         self.a = np.ascontiguousarray(a, dtype=np.float64)
         self.e1 = np.ascontiguousarray(b - a, dtype=np.float64)
         self.e2 = np.ascontiguousarray(c - a, dtype=np.float64)
         self.lo = np.minimum(np.minimum(a, b), c)
         self.hi = np.maximum(np.maximum(a, b), c)
-        lengths = np.linalg.norm(self.e1, axis=1) * np.linalg.norm(self.e2, axis=1)
-        self.tol = EPS * lengths  # the smallest |det| that counts
+
+    @staticmethod
+    def gather(vertices: np.ndarray, faces: np.ndarray) -> tuple[np.ndarray, ...]:
+        """Return the corners (a, b, c) of triangles ``faces`` (m, 3) over ``vertices``."""
+        return tuple(np.take(vertices, faces[:, k], axis=0) for k in range(3))
+
+    @classmethod
+    def of_mesh(cls, vertices: np.ndarray, faces: np.ndarray, corners=None) -> TriangleArrays:
+        """Return the triangles ``faces`` (m, 3) over ``vertices`` (n, 3 float64).
+
+        ``corners``: their corners if gathered already (:meth:`gather`).
+        """
+        tris = cls(*(corners or cls.gather(vertices, faces)))
+        tris._mesh = (vertices, faces)
+        return tris
+
+    def __getstate__(self) -> dict:
+        """Travel as the mesh's vertices and faces where it has them (a third of the bytes).
+
+        The corners, edges and boxes come back by gathers, subtractions, minima and maxima:
+        exact in IEEE arithmetic, the same bits on any machine. ``tol`` (a square root) travels.
+        """
+        if self._mesh is None:
+            return self.__dict__
+        return {"_mesh": self._mesh, "tol": self.tol}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        if "a" not in state:
+            v, f = state["_mesh"]
+            self._corners(*self.gather(v, f))
 
     def __len__(self) -> int:
         return len(self.a)

@@ -30,6 +30,7 @@ from .protocol import (
     Shared,
     TakeScene,
 )
+from .shared_bytes import Snapshot
 
 #: Seconds a load may take beyond the scene's own code (checking a million objects and
 #: building their acceleration structure), before its worker counts as hung.
@@ -79,7 +80,7 @@ class Job:
     loader: int | None = None  # the worker running the scene's code
     key: tuple | None = None  # set once loaded
     size: tuple[int, int] = (0, 0)
-    snapshot: bytes | None = None  # the loaded scene, for workers lacking it (once made)
+    snapshot: Snapshot | None = None  # the loaded scene, for workers lacking it (once made)
     fingerprint: str | None = None
     unshared: bool = False  # no snapshot can be made: workers lacking it load it and compare
     sharer: int | None = None  # the worker making a snapshot

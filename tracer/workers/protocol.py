@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from ..scene.source import SceneSource
     from ..settings import RenderSettings
+    from .shared_bytes import Snapshot
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,7 @@ class TakeScene:
 
     job: int
     key: tuple
-    snapshot: bytes
+    snapshot: Snapshot
 
 
 @dataclass(frozen=True, eq=False)
@@ -131,7 +132,8 @@ class Ready:
 class Loaded:
     """The answer to :class:`Load`: the scene's key, what it renders, and how to share it.
 
-    ``snapshot`` is the loaded scene as bytes (when asked to share and it can travel);
+    ``snapshot`` is the loaded scene (when asked to share and it can travel): bytes, or
+    a shared-memory block's name for big ones (shared_bytes.py);
     ``fingerprint`` is what other workers' own loads must match. ``files`` maps the data files
     the scene read to their SHA-256; ``objects`` names each of OBJECTS as (class name, file,
     line), what the id buffer's numbers stand for.
@@ -140,7 +142,7 @@ class Loaded:
     job: int
     key: tuple
     info: FrameInfo
-    snapshot: bytes | None
+    snapshot: Snapshot | None
     fingerprint: str | None
     files: dict
     objects: tuple
@@ -152,7 +154,7 @@ class Shared:
 
     job: int
     key: tuple
-    snapshot: bytes | None
+    snapshot: Snapshot | None
 
 
 @dataclass(frozen=True, eq=False)

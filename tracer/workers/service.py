@@ -1,17 +1,15 @@
 """The render service: a pool of persistent worker processes that stream finished rows.
 
 A scene version is loaded once: one worker runs the scene's code; a worker that lacks the
-version gets a snapshot of that load (and a worker that holds it, nothing) before its first
-block of it (dispatch.py decides who does what). So one frame is never stitched from two runs
-of a scene that uses the clock, unseeded randomness or an outside file, and a slow scene's
-set-up is paid once.
+version gets a snapshot of that load (big ones in shared memory: shared_bytes.py), a worker
+that holds it nothing (dispatch.py decides who does what). So one frame is never stitched from
+two runs of a scene that uses the clock, unseeded randomness or a file; set-up is paid once.
 
 Each worker has its own pipe (carrying the records of :mod:`tracer.workers.protocol`), which
-the service waits on together with the process sentinels: the service always knows which
-request each worker holds, notices a dead or stopped worker at once (and replaces it), and
-never leaves an unread queue that would block shutdown. Pending blocks stay in the service, so
-cancelling a job drops them at once; rows that workers were already rendering are discarded
-when they arrive.
+the service waits on with the process sentinels: it knows which request each worker holds,
+notices a dead or stopped worker at once (and replaces it), and never leaves an unread queue
+to block shutdown. Pending blocks stay in the service, so cancelling a job drops them at once;
+rows that workers were already rendering are discarded when they arrive.
 
 Consumers read :class:`Event` objects from :attr:`RenderService.events` (a thread-safe queue).
 """
@@ -36,6 +34,7 @@ from .events import Event, JobFailed, JobFinished, JobStarted, PixelPicked, Rows
 from .jobs import Job, Work, WorkerSlot, failure_for
 from .processes import children_ignore_ctrl_c, cpu_count, is_stopped
 from .protocol import Failed, Loaded, Missing, Picked, Ready, Reply, Shared, Stop, Taken
+from .shared_bytes import release, release_orphans
 
 __all__ = [
     "Event",
@@ -76,6 +75,7 @@ class RenderService:
         self._ids = itertools.count(1)
         self._closed = False
         self._wake_r, self._wake_w = self._ctx.Pipe(duplex=False)
+        release_orphans()  # snapshots left by services that were killed
         self._workers = [self._spawn(i, self._ctx) for i in range(self.processes)]
         self._thread = threading.Thread(target=self._loop, name="puray-render-service", daemon=True)
         self._thread.start()
@@ -110,7 +110,7 @@ class RenderService:
         """Drop a job's pending blocks (every job's when ``job`` is None); late rows are dropped."""
         with self._lock:
             for jid in [job] if job is not None else list(self._jobs):
-                self._jobs.pop(jid, None)
+                self._drop(jid)
 
     def wait_ready(self, timeout: float = 30.0) -> bool:
         """Block until every worker has started (for benchmarks and tests)."""
@@ -133,7 +133,8 @@ class RenderService:
             if self._closed:
                 return
             self._closed = True
-            self._jobs.clear()
+            for jid in list(self._jobs):
+                self._drop(jid)
         self._wake()
         self._thread.join(timeout=5)
         for w in self._workers:
@@ -232,8 +233,9 @@ class RenderService:
         job = self._jobs.get(reply.job)
         if isinstance(reply, (Loaded, Shared, Taken, Picked)):
             w.used(reply.key)
-        if job is None:
-            return  # cancelled: drop late results
+        if job is None:  # cancelled: drop late results (and free a late snapshot)
+            release(reply.snapshot if isinstance(reply, (Loaded, Shared)) else None)
+            return
         if isinstance(reply, Failed):
             self._fail(job, reply.error)
             return
@@ -242,11 +244,17 @@ class RenderService:
         for event in job.answer(reply, task):
             self.events.put(event)
         if job.ended:
-            del self._jobs[job.id]
+            self._drop(job.id)
 
     def _fail(self, job: Job, error: Exception) -> None:
-        self._jobs.pop(job.id, None)
+        self._drop(job.id)
         self.events.put(JobFailed(job.id, error))
+
+    def _drop(self, jid: int) -> None:
+        """Forget a job, freeing its snapshot's shared memory."""
+        job = self._jobs.pop(jid, None)
+        if job is not None:
+            release(job.snapshot)
 
     def _replace(self, w: WorkerSlot, died: bool, move: bool = False) -> None:
         """Start a new worker in ``w``'s place; fail or move the request it held."""

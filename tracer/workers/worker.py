@@ -14,7 +14,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -45,6 +45,7 @@ from .protocol import (
     TakeScene,
 )
 from .reaper import end_group, lead_group_with_reaper
+from .shared_bytes import opened, share
 
 #: Seconds between checks that the parent is still there.
 PARENT_POLL = 0.5
@@ -118,19 +119,22 @@ def _load(msg: Load) -> Loaded:
     loaded = cache.load(msg.source, msg.settings)
     info = frame_info(loaded, msg.settings)
     data = snapshot(loaded) if msg.share else None
+    shared = None if data is None else share(data)
     fingerprint = loaded.fingerprint()
-    return Loaded(msg.job, loaded.key, info, data, fingerprint, loaded.files, objects_of(loaded))
+    return Loaded(msg.job, loaded.key, info, shared, fingerprint, loaded.files, objects_of(loaded))
 
 
 def _share(msg: Share) -> Shared | Missing:
     loaded = cache.get(msg.key)
     if loaded is None:
         return Missing(msg.job, msg.key)
-    return Shared(msg.job, msg.key, snapshot(loaded))
+    data = snapshot(loaded)
+    return Shared(msg.job, msg.key, None if data is None else share(data))
 
 
 def _take(msg: TakeScene) -> Taken:
-    cache.put(restore(msg.snapshot))
+    with opened(msg.snapshot) as data:  # unpickled from the block itself: no copy first
+        cache.put(restore(cast(bytes, data)))
     return Taken(msg.job, msg.key)
 
 
