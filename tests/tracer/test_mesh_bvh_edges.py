@@ -10,6 +10,7 @@ its slabs: a ray through a triangle at a leaf box's edge could enter a hair past
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from tracer import Mesh, RenderSettings, SceneSource
 from tracer.geometry import prepare_all
@@ -28,18 +29,21 @@ V = np.array([[x, y, 3.0] for y in g for x in g])
 n = len(g)
 F = [(j * n + i, j * n + i + 1, (j + 1) * n + i + 1) for j in range(n - 1) for i in range(n - 1)]
 F += [(j * n + i, (j + 1) * n + i + 1, (j + 1) * n + i) for j in range(n - 1) for i in range(n - 1)]
-OBJECTS = [Mesh(V, F, Material(Color(0.9, 0.3, 0.1), ambient=0.3)){move}]
+class Own(Mesh):  # a mesh class of the scene's own: moved, it stays a Transformed
+    pass
+OBJECTS = [{kind}(V, F, Material(Color(0.9, 0.3, 0.1), ambient=0.3)){move}]
 """
 
 
-def render(tmp_path, move: str) -> np.ndarray:
+def render(tmp_path, move: str, kind: str = "Own") -> np.ndarray:
     path = tmp_path / "flat.py"
-    path.write_text(SCENE.format(move=move))
+    path.write_text(SCENE.format(move=move, kind=kind))
     return render_image(SceneSource.from_path(path), RenderSettings(width=65, height=33))
 
 
-def test_a_flat_moved_mesh_seen_head_on_shows_in_the_middle_column(tmp_path):
-    img = render(tmp_path, ".translated(0, 0, 1)")  # moved: walked by its own BVH
+@pytest.mark.parametrize("kind", ["Own", "Mesh"])  # walked by its own BVH / the scene's
+def test_a_flat_moved_mesh_seen_head_on_shows_in_the_middle_column(tmp_path, kind):
+    img = render(tmp_path, ".translated(0, 0, 1)", kind)
     background = img.sum(axis=2) < 30
     assert not background[:, 32].any(), "the middle column misses the mesh"
     assert background.mean() < 0.01  # (a ray through a shared edge may slip between two)
@@ -48,7 +52,7 @@ def test_a_flat_moved_mesh_seen_head_on_shows_in_the_middle_column(tmp_path):
 def test_the_bvh_finds_what_testing_every_triangle_finds(tmp_path):
     """Every pixel's ray of that scene, in the mesh's own space: the same nearest triangle."""
     path = tmp_path / "flat.py"
-    path.write_text(SCENE.format(move=".translated(0, 0, 1)"))
+    path.write_text(SCENE.format(move=".translated(0, 0, 1)", kind="Own"))
     loaded = load(SceneSource.from_path(path), RenderSettings(width=65, height=33))
     moved = loaded.scene.objects[0]
     py, px = np.divmod(np.arange(65 * 33), 65)

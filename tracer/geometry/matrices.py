@@ -43,3 +43,14 @@ def scaling(sx, sy=None, sz=None, site=None) -> np.ndarray:
     if 0.0 in factors:
         raise error_at(site, f"scale factors must not be zero, got {tuple(factors)}")
     return np.diag([*factors, 1.0])
+
+
+def affine_rows(m: np.ndarray, p: np.ndarray, shift: bool = False) -> np.ndarray:
+    """Return rows ``p`` (n, 3) times m's linear part (plus its shift): sums in x, y, z order.
+
+    Elementwise, never a matrix product: the same numbers on every machine.
+    """
+    cols = [m[k, 0] * p[:, 0] + m[k, 1] * p[:, 1] + m[k, 2] * p[:, 2] for k in range(3)]
+    if shift:
+        cols = [c + m[k, 3] for k, c in enumerate(cols)]
+    return np.stack(cols, axis=1)

@@ -19,6 +19,7 @@ from ..errors import caller_site, error_at
 from ..shading.materials import Material
 from .bvh import LazyBVH
 from .intervals import Intervals, from_crossings
+from .matrices import affine_rows
 from .obj import parse_obj
 from .shape import Batch, Shape, Triple, as_arrays, state_repr
 from .smoothing import FULL_TURN, corner_normals
@@ -45,6 +46,7 @@ class Mesh(Shape):
         self.crease = _crease(smooth, self._site)
         # from OBJ: (m, 3) indices into normals_in, -1 where a corner has none
         self._corner_index: np.ndarray | None = None
+        self._origin: tuple[Mesh, np.ndarray] | None = None  # moved(): the mesh and matrix
         self._built = False
 
     @classmethod
@@ -76,6 +78,33 @@ class Mesh(Shape):
         mesh = cls(vertices, obj.faces, material, normals, smooth)
         mesh._corner_index = obj.face_normals
         return mesh
+
+    def moved(self, m: np.ndarray) -> Mesh | None:
+        """Return this mesh moved by affine matrix ``m`` (its space to the world's): a Mesh.
+
+        An affine image of triangles is triangles: the vertices move (each coordinate summed
+        in a fixed order: the same numbers on every machine) and the normals that shade it
+        (given, or computed in its own space) turn by the inverse transpose, as a moved
+        shape's do. Outward stays outward through a mirror too: a closed mesh orients by its
+        signed volume. Moves compose from the first mesh (one rounding, not one per move).
+        A moved mesh is an ordinary one, on the compiled path. None: ``m`` has no inverse.
+        """
+        base, total = (self, m) if self._origin is None else (self._origin[0], m @ self._origin[1])
+        try:
+            turn = np.linalg.inv(total[:3, :3]).T
+        except np.linalg.LinAlgError:
+            return None
+        v, f = base._arrays()
+        corners = base._corner_normals(v, f)  # (faces, 3, 3) or None: flat
+        moved = Mesh.__new__(Mesh)
+        moved.__dict__.update(base.__dict__)
+        moved.vertices, moved.faces = affine_rows(total, v, shift=True), f
+        moved.normals_in, moved._corner_index, moved.crease = None, None, None
+        if corners is not None:  # per corner, NaN where a face shades flat
+            moved.normals_in = affine_rows(turn, corners.reshape(-1, 3))
+            moved._corner_index = np.arange(len(moved.normals_in)).reshape(-1, 3)
+        moved._origin, moved._built = (base, total), False
+        return moved
 
     def prepare(self) -> None:
         if self._built:

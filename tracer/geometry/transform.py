@@ -5,7 +5,9 @@ space). Rays are mapped by the inverse; their directions are re-normalised, so d
 divided by the length the unit direction got. Normals map by the inverse transpose, which
 keeps them perpendicular under non-uniform scale. Chains of transforms compose into one
 matrix. Spheres and planes moved by rotations, translations and uniform scales stay plain
-Spheres and Planes (exact, and on the kernel's fast path). The matrices: matrices.py.
+Spheres and Planes (exact, and on the kernel's fast path), and meshes moved by any affine
+matrix stay Meshes, their vertices moved (Mesh.moved: on the compiled path). The matrices:
+matrices.py.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import numpy as np
 from ..arrays import unit
 from ..vector import Point, Vector
 from .intervals import Intervals
+from .mesh import Mesh
 from .plane import Plane
 from .shape import INF, Shape, Triple, as_arrays, state_repr
 from .solid import bounds_of, material_ids_of, materials_of, solid_of
@@ -40,11 +43,15 @@ def _similarity(m: np.ndarray) -> float | None:
 
 
 def _exact(shape: Shape, m: np.ndarray) -> Shape | None:
-    """Return a plain Sphere or Plane equal to the moved shape, when there is one."""
+    """Return a plain Sphere, Plane or Mesh equal to the moved shape, when there is one."""
     scale = _similarity(m)
-    moved: Shape
+    moved: Shape | None
     try:
-        if isinstance(shape, Sphere) and scale is not None:
+        if type(shape) is Mesh:
+            moved = shape.moved(m)
+            if moved is None:
+                return None
+        elif isinstance(shape, Sphere) and scale is not None:
             c = _apply(m, (float(shape.center.x), float(shape.center.y), float(shape.center.z)))
             moved = Sphere(Point(*c), float(shape.radius) * scale, shape.material)
         elif isinstance(shape, Plane):
