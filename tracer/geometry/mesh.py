@@ -109,6 +109,7 @@ class Mesh(Shape):
     def prepare(self) -> None:
         if self._built:
             return
+        self._origin = None  # the scene has made its moves: the mesh it came from stays home
         v, f = self._arrays()
         a, b, c = TriangleArrays.gather(v, f)
         self._tris = TriangleArrays.of_mesh(v, f, (a, b, c))
