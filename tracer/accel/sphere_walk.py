@@ -18,6 +18,7 @@ import math
 import numpy as np
 from numba import njit
 
+from . import compiled_shapes as shapes
 from .walk import FULL, HUGE, LISTS, TOL
 
 
@@ -55,27 +56,6 @@ def _span(lo, hi, o, d):
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _sphere_t(o, d, rows, q):
-    """Return the near root of sphere row q (cx, cy, cz, r*r), or inf: sphere._near_root."""
-    sx = o[0] - rows[q, 0]
-    sy = o[1] - rows[q, 1]
-    sz = o[2] - rows[q, 2]
-    b = d[0] * sx
-    b += d[1] * sy
-    b += d[2] * sz
-    b *= 2
-    c = (sx * sx + sy * sy + sz * sz) - rows[q, 3]
-    disc = b * b
-    disc -= 4 * c
-    if disc < 0:
-        return math.inf
-    t = -b
-    t -= math.sqrt(disc)
-    t /= 2
-    return t if t > 0 else math.inf
-
-
-@njit(cache=True, nogil=True, inline="always")
 def _walk(grid, o, d, rows, offset, best, best_id, shadow, limit):
     """Walk one ray; return (distance, id) of its nearest sphere below ``best``.
 
@@ -101,7 +81,7 @@ def _walk(grid, o, d, rows, offset, best, best_id, shadow, limit):
         key = ((ix * ny + iy) * nz + iz) * LISTS + face
         for j in range(start[key], start[key + 1]):  # the lists lie in key order
             gid = ids[j]
-            t = _sphere_t(o, d, rows, gid - offset)
+            t = shapes.sphere(rows, gid - offset, o, d)[0]
             if shadow:
                 if t < limit:
                     return t, gid
