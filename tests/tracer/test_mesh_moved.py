@@ -1,4 +1,4 @@
-"""A moved mesh is a mesh: its vertices move (Mesh.moved), so the scene's structure walks it.
+"""A moved mesh is a mesh: its vertices move (Mesh._moved_by), so the scene's structure walks it.
 
 Checked from outside the engine: hits and normals of a turned cube by hand, a mirrored cube
 whose normals stay outward and whose inside stays inside, and the picture of the old route

@@ -79,7 +79,7 @@ class Mesh(Shape):
         mesh._corner_index = obj.face_normals
         return mesh
 
-    def moved(self, m: np.ndarray) -> Mesh | None:
+    def _moved_by(self, m: np.ndarray) -> Mesh | None:
         """Return this mesh moved by affine matrix ``m`` (its space to the world's): a Mesh.
 
         An affine image of triangles is triangles: the vertices move (each coordinate summed

@@ -6,7 +6,7 @@ divided by the length the unit direction got. Normals map by the inverse transpo
 keeps them perpendicular under non-uniform scale. Chains of transforms compose into one
 matrix. Spheres and planes moved by rotations, translations and uniform scales stay plain
 Spheres and Planes (exact, and on the kernel's fast path), and meshes moved by any affine
-matrix stay Meshes, their vertices moved (Mesh.moved: on the compiled path). The matrices:
+matrix stay Meshes, their vertices moved (Mesh._moved_by: on the compiled path). The matrices:
 matrices.py.
 """
 
@@ -48,7 +48,7 @@ def _exact(shape: Shape, m: np.ndarray) -> Shape | None:
     moved: Shape | None
     try:
         if type(shape) is Mesh:
-            moved = shape.moved(m)
+            moved = shape._moved_by(m)
             if moved is None:
                 return None
         elif isinstance(shape, Sphere) and scale is not None:
