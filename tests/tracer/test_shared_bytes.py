@@ -96,3 +96,25 @@ def test_a_service_frees_the_blocks_of_services_that_were_killed():
     finally:
         for block in (orphan, ours):
             block.unlink(missing_ok=True)
+
+
+def test_a_killed_command_leaves_no_block_behind(tmp_path):
+    path = write_scene(tmp_path, "big.py", BIG)
+    out = tmp_path / "big.png"
+    args = [sys.executable, "-m", "tracer.cli", "render", str(path), "-q", "-o", str(out)]
+    args += ["--width", "1280", "--height", "1600", "--samples", "4"]  # a while: killed in it
+    command = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    own = f"{shared_bytes.PREFIX}{command.pid}-"
+    try:
+        deadline = time.monotonic() + 30
+        while not any(b.startswith(own) for b in _blocks()) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert any(b.startswith(own) for b in _blocks()), "the second worker took no block"
+    finally:
+        command.kill()
+        command.wait()
+    deadline = time.monotonic() + 5  # the workers' reapers free it as the workers end
+    while any(b.startswith(own) for b in _blocks()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(b.startswith(own) for b in _blocks())
+    assert not out.exists()

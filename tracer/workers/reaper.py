@@ -23,6 +23,8 @@ import signal
 import sys
 import time
 
+from .shared_bytes import release_orphans
+
 #: prctl option: the signal this process gets when its parent ends.
 PR_SET_PDEATHSIG = 1
 #: The environment variable that marks every program a worker's scene starts.
@@ -47,12 +49,12 @@ def lead_group_with_reaper() -> None:
     for name in ("SIGTTOU", "SIGTTIN"):
         signal.signal(getattr(signal, name), signal.SIG_IGN)
     libc = ctypes.CDLL("libc.so.6", use_errno=True)  # loaded before the fork, not in the child
-    worker = os.getpid()
+    worker, service = os.getpid(), os.getppid()
     mark = f"{worker}-{os.urandom(8).hex()}"
     os.environ[MARK] = mark  # before the fork: the reaper knows it
     reaper = os.fork()
     if reaper == 0:
-        _reap(worker, mark, libc)
+        _reap(worker, service, mark, libc)
     global _group
     _group = worker
 
@@ -115,8 +117,9 @@ def _carries(pid: str, needle: bytes) -> bool:
         return needle in f.read().split(b"\0")
 
 
-def _reap(worker: int, mark: str, libc) -> None:
-    """Wait for ``worker`` to end, then kill its group and marked programs (in the reaper)."""
+def _reap(worker: int, service: int, mark: str, libc) -> None:
+    """Wait for ``worker`` to end, then kill its group and marked programs (in the reaper);
+    if the worker's service ended too (the command killed), free its shared snapshots."""
     try:
         os.closerange(0, os.sysconf("SC_OPEN_MAX"))  # hold none of the worker's pipes
         signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
@@ -124,6 +127,7 @@ def _reap(worker: int, mark: str, libc) -> None:
         if os.getppid() == worker:  # else it has ended already
             signal.sigwait({signal.SIGTERM})
         _kill_all(worker, mark, os.getpid())
+        release_orphans(service)
         with contextlib.suppress(OSError):
             os.killpg(0, signal.SIGKILL)
     finally:

@@ -83,10 +83,14 @@ def release(data: Snapshot | None) -> None:
             (SHM_FOLDER / data.name).unlink()
 
 
-def release_orphans() -> None:
-    """Free the blocks of services whose process has ended."""
+def release_orphans(service: int | None = None) -> None:
+    """Free the blocks of services whose process has ended (of ``service`` only, if given).
+
+    A service starting frees every dead service's; a worker's reaper frees its own service's
+    the moment the worker ends with it (the command killed: nothing lingers until the next).
+    """
     with contextlib.suppress(OSError):
-        for path in SHM_FOLDER.glob(f"{PREFIX}*-*-*"):
+        for path in SHM_FOLDER.glob(f"{PREFIX}{service or '*'}-*-*"):
             pid = path.name[len(PREFIX) :].split("-")[0]
             if pid.isdigit() and not _alive(int(pid)):
                 with contextlib.suppress(OSError):
@@ -100,7 +104,11 @@ def _alive(pid: int) -> bool:
         return False
     except OSError:
         return True  # someone else's process
-    return True
+    try:  # a killed process not yet reaped by its parent: ended
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            return f.read().rsplit(b")", 1)[1].split()[0] != b"Z"
+    except (OSError, IndexError):
+        return True
 
 
 def _room_for(size: int) -> bool:
