@@ -23,26 +23,6 @@ from .walk import FULL, HUGE, LISTS, TOL
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _fmin(a, b):
-    """numpy's fmin: a NaN loses."""
-    if a != a:
-        return b
-    if b != b:
-        return a
-    return a if a < b else b
-
-
-@njit(cache=True, nogil=True, inline="always")
-def _fmax(a, b):
-    """numpy's fmax: a NaN loses."""
-    if a != a:
-        return b
-    if b != b:
-        return a
-    return a if a > b else b
-
-
-@njit(cache=True, nogil=True, inline="always")
 def _span(lo, hi, o, d):
     """Return where a ray enters (at least 0) and leaves the box: walk._clip_to_box's rule."""
     near, far = -math.inf, math.inf
@@ -50,8 +30,8 @@ def _span(lo, hi, o, d):
         inv = 1.0 / d[a] if d[a] != 0 else math.copysign(math.inf, d[a])
         ta = (lo[a] - o[a]) * inv
         tb = (hi[a] - o[a]) * inv
-        near = _fmin(ta, tb) if a == 0 else _fmax(near, _fmin(ta, tb))
-        far = _fmax(ta, tb) if a == 0 else _fmin(far, _fmax(ta, tb))
+        near = shapes.fmin(ta, tb) if a == 0 else shapes.fmax(near, shapes.fmin(ta, tb))
+        far = shapes.fmax(ta, tb) if a == 0 else shapes.fmin(far, shapes.fmax(ta, tb))
     return near, far
 
 

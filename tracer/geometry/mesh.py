@@ -90,30 +90,22 @@ class Mesh(Shape):
         A moved mesh is an ordinary one, on the compiled path. None: ``m`` has no inverse.
         """
         base, total = (self, m) if self._origin is None else (self._origin[0], m @ self._origin[1])
-        try:
-            turn = np.linalg.inv(total[:3, :3]).T
-        except np.linalg.LinAlgError:
+        if abs(np.linalg.det(total[:3, :3])) == 0:
             return None
-        v, f = base._arrays()
-        corners = base._corner_normals(v, f)  # (faces, 3, 3) or None: flat
         moved = Mesh.__new__(Mesh)
         moved.__dict__.update(base.__dict__)
-        moved.vertices, moved.faces = affine_rows(total, v, shift=True), f
-        moved.normals_in, moved._corner_index, moved.crease = None, None, None
-        if corners is not None:  # per corner, NaN where a face shades flat
-            moved.normals_in = affine_rows(turn, corners.reshape(-1, 3))
-            moved._corner_index = np.arange(len(moved.normals_in)).reshape(-1, 3)
+        moved.vertices = affine_rows(total, base._arrays()[0], shift=True)
         moved._origin, moved._built = (base, total), False
         return moved
 
     def prepare(self) -> None:
         if self._built:
             return
-        self._origin = None  # the scene has made its moves: the mesh it came from stays home
         v, f = self._arrays()
         a, b, c = TriangleArrays.gather(v, f)
         self._tris = TriangleArrays.of_mesh(v, f, (a, b, c))
         self._corners = self._corner_normals(v, f)
+        self._origin = None  # the scene has made its moves: the mesh it came from stays home
         self._closed = _is_closed(f)
         volume = float(np.einsum("ij,ij->", self._tris.a, np.cross(b, c)))
         self._orient = -1.0 if self._closed and volume < 0 else 1.0
@@ -145,6 +137,10 @@ class Mesh(Shape):
         return v, f.astype(np.intp, copy=False)
 
     def _corner_normals(self, v, f):
+        if self._origin is not None:  # moved: its own space's normals, turned
+            base, total = self._origin
+            own = base._corner_normals(*base._arrays())
+            return None if own is None else _turned(own, np.linalg.inv(total[:3, :3]).T)
         given = self._given_normals(v, f)
         if self.crease is None:
             return given
@@ -268,6 +264,14 @@ UP_TURNS = {
     "y": np.array([[1.0, 0.0, 0.0], [0.0, -1.0, 0.0], [0.0, 0.0, -1.0]]),
     "z": np.array([[1.0, 0.0, 0.0], [0.0, 0.0, -1.0], [0.0, 1.0, 0.0]]),
 }
+
+
+def _turned(corners: np.ndarray, turn: np.ndarray) -> np.ndarray:
+    """Return unit corner normals (faces, 3, 3) turned by ``turn`` (NaN stays: shade flat)."""
+    n = affine_rows(turn, corners.reshape(-1, 3))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        n = n / np.linalg.norm(n, axis=1, keepdims=True)
+    return n.reshape(corners.shape)
 
 
 def _crease(smooth, site) -> float | None:

@@ -108,8 +108,7 @@ def rows_task(
     try:
         loaded = _loaded(scene, settings)
         worker = get_worker()
-        one_thread = getattr(worker.state, "nthreads", getattr(worker, "nthreads", 0)) == 1
-        reshade = Reshading.of(loaded, settings) if one_thread else None
+        reshade = Reshading.of(loaded, settings) if worker.state.nthreads == 1 else None
         with quiet_numbers():
             pixels = render_block(loaded, settings, y0, y1, None, reshade)
     except SceneError as exc:
